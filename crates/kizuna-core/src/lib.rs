@@ -1,0 +1,19 @@
+//! Kizuna's domain: the types and rules of a regional notice platform, free of I/O.
+//!
+//! Inputs become these types at the edge (parse, don't validate); once a value
+//! exists, it is proof that the input was acceptable.
+
+pub mod codes;
+pub mod consortium;
+pub mod email;
+pub mod lang;
+pub mod notice;
+pub mod staff;
+pub mod subscriber;
+pub mod text;
+pub mod time;
+pub mod token;
+
+pub use codes::{CategoryKey, JmaAreaCode, MunicipalityCode};
+pub use email::EmailAddress;
+pub use lang::Lang;

@@ -1,0 +1,89 @@
+//! Time as Kizuna keeps it: stored in UTC, shown in Asia/Tokyo whatever the
+//! server's zone, counted in fiscal years that run from April to March.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+
+/// Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset
+/// is exact for every date Kizuna handles.
+pub const TOKYO: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
+    Some(offset) => offset,
+    None => panic!("+09:00 is a valid offset"),
+};
+
+pub fn tokyo() -> FixedOffset {
+    TOKYO
+}
+
+pub fn to_tokyo(at: DateTime<Utc>) -> DateTime<FixedOffset> {
+    at.with_timezone(&tokyo())
+}
+
+/// `2026年11月25日 14:05` — how a resident reads a time.
+pub fn format_ja(at: DateTime<Utc>) -> String {
+    to_tokyo(at).format("%Y年%-m月%-d日 %H:%M").to_string()
+}
+
+/// `25 Nov 2026 14:05 JST`.
+pub fn format_en(at: DateTime<Utc>) -> String {
+    to_tokyo(at).format("%-d %b %Y %H:%M JST").to_string()
+}
+
+/// RFC 3339 with the explicit `+09:00` offset that CAP and Atom readers expect.
+pub fn rfc3339_tokyo(at: DateTime<Utc>) -> String {
+    to_tokyo(at).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// The fiscal year (年度) a date in Tokyo belongs to: April 2026 – March 2027 is 2026.
+pub fn fiscal_year(date: NaiveDate) -> i32 {
+    if date.month() >= 4 { date.year() } else { date.year() - 1 }
+}
+
+/// The fiscal year of an instant, judged by the Tokyo calendar date.
+pub fn fiscal_year_of(at: DateTime<Utc>) -> i32 {
+    fiscal_year(to_tokyo(at).date_naive())
+}
+
+/// A source of "now", so tests can move time instead of sleeping.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_are_shown_in_tokyo_whatever_the_server_zone() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 31, 15, 30, 0).single();
+        let at = at.map(|at| (format_ja(at), format_en(at), rfc3339_tokyo(at), fiscal_year_of(at)));
+        // 15:30 UTC on 31 March is 00:30 on 1 April in Tokyo: a new fiscal year.
+        assert_eq!(
+            at,
+            Some((
+                "2026年4月1日 00:30".into(),
+                "1 Apr 2026 00:30 JST".into(),
+                "2026-04-01T00:30:00+09:00".into(),
+                2026
+            ))
+        );
+    }
+
+    #[test]
+    fn fiscal_years_run_april_to_march() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(fiscal_year(date(2027, 3, 31)), 2026);
+        assert_eq!(fiscal_year(date(2026, 4, 1)), 2026);
+        assert_eq!(fiscal_year(date(2026, 1, 1)), 2025);
+    }
+}
