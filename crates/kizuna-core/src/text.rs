@@ -129,3 +129,8 @@ mod tests {
         assert!(TextError::Empty { field: "body" }.explain(Lang::Ja).contains("本文"));
     }
 }
+
+/// Folds text for search: NFKC (so ﾀﾞﾝｽｲ finds ダンスイ and ＡＢＣ finds abc) and lower case.
+pub fn search_fold(text: &str) -> String {
+    text.nfkc().collect::<String>().to_lowercase()
+}

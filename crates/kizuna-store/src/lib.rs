@@ -1,1 +1,178 @@
-//! placeholder
+//! Kizuna's storage: one `Store` trait with SQLite and PostgreSQL backends, each
+//! with its own migrations, both held to one conformance suite (`tests/it`).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use kizuna_core::consortium::{Category, ConsortiumInfo, ConsortiumSeed, CostSharing, Municipality};
+use kizuna_core::notice::{NoticeAction, TransitionError};
+use kizuna_core::subscriber::SubscriberStatus;
+use kizuna_core::token::TokenHash;
+
+mod common;
+mod migrate;
+pub mod postgres;
+pub mod records;
+pub mod sqlite;
+
+pub use records::*;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database cannot be reached: {0}")]
+    Unavailable(String),
+    #[error("the database URL is not valid: {0}")]
+    BadUrl(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("not supported on this backend: {0}")]
+    Unsupported(&'static str),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Everything Kizuna keeps. Each method is one unit of work: it either happens
+/// whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Answers when the database does (for `/healthz`).
+    async fn ping(&self) -> Result<()>;
+
+    /// Closes every connection; the store is unusable afterwards.
+    async fn close(&self);
+
+    /// Seeds the consortium into an empty database. Returns false, changing
+    /// nothing, when a consortium is already there: the file only seeds.
+    async fn seed_if_empty(&self, seed: &ConsortiumSeed, now: DateTime<Utc>) -> Result<bool>;
+    async fn consortium(&self) -> Result<Option<ConsortiumInfo>>;
+    async fn cost_sharing(&self) -> Result<CostSharing>;
+    async fn municipalities(&self) -> Result<Vec<Municipality>>;
+    async fn categories(&self) -> Result<Vec<Category>>;
+    async fn areas(&self, municipality: &str) -> Result<Vec<Area>>;
+    async fn add_area(&self, municipality: &str, name_ja: &str, name_en: &str) -> Result<i64>;
+
+    async fn create_staff(&self, staff: &NewStaff, now: DateTime<Utc>) -> Result<i64>;
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffAccount>>;
+    async fn count_staff(&self) -> Result<i64>;
+
+    async fn create_subscriber(&self, subscriber: &NewSubscriber, now: DateTime<Utc>) -> Result<i64>;
+    async fn subscriber(&self, id: i64) -> Result<Option<Subscriber>>;
+    async fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>>;
+    async fn set_subscriber_status(&self, id: i64, status: SubscriberStatus, now: DateTime<Utc>) -> Result<()>;
+    /// Marks or unmarks a subscriber for restricted categories; false when no such address.
+    async fn set_subscriber_staff(&self, email: &str, is_staff: bool, now: DateTime<Utc>) -> Result<bool>;
+    async fn replace_subscriptions(&self, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()>;
+    async fn subscriptions(&self, subscriber_id: i64) -> Result<Vec<Subscription>>;
+    /// Removes a subscriber and everything about them, keeping the suppression hash.
+    async fn erase_subscriber(&self, id: i64, now: DateTime<Utc>) -> Result<()>;
+    /// Erases pending registrations whose confirmation time has passed.
+    async fn expire_pending_subscribers(&self, now: DateTime<Utc>) -> Result<u64>;
+    async fn subscriber_counts(&self) -> Result<Vec<SubscriberCount>>;
+
+    async fn create_link_token(&self, token: &NewLinkToken, now: DateTime<Utc>) -> Result<()>;
+    async fn link_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<LinkToken>>;
+    async fn mark_link_token_used(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<()>;
+
+    async fn suppress(&self, email_hash: &TokenHash, reason: &str, now: DateTime<Utc>) -> Result<()>;
+    async fn is_suppressed(&self, email_hash: &TokenHash) -> Result<bool>;
+
+    /// Creates a draft. With an idempotency key already used, returns the earlier
+    /// notice and `false` instead of creating a second one.
+    async fn create_notice(&self, notice: &NewNotice, actor: &str, now: DateTime<Utc>) -> Result<(Notice, bool)>;
+    async fn notice(&self, id: i64) -> Result<Option<Notice>>;
+    async fn notice_events(&self, id: i64) -> Result<Vec<NoticeEvent>>;
+    /// Moves a notice through its lifecycle, refusing what the lifecycle forbids
+    /// and what another process changed first; records who did it and when.
+    async fn transition_notice(
+        &self,
+        id: i64,
+        action: NoticeAction,
+        actor: &str,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Notice>;
+    /// Published notices of public categories, newest first.
+    async fn public_notices(&self, query: &NoticeQuery) -> Result<Vec<Notice>>;
+    /// Scheduled notices whose time has come.
+    async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
+
+    async fn record_audit(&self, entry: &NewAuditEntry, now: DateTime<Utc>) -> Result<()>;
+    async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>>;
+
+    async fn create_api_key(&self, key: &NewApiKey, now: DateTime<Utc>) -> Result<i64>;
+    async fn api_key_by_hash(&self, hash: &TokenHash) -> Result<Option<ApiKey>>;
+    async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> Result<bool>;
+
+    /// Takes or renews the lease `name` for `holder` until `now + ttl`; false while
+    /// another holder's lease is still running.
+    async fn try_acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, ttl: Duration) -> Result<bool>;
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
+
+    /// Writes a consistent copy of the database to `path` while it is in use.
+    async fn backup(&self, path: &Path) -> Result<()>;
+}
+
+/// How many connections a store keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectOptions {
+    pub max_connections: u32,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self { max_connections: 8 }
+    }
+}
+
+/// Opens (creating if needed) and migrates the database a URL names:
+/// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+pub async fn connect(url: &str, options: ConnectOptions) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::connect(url, options).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStore::connect(url, options).await?))
+    } else {
+        Err(StoreError::BadUrl(
+            "it must start with sqlite:// or postgres://".to_owned(),
+        ))
+    }
+}
+
+/// A fingerprint of a backend's migrations, so test templates are rebuilt when
+/// the schema changes.
+pub fn migrations_fingerprint(backend: Backend) -> String {
+    migrate::fingerprint(backend)
+}

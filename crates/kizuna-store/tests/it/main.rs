@@ -1,1 +1,7 @@
+//! The conformance suite: every behaviour test runs against SQLite and against
+//! PostgreSQL (the `_postgres` twins, ignored unless asked for: `scripts/test`
+//! runs them against a real server named by `KIZUNA_TEST_POSTGRES_URL`).
 
+mod support;
+
+mod conformance;

@@ -1,0 +1,199 @@
+-- Kizuna foundation schema (PostgreSQL). Times are UTC, written by the application.
+CREATE TABLE consortium (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    name_ja TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    jma_prefecture_code TEXT NOT NULL,
+    jma_subregion_code TEXT NOT NULL,
+    jma_quake_region_code TEXT NOT NULL,
+    cost_rule TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE municipalities (
+    code TEXT PRIMARY KEY,
+    jma_area_code TEXT NOT NULL,
+    name_ja TEXT NOT NULL,
+    name_kana TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    sender_local TEXT NOT NULL,
+    cost_share DOUBLE PRECISION,
+    position BIGINT NOT NULL
+);
+
+CREATE TABLE departments (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    municipality_code TEXT NOT NULL REFERENCES municipalities (code),
+    name TEXT NOT NULL,
+    UNIQUE (municipality_code, name)
+);
+
+CREATE TABLE areas (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    municipality_code TEXT NOT NULL REFERENCES municipalities (code),
+    name_ja TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    UNIQUE (municipality_code, name_ja)
+);
+
+CREATE TABLE categories (
+    key TEXT PRIMARY KEY,
+    name_ja TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    emergency BOOLEAN NOT NULL,
+    restricted BOOLEAN NOT NULL,
+    position BIGINT NOT NULL
+);
+
+CREATE TABLE subscribers (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    language TEXT NOT NULL,
+    format TEXT NOT NULL,
+    charset TEXT NOT NULL,
+    emergency_only BOOLEAN NOT NULL,
+    is_staff BOOLEAN NOT NULL DEFAULT FALSE,
+    source TEXT NOT NULL,
+    source_municipality TEXT REFERENCES municipalities (code),
+    monitor_age_band TEXT,
+    monitor_area_id BIGINT REFERENCES areas (id),
+    hard_bounces BIGINT NOT NULL DEFAULT 0,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    confirmed_at TIMESTAMPTZ,
+    pending_expires_at TIMESTAMPTZ
+);
+CREATE INDEX subscribers_pending ON subscribers (pending_expires_at) WHERE status = 'pending';
+
+CREATE TABLE subscriptions (
+    subscriber_id BIGINT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    municipality_code TEXT NOT NULL REFERENCES municipalities (code),
+    category_key TEXT NOT NULL REFERENCES categories (key),
+    area_id BIGINT REFERENCES areas (id)
+);
+CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber_id);
+CREATE INDEX subscriptions_target ON subscriptions (municipality_code, category_key);
+
+CREATE TABLE staff (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    municipality_code TEXT REFERENCES municipalities (code),
+    role TEXT NOT NULL,
+    emergency BOOLEAN NOT NULL,
+    must_change_password BOOLEAN NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    disabled_at TIMESTAMPTZ
+);
+
+CREATE TABLE notices (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    status TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_ref TEXT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    title_en TEXT,
+    body_en TEXT,
+    category_key TEXT NOT NULL REFERENCES categories (key),
+    urgency TEXT NOT NULL,
+    exercise BOOLEAN NOT NULL,
+    expires_at TIMESTAMPTZ,
+    send_at TIMESTAMPTZ,
+    checkin_question TEXT,
+    supersedes_id BIGINT REFERENCES notices (id),
+    idempotency_key TEXT UNIQUE,
+    search_text TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    sent_at TIMESTAMPTZ
+);
+CREATE INDEX notices_status ON notices (status, sent_at);
+CREATE INDEX notices_source_ref ON notices (source, source_ref);
+
+CREATE TABLE notice_municipalities (
+    notice_id BIGINT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,
+    municipality_code TEXT NOT NULL REFERENCES municipalities (code),
+    PRIMARY KEY (notice_id, municipality_code)
+);
+
+CREATE TABLE notice_areas (
+    notice_id BIGINT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,
+    area_id BIGINT NOT NULL REFERENCES areas (id),
+    PRIMARY KEY (notice_id, area_id)
+);
+
+CREATE TABLE notice_events (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    notice_id BIGINT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at TIMESTAMPTZ NOT NULL,
+    note TEXT
+);
+CREATE INDEX notice_events_notice ON notice_events (notice_id);
+
+CREATE TABLE deliveries (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    notice_id BIGINT NOT NULL REFERENCES notices (id),
+    subscriber_id BIGINT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    channel TEXT NOT NULL DEFAULT 'email',
+    status TEXT NOT NULL,
+    priority BIGINT NOT NULL,
+    attempts BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMPTZ NOT NULL,
+    last_reply TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    domain TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    sent_at TIMESTAMPTZ,
+    UNIQUE (notice_id, subscriber_id, channel)
+);
+CREATE INDEX deliveries_queue ON deliveries (status, priority, next_attempt_at);
+
+CREATE TABLE link_tokens (
+    token_hash TEXT PRIMARY KEY,
+    purpose TEXT NOT NULL,
+    subscriber_id BIGINT REFERENCES subscribers (id) ON DELETE CASCADE,
+    email TEXT,
+    expires_at TIMESTAMPTZ NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    used_at TIMESTAMPTZ
+);
+
+CREATE TABLE suppressions (
+    email_hash TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at TIMESTAMPTZ NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+
+CREATE TABLE api_keys (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    prefix TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    municipality_code TEXT REFERENCES municipalities (code),
+    rights TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    revoked_at TIMESTAMPTZ
+);
+
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);

@@ -1,0 +1,928 @@
+//! The store methods whose SQL reads the same on SQLite and PostgreSQL, written
+//! once and expanded for each backend. Both accept `$N` placeholders; where the
+//! dialects really differ, the macro calls a method each backend defines itself.
+
+macro_rules! store_impl {
+    ($store:ident, $row:ty, $backend:expr) => {
+        use std::path::Path;
+
+        use async_trait::async_trait;
+        use chrono::{DateTime, Duration, Utc};
+        use kizuna_core::consortium::{
+            Category, ConsortiumInfo, ConsortiumSeed, CostSharing, Municipality,
+        };
+        use kizuna_core::notice::{NoticeAction, NoticeSource, NoticeStatus, Urgency};
+        use kizuna_core::staff::{ApiRight, Role, Scope};
+        use kizuna_core::subscriber::{
+            Charset, MailFormat, RegistrationSource, SubscriberStatus, TokenPurpose,
+        };
+        use kizuna_core::token::TokenHash;
+        use kizuna_core::{CategoryKey, JmaAreaCode, Lang, MunicipalityCode};
+        use sqlx::Row;
+
+        use crate::records::*;
+        use crate::{Backend, Result, Store, StoreError};
+
+        fn corrupt(what: &str, value: &str) -> StoreError {
+            StoreError::Corrupt(format!("{what} {value:?}"))
+        }
+
+        fn scope_from(code: Option<String>) -> Result<Scope> {
+            match code {
+                None => Ok(Scope::AllMunicipalities),
+                Some(code) => MunicipalityCode::parse(&code)
+                    .map(Scope::Municipality)
+                    .map_err(|_| corrupt("municipality code", &code)),
+            }
+        }
+
+        fn rights_from(text: &str) -> Result<Vec<ApiRight>> {
+            ApiRight::parse_list(text).map_err(|bad| corrupt("API right", &bad))
+        }
+
+        fn rights_to(rights: &[ApiRight]) -> String {
+            rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+        }
+
+        impl $store {
+            async fn run_migrations(&self) -> Result<()> {
+                let migrations = crate::migrate::migrations($backend);
+                let latest = crate::migrate::latest($backend);
+                let mut tx = self.pool.begin().await?;
+                Self::migration_lock(&mut tx).await?;
+                sqlx::query(crate::migrate::CREATE_TABLE).execute(&mut *tx).await?;
+                let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM kizuna_schema")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let current = current.unwrap_or(0);
+                if current > latest {
+                    return Err(StoreError::Migration(format!(
+                        "the database has schema version {current}, newer than this Kizuna knows ({latest}); run a newer Kizuna"
+                    )));
+                }
+                for (version, name, sql) in migrations.iter().filter(|(v, _, _)| *v > current) {
+                    sqlx::raw_sql(*sql)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::Migration(format!("{version} {name}: {e}")))?;
+                    sqlx::query("INSERT INTO kizuna_schema (version, name, applied_at) VALUES ($1, $2, $3)")
+                        .bind(*version)
+                        .bind(*name)
+                        .bind(Utc::now().to_rfc3339())
+                        .execute(&mut *tx)
+                        .await?;
+                    tracing::info!(version, name, "applied migration");
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            fn staff_from_row(row: &$row) -> Result<StaffAccount> {
+                let role: String = row.try_get("role")?;
+                let disabled_at: Option<DateTime<Utc>> = row.try_get("disabled_at")?;
+                Ok(StaffAccount {
+                    id: row.try_get("id")?,
+                    email: row.try_get("email")?,
+                    password_hash: row.try_get("password_hash")?,
+                    scope: scope_from(row.try_get("municipality_code")?)?,
+                    role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                    emergency: row.try_get("emergency")?,
+                    must_change_password: row.try_get("must_change_password")?,
+                    created_at: row.try_get("created_at")?,
+                    disabled: disabled_at.is_some(),
+                })
+            }
+
+            fn subscriber_from_row(row: &$row) -> Result<Subscriber> {
+                let status: String = row.try_get("status")?;
+                let format: String = row.try_get("format")?;
+                let charset: String = row.try_get("charset")?;
+                let source: String = row.try_get("source")?;
+                let language: String = row.try_get("language")?;
+                Ok(Subscriber {
+                    id: row.try_get("id")?,
+                    email: row.try_get("email")?,
+                    status: SubscriberStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+                    language: Lang::from_tag(&language),
+                    format: MailFormat::parse(&format).ok_or_else(|| corrupt("format", &format))?,
+                    charset: Charset::parse(&charset).ok_or_else(|| corrupt("charset", &charset))?,
+                    emergency_only: row.try_get("emergency_only")?,
+                    is_staff: row.try_get("is_staff")?,
+                    source: RegistrationSource::parse(&source).ok_or_else(|| corrupt("source", &source))?,
+                    source_municipality: row.try_get("source_municipality")?,
+                    monitor_age_band: row.try_get("monitor_age_band")?,
+                    hard_bounces: row.try_get("hard_bounces")?,
+                    created_at: row.try_get("created_at")?,
+                    confirmed_at: row.try_get("confirmed_at")?,
+                })
+            }
+
+            fn notice_from_row(row: &$row) -> Result<Notice> {
+                let status: String = row.try_get("status")?;
+                let source: String = row.try_get("source")?;
+                let urgency: String = row.try_get("urgency")?;
+                Ok(Notice {
+                    id: row.try_get("id")?,
+                    status: NoticeStatus::parse(&status).ok_or_else(|| corrupt("notice status", &status))?,
+                    source: NoticeSource::parse(&source).ok_or_else(|| corrupt("notice source", &source))?,
+                    source_ref: row.try_get("source_ref")?,
+                    title: row.try_get("title")?,
+                    body: row.try_get("body")?,
+                    title_en: row.try_get("title_en")?,
+                    body_en: row.try_get("body_en")?,
+                    category: row.try_get("category_key")?,
+                    municipalities: Vec::new(),
+                    area_ids: Vec::new(),
+                    urgency: Urgency::parse(&urgency).ok_or_else(|| corrupt("urgency", &urgency))?,
+                    exercise: row.try_get("exercise")?,
+                    expires_at: row.try_get("expires_at")?,
+                    send_at: row.try_get("send_at")?,
+                    checkin_question: row.try_get("checkin_question")?,
+                    supersedes: row.try_get("supersedes_id")?,
+                    created_by: row.try_get("created_by")?,
+                    created_at: row.try_get("created_at")?,
+                    updated_at: row.try_get("updated_at")?,
+                    sent_at: row.try_get("sent_at")?,
+                })
+            }
+
+            async fn load_notice_targets(&self, notice: &mut Notice) -> Result<()> {
+                notice.municipalities = sqlx::query_scalar(
+                    "SELECT nm.municipality_code FROM notice_municipalities nm
+                     JOIN municipalities m ON m.code = nm.municipality_code
+                     WHERE nm.notice_id = $1 ORDER BY m.position",
+                )
+                .bind(notice.id)
+                .fetch_all(&self.pool)
+                .await?;
+                notice.area_ids = sqlx::query_scalar("SELECT area_id FROM notice_areas WHERE notice_id = $1 ORDER BY area_id")
+                    .bind(notice.id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn ping(&self) -> Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            async fn seed_if_empty(&self, seed: &ConsortiumSeed, now: DateTime<Utc>) -> Result<bool> {
+                let mut tx = self.pool.begin().await?;
+                Self::migration_lock(&mut tx).await?;
+                let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consortium").fetch_one(&mut *tx).await?;
+                if existing > 0 {
+                    return Ok(false);
+                }
+                let CostSharing::FixedThenEqual { fixed } = &seed.cost_sharing;
+                sqlx::query(
+                    "INSERT INTO consortium (id, name_ja, name_en, jma_prefecture_code, jma_subregion_code,
+                     jma_quake_region_code, cost_rule, created_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&seed.info.name_ja)
+                .bind(&seed.info.name_en)
+                .bind(&seed.info.jma_prefecture_code)
+                .bind(&seed.info.jma_subregion_code)
+                .bind(&seed.info.jma_quake_region_code)
+                .bind("fixed_then_equal")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                for (position, m) in seed.municipalities.iter().enumerate() {
+                    let share = fixed.iter().find(|(code, _)| *code == m.code).map(|(_, share)| *share);
+                    sqlx::query(
+                        "INSERT INTO municipalities (code, jma_area_code, name_ja, name_kana, name_en, sender_local,
+                         cost_share, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(m.code.as_str())
+                    .bind(m.jma_area_code.as_str())
+                    .bind(&m.name_ja)
+                    .bind(&m.name_kana)
+                    .bind(&m.name_en)
+                    .bind(&m.sender_local)
+                    .bind(share)
+                    .bind(position as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                    for department in &m.departments {
+                        sqlx::query("INSERT INTO departments (municipality_code, name) VALUES ($1, $2)")
+                            .bind(m.code.as_str())
+                            .bind(department)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                for (position, c) in seed.categories.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO categories (key, name_ja, name_en, emergency, restricted, position)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(c.key.as_str())
+                    .bind(&c.name_ja)
+                    .bind(&c.name_en)
+                    .bind(c.emergency)
+                    .bind(c.restricted)
+                    .bind(position as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn consortium(&self) -> Result<Option<ConsortiumInfo>> {
+                let row = sqlx::query(
+                    "SELECT name_ja, name_en, jma_prefecture_code, jma_subregion_code, jma_quake_region_code
+                     FROM consortium WHERE id = 1",
+                )
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|row| {
+                    Ok(ConsortiumInfo {
+                        name_ja: row.try_get("name_ja")?,
+                        name_en: row.try_get("name_en")?,
+                        jma_prefecture_code: row.try_get("jma_prefecture_code")?,
+                        jma_subregion_code: row.try_get("jma_subregion_code")?,
+                        jma_quake_region_code: row.try_get("jma_quake_region_code")?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn cost_sharing(&self) -> Result<CostSharing> {
+                let rows = sqlx::query("SELECT code, cost_share FROM municipalities WHERE cost_share IS NOT NULL ORDER BY position")
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut fixed = Vec::new();
+                for row in rows {
+                    let code: String = row.try_get("code")?;
+                    let share: f64 = row.try_get("cost_share")?;
+                    fixed.push((MunicipalityCode::parse(&code).map_err(|_| corrupt("municipality code", &code))?, share));
+                }
+                Ok(CostSharing::FixedThenEqual { fixed })
+            }
+
+            async fn municipalities(&self) -> Result<Vec<Municipality>> {
+                let rows = sqlx::query(
+                    "SELECT code, jma_area_code, name_ja, name_kana, name_en, sender_local
+                     FROM municipalities ORDER BY position",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let departments = sqlx::query("SELECT municipality_code, name FROM departments ORDER BY id")
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let code: String = row.try_get("code")?;
+                    let jma: String = row.try_get("jma_area_code")?;
+                    let mut names = Vec::new();
+                    for d in &departments {
+                        if d.try_get::<String, _>("municipality_code")? == code {
+                            names.push(d.try_get("name")?);
+                        }
+                    }
+                    out.push(Municipality {
+                        code: MunicipalityCode::parse(&code).map_err(|_| corrupt("municipality code", &code))?,
+                        jma_area_code: JmaAreaCode::parse(&jma).map_err(|_| corrupt("JMA area code", &jma))?,
+                        name_ja: row.try_get("name_ja")?,
+                        name_kana: row.try_get("name_kana")?,
+                        name_en: row.try_get("name_en")?,
+                        departments: names,
+                        sender_local: row.try_get("sender_local")?,
+                    });
+                }
+                Ok(out)
+            }
+
+            async fn categories(&self) -> Result<Vec<Category>> {
+                let rows = sqlx::query("SELECT key, name_ja, name_en, emergency, restricted FROM categories ORDER BY position")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        let key: String = row.try_get("key")?;
+                        Ok(Category {
+                            key: CategoryKey::parse(&key).map_err(|_| corrupt("category key", &key))?,
+                            name_ja: row.try_get("name_ja")?,
+                            name_en: row.try_get("name_en")?,
+                            emergency: row.try_get("emergency")?,
+                            restricted: row.try_get("restricted")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn areas(&self, municipality: &str) -> Result<Vec<Area>> {
+                let rows = sqlx::query("SELECT id, municipality_code, name_ja, name_en FROM areas WHERE municipality_code = $1 ORDER BY id")
+                    .bind(municipality)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(Area {
+                            id: row.try_get("id")?,
+                            municipality: row.try_get("municipality_code")?,
+                            name_ja: row.try_get("name_ja")?,
+                            name_en: row.try_get("name_en")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn add_area(&self, municipality: &str, name_ja: &str, name_en: &str) -> Result<i64> {
+                let id = sqlx::query_scalar("INSERT INTO areas (municipality_code, name_ja, name_en) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(municipality)
+                    .bind(name_ja)
+                    .bind(name_en)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(id)
+            }
+
+            async fn create_staff(&self, staff: &NewStaff, now: DateTime<Utc>) -> Result<i64> {
+                let id = sqlx::query_scalar(
+                    "INSERT INTO staff (email, password_hash, municipality_code, role, emergency, must_change_password, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(staff.email.as_str())
+                .bind(&staff.password_hash)
+                .bind(staff.scope.municipality().map(|c| c.as_str()))
+                .bind(staff.role.as_str())
+                .bind(staff.emergency)
+                .bind(staff.must_change_password)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(id)
+            }
+
+            async fn staff_by_email(&self, email: &str) -> Result<Option<StaffAccount>> {
+                let row = sqlx::query("SELECT * FROM staff WHERE email = $1")
+                    .bind(email)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(Self::staff_from_row).transpose()
+            }
+
+            async fn count_staff(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(&self.pool).await?)
+            }
+
+            async fn create_subscriber(&self, s: &NewSubscriber, now: DateTime<Utc>) -> Result<i64> {
+                let confirmed_at = (s.status == SubscriberStatus::Active).then_some(now);
+                let id = sqlx::query_scalar(
+                    "INSERT INTO subscribers (email, status, language, format, charset, emergency_only, source,
+                     source_municipality, monitor_age_band, created_at, updated_at, confirmed_at, pending_expires_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
+                )
+                .bind(s.email.as_str())
+                .bind(s.status.as_str())
+                .bind(s.language.as_str())
+                .bind(s.format.as_str())
+                .bind(s.charset.as_str())
+                .bind(s.emergency_only)
+                .bind(s.source.as_str())
+                .bind(s.source_municipality.as_ref().map(|c| c.as_str()))
+                .bind(s.monitor_age_band.as_deref())
+                .bind(now)
+                .bind(confirmed_at)
+                .bind(s.pending_expires_at)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(id)
+            }
+
+            async fn subscriber(&self, id: i64) -> Result<Option<Subscriber>> {
+                let row = sqlx::query("SELECT * FROM subscribers WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(Self::subscriber_from_row).transpose()
+            }
+
+            async fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>> {
+                let row = sqlx::query("SELECT * FROM subscribers WHERE email = $1")
+                    .bind(email)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(Self::subscriber_from_row).transpose()
+            }
+
+            async fn set_subscriber_status(&self, id: i64, status: SubscriberStatus, now: DateTime<Utc>) -> Result<()> {
+                let done = sqlx::query(
+                    "UPDATE subscribers SET status = $2, updated_at = $3,
+                     confirmed_at = CASE WHEN $2 = 'active' AND confirmed_at IS NULL THEN $3 ELSE confirmed_at END,
+                     pending_expires_at = CASE WHEN $2 = 'pending' THEN pending_expires_at ELSE NULL END
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(status.as_str())
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn set_subscriber_staff(&self, email: &str, is_staff: bool, now: DateTime<Utc>) -> Result<bool> {
+                let done = sqlx::query("UPDATE subscribers SET is_staff = $2, updated_at = $3 WHERE email = $1")
+                    .bind(email)
+                    .bind(is_staff)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn replace_subscriptions(&self, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1")
+                    .bind(subscriber_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut unique = subscriptions.to_vec();
+                unique.sort();
+                unique.dedup();
+                for s in &unique {
+                    sqlx::query(
+                        "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(subscriber_id)
+                    .bind(s.municipality.as_str())
+                    .bind(s.category.as_str())
+                    .bind(s.area_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn subscriptions(&self, subscriber_id: i64) -> Result<Vec<Subscription>> {
+                let rows = sqlx::query(
+                    "SELECT municipality_code, category_key, area_id FROM subscriptions WHERE subscriber_id = $1",
+                )
+                .bind(subscriber_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = rows
+                    .iter()
+                    .map(|row| {
+                        let code: String = row.try_get("municipality_code")?;
+                        let key: String = row.try_get("category_key")?;
+                        Ok(Subscription {
+                            municipality: MunicipalityCode::parse(&code).map_err(|_| corrupt("municipality code", &code))?,
+                            category: CategoryKey::parse(&key).map_err(|_| corrupt("category key", &key))?,
+                            area_id: row.try_get("area_id")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                out.sort();
+                Ok(out)
+            }
+
+            async fn erase_subscriber(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let email: Option<String> = sqlx::query_scalar("SELECT email FROM subscribers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(email) = email else {
+                    return Err(StoreError::NotFound);
+                };
+                sqlx::query(
+                    "INSERT INTO suppressions (email_hash, reason, created_at) VALUES ($1, 'erased', $2)
+                     ON CONFLICT (email_hash) DO NOTHING",
+                )
+                .bind(TokenHash::of(&email).as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM subscribers WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn expire_pending_subscribers(&self, now: DateTime<Utc>) -> Result<u64> {
+                let done = sqlx::query(
+                    "DELETE FROM subscribers WHERE status = 'pending' AND pending_expires_at IS NOT NULL AND pending_expires_at < $1",
+                )
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn subscriber_counts(&self) -> Result<Vec<SubscriberCount>> {
+                let rows = sqlx::query(
+                    "SELECT s.municipality_code, s.category_key, COUNT(DISTINCT s.subscriber_id) AS active
+                     FROM subscriptions s JOIN subscribers r ON r.id = s.subscriber_id
+                     WHERE r.status = 'active'
+                     GROUP BY s.municipality_code, s.category_key
+                     ORDER BY s.municipality_code, s.category_key",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(SubscriberCount {
+                            municipality: row.try_get("municipality_code")?,
+                            category: row.try_get("category_key")?,
+                            active: row.try_get("active")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_link_token(&self, token: &NewLinkToken, now: DateTime<Utc>) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO link_tokens (token_hash, purpose, subscriber_id, email, expires_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(token.hash.as_str())
+                .bind(token.purpose.as_str())
+                .bind(token.subscriber_id)
+                .bind(token.email.as_deref())
+                .bind(token.expires_at)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn link_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<LinkToken>> {
+                let row = sqlx::query(
+                    "SELECT purpose, subscriber_id, email, expires_at, used_at FROM link_tokens
+                     WHERE token_hash = $1 AND expires_at > $2",
+                )
+                .bind(hash.as_str())
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|row| {
+                    let purpose: String = row.try_get("purpose")?;
+                    Ok(LinkToken {
+                        purpose: TokenPurpose::parse(&purpose).ok_or_else(|| corrupt("token purpose", &purpose))?,
+                        subscriber_id: row.try_get("subscriber_id")?,
+                        email: row.try_get("email")?,
+                        expires_at: row.try_get("expires_at")?,
+                        used_at: row.try_get("used_at")?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn mark_link_token_used(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<()> {
+                sqlx::query("UPDATE link_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL")
+                    .bind(hash.as_str())
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn suppress(&self, email_hash: &TokenHash, reason: &str, now: DateTime<Utc>) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO suppressions (email_hash, reason, created_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (email_hash) DO UPDATE SET reason = excluded.reason",
+                )
+                .bind(email_hash.as_str())
+                .bind(reason)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn is_suppressed(&self, email_hash: &TokenHash) -> Result<bool> {
+                let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = $1)")
+                    .bind(email_hash.as_str())
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(found)
+            }
+
+            async fn create_notice(&self, n: &NewNotice, actor: &str, now: DateTime<Utc>) -> Result<(Notice, bool)> {
+                if let Some(key) = &n.idempotency_key {
+                    let earlier: Option<i64> = sqlx::query_scalar("SELECT id FROM notices WHERE idempotency_key = $1")
+                        .bind(key)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    if let Some(id) = earlier {
+                        return Ok((self.notice(id).await?.ok_or(StoreError::NotFound)?, false));
+                    }
+                }
+                let search_text = kizuna_core::text::search_fold(&format!(
+                    "{}\n{}\n{}\n{}",
+                    n.title.as_str(),
+                    n.body.as_str(),
+                    n.title_en.as_ref().map_or("", |t| t.as_str()),
+                    n.body_en.as_ref().map_or("", |b| b.as_str())
+                ));
+                let mut tx = self.pool.begin().await?;
+                let inserted = sqlx::query_scalar(
+                    "INSERT INTO notices (status, source, source_ref, title, body, title_en, body_en, category_key, urgency,
+                     exercise, expires_at, send_at, checkin_question, supersedes_id, idempotency_key, search_text,
+                     created_by, created_at, updated_at)
+                     VALUES ('draft', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+                     RETURNING id",
+                )
+                .bind(n.source.as_str())
+                .bind(n.source_ref.as_deref())
+                .bind(n.title.as_str())
+                .bind(n.body.as_str())
+                .bind(n.title_en.as_ref().map(|t| t.as_str()))
+                .bind(n.body_en.as_ref().map(|b| b.as_str()))
+                .bind(n.category.as_str())
+                .bind(n.urgency.as_str())
+                .bind(n.exercise)
+                .bind(n.expires_at)
+                .bind(n.send_at)
+                .bind(n.checkin_question.as_deref())
+                .bind(n.supersedes)
+                .bind(n.idempotency_key.as_deref())
+                .bind(&search_text)
+                .bind(actor)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await;
+                let id: i64 = match (inserted, &n.idempotency_key) {
+                    (Ok(id), _) => id,
+                    // Another request with the same key won the race: answer with its notice.
+                    (Err(sqlx::Error::Database(db)), Some(key)) if db.is_unique_violation() => {
+                        drop(tx);
+                        let id: i64 = sqlx::query_scalar("SELECT id FROM notices WHERE idempotency_key = $1")
+                            .bind(key)
+                            .fetch_one(&self.pool)
+                            .await?;
+                        return Ok((self.notice(id).await?.ok_or(StoreError::NotFound)?, false));
+                    }
+                    (Err(error), _) => return Err(error.into()),
+                };
+                let mut codes: Vec<&str> = n.municipalities.iter().map(|c| c.as_str()).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                for code in codes {
+                    sqlx::query("INSERT INTO notice_municipalities (notice_id, municipality_code) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(code)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let mut areas = n.area_ids.clone();
+                areas.sort_unstable();
+                areas.dedup();
+                for area in areas {
+                    sqlx::query("INSERT INTO notice_areas (notice_id, area_id) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(area)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+                     VALUES ($1, NULL, 'draft', 'create', $2, $3)",
+                )
+                .bind(id)
+                .bind(actor)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok((self.notice(id).await?.ok_or(StoreError::NotFound)?, true))
+            }
+
+            async fn notice(&self, id: i64) -> Result<Option<Notice>> {
+                let row = sqlx::query("SELECT * FROM notices WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+                let Some(row) = row else { return Ok(None) };
+                let mut notice = Self::notice_from_row(&row)?;
+                self.load_notice_targets(&mut notice).await?;
+                Ok(Some(notice))
+            }
+
+            async fn notice_events(&self, id: i64) -> Result<Vec<NoticeEvent>> {
+                let rows = sqlx::query(
+                    "SELECT from_status, to_status, action, actor, at, note FROM notice_events WHERE notice_id = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let from: Option<String> = row.try_get("from_status")?;
+                        let to: String = row.try_get("to_status")?;
+                        Ok(NoticeEvent {
+                            from: match from {
+                                Some(from) => Some(NoticeStatus::parse(&from).ok_or_else(|| corrupt("notice status", &from))?),
+                                None => None,
+                            },
+                            to: NoticeStatus::parse(&to).ok_or_else(|| corrupt("notice status", &to))?,
+                            action: row.try_get("action")?,
+                            actor: row.try_get("actor")?,
+                            at: row.try_get("at")?,
+                            note: row.try_get("note")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn transition_notice(
+                &self,
+                id: i64,
+                action: NoticeAction,
+                actor: &str,
+                note: Option<&str>,
+                now: DateTime<Utc>,
+            ) -> Result<Notice> {
+                let mut tx = self.pool.begin().await?;
+                let current: Option<String> = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let current = current.ok_or(StoreError::NotFound)?;
+                let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
+                let to = from.apply(action)?;
+                // The status in the WHERE clause makes a concurrent change lose cleanly.
+                let done = sqlx::query(
+                    "UPDATE notices SET status = $2, updated_at = $4,
+                     sent_at = CASE WHEN $2 = 'sending' AND sent_at IS NULL THEN $4 ELSE sent_at END
+                     WHERE id = $1 AND status = $3",
+                )
+                .bind(id)
+                .bind(to.as_str())
+                .bind(from.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
+                }
+                sqlx::query(
+                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(action.as_str())
+                .bind(actor)
+                .bind(now)
+                .bind(note)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                self.notice(id).await?.ok_or(StoreError::NotFound)
+            }
+
+            async fn public_notices(&self, query: &NoticeQuery) -> Result<Vec<Notice>> {
+                let rows = sqlx::query(
+                    "SELECT n.* FROM notices n JOIN categories c ON c.key = n.category_key
+                     WHERE n.status IN ('sending', 'sent', 'superseded') AND c.restricted = FALSE
+                       AND ($1 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
+                                                  WHERE nm.notice_id = n.id AND nm.municipality_code = $1))
+                       AND ($2 IS NULL OR n.category_key = $2)
+                     ORDER BY n.sent_at DESC, n.id DESC
+                     LIMIT $3 OFFSET $4",
+                )
+                .bind(query.municipality.as_deref())
+                .bind(query.category.as_deref())
+                .bind(query.limit.clamp(1, 500))
+                .bind(query.offset.max(0))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut notices = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let mut notice = Self::notice_from_row(row)?;
+                    self.load_notice_targets(&mut notice).await?;
+                    notices.push(notice);
+                }
+                Ok(notices)
+            }
+
+            async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
+                Ok(sqlx::query_scalar("SELECT id FROM notices WHERE status = 'scheduled' AND send_at <= $1 ORDER BY send_at")
+                    .bind(now)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn record_audit(&self, e: &NewAuditEntry, now: DateTime<Utc>) -> Result<()> {
+                sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(now)
+                    .bind(&e.actor)
+                    .bind(&e.action)
+                    .bind(&e.subject)
+                    .bind(&e.detail)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+                let rows = sqlx::query("SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1")
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(AuditEntry {
+                            id: row.try_get("id")?,
+                            at: row.try_get("at")?,
+                            actor: row.try_get("actor")?,
+                            action: row.try_get("action")?,
+                            subject: row.try_get("subject")?,
+                            detail: row.try_get("detail")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_api_key(&self, key: &NewApiKey, now: DateTime<Utc>) -> Result<i64> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO api_keys (prefix, key_hash, municipality_code, rights, label, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(&key.prefix)
+                .bind(key.hash.as_str())
+                .bind(key.scope.municipality().map(|c| c.as_str()))
+                .bind(rights_to(&key.rights))
+                .bind(&key.label)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn api_key_by_hash(&self, hash: &TokenHash) -> Result<Option<ApiKey>> {
+                let row = sqlx::query(
+                    "SELECT id, prefix, municipality_code, rights, label, created_at, revoked_at FROM api_keys WHERE key_hash = $1",
+                )
+                .bind(hash.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|row| {
+                    let rights: String = row.try_get("rights")?;
+                    Ok(ApiKey {
+                        id: row.try_get("id")?,
+                        prefix: row.try_get("prefix")?,
+                        scope: scope_from(row.try_get("municipality_code")?)?,
+                        rights: rights_from(&rights)?,
+                        label: row.try_get("label")?,
+                        created_at: row.try_get("created_at")?,
+                        revoked_at: row.try_get("revoked_at")?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+                let done = sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn try_acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, ttl: Duration) -> Result<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                     WHERE leases.holder = excluded.holder OR leases.expires_at < $4",
+                )
+                .bind(name)
+                .bind(holder)
+                .bind(now + ttl)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+                sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+                    .bind(name)
+                    .bind(holder)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn backup(&self, path: &Path) -> Result<()> {
+                self.backup_to(path).await
+            }
+        }
+    };
+}
+
+pub(crate) use store_impl;

@@ -1,0 +1,45 @@
+//! The migrations of each backend and the bookkeeping that applies them once.
+
+use crate::Backend;
+
+/// (version, name, SQL) in the order they apply.
+pub(crate) type Migration = (i64, &'static str, &'static str);
+
+pub(crate) const SQLITE: &[Migration] = &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
+
+pub(crate) const POSTGRES: &[Migration] =
+    &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+
+pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {
+    match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    }
+}
+
+pub(crate) fn fingerprint(backend: Backend) -> String {
+    fingerprint_of(migrations(backend))
+}
+
+/// Newest version this build knows; a database beyond it was written by a newer Kizuna.
+pub(crate) fn latest(backend: Backend) -> i64 {
+    migrations(backend).last().map_or(0, |(version, _, _)| *version)
+}
+
+/// FNV-1a over the migration texts: enough to tell schemas apart, no crypto needed.
+fn fingerprint_of(migrations: &[Migration]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (_, _, sql) in migrations {
+        for byte in sql.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kizuna_schema (
+    version BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)";
