@@ -68,6 +68,11 @@ pub fn base64url(bytes: &[u8]) -> String {
     out
 }
 
+/// Fills `buf` from the operating system's random source.
+pub fn fill_random(buf: &mut [u8]) -> Result<(), getrandom::Error> {
+    getrandom::fill(buf)
+}
+
 /// A random password or key for people to copy: base64url of `bytes` random bytes.
 pub fn random_secret(bytes: usize) -> Result<String, getrandom::Error> {
     let mut buf = vec![0u8; bytes];

@@ -1,1 +1,44 @@
-//! placeholder
+//! Kizuna's mail: building RFC 5322 messages and handing them to a transport.
+
+pub mod message;
+pub mod outbox;
+
+use async_trait::async_trait;
+
+/// A message ready for the relay: the envelope and the exact bytes to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// `MAIL FROM`: the VERP return path, or empty for the null sender `<>`.
+    pub from: String,
+    /// `RCPT TO`: addresses already quoted where they need it.
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutgoingMessage {
+    pub envelope: Envelope,
+    pub message_id: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What became of a message the relay was offered.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// 4xx, a broken connection or a full disk: try again later.
+    #[error("temporary failure: {0}")]
+    Temporary(String),
+    /// 5xx: the address or the message is refused for good.
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+/// Where outgoing mail goes: an SMTP relay, or the file outbox by default.
+#[async_trait]
+pub trait Transport: Send + Sync + 'static {
+    /// Hands one message over. `Ok` carries the relay's reply once it has
+    /// taken responsibility for the message.
+    async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError>;
+
+    /// A name for logs and `/metrics`.
+    fn describe(&self) -> String;
+}

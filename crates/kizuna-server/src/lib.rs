@@ -1,1 +1,16 @@
-//! placeholder
+//! Kizuna's server: the web (public pages, health, metrics), the singleton jobs
+//! and the wiring that runs them over one store.
+
+#![deny(clippy::unwrap_used)]
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod jobs;
+pub mod serve;
+pub mod state;
+pub mod web;
+
+pub use config::Settings;
+pub use serve::{Roles, serve};
+pub use state::AppState;

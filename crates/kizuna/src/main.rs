@@ -1,1 +1,134 @@
-fn main() {}
+//! `kizuna`: the one binary — `serve` runs everything; the other commands are
+//! operators' tools that work on the configured database, server running or not.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "kizuna", version, about = "Regional notice and alert platform (きずなメール)")]
+struct Cli {
+    /// A TOML settings file; KIZUNA_* environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server, delivery workers, scheduler and mail listener.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Write a consistent copy of the SQLite database while it is in use.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+    },
+    /// Staff accounts.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// API keys for other systems.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+    /// Residents who receive notices.
+    #[command(subcommand)]
+    Subscribers(SubscribersCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Seed an empty database from this consortium file instead of the built-in Chichibu region.
+    #[arg(long, value_name = "FILE")]
+    consortium: Option<PathBuf>,
+    /// Do not serve HTTP.
+    #[arg(long)]
+    no_http: bool,
+    /// Do not accept inbound mail.
+    #[arg(long)]
+    no_inbound: bool,
+    /// Do not run delivery workers.
+    #[arg(long)]
+    no_workers: bool,
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct ScopeArgs {
+    /// The 6-digit local government code the account or key acts for.
+    #[arg(long, value_name = "CODE")]
+    municipality: Option<String>,
+    /// Act for every municipality of the consortium.
+    #[arg(long)]
+    all_municipalities: bool,
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Create a staff account; prints a generated password unless --password-stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// author, approver, municipality-admin or consortium-admin
+        #[arg(long)]
+        role: String,
+        /// May send without a second person's approval.
+        #[arg(long)]
+        emergency: bool,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key; its last line of output is the key itself, shown only once.
+    Create {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Comma-separated rights, e.g. notices:create,notices:send (default: all).
+        #[arg(long)]
+        rights: Option<String>,
+        /// What the key is for, e.g. the name of the other system.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Revoke a key by its id.
+    Revoke { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum SubscribersCommand {
+    /// Let a subscriber receive restricted (staff-only) categories.
+    SetStaff {
+        email: String,
+        /// Take the staff mark away instead.
+        #[arg(long)]
+        unset: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("kizuna: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("kizuna: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! A small RFC 5322 writer for Kizuna's own mails: UTF-8 text, encoded-word
+//! headers and base64 bodies, so no line ever passes 998 octets.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use kizuna_core::token::base64url;
+
+/// Standard base64 (RFC 4648 §4) with padding, as MIME wants it.
+pub fn base64_std(bytes: &[u8]) -> String {
+    let mut encoded: String = base64url(bytes)
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while encoded.len() % 4 != 0 {
+        encoded.push('=');
+    }
+    encoded
+}
+
+/// A header value that may hold non-ASCII text, as RFC 2047 encoded words of at
+/// most 75 characters, split on character boundaries.
+pub fn encode_header_text(text: &str) -> String {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) && !text.contains("=?") {
+        return text.to_owned();
+    }
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in text.chars() {
+        // 45 bytes of UTF-8 become 60 base64 characters: with "=?UTF-8?B?" and "?=" that is 72.
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(format!("=?UTF-8?B?{}?=", base64_std(chunk.as_bytes())));
+            chunk.clear();
+        }
+        chunk.push(c);
+    }
+    if !chunk.is_empty() {
+        words.push(format!("=?UTF-8?B?{}?=", base64_std(chunk.as_bytes())));
+    }
+    words.join("\r\n ")
+}
+
+/// `"秩父市" <info@example.jp>` with the display name encoded.
+pub fn mailbox(display_name: &str, address: &str) -> String {
+    let name = display_name.replace(['"', '\\', '\r', '\n'], "");
+    if name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        format!("\"{name}\" <{address}>")
+    } else {
+        format!("{} <{address}>", encode_header_text(&name))
+    }
+}
+
+/// Wraps base64 text at 76 characters per line.
+pub fn wrap_base64(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / 38);
+    for (i, c) in encoded.chars().enumerate() {
+        if i > 0 && i % 76 == 0 {
+            out.push_str("\r\n");
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A plain-text UTF-8 mail.
+pub struct TextMessage<'a> {
+    pub from: String,
+    pub to: String,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub message_id: String,
+    pub date: DateTime<Utc>,
+    /// Further headers, already encoded: (`List-Unsubscribe`, `<…>`), …
+    pub extra_headers: Vec<(String, String)>,
+}
+
+impl TextMessage<'_> {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = String::new();
+        let date = kizuna_core::time::to_tokyo(self.date).to_rfc2822();
+        let _ = write!(out, "Date: {date}\r\nFrom: {}\r\nTo: {}\r\n", self.from, self.to);
+        let _ = write!(out, "Subject: {}\r\n", encode_header_text(self.subject));
+        let _ = write!(out, "Message-ID: <{}>\r\nMIME-Version: 1.0\r\n", self.message_id);
+        for (name, value) in &self.extra_headers {
+            let _ = write!(out, "{name}: {value}\r\n");
+        }
+        out.push_str("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        let body = self.body.replace("\r\n", "\n").replace('\n', "\r\n");
+        out.push_str(&wrap_base64(&base64_std(body.as_bytes())));
+        out.push_str("\r\n");
+        out.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64_std(b""), "");
+        assert_eq!(base64_std(b"f"), "Zg==");
+        assert_eq!(base64_std(b"fo"), "Zm8=");
+        assert_eq!(base64_std(b"foo"), "Zm9v");
+        assert_eq!(base64_std(&[0xfb, 0xff, 0xfe]), "+//+");
+    }
+
+    #[test]
+    fn japanese_headers_become_short_encoded_words() {
+        let subject = "【訓練】秩父市からのお知らせ：大雨警報が発表されました。避難の準備をしてください";
+        let encoded = encode_header_text(subject);
+        for line in encoded.split("\r\n") {
+            assert!(line.len() <= 76, "{line}");
+        }
+        assert!(encoded.starts_with("=?UTF-8?B?"));
+        assert_eq!(encode_header_text("Plain"), "Plain");
+        assert_eq!(mailbox("秩父市", "info@example.jp"), "=?UTF-8?B?56ep54i25biC?= <info@example.jp>");
+    }
+
+    #[test]
+    fn no_line_of_a_message_exceeds_998_octets() {
+        let body = "あ".repeat(5000);
+        let message = TextMessage {
+            from: mailbox("秩父市", "info@example.jp"),
+            to: "taro@example.jp".into(),
+            subject: "件名",
+            body: &body,
+            message_id: "1@example.jp".into(),
+            date: Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).single().unwrap_or_default(),
+            extra_headers: vec![],
+        };
+        let bytes = message.to_bytes();
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        assert!(text.split("\r\n").all(|line| line.len() <= 998));
+        assert!(text.contains("Subject: =?UTF-8?B?"));
+        assert!(text.contains("Date: Wed, 25 Nov 2026 09:00:00 +0900"));
+    }
+}

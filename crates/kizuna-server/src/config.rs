@@ -1,0 +1,325 @@
+//! Settings, layered: built-in defaults, then a TOML file (`--config`), then
+//! `KIZUNA_*` environment variables. A bad value names its key and what is wrong.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A value that must never appear in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: Secret,
+    pub http_addr: SocketAddr,
+    pub base_url: String,
+    pub smtp_url: Option<Secret>,
+    pub smtp_connections: u32,
+    pub inbound_smtp_addr: SocketAddr,
+    pub mail_domain: String,
+    pub metrics_token: Option<Secret>,
+    pub log: String,
+}
+
+/// One line naming the setting and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration: {key}: {problem}")]
+pub struct ConfigError {
+    pub key: String,
+    pub problem: String,
+}
+
+fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.to_owned(),
+        problem: problem.into(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    data_dir: Option<String>,
+    database_url: Option<String>,
+    http_addr: Option<String>,
+    base_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_connections: Option<toml::Value>,
+    inbound_smtp_addr: Option<String>,
+    mail_domain: Option<String>,
+    metrics_token: Option<String>,
+    log: Option<String>,
+}
+
+/// Raw values gathered from every layer, keyed by setting name.
+#[derive(Default)]
+struct Layers {
+    values: HashMap<&'static str, (String, String)>,
+}
+
+const KEYS: [&str; 10] = [
+    "data_dir",
+    "database_url",
+    "http_addr",
+    "base_url",
+    "smtp_url",
+    "smtp_connections",
+    "inbound_smtp_addr",
+    "mail_domain",
+    "metrics_token",
+    "log",
+];
+
+impl Layers {
+    fn set(&mut self, key: &'static str, source: String, value: String) {
+        self.values.insert(key, (source, value));
+    }
+
+    fn get(&self, key: &str) -> Option<(&str, &str)> {
+        self.values.get(key).map(|(source, value)| (source.as_str(), value.as_str()))
+    }
+}
+
+impl Settings {
+    /// Reads the layers. `env` is passed in so tests need not touch the process environment.
+    pub fn load(config_file: Option<&Path>, env: &HashMap<String, String>) -> Result<Settings, ConfigError> {
+        let mut layers = Layers::default();
+        if let Some(path) = config_file {
+            let source = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| bad(&source, format!("cannot read the file: {e}")))?;
+            let file: FileSettings = toml::from_str(&text)
+                .map_err(|e| bad(&source, e.message().to_owned()))?;
+            let entries = [
+                ("data_dir", file.data_dir),
+                ("database_url", file.database_url),
+                ("http_addr", file.http_addr),
+                ("base_url", file.base_url),
+                ("smtp_url", file.smtp_url),
+                ("smtp_connections", file.smtp_connections.map(|v| match v {
+                    toml::Value::Integer(n) => n.to_string(),
+                    toml::Value::String(s) => s,
+                    other => format!("{other:?}"),
+                })),
+                ("inbound_smtp_addr", file.inbound_smtp_addr),
+                ("mail_domain", file.mail_domain),
+                ("metrics_token", file.metrics_token),
+                ("log", file.log),
+            ];
+            for (key, value) in entries {
+                if let Some(value) = value {
+                    layers.set(key, format!("{source}: {key}"), value);
+                }
+            }
+        }
+        for key in KEYS {
+            let name = format!("KIZUNA_{}", key.to_ascii_uppercase());
+            if let Some(value) = env.get(&name) {
+                layers.set(key, name, value.clone());
+            }
+        }
+        Self::from_layers(&layers)
+    }
+
+    fn from_layers(layers: &Layers) -> Result<Settings, ConfigError> {
+        let text = |key: &'static str, default: &str| -> (String, String) {
+            match layers.get(key) {
+                Some((source, value)) => (source.to_owned(), value.trim().to_owned()),
+                None => (format!("KIZUNA_{}", key.to_ascii_uppercase()), default.to_owned()),
+            }
+        };
+        let (_, data_dir) = text("data_dir", "./kizuna-data");
+        if data_dir.is_empty() {
+            return Err(bad("KIZUNA_DATA_DIR", "must not be empty"));
+        }
+        let data_dir = PathBuf::from(data_dir);
+        let default_db = format!("sqlite://{}", data_dir.join("kizuna.db").display());
+        let (source, database_url) = text("database_url", &default_db);
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(&source, "must start with sqlite:// or postgres://"));
+        }
+        let addr = |key: &'static str, default: &str| -> Result<SocketAddr, ConfigError> {
+            let (source, value) = text(key, default);
+            value
+                .parse()
+                .map_err(|_| bad(&source, format!("{value:?} is not an address with a port, such as 127.0.0.1:8080")))
+        };
+        let http_addr = addr("http_addr", "127.0.0.1:8080")?;
+        let inbound_smtp_addr = addr("inbound_smtp_addr", "127.0.0.1:2525")?;
+        let (source, base_url) = text("base_url", &format!("http://{http_addr}"));
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) || base_url.contains(char::is_whitespace) {
+            return Err(bad(&source, format!("{base_url:?} is not an http:// or https:// address")));
+        }
+        let smtp_url = match layers.get("smtp_url") {
+            Some((source, value)) if !value.trim().is_empty() => {
+                let value = value.trim();
+                if !(value.starts_with("smtp://") || value.starts_with("smtps://")) {
+                    return Err(bad(source, "must look like smtp://host:port (or smtps://)"));
+                }
+                Some(Secret::new(value))
+            }
+            _ => None,
+        };
+        let (source, connections) = text("smtp_connections", "8");
+        let smtp_connections = match connections.parse::<u32>() {
+            Ok(n) if (1..=256).contains(&n) => n,
+            _ => return Err(bad(&source, format!("{connections:?} is not a whole number from 1 to 256"))),
+        };
+        let (source, mail_domain) = text("mail_domain", "kizuna.localhost");
+        let mail_domain = mail_domain.to_ascii_lowercase();
+        if kizuna_core::EmailAddress::parse(&format!("info@{mail_domain}")).is_err() {
+            return Err(bad(&source, format!("{mail_domain:?} is not a domain name")));
+        }
+        let metrics_token = layers
+            .get("metrics_token")
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(Secret::new);
+        let (_, log) = text("log", "info");
+        Ok(Settings {
+            data_dir,
+            database_url: Secret::new(database_url),
+            http_addr,
+            base_url,
+            smtp_url,
+            smtp_connections,
+            inbound_smtp_addr,
+            mail_domain,
+            metrics_token,
+            log,
+        })
+    }
+
+    /// The database URL with any password hidden, for messages.
+    pub fn database_url_for_display(&self) -> String {
+        redact_url(self.database_url.expose())
+    }
+
+    /// The SQLite file the URL names, if it is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        sqlite_path(self.database_url.expose())
+    }
+}
+
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn defaults_need_no_setup() -> Result<(), ConfigError> {
+        let settings = Settings::load(None, &HashMap::new())?;
+        assert_eq!(settings.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.inbound_smtp_addr.to_string(), "127.0.0.1:2525");
+        assert_eq!(settings.database_url.expose(), "sqlite://./kizuna-data/kizuna.db");
+        assert_eq!(settings.base_url, "http://127.0.0.1:8080");
+        assert_eq!(settings.smtp_url, None);
+        assert_eq!(settings.smtp_connections, 8);
+        assert_eq!(settings.sqlite_path(), Some(PathBuf::from("./kizuna-data/kizuna.db")));
+        Ok(())
+    }
+
+    #[test]
+    fn the_file_overrides_defaults_and_the_environment_overrides_the_file() -> Result<(), ConfigError> {
+        let dir = std::env::temp_dir().join(format!("kizuna-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| bad("test", e.to_string()))?;
+        let file = dir.join("kizuna.toml");
+        std::fs::write(&file, "http_addr = \"0.0.0.0:9000\"\nmail_domain = \"mail.example.jp\"\nsmtp_connections = 4\n")
+            .map_err(|e| bad("test", e.to_string()))?;
+        let settings = Settings::load(Some(&file), &env(&[("KIZUNA_MAIL_DOMAIN", "Anshin.Example.JP")]))?;
+        assert_eq!(settings.http_addr.to_string(), "0.0.0.0:9000");
+        assert_eq!(settings.smtp_connections, 4);
+        assert_eq!(settings.mail_domain, "anshin.example.jp");
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let cases = [
+            ("KIZUNA_HTTP_ADDR", "localhost", "KIZUNA_HTTP_ADDR"),
+            ("KIZUNA_DATABASE_URL", "mysql://x", "KIZUNA_DATABASE_URL"),
+            ("KIZUNA_SMTP_CONNECTIONS", "0", "KIZUNA_SMTP_CONNECTIONS"),
+            ("KIZUNA_SMTP_URL", "relay.example.jp:25", "KIZUNA_SMTP_URL"),
+            ("KIZUNA_MAIL_DOMAIN", "not a domain", "KIZUNA_MAIL_DOMAIN"),
+            ("KIZUNA_BASE_URL", "ftp://x", "KIZUNA_BASE_URL"),
+        ];
+        for (key, value, named) in cases {
+            let error = Settings::load(None, &env(&[(key, value)])).err();
+            assert_eq!(error.map(|e| e.key), Some(named.to_owned()), "{key}={value}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused() {
+        let dir = std::env::temp_dir().join(format!("kizuna-config-bad-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("kizuna.toml");
+        let _ = std::fs::write(&file, "htp_addr = \"0.0.0.0:9000\"\n");
+        let error = Settings::load(Some(&file), &HashMap::new()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("htp_addr"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output_and_messages() -> Result<(), ConfigError> {
+        let settings = Settings::load(
+            None,
+            &env(&[
+                ("KIZUNA_DATABASE_URL", "postgres://kizuna:hunter2@db.example.jp/kizuna"),
+                ("KIZUNA_METRICS_TOKEN", "s3cret-token"),
+            ]),
+        )?;
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("hunter2") && !debug.contains("s3cret-token"), "{debug}");
+        assert_eq!(settings.database_url_for_display(), "postgres://kizuna:***@db.example.jp/kizuna");
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+//! Singleton jobs: work that one process of many must do, guarded by a lease row
+//! so several processes on one PostgreSQL never do it twice.
+
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use kizuna_store::NewAuditEntry;
+use tokio::sync::watch;
+
+use crate::state::AppState;
+
+/// How long a lease lasts without renewal; a crashed holder is replaced after this.
+pub const LEASE_TTL_SECONDS: i64 = 30;
+
+/// A name for this process in lease rows: host, pid and a random part.
+pub fn holder_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let suffix = kizuna_core::token::random_secret(6).unwrap_or_default();
+    format!("{}:{}:{suffix}", host.trim(), std::process::id())
+}
+
+/// What one step of the housekeeping job did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct HousekeepingOutcome {
+    pub held_lease: bool,
+    pub expired_registrations: u64,
+}
+
+/// The scheduler's housekeeping: erase unconfirmed registrations past their time.
+/// Steppable so tests drive it with an injected clock.
+pub async fn housekeeping_step(state: &AppState, holder: &str) -> Result<HousekeepingOutcome, kizuna_store::StoreError> {
+    let now = state.clock.now();
+    if !state
+        .store
+        .try_acquire_lease("scheduler", holder, now, Duration::seconds(LEASE_TTL_SECONDS))
+        .await?
+    {
+        return Ok(HousekeepingOutcome::default());
+    }
+    let expired = state.store.expire_pending_subscribers(now).await?;
+    if expired > 0 {
+        state
+            .store
+            .record_audit(
+                &NewAuditEntry {
+                    actor: "scheduler".into(),
+                    action: "erase_unconfirmed".into(),
+                    subject: "subscribers".into(),
+                    detail: format!("{{\"count\":{expired}}}"),
+                },
+                now,
+            )
+            .await?;
+    }
+    Ok(HousekeepingOutcome {
+        held_lease: true,
+        expired_registrations: expired,
+    })
+}
+
+/// Runs the scheduler until `shutdown` changes, then gives its lease back.
+pub async fn run_scheduler(state: AppState, holder: String, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(StdDuration::from_secs(10));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Err(error) = housekeeping_step(&state, &holder).await {
+                    tracing::warn!(%error, "scheduler step failed; retrying");
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+    if let Err(error) = state.store.release_lease("scheduler", &holder).await {
+        tracing::warn!(%error, "could not release the scheduler lease; it expires by itself");
+    }
+}

@@ -1,0 +1,102 @@
+//! `kizuna serve`: the web server and the singleton jobs in one process, each
+//! role switchable, all stopping cleanly together.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::state::AppState;
+
+/// Which parts this process runs (`--no-http`, `--no-inbound`, `--no-workers`).
+#[derive(Debug, Clone, Copy)]
+pub struct Roles {
+    pub http: bool,
+    pub inbound: bool,
+    pub workers: bool,
+}
+
+impl Default for Roles {
+    fn default() -> Self {
+        Self {
+            http: true,
+            inbound: true,
+            workers: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen for HTTP on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the HTTP server stopped: {0}")]
+    Http(std::io::Error),
+}
+
+/// The sockets a process listens on, bound before anything is announced.
+pub struct Listeners {
+    pub http: Option<TcpListener>,
+}
+
+impl Listeners {
+    pub async fn bind(state: &AppState, roles: Roles) -> Result<Self, ServeError> {
+        let http = if roles.http {
+            let addr = state.settings.http_addr;
+            Some(TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?)
+        } else {
+            None
+        };
+        Ok(Self { http })
+    }
+
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http.as_ref().and_then(|l| l.local_addr().ok())
+    }
+}
+
+/// Runs until `shutdown` completes, then lets requests finish, stops the jobs
+/// and gives their leases back.
+pub async fn serve(
+    state: AppState,
+    listeners: Listeners,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let holder = crate::jobs::holder_id();
+    let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder, stop_rx.clone()));
+
+    let http = listeners.http.map(|listener| {
+        let app = crate::web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .await
+        })
+    });
+
+    shutdown.await;
+    tracing::info!("shutting down");
+    let _ = stop_tx.send(true);
+    let mut result = Ok(());
+    if let Some(http) = http {
+        match http.await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => result = Err(ServeError::Http(error)),
+            Err(join) => tracing::error!(%join, "the HTTP task ended abnormally"),
+        }
+    }
+    if let Err(join) = scheduler.await {
+        tracing::error!(%join, "the scheduler task ended abnormally");
+    }
+    state.store.close().await;
+    result
+}
