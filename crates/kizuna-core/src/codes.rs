@@ -42,11 +42,7 @@ impl MunicipalityCode {
             return Err(CodeError::MunicipalityShape(input.to_owned()));
         }
         let digits: Vec<u32> = code.bytes().map(|b| u32::from(b - b'0')).collect();
-        let weighted: u32 = digits[..5]
-            .iter()
-            .zip([6, 5, 4, 3, 2])
-            .map(|(d, w)| d * w)
-            .sum();
+        let weighted: u32 = digits[..5].iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
         let check = (11 - weighted % 11) % 10;
         if digits[5] != check {
             return Err(CodeError::MunicipalityCheckDigit(code.to_owned()));
@@ -97,9 +93,7 @@ impl CategoryKey {
     pub fn parse(input: &str) -> Result<Self, CodeError> {
         let key = input.trim();
         let shaped = (1..=32).contains(&key.len())
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !shaped {
             return Err(CodeError::CategoryKeyShape(input.to_owned()));
         }
@@ -130,10 +124,7 @@ mod tests {
 
     #[test]
     fn a_wrong_check_digit_or_shape_is_refused() {
-        assert_eq!(
-            MunicipalityCode::parse("112072"),
-            Err(CodeError::MunicipalityCheckDigit("112072".into()))
-        );
+        assert_eq!(MunicipalityCode::parse("112072"), Err(CodeError::MunicipalityCheckDigit("112072".into())));
         for bad in ["11207", "1120711", "11207a", "", "１１２０７１"] {
             assert!(matches!(MunicipalityCode::parse(bad), Err(CodeError::MunicipalityShape(_))), "{bad}");
         }

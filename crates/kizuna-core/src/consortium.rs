@@ -163,7 +163,9 @@ impl ConsortiumSeed {
                 return Err(SeedError::Invalid(format!("municipality {code} is listed twice")));
             }
             let sender_local = m.sender_local.unwrap_or_else(|| "info".to_owned());
-            if sender_local.is_empty() || !sender_local.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+            if sender_local.is_empty()
+                || !sender_local.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            {
                 return Err(SeedError::Invalid(format!("municipality {code}: sender_local {sender_local:?}")));
             }
             municipalities.push(Municipality {
@@ -217,12 +219,7 @@ impl ConsortiumSeed {
         if fixed.iter().map(|(_, s)| s).sum::<f64>() > 1.0 + 1e-9 {
             return Err(SeedError::Invalid("cost_sharing.fixed shares add up to more than 1".into()));
         }
-        Ok(Self {
-            info,
-            cost_sharing: CostSharing::FixedThenEqual { fixed },
-            municipalities,
-            categories,
-        })
+        Ok(Self { info, cost_sharing: CostSharing::FixedThenEqual { fixed }, municipalities, categories })
     }
 }
 

@@ -85,10 +85,7 @@ impl EmailAddress {
         if address.len() > 254 {
             return Err(EmailError::TooLong);
         }
-        Ok(Self {
-            at: local.len(),
-            address,
-        })
+        Ok(Self { at: local.len(), address })
     }
 
     pub fn as_str(&self) -> &str {
@@ -112,11 +109,7 @@ impl EmailAddress {
 
     /// The address as written in `RCPT TO:<…>` and in a `To:` header.
     pub fn to_smtp(&self) -> String {
-        if self.needs_quoting() {
-            format!("\"{}\"@{}", self.local_part(), self.domain())
-        } else {
-            self.address.clone()
-        }
+        if self.needs_quoting() { format!("\"{}\"@{}", self.local_part(), self.domain()) } else { self.address.clone() }
     }
 
     /// The address with most of the local part hidden, for logs and staff lists.

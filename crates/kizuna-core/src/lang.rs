@@ -20,11 +20,7 @@ impl Lang {
 
     /// Reads a stored or submitted language tag; anything but English means Japanese.
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Ja
-        }
+        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Ja }
     }
 
     /// Picks the text for this language.

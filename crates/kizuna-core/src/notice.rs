@@ -187,10 +187,7 @@ impl NoticeStatus {
             (S::Sent, A::Supersede) => S::Superseded,
             (S::Sent, A::Withdraw) => S::Withdrawn,
             _ => {
-                return Err(TransitionError {
-                    from: self,
-                    action: action.as_str(),
-                });
+                return Err(TransitionError { from: self, action: action.as_str() });
             }
         };
         Ok(next)
@@ -256,11 +253,7 @@ impl NoticeSource {
 /// The subject line a resident sees: drills are marked at the very start so no one
 /// mistakes one for the real thing.
 pub fn subject_line(title: &str, exercise: bool, lang: Lang) -> String {
-    if exercise {
-        format!("{}{title}", lang.pick("【訓練】", "[DRILL] "))
-    } else {
-        title.to_owned()
-    }
+    if exercise { format!("{}{title}", lang.pick("【訓練】", "[DRILL] ")) } else { title.to_owned() }
 }
 
 #[cfg(test)]
@@ -301,10 +294,7 @@ mod tests {
     fn every_state_and_action_pair_follows_the_table() {
         for from in S::ALL {
             for action in A::ALL {
-                let expected = ALLOWED
-                    .iter()
-                    .find(|(f, a, _)| *f == from && *a == action)
-                    .map(|(_, _, to)| *to);
+                let expected = ALLOWED.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
                 match (from.apply(action), expected) {
                     (Ok(to), Some(want)) => assert_eq!(to, want, "{from} --{}-->", action.as_str()),
                     (Err(error), None) => {

@@ -115,10 +115,7 @@ mod tests {
         assert_eq!(NoticeTitle::parse("a\u{7}b"), Err(TextError::ControlCharacters { field: "title" }));
         assert_eq!(NoticeTitle::parse("evil\u{202e}txt"), Err(TextError::ControlCharacters { field: "title" }));
         assert_eq!(NoticeTitle::parse("  "), Err(TextError::Empty { field: "title" }));
-        assert_eq!(
-            NoticeTitle::parse(&"あ".repeat(101)),
-            Err(TextError::TooLong { field: "title", max: 100 })
-        );
+        assert_eq!(NoticeTitle::parse(&"あ".repeat(101)), Err(TextError::TooLong { field: "title", max: 100 }));
         assert!(NoticeTitle::parse(&"あ".repeat(100)).is_ok());
     }
 

@@ -101,10 +101,7 @@ mod tests {
         assert_eq!(a.expose().len(), 43);
         assert_ne!(a.expose(), b.expose());
         assert_eq!(a.hash(), SecretToken::from_presented(a.expose()).hash());
-        assert_eq!(
-            TokenHash::of("abc").as_str(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(TokenHash::of("abc").as_str(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(format!("{a:?}"), "SecretToken(…)");
         Ok(())
     }

@@ -15,10 +15,7 @@ pub struct FileOutbox {
 
 impl FileOutbox {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self {
-            dir: dir.into(),
-            sequence: AtomicU64::new(0),
-        }
+        Self { dir: dir.into(), sequence: AtomicU64::new(0) }
     }
 
     pub fn dir(&self) -> &Path {
@@ -56,9 +53,7 @@ impl Transport for FileOutbox {
             // A rename is atomic: a reader never sees half a message.
             tokio::fs::rename(&temporary, &target).await
         };
-        write
-            .await
-            .map_err(|e| MailError::Temporary(format!("outbox {}: {e}", self.dir.display())))?;
+        write.await.map_err(|e| MailError::Temporary(format!("outbox {}: {e}", self.dir.display())))?;
         Ok(format!("250 written to {name}"))
     }
 
@@ -77,10 +72,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("kizuna-outbox-{}", std::process::id()));
         let outbox = FileOutbox::new(&dir);
         let message = OutgoingMessage {
-            envelope: Envelope {
-                from: "bounce+abc@example.jp".into(),
-                to: vec!["\"taro..\"@docomo.ne.jp".into()],
-            },
+            envelope: Envelope { from: "bounce+abc@example.jp".into(), to: vec!["\"taro..\"@docomo.ne.jp".into()] },
             message_id: "n1.d1@example.jp".into(),
             bytes: b"Subject: test\r\n\r\nbody\r\n".to_vec(),
         };
@@ -89,7 +81,9 @@ mod tests {
         let files: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().collect();
         assert_eq!(files.len(), 1);
         let text = std::fs::read_to_string(files[0].path()).unwrap_or_default();
-        assert!(text.starts_with("Return-Path: <bounce+abc@example.jp>\r\nX-Kizuna-Envelope-To: <\"taro..\"@docomo.ne.jp>\r\nSubject: test"));
+        assert!(text.starts_with(
+            "Return-Path: <bounce+abc@example.jp>\r\nX-Kizuna-Envelope-To: <\"taro..\"@docomo.ne.jp>\r\nSubject: test"
+        ));
         let _ = std::fs::remove_dir_all(&dir);
 
         let blocked = FileOutbox::new("/proc/kizuna-cannot-write-here");

@@ -51,10 +51,7 @@ pub struct ConfigError {
 }
 
 fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
-    ConfigError {
-        key: key.to_owned(),
-        problem: problem.into(),
-    }
+    ConfigError { key: key.to_owned(), problem: problem.into() }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,19 +105,21 @@ impl Settings {
         if let Some(path) = config_file {
             let source = path.display().to_string();
             let text = std::fs::read_to_string(path).map_err(|e| bad(&source, format!("cannot read the file: {e}")))?;
-            let file: FileSettings = toml::from_str(&text)
-                .map_err(|e| bad(&source, e.message().to_owned()))?;
+            let file: FileSettings = toml::from_str(&text).map_err(|e| bad(&source, e.message().to_owned()))?;
             let entries = [
                 ("data_dir", file.data_dir),
                 ("database_url", file.database_url),
                 ("http_addr", file.http_addr),
                 ("base_url", file.base_url),
                 ("smtp_url", file.smtp_url),
-                ("smtp_connections", file.smtp_connections.map(|v| match v {
-                    toml::Value::Integer(n) => n.to_string(),
-                    toml::Value::String(s) => s,
-                    other => format!("{other:?}"),
-                })),
+                (
+                    "smtp_connections",
+                    file.smtp_connections.map(|v| match v {
+                        toml::Value::Integer(n) => n.to_string(),
+                        toml::Value::String(s) => s,
+                        other => format!("{other:?}"),
+                    }),
+                ),
                 ("inbound_smtp_addr", file.inbound_smtp_addr),
                 ("mail_domain", file.mail_domain),
                 ("metrics_token", file.metrics_token),
@@ -171,7 +170,9 @@ impl Settings {
         let inbound_smtp_addr = addr("inbound_smtp_addr", "127.0.0.1:2525")?;
         let (source, base_url) = text("base_url", &format!("http://{http_addr}"));
         let base_url = base_url.trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) || base_url.contains(char::is_whitespace) {
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+            || base_url.contains(char::is_whitespace)
+        {
             return Err(bad(&source, format!("{base_url:?} is not an http:// or https:// address")));
         }
         let smtp_url = match layers.get("smtp_url") {
@@ -194,11 +195,8 @@ impl Settings {
         if kizuna_core::EmailAddress::parse(&format!("info@{mail_domain}")).is_err() {
             return Err(bad(&source, format!("{mail_domain:?} is not a domain name")));
         }
-        let metrics_token = layers
-            .get("metrics_token")
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-            .map(Secret::new);
+        let metrics_token =
+            layers.get("metrics_token").map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).map(Secret::new);
         let (_, log) = text("log", "info");
         Ok(Settings {
             data_dir,
@@ -271,8 +269,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("kizuna-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| bad("test", e.to_string()))?;
         let file = dir.join("kizuna.toml");
-        std::fs::write(&file, "http_addr = \"0.0.0.0:9000\"\nmail_domain = \"mail.example.jp\"\nsmtp_connections = 4\n")
-            .map_err(|e| bad("test", e.to_string()))?;
+        std::fs::write(
+            &file,
+            "http_addr = \"0.0.0.0:9000\"\nmail_domain = \"mail.example.jp\"\nsmtp_connections = 4\n",
+        )
+        .map_err(|e| bad("test", e.to_string()))?;
         let settings = Settings::load(Some(&file), &env(&[("KIZUNA_MAIL_DOMAIN", "Anshin.Example.JP")]))?;
         assert_eq!(settings.http_addr.to_string(), "0.0.0.0:9000");
         assert_eq!(settings.smtp_connections, 4);

@@ -39,8 +39,12 @@ impl WebError {
 
 fn message(code: &str, lang: Lang) -> (&'static str, &'static str) {
     match (code, lang) {
-        ("not_found", Lang::Ja) => ("ページが見つかりません", "お探しのページは見つかりませんでした。URLをご確認ください。"),
-        ("not_found", Lang::En) => ("Page not found", "The page you are looking for does not exist. Please check the address."),
+        ("not_found", Lang::Ja) => {
+            ("ページが見つかりません", "お探しのページは見つかりませんでした。URLをご確認ください。")
+        }
+        ("not_found", Lang::En) => {
+            ("Page not found", "The page you are looking for does not exist. Please check the address.")
+        }
         ("database_unavailable", Lang::Ja) => (
             "ただいま混み合っています",
             "しばらくしてから、もう一度お試しください。緊急の情報は市町村の防災行政無線やテレビ・ラジオでもご確認ください。",
@@ -49,7 +53,9 @@ fn message(code: &str, lang: Lang) -> (&'static str, &'static str) {
             "Temporarily unavailable",
             "Please try again in a moment. For urgent information, also follow the municipal radio, TV and radio.",
         ),
-        (_, Lang::Ja) => ("エラーが発生しました", "申し訳ありません。問題が発生しました。しばらくしてから、もう一度お試しください。"),
+        (_, Lang::Ja) => {
+            ("エラーが発生しました", "申し訳ありません。問題が発生しました。しばらくしてから、もう一度お試しください。")
+        }
         (_, Lang::En) => ("Something went wrong", "Sorry, something went wrong on our side. Please try again later."),
     }
 }

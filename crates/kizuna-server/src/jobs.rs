@@ -28,13 +28,12 @@ pub struct HousekeepingOutcome {
 
 /// The scheduler's housekeeping: erase unconfirmed registrations past their time.
 /// Steppable so tests drive it with an injected clock.
-pub async fn housekeeping_step(state: &AppState, holder: &str) -> Result<HousekeepingOutcome, kizuna_store::StoreError> {
+pub async fn housekeeping_step(
+    state: &AppState,
+    holder: &str,
+) -> Result<HousekeepingOutcome, kizuna_store::StoreError> {
     let now = state.clock.now();
-    if !state
-        .store
-        .try_acquire_lease("scheduler", holder, now, Duration::seconds(LEASE_TTL_SECONDS))
-        .await?
-    {
+    if !state.store.try_acquire_lease("scheduler", holder, now, Duration::seconds(LEASE_TTL_SECONDS)).await? {
         return Ok(HousekeepingOutcome::default());
     }
     let expired = state.store.expire_pending_subscribers(now).await?;
@@ -52,10 +51,7 @@ pub async fn housekeeping_step(state: &AppState, holder: &str) -> Result<Houseke
             )
             .await?;
     }
-    Ok(HousekeepingOutcome {
-        held_lease: true,
-        expired_registrations: expired,
-    })
+    Ok(HousekeepingOutcome { held_lease: true, expired_registrations: expired })
 }
 
 /// Runs the scheduler until `shutdown` changes, then gives its lease back.

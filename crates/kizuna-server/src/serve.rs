@@ -19,11 +19,7 @@ pub struct Roles {
 
 impl Default for Roles {
     fn default() -> Self {
-        Self {
-            http: true,
-            inbound: true,
-            workers: true,
-        }
+        Self { http: true, inbound: true, workers: true }
     }
 }
 

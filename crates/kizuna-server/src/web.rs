@@ -118,9 +118,7 @@ struct NoticePage {
 /// Public pages may be cached briefly, so a proxy absorbs a disaster-time surge.
 fn public_page(html: String) -> Response {
     let mut response = Html(html).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30"));
     response
 }
 
@@ -148,11 +146,7 @@ impl Names {
             .map_err(WebError::store(lang))?
             .map(|c| lang.pick(&c.name_ja, &c.name_en).to_owned())
             .unwrap_or_default();
-        Ok(Self {
-            municipalities,
-            categories,
-            consortium,
-        })
+        Ok(Self { municipalities, categories, consortium })
     }
 
     fn municipalities_of(&self, notice: &Notice, lang: Lang) -> String {
@@ -193,10 +187,7 @@ fn notice_view(notice: &Notice, names: &Names, lang: Lang) -> NoticeView {
 async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> Result<Response, WebError> {
     let lang = query.lang();
     let names = Names::load(&state, lang).await?;
-    let latest = NoticeQuery {
-        limit: 20,
-        ..NoticeQuery::default()
-    };
+    let latest = NoticeQuery { limit: 20, ..NoticeQuery::default() };
     let mut notices = state.store.public_notices(&latest).await.map_err(WebError::store(lang))?;
     // Emergencies first, newest first within each group (the sort is stable).
     notices.sort_by_key(|n| n.urgency != Urgency::Emergency);
@@ -253,10 +244,7 @@ async fn not_found(Query(query): Query<LangQuery>) -> WebError {
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
         include_str!("../static/kizuna.css"),
     )
 }
@@ -315,11 +303,7 @@ async fn metrics(
             );
         }
     }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        out,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

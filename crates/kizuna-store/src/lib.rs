@@ -165,9 +165,7 @@ pub async fn connect(url: &str, options: ConnectOptions) -> Result<Arc<dyn Store
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(postgres::PgStore::connect(url, options).await?))
     } else {
-        Err(StoreError::BadUrl(
-            "it must start with sqlite:// or postgres://".to_owned(),
-        ))
+        Err(StoreError::BadUrl("it must start with sqlite:// or postgres://".to_owned()))
     }
 }
 

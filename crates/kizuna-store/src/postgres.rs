@@ -16,7 +16,8 @@ const MIGRATION_LOCK: i64 = 0x6b697a756e61;
 
 impl PgStore {
     pub async fn connect(url: &str, options: ConnectOptions) -> Result<Self, crate::StoreError> {
-        let connect: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| crate::StoreError::BadUrl(e.to_string()))?;
+        let connect: PgConnectOptions =
+            url.parse().map_err(|e: sqlx::Error| crate::StoreError::BadUrl(e.to_string()))?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(2))
             .acquire_timeout(StdDuration::from_secs(15))
@@ -29,10 +30,7 @@ impl PgStore {
     }
 
     async fn migration_lock(tx: &mut Transaction<'_, Postgres>) -> Result<(), crate::StoreError> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(MIGRATION_LOCK)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATION_LOCK).execute(&mut **tx).await?;
         Ok(())
     }
 

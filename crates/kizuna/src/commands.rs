@@ -59,13 +59,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Backup { file } => backup(&settings, &file).await,
-        Command::Staff(StaffCommand::Create {
-            email,
-            scope,
-            role,
-            emergency,
-            password_stdin,
-        }) => create_staff(&settings, &email, &scope, &role, emergency, password_stdin).await,
+        Command::Staff(StaffCommand::Create { email, scope, role, emergency, password_stdin }) => {
+            create_staff(&settings, &email, &scope, &role, emergency, password_stdin).await
+        }
         Command::ApiKey(ApiKeyCommand::Create { scope, rights, label }) => {
             create_api_key(&settings, &scope, rights.as_deref(), &label).await
         }
@@ -124,9 +120,7 @@ async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, CliError> {
     if let Some(path) = settings.sqlite_path() {
         ensure_writable_parent(&path)?;
     }
-    let options = ConnectOptions {
-        max_connections: settings.smtp_connections.max(4) + 4,
-    };
+    let options = ConnectOptions { max_connections: settings.smtp_connections.max(4) + 4 };
     kizuna_store::connect(settings.database_url.expose(), options)
         .await
         .map_err(|e| CliError::Failed(format!("cannot open the database {}: {e}", settings.database_url_for_display())))
@@ -151,12 +145,10 @@ fn ensure_writable_parent(db: &Path) -> Result<(), CliError> {
 /// Holds an exclusive lock beside the SQLite file for as long as `serve` runs.
 fn lock_sqlite(db: &Path) -> Result<File, CliError> {
     let lock_path = PathBuf::from(format!("{}.serve-lock", db.display()));
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| CliError::Failed(format!("cannot write in the data directory ({}): {e}", lock_path.display())))?;
+    let file =
+        File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| {
+            CliError::Failed(format!("cannot write in the data directory ({}): {e}", lock_path.display()))
+        })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Failed(format!(
@@ -170,12 +162,8 @@ fn lock_sqlite(db: &Path) -> Result<File, CliError> {
 }
 
 async fn audit(store: &Arc<dyn Store>, actor: &str, action: &str, subject: &str, detail: &str) -> Result<(), CliError> {
-    let entry = NewAuditEntry {
-        actor: actor.into(),
-        action: action.into(),
-        subject: subject.into(),
-        detail: detail.into(),
-    };
+    let entry =
+        NewAuditEntry { actor: actor.into(), action: action.into(), subject: subject.into(), detail: detail.into() };
     store.record_audit(&entry, SystemClock.now()).await.map_err(failed("writing the audit log"))
 }
 
@@ -184,7 +172,8 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::Usage(format!("--consortium {}: {e}", path.display())))?;
-            ConsortiumSeed::parse(&text).map_err(|e| CliError::Usage(format!("--consortium {}: {e}", path.display())))?
+            ConsortiumSeed::parse(&text)
+                .map_err(|e| CliError::Usage(format!("--consortium {}: {e}", path.display())))?
         }
         None => ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(format!("built-in consortium: {e}")))?,
     };
@@ -201,22 +190,15 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
     if seeded {
         tracing::info!(consortium = %seed.info.name_en, "seeded an empty database");
     } else if args.consortium.is_some() {
-        tracing::warn!("the database already holds a consortium; --consortium only seeds an empty database and was not applied");
+        tracing::warn!(
+            "the database already holds a consortium; --consortium only seeds an empty database and was not applied"
+        );
     }
     create_first_admin(&store, &settings).await?;
 
     let transport = Arc::new(FileOutbox::new(settings.data_dir.join("outbox")));
-    let state = AppState {
-        store,
-        settings: Arc::new(settings),
-        clock: Arc::new(SystemClock),
-        transport,
-    };
-    let roles = Roles {
-        http: !args.no_http,
-        inbound: !args.no_inbound,
-        workers: !args.no_workers,
-    };
+    let state = AppState { store, settings: Arc::new(settings), clock: Arc::new(SystemClock), transport };
+    let roles = Roles { http: !args.no_http, inbound: !args.no_inbound, workers: !args.no_workers };
     let listeners = Listeners::bind(&state, roles).await.map_err(|e| CliError::Failed(e.to_string()))?;
     if let Some(addr) = listeners.http_addr() {
         println!("Kizuna is listening on http://{addr}");
@@ -227,9 +209,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
         http = roles.http,
         "Kizuna is running; press Ctrl-C to stop"
     );
-    kizuna_server::serve(state, listeners, shutdown_signal())
-        .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+    kizuna_server::serve(state, listeners, shutdown_signal()).await.map_err(|e| CliError::Failed(e.to_string()))?;
     println!("Kizuna stopped");
     Ok(())
 }
@@ -280,7 +260,8 @@ async fn create_first_admin(store: &Arc<dyn Store>, settings: &Settings) -> Resu
         Err(StoreError::Conflict(_)) => return Ok(()),
         Err(error) => return Err(CliError::Failed(format!("creating the first admin: {error}"))),
     }
-    audit(store, "system", "staff_create", &email.masked(), "{\"role\":\"consortium-admin\",\"first_start\":true}").await?;
+    audit(store, "system", "staff_create", &email.masked(), "{\"role\":\"consortium-admin\",\"first_start\":true}")
+        .await?;
     println!("----------------------------------------------------------------");
     println!("初回起動: 圏域管理者のアカウントを作成しました。");
     println!("First start: a consortium administrator account was created.");
@@ -340,9 +321,7 @@ async fn create_staff(
     })?;
     let (password, generated) = if password_stdin {
         let mut input = String::new();
-        std::io::stdin()
-            .read_to_string(&mut input)
-            .map_err(|e| CliError::Usage(format!("--password-stdin: {e}")))?;
+        std::io::stdin().read_to_string(&mut input).map_err(|e| CliError::Usage(format!("--password-stdin: {e}")))?;
         (input.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
         (kizuna_server::auth::generate_password().map_err(|e| CliError::Failed(e.to_string()))?, true)
@@ -372,7 +351,11 @@ async fn create_staff(
     let detail = format!("{{\"role\":\"{role}\",\"scope\":\"{scope_text}\",\"emergency\":{emergency}}}");
     audit(&store, "cli", "staff_create", &format!("staff:{id}"), &detail).await?;
     store.close().await;
-    println!("created staff account {id}: {email}, {role} ({}), municipalities: {scope_text}{}", role.label_ja(), if emergency { ", emergency right" } else { "" });
+    println!(
+        "created staff account {id}: {email}, {role} ({}), municipalities: {scope_text}{}",
+        role.label_ja(),
+        if emergency { ", emergency right" } else { "" }
+    );
     if generated {
         println!("one-time password (shown only now; change it at the first sign-in):");
         println!("{password}");
@@ -380,7 +363,12 @@ async fn create_staff(
     Ok(())
 }
 
-async fn create_api_key(settings: &Settings, scope: &ScopeArgs, rights: Option<&str>, label: &str) -> Result<(), CliError> {
+async fn create_api_key(
+    settings: &Settings,
+    scope: &ScopeArgs,
+    rights: Option<&str>,
+    label: &str,
+) -> Result<(), CliError> {
     let rights = match rights {
         Some(list) => {
             let rights = ApiRight::parse_list(list).map_err(|bad| {

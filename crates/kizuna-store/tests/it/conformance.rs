@@ -175,10 +175,7 @@ async fn a_subscriber_registers_confirms_and_chooses(store: Arc<dyn Store>) {
     assert_eq!(store.subscriptions(id).await.unwrap_or_default(), choices[..1].to_vec());
 
     let counts = store.subscriber_counts().await.unwrap_or_default();
-    assert_eq!(
-        counts,
-        vec![SubscriberCount { municipality: "113620".into(), category: "disaster".into(), active: 1 }]
-    );
+    assert_eq!(counts, vec![SubscriberCount { municipality: "113620".into(), category: "disaster".into(), active: 1 }]);
     assert!(store.set_subscriber_staff("taro..yamada.@docomo.ne.jp", true, at(2, 0)).await.unwrap_or(false));
     assert!(!store.set_subscriber_staff("nobody@example.jp", true, at(2, 0)).await.unwrap_or(true));
     assert_eq!(store.subscriber(id).await.ok().flatten().map(|s| s.is_staff), Some(true));
@@ -230,7 +227,10 @@ async fn link_tokens_resolve_only_until_they_expire(store: Arc<dyn Store>) {
     store.create_link_token(&token, at(1, 0)).await.unwrap_or_else(|e| panic!("{e}"));
     let presented = SecretToken::from_presented(secret.expose()).hash();
     let found = store.link_token(&presented, at(2, 0)).await.ok().flatten();
-    assert_eq!(found.as_ref().map(|t| (t.purpose, t.email.as_deref(), t.used_at)), Some((TokenPurpose::EmptyMailReply, Some("kana@softbank.ne.jp"), None)));
+    assert_eq!(
+        found.as_ref().map(|t| (t.purpose, t.email.as_deref(), t.used_at)),
+        Some((TokenPurpose::EmptyMailReply, Some("kana@softbank.ne.jp"), None))
+    );
     store.mark_link_token_used(&presented, at(2, 30)).await.unwrap_or_else(|e| panic!("{e}"));
     let used = store.link_token(&presented, at(2, 40)).await.ok().flatten().and_then(|t| t.used_at);
     assert_eq!(used, Some(at(2, 30)));
@@ -278,7 +278,13 @@ async fn a_notice_moves_through_its_lifecycle_and_records_who_did_what(store: Ar
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let sending = store
-        .transition_notice(emergency.id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:3", Some("緊急"), at(2, 1))
+        .transition_notice(
+            emergency.id,
+            NoticeAction::SendImmediately(ImmediateSend::EmergencyRight),
+            "staff:3",
+            Some("緊急"),
+            at(2, 1),
+        )
         .await
         .map(|n| n.status);
     assert_eq!(sending.ok(), Some(NoticeStatus::Sending));
@@ -305,7 +311,10 @@ async fn two_approvers_at_once_only_one_wins(store: Arc<dyn Store>) {
         .create_notice(&new_notice("通行止め", "notice", &["112071"]), "staff:1", at(1, 0))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    store.transition_notice(notice.id, NoticeAction::Submit, "staff:1", None, at(1, 1)).await.unwrap_or_else(|e| panic!("{e}"));
+    store
+        .transition_notice(notice.id, NoticeAction::Submit, "staff:1", None, at(1, 1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let (a, b) = tokio::join!(
         store.transition_notice(notice.id, NoticeAction::Approve, "staff:2", None, at(1, 2)),
         store.transition_notice(notice.id, NoticeAction::Approve, "staff:3", None, at(1, 2)),
@@ -322,13 +331,17 @@ async fn an_idempotency_key_never_creates_a_second_notice(store: Arc<dyn Store>)
     notice.source = NoticeSource::Api;
     let (first, created) = store.create_notice(&notice, "api-key:1", at(1, 0)).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(created);
-    let (second, created_again) = store.create_notice(&notice, "api-key:1", at(1, 1)).await.unwrap_or_else(|e| panic!("{e}"));
+    let (second, created_again) =
+        store.create_notice(&notice, "api-key:1", at(1, 1)).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(!created_again);
     assert_eq!(first.id, second.id);
     let (a, b) = {
         let mut racing = notice.clone();
         racing.idempotency_key = Some("key:1:race".into());
-        tokio::join!(store.create_notice(&racing, "api-key:1", at(1, 2)), store.create_notice(&racing, "api-key:1", at(1, 2)))
+        tokio::join!(
+            store.create_notice(&racing, "api-key:1", at(1, 2)),
+            store.create_notice(&racing, "api-key:1", at(1, 2))
+        )
     };
     let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
     assert_eq!(a.0.id, b.0.id, "a race on one key still gives one notice");
@@ -348,23 +361,35 @@ async fn the_public_archive_shows_only_published_public_notices(store: Arc<dyn S
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         store
-            .transition_notice(n.id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1", None, at(2, minute))
+            .transition_notice(
+                n.id,
+                NoticeAction::SendImmediately(ImmediateSend::EmergencyRight),
+                "staff:1",
+                None,
+                at(2, minute),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         published.push(n.id);
     }
-    store.create_notice(&new_notice("下書き", "notice", &["112071"]), "staff:1", at(3, 0)).await.unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_notice(&new_notice("下書き", "notice", &["112071"]), "staff:1", at(3, 0))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let all = NoticeQuery { limit: 20, ..NoticeQuery::default() };
-    let titles: Vec<String> = store.public_notices(&all).await.unwrap_or_default().into_iter().map(|n| n.title).collect();
+    let titles: Vec<String> =
+        store.public_notices(&all).await.unwrap_or_default().into_iter().map(|n| n.title).collect();
     assert_eq!(titles, ["夏祭り", "大雨警報"], "newest first; no restricted category, no draft");
     let nagatoro = NoticeQuery { municipality: Some("113638".into()), limit: 20, ..NoticeQuery::default() };
-    let titles: Vec<String> = store.public_notices(&nagatoro).await.unwrap_or_default().into_iter().map(|n| n.title).collect();
+    let titles: Vec<String> =
+        store.public_notices(&nagatoro).await.unwrap_or_default().into_iter().map(|n| n.title).collect();
     assert_eq!(titles, ["夏祭り"]);
     let weather = NoticeQuery { category: Some("weather".into()), limit: 20, ..NoticeQuery::default() };
     let found = store.public_notices(&weather).await.unwrap_or_default();
     assert_eq!(found.iter().map(|n| n.municipalities.clone()).collect::<Vec<_>>(), vec![vec!["112071".to_owned()]]);
     let second_page = NoticeQuery { limit: 1, offset: 1, ..NoticeQuery::default() };
-    let titles: Vec<String> = store.public_notices(&second_page).await.unwrap_or_default().into_iter().map(|n| n.title).collect();
+    let titles: Vec<String> =
+        store.public_notices(&second_page).await.unwrap_or_default().into_iter().map(|n| n.title).collect();
     assert_eq!(titles, ["大雨警報"]);
 }
 
@@ -411,7 +436,8 @@ async fn api_keys_are_found_by_hash_and_can_be_revoked(store: Arc<dyn Store>) {
     assert_eq!(found.revoked_at, None);
     assert!(store.revoke_api_key(id, at(6, 0)).await.unwrap_or(false));
     assert!(!store.revoke_api_key(id, at(6, 1)).await.unwrap_or(true), "revoking twice changes nothing");
-    let revoked = store.api_key_by_hash(&TokenHash::of("kz_abcd.secret")).await.ok().flatten().and_then(|k| k.revoked_at);
+    let revoked =
+        store.api_key_by_hash(&TokenHash::of("kz_abcd.secret")).await.ok().flatten().and_then(|k| k.revoked_at);
     assert_eq!(revoked, Some(at(6, 0)));
 }
 
@@ -420,9 +446,15 @@ async fn a_lease_has_one_holder_until_it_expires(store: Arc<dyn Store>) {
     let t0 = at(7, 0);
     assert!(store.try_acquire_lease("scheduler", "process-a", t0, ttl).await.unwrap_or(false));
     assert!(!store.try_acquire_lease("scheduler", "process-b", t0 + Duration::seconds(10), ttl).await.unwrap_or(true));
-    assert!(store.try_acquire_lease("scheduler", "process-a", t0 + Duration::seconds(20), ttl).await.unwrap_or(false), "renewal");
+    assert!(
+        store.try_acquire_lease("scheduler", "process-a", t0 + Duration::seconds(20), ttl).await.unwrap_or(false),
+        "renewal"
+    );
     assert!(!store.try_acquire_lease("scheduler", "process-b", t0 + Duration::seconds(45), ttl).await.unwrap_or(true));
-    assert!(store.try_acquire_lease("scheduler", "process-b", t0 + Duration::seconds(51), ttl).await.unwrap_or(false), "after expiry");
+    assert!(
+        store.try_acquire_lease("scheduler", "process-b", t0 + Duration::seconds(51), ttl).await.unwrap_or(false),
+        "after expiry"
+    );
     assert!(store.try_acquire_lease("jma-poller", "process-a", t0, ttl).await.unwrap_or(false), "leases are per job");
     store.release_lease("scheduler", "process-b").await.unwrap_or_else(|e| panic!("{e}"));
     assert!(store.try_acquire_lease("scheduler", "process-a", t0 + Duration::seconds(52), ttl).await.unwrap_or(false));

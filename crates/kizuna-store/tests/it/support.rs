@@ -26,13 +26,9 @@ pub async fn sqlite() -> TestDb {
     let dir = std::env::temp_dir().join(format!("kizuna-store-test-{}", unique_suffix()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
     let url = format!("sqlite://{}", dir.join("kizuna.db").display());
-    let store = kizuna_store::connect(&url, ConnectOptions::default())
-        .await
-        .unwrap_or_else(|e| panic!("sqlite store: {e}"));
-    TestDb {
-        store,
-        cleanup: Cleanup::Dir(dir),
-    }
+    let store =
+        kizuna_store::connect(&url, ConnectOptions::default()).await.unwrap_or_else(|e| panic!("sqlite store: {e}"));
+    TestDb { store, cleanup: Cleanup::Dir(dir) }
 }
 
 /// The server URL with another database name.
@@ -92,10 +88,7 @@ pub async fn postgres() -> TestDb {
     let store = kizuna_store::connect(&with_database(&url, &name), ConnectOptions { max_connections: 4 })
         .await
         .unwrap_or_else(|e| panic!("postgres store: {e}"));
-    TestDb {
-        store,
-        cleanup: Cleanup::Postgres { admin_url, name },
-    }
+    TestDb { store, cleanup: Cleanup::Postgres { admin_url, name } }
 }
 
 impl TestDb {
@@ -107,9 +100,10 @@ impl TestDb {
             }
             Cleanup::Postgres { admin_url, name } => {
                 if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
-                        .execute(&mut admin)
-                        .await;
+                    let _ =
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+                            .execute(&mut admin)
+                            .await;
                 }
             }
         }
