@@ -104,6 +104,11 @@ impl NoticeBody {
     }
 }
 
+/// Folds text for search: NFKC (so ﾀﾞﾝｽｲ finds ダンスイ and ＡＢＣ finds abc) and lower case.
+pub fn search_fold(text: &str) -> String {
+    text.nfkc().collect::<String>().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,9 +130,4 @@ mod tests {
         assert_eq!(NoticeBody::parse("a\0b"), Err(TextError::ControlCharacters { field: "body" }));
         assert!(TextError::Empty { field: "body" }.explain(Lang::Ja).contains("本文"));
     }
-}
-
-/// Folds text for search: NFKC (so ﾀﾞﾝｽｲ finds ダンスイ and ＡＢＣ finds abc) and lower case.
-pub fn search_fold(text: &str) -> String {
-    text.nfkc().collect::<String>().to_lowercase()
 }

@@ -16,7 +16,7 @@ pub fn base64_std(bytes: &[u8]) -> String {
             c => c,
         })
         .collect();
-    while encoded.len() % 4 != 0 {
+    while !encoded.len().is_multiple_of(4) {
         encoded.push('=');
     }
     encoded
