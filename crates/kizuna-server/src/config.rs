@@ -39,7 +39,8 @@ pub struct Settings {
     pub inbound_smtp_addr: SocketAddr,
     pub mail_domain: String,
     pub metrics_token: Option<Secret>,
-    pub log: String,
+    /// A log filter such as `info` or `kizuna=debug,sqlx=warn`; unset, each command picks its own.
+    pub log: Option<String>,
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -197,7 +198,7 @@ impl Settings {
         }
         let metrics_token =
             layers.get("metrics_token").map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).map(Secret::new);
-        let (_, log) = text("log", "info");
+        let log = layers.get("log").map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty());
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),

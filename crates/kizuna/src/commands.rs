@@ -49,7 +49,9 @@ fn failed(context: impl std::fmt::Display) -> impl FnOnce(StoreError) -> CliErro
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let env: HashMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("KIZUNA_")).collect();
     let settings = Settings::load(cli.config.as_deref(), &env)?;
-    init_logging(&settings)?;
+    // The server reports what it does; the operators' commands speak only of trouble.
+    let default_log = if matches!(cli.command, Command::Serve(_)) { "info" } else { "warn" };
+    init_logging(settings.log.as_deref().unwrap_or(default_log))?;
     match cli.command {
         Command::Serve(args) => serve(settings, args).await,
         Command::Migrate => {
@@ -102,10 +104,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn init_logging(settings: &Settings) -> Result<(), CliError> {
-    let filter: Targets = settings.log.parse().map_err(|e| ConfigError {
+fn init_logging(log: &str) -> Result<(), CliError> {
+    let filter: Targets = log.parse().map_err(|e| ConfigError {
         key: "KIZUNA_LOG".into(),
-        problem: format!("{:?} is not a log filter such as info or kizuna=debug,sqlx=warn: {e}", settings.log),
+        problem: format!("{log:?} is not a log filter such as info or kizuna=debug,sqlx=warn: {e}"),
     })?;
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
@@ -116,7 +118,16 @@ fn init_logging(settings: &Settings) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Opens the store for an operator's command; an empty database is seeded with
+/// the built-in consortium first, so commands work on a fresh machine.
 async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, CliError> {
+    let store = open_unseeded_store(settings).await?;
+    let seed = ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(format!("built-in consortium: {e}")))?;
+    store.seed_if_empty(&seed, SystemClock.now()).await.map_err(failed("seeding the consortium"))?;
+    Ok(store)
+}
+
+async fn open_unseeded_store(settings: &Settings) -> Result<Arc<dyn Store>, CliError> {
     if let Some(path) = settings.sqlite_path() {
         ensure_writable_parent(&path)?;
     }
@@ -184,7 +195,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
         }
         None => None,
     };
-    let store = open_store(&settings).await?;
+    let store = open_unseeded_store(&settings).await?;
     let now = SystemClock.now();
     let seeded = store.seed_if_empty(&seed, now).await.map_err(failed("seeding the consortium"))?;
     if seeded {

@@ -1,0 +1,82 @@
+//! The operators' commands: staff accounts, API keys, subscriber flags.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use crate::support::*;
+
+fn last_stdout_line(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn staff_accounts_are_created_with_a_password_from_stdin_or_a_generated_one() {
+    let dir = temp_dir("staff");
+    let mut command =
+        kizuna(&dir, &["staff", "create", "--email", "Bousai@City.Chichibu.lg.jp", "--municipality", "112071"]);
+    command.args(["--role", "approver", "--emergency", "--password-stdin"]);
+    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"correct horse battery staple\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("bousai@city.chichibu.lg.jp, approver"), "{stdout}");
+    assert!(!stdout.contains("correct horse"), "{stdout}");
+
+    let again = run(kizuna(&dir, &["staff", "create", "--email", "bousai@city.chichibu.lg.jp", "--municipality", "112071", "--role", "author"]));
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr_lines(&again)[0].contains("already exists"));
+
+    let generated = run(kizuna(&dir, &["staff", "create", "--email", "soumu@town.yokoze.lg.jp", "--municipality", "113611", "--role", "author"]));
+    assert!(generated.status.success());
+    assert_eq!(last_stdout_line(&generated).len(), 24, "a generated one-time password is the last line");
+
+    let cases: [&[&str]; 4] = [
+        &["--email", "x@example.jp", "--municipality", "112072", "--role", "author"],
+        &["--email", "x@example.jp", "--municipality", "131016", "--role", "author"],
+        &["--email", "x@example.jp", "--municipality", "112071", "--role", "mayor"],
+        &["--email", "not-an-address", "--all-municipalities", "--role", "author"],
+    ];
+    for args in cases {
+        let mut all = vec!["staff", "create"];
+        all.extend_from_slice(args);
+        let output = run(kizuna(&dir, &all));
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr_lines(&output).len(), 1, "{args:?}: {:?}", stderr_lines(&output));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn api_keys_print_the_key_last_and_can_be_revoked() {
+    let dir = temp_dir("apikey");
+    let output = run(kizuna(&dir, &["api-key", "create", "--municipality", "113654", "--rights", "notices:create,notices:read"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let key = last_stdout_line(&output);
+    assert!(key.starts_with("kz_") && key.len() > 40, "{key}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("notices:create,notices:read"));
+    let id = stdout.split_whitespace().nth(2).unwrap().to_owned();
+
+    let bad = run(kizuna(&dir, &["api-key", "create", "--all-municipalities", "--rights", "notices:fly"]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr_lines(&bad)[0].contains("notices:fly"));
+
+    let revoked = run(kizuna(&dir, &["api-key", "revoke", &id]));
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    let twice = run(kizuna(&dir, &["api-key", "revoke", &id]));
+    assert_eq!(twice.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn set_staff_names_an_unknown_address_without_revealing_it() {
+    let dir = temp_dir("setstaff");
+    let output = run(kizuna(&dir, &["subscribers", "set-staff", "nobody-here@example.jp"]));
+    assert_eq!(output.status.code(), Some(1));
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].contains("no***@example.jp") && !lines[0].contains("nobody-here"), "{lines:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,201 @@
+//! `kizuna serve` from a fresh machine's point of view.
+
+use std::time::Duration;
+
+use crate::support::*;
+
+const TOWNS: [&str; 5] = ["秩父市", "横瀬町", "皆野町", "長瀞町", "小鹿野町"];
+
+#[test]
+fn a_fresh_start_serves_health_and_the_five_towns_and_prints_the_password_once() {
+    let dir = temp_dir("fresh");
+    let server = Server::start(kizuna(&dir, &["serve"]));
+    let (status, health) = server.get("/healthz");
+    assert_eq!(status, 200, "{health}");
+    assert!(health.contains("\"database\":\"ok\""), "{health}");
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("<html lang=\"ja\">"));
+    for town in TOWNS {
+        assert!(home.contains(town), "home page lacks {town}");
+    }
+    let (_, english) = server.get("/?lang=en");
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Ogano Town"), "{english}");
+    let (status, _) = server.get("/no-such-page");
+    assert_eq!(status, 404);
+
+    let password_line = server.stdout.iter().find(|l| l.contains("password:")).cloned();
+    let password = password_line.as_deref().and_then(|l| l.split_whitespace().last()).unwrap_or_default().to_owned();
+    assert_eq!(password.len(), 24, "a one-time password is printed on first start: {:?}", server.stdout);
+    assert!(dir.join("kizuna.db").exists());
+
+    let (status, rest, stderr) = server.interrupt();
+    assert!(status.success(), "Ctrl-C ends cleanly: {status}\n{stderr}");
+    assert!(rest.iter().any(|l| l == "Kizuna stopped"), "{rest:?}");
+    assert!(!stderr.contains(&password), "the password never reaches the log");
+    assert!(!stderr.contains("panicked"));
+
+    let again = Server::start(kizuna(&dir, &["serve"]));
+    assert!(!again.stdout.iter().any(|l| l.contains("password")), "printed only on the first start");
+    let (status, _) = again.get("/healthz");
+    assert_eq!(status, 200);
+    drop(again);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_second_serve_on_the_same_sqlite_file_refuses_with_one_line() {
+    let dir = temp_dir("twice");
+    let first = Server::start(kizuna(&dir, &["serve"]));
+    let second = run(kizuna(&dir, &["serve"]));
+    assert_eq!(second.status.code(), Some(1));
+    let lines = stderr_lines(&second);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("kizuna: another `kizuna serve` is already running"), "{lines:?}");
+    // The CLI still shares the file with the running server.
+    let migrate = run(kizuna(&dir, &["migrate"]));
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let (status, _) = first.get("/healthz");
+    assert_eq!(status, 200);
+    drop(first);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn bad_configuration_stops_start_up_with_one_line_naming_the_key() {
+    let dir = temp_dir("badconfig");
+    let cases = [
+        ("KIZUNA_HTTP_ADDR", "somewhere", "KIZUNA_HTTP_ADDR"),
+        ("KIZUNA_SMTP_CONNECTIONS", "many", "KIZUNA_SMTP_CONNECTIONS"),
+        ("KIZUNA_DATABASE_URL", "mysql://localhost/kizuna", "KIZUNA_DATABASE_URL"),
+        ("KIZUNA_LOG", "kizuna=shouting", "KIZUNA_LOG"),
+    ];
+    for (key, value, named) in cases {
+        let output = run(with_env(kizuna(&dir, &["serve"]), key, value));
+        assert_eq!(output.status.code(), Some(2), "{key}={value}");
+        let lines = stderr_lines(&output);
+        assert_eq!(lines.len(), 1, "{key}: {lines:?}");
+        assert!(lines[0].contains(named), "{lines:?}");
+    }
+    let file = dir.join("kizuna.toml");
+    std::fs::write(&file, "http_adr = \"127.0.0.1:0\"\n").unwrap();
+    let output = run(with_arg(kizuna(&dir, &["serve", "--config"]), &file));
+    let lines = stderr_lines(&output);
+    assert_eq!((output.status.code(), lines.len()), (Some(2), 1), "{lines:?}");
+    assert!(lines[0].contains("http_adr"), "{lines:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_unreachable_database_gives_one_line_and_a_failure_code() {
+    let dir = temp_dir("nodb");
+    let output = run(with_env(kizuna(&dir, &["serve"]), "KIZUNA_DATABASE_URL", "postgres://kizuna:secret-pw@127.0.0.1:1/kizuna"));
+    assert_eq!(output.status.code(), Some(1));
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("cannot open the database postgres://kizuna:***@127.0.0.1:1/kizuna"), "{lines:?}");
+    assert!(!lines[0].contains("secret-pw"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_read_only_data_directory_gives_one_line_and_a_failure_code() {
+    let dir = temp_dir("readonly");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::process::Command::new("chmod").args(["0555"]).arg(&data).status().unwrap();
+    std::process::Command::new("chmod").args(["0755"]).arg(&dir).status().unwrap();
+    // Root ignores file modes, so the check runs as `nobody` when the tests run as root.
+    let is_root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let mut command = if is_root {
+        let mut setpriv = std::process::Command::new("setpriv");
+        setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+        setpriv
+    } else {
+        std::process::Command::new(BIN)
+    };
+    command.env("KIZUNA_DATA_DIR", &data).env("KIZUNA_HTTP_ADDR", "127.0.0.1:0").arg("serve");
+    let output = run(command);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("cannot write in the data directory"), "{lines:?}");
+    assert!(lines[0].contains("Permission denied"), "{lines:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_into_a_working_server() {
+    let dir = temp_dir("backup");
+    let server = Server::start(kizuna(&dir, &["serve"]));
+    let backup = dir.join("backup.db");
+    let output = run(with_arg(kizuna(&dir, &["backup"]), &backup));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("backup written to"));
+    let refused = run(with_arg(kizuna(&dir, &["backup"]), &backup));
+    assert_eq!(refused.status.code(), Some(1), "an existing file is never overwritten");
+    drop(server);
+
+    let restored_dir = temp_dir("restored");
+    std::fs::copy(&backup, restored_dir.join("kizuna.db")).unwrap();
+    let restored = Server::start(kizuna(&restored_dir, &["serve"]));
+    assert!(!restored.stdout.iter().any(|l| l.contains("password")), "the admin account came back with the backup");
+    let (status, home) = restored.get("/");
+    assert_eq!(status, 200);
+    assert!(TOWNS.iter().all(|t| home.contains(t)));
+    drop(restored);
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(restored_dir);
+}
+
+#[test]
+fn roles_can_be_switched_off() {
+    let dir = temp_dir("roles");
+    let mut command = kizuna(&dir, &["serve", "--no-http", "--no-inbound", "--no-workers"]);
+    command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(child.try_wait().unwrap().is_none(), "a process without HTTP keeps running its jobs");
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = wait_with_timeout(&mut child, Duration::from_secs(20));
+    assert!(status.success());
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    assert!(!stdout.contains("listening"), "{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
+fn the_same_binary_runs_on_postgresql() {
+    let url = std::env::var("KIZUNA_TEST_POSTGRES_URL")
+        .expect("KIZUNA_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL");
+    let name = format!("kizuna_bin_{}", std::process::id());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let admin = |sql: String| {
+        let url = url.clone();
+        runtime.block_on(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("cannot reach PostgreSQL");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+        })
+    };
+    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    admin(format!("CREATE DATABASE {name}"));
+    let base = url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap();
+    let db_url = format!("{base}/{name}");
+    let dir = temp_dir("pg");
+    let server = Server::start(with_env(kizuna(&dir, &["serve"]), "KIZUNA_DATABASE_URL", &db_url));
+    let (status, _) = server.get("/healthz");
+    assert_eq!(status, 200);
+    let (_, home) = server.get("/");
+    assert!(TOWNS.iter().all(|t| home.contains(t)));
+    assert!(!dir.join("kizuna.db").exists(), "no SQLite file when PostgreSQL is configured");
+    // Several processes may share PostgreSQL: a second serve starts too.
+    let second = Server::start(with_env(kizuna(&dir, &["serve"]), "KIZUNA_DATABASE_URL", &db_url));
+    assert!(!second.stdout.iter().any(|l| l.contains("password")));
+    drop(second);
+    drop(server);
+    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    let _ = std::fs::remove_dir_all(dir);
+}
