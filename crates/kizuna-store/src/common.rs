@@ -3,7 +3,7 @@
 //! dialects really differ, the macro calls a method each backend defines itself.
 
 macro_rules! store_impl {
-    ($store:ident, $row:ty, $backend:expr) => {
+    ($store:ident, $row:ty, $backend:expr, skip_locked: $skip_locked:literal, for_update: $for_update:literal, begin: $begin:literal) => {
         use std::path::Path;
 
         use async_trait::async_trait;
@@ -20,8 +20,14 @@ macro_rules! store_impl {
         use kizuna_core::{CategoryKey, JmaAreaCode, Lang, MunicipalityCode};
         use sqlx::Row;
 
+        use std::sync::Arc;
+
         use crate::records::*;
         use crate::{Backend, Result, Store, StoreError};
+
+        /// Deliveries of emergencies are claimed first.
+        const EMERGENCY_PRIORITY: i64 = 0;
+        const NORMAL_PRIORITY: i64 = 1;
 
         fn corrupt(what: &str, value: &str) -> StoreError {
             StoreError::Corrupt(format!("{what} {value:?}"))
@@ -48,7 +54,7 @@ macro_rules! store_impl {
             async fn run_migrations(&self) -> Result<()> {
                 let migrations = crate::migrate::migrations($backend);
                 let latest = crate::migrate::latest($backend);
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 Self::migration_lock(&mut tx).await?;
                 sqlx::query(crate::migrate::CREATE_TABLE).execute(&mut *tx).await?;
                 let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM kizuna_schema")
@@ -179,7 +185,7 @@ macro_rules! store_impl {
             }
 
             async fn seed_if_empty(&self, seed: &ConsortiumSeed, now: DateTime<Utc>) -> Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 Self::migration_lock(&mut tx).await?;
                 let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consortium").fetch_one(&mut *tx).await?;
                 if existing > 0 {
@@ -384,8 +390,9 @@ macro_rules! store_impl {
                 let confirmed_at = (s.status == SubscriberStatus::Active).then_some(now);
                 let id = sqlx::query_scalar(
                     "INSERT INTO subscribers (email, status, language, format, charset, emergency_only, source,
-                     source_municipality, monitor_age_band, created_at, updated_at, confirmed_at, pending_expires_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
+                     source_municipality, monitor_age_band, created_at, updated_at, confirmed_at, pending_expires_at,
+                     email_hash, domain)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) RETURNING id",
                 )
                 .bind(s.email.as_str())
                 .bind(s.status.as_str())
@@ -399,6 +406,8 @@ macro_rules! store_impl {
                 .bind(now)
                 .bind(confirmed_at)
                 .bind(s.pending_expires_at)
+                .bind(TokenHash::of(s.email.as_str()).as_str())
+                .bind(s.email.domain())
                 .fetch_one(&self.pool)
                 .await?;
                 Ok(id)
@@ -446,7 +455,7 @@ macro_rules! store_impl {
             }
 
             async fn replace_subscriptions(&self, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1")
                     .bind(subscriber_id)
                     .execute(&mut *tx)
@@ -493,7 +502,7 @@ macro_rules! store_impl {
             }
 
             async fn erase_subscriber(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let email: Option<String> = sqlx::query_scalar("SELECT email FROM subscribers WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *tx)
@@ -630,7 +639,7 @@ macro_rules! store_impl {
                     n.title_en.as_ref().map_or("", |t| t.as_str()),
                     n.body_en.as_ref().map_or("", |b| b.as_str())
                 ));
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let inserted = sqlx::query_scalar(
                     "INSERT INTO notices (status, source, source_ref, title, body, title_en, body_en, category_key, urgency,
                      exercise, expires_at, send_at, checkin_question, supersedes_id, idempotency_key, search_text,
@@ -745,7 +754,7 @@ macro_rules! store_impl {
                 note: Option<&str>,
                 now: DateTime<Utc>,
             ) -> Result<Notice> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let current: Option<String> = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *tx)
@@ -767,6 +776,17 @@ macro_rules! store_impl {
                 .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
+                }
+                if to == NoticeStatus::Cancelled {
+                    // Whatever is still waiting stops at once; batches in flight see the status.
+                    sqlx::query(
+                        "UPDATE deliveries SET status = 'cancelled', updated_at = $2
+                         WHERE notice_id = $1 AND status IN ('queued', 'deferred')",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 sqlx::query(
                     "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
@@ -815,6 +835,434 @@ macro_rules! store_impl {
                     .bind(now)
                     .fetch_all(&self.pool)
                     .await?)
+            }
+
+            async fn sync_pacing_rules(&self, rules: &[PacingRule]) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("DELETE FROM pacing_rules").execute(&mut *tx).await?;
+                for rule in rules {
+                    sqlx::query("INSERT INTO pacing_rules (domain, per_minute) VALUES ($1, $2)")
+                        .bind(rule.domain.to_ascii_lowercase())
+                        .bind(rule.per_minute)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn start_sending(
+                &self,
+                id: i64,
+                action: NoticeAction,
+                actor: &str,
+                now: DateTime<Utc>,
+            ) -> Result<(Notice, u64)> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let row = sqlx::query(
+                    "SELECT n.status, n.urgency, c.emergency, c.restricted
+                     FROM notices n JOIN categories c ON c.key = n.category_key WHERE n.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                let current: String = row.try_get("status")?;
+                let urgency: String = row.try_get("urgency")?;
+                let emergency_category: bool = row.try_get("emergency")?;
+                let restricted: bool = row.try_get("restricted")?;
+                let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
+                let to = from.apply(action)?;
+                if to != NoticeStatus::Sending {
+                    return Err(StoreError::Transition(kizuna_core::notice::TransitionError {
+                        from,
+                        action: action.as_str(),
+                    }));
+                }
+                let done = sqlx::query(
+                    "UPDATE notices SET status = 'sending', updated_at = $3, sent_at = COALESCE(sent_at, $3)
+                     WHERE id = $1 AND status = $2",
+                )
+                .bind(id)
+                .bind(from.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
+                }
+                sqlx::query(
+                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+                     VALUES ($1, $2, 'sending', $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(from.as_str())
+                .bind(action.as_str())
+                .bind(actor)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let priority = if urgency == "emergency" { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY };
+                // One set-based statement: a subscription matches the notice's
+                // municipality and category, and its area when the notice names
+                // areas of that municipality.
+                let queued = sqlx::query(
+                    "INSERT INTO deliveries (notice_id, subscriber_id, channel, status, priority, attempts,
+                        next_attempt_at, domain, paced, created_at, updated_at)
+                     SELECT $1, s.id, 'email', 'queued', $2, 0, $3, s.domain,
+                        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $3, $3
+                     FROM subscribers s
+                     WHERE s.status = 'active'
+                       AND ($4 = FALSE OR s.is_staff = TRUE)
+                       AND ($5 = TRUE OR s.emergency_only = FALSE)
+                       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+                       AND EXISTS (
+                         SELECT 1 FROM subscriptions sub
+                         JOIN notice_municipalities nm ON nm.municipality_code = sub.municipality_code
+                         JOIN notices n ON n.id = nm.notice_id AND n.category_key = sub.category_key
+                         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id
+                           AND (sub.area_id IS NULL
+                                OR sub.area_id IN (SELECT na.area_id FROM notice_areas na WHERE na.notice_id = $1)
+                                OR NOT EXISTS (SELECT 1 FROM notice_areas na JOIN areas a ON a.id = na.area_id
+                                               WHERE na.notice_id = $1 AND a.municipality_code = sub.municipality_code)))
+                     ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING",
+                )
+                .bind(id)
+                .bind(priority)
+                .bind(now)
+                .bind(restricted)
+                .bind(emergency_category)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if queued == 0 {
+                    // Nobody to send to: the notice is sent (published) at once.
+                    sqlx::query("UPDATE notices SET status = 'sent', updated_at = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
+                         VALUES ($1, 'sending', 'sent', 'complete', 'delivery', $2, 'no matching recipients')",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::announce_work(&mut tx).await?;
+                tx.commit().await?;
+                let notice = self.notice(id).await?.ok_or(StoreError::NotFound)?;
+                Ok((notice, queued))
+            }
+
+            async fn claim_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>> {
+                let now = request.now;
+                let until = now + request.claim_ttl;
+                // Pacing counts claims per wall-clock minute.
+                let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
+                let mut tx = self.pool.begin_with($begin).await?;
+                let mut remaining = request.batch_size.max(1);
+                let paced = sqlx::query(
+                    "SELECT d.domain, MIN(p.per_minute) AS per_minute
+                     FROM deliveries d LEFT JOIN pacing_rules p ON p.domain = d.domain
+                     WHERE d.paced = TRUE AND d.status IN ('queued', 'deferred') AND d.next_attempt_at <= $1
+                     GROUP BY d.domain",
+                )
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await?;
+                for row in paced {
+                    if remaining == 0 {
+                        break;
+                    }
+                    let domain: String = row.try_get("domain")?;
+                    let per_minute: Option<i64> = row.try_get("per_minute")?;
+                    sqlx::query(
+                        "INSERT INTO pacing_windows (domain, window_start, claimed) VALUES ($1, $2, 0)
+                         ON CONFLICT (domain, window_start) DO NOTHING",
+                    )
+                    .bind(&domain)
+                    .bind(window)
+                    .execute(&mut *tx)
+                    .await?;
+                    let used: i64 = sqlx::query_scalar(concat!(
+                        "SELECT claimed FROM pacing_windows WHERE domain = $1 AND window_start = $2 ",
+                        $for_update
+                    ))
+                    .bind(&domain)
+                    .bind(window)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    // A domain whose rule was removed keeps its flag but has no limit.
+                    let budget = per_minute.map_or(remaining, |limit| (limit - used).max(0)).min(remaining);
+                    if budget == 0 {
+                        continue;
+                    }
+                    let claimed = sqlx::query(concat!(
+                        "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
+                            claimed_until = $2, updated_at = $3
+                         WHERE id IN (SELECT id FROM deliveries
+                            WHERE paced = TRUE AND domain = $4 AND status IN ('queued', 'deferred')
+                              AND next_attempt_at <= $3
+                            ORDER BY priority, id LIMIT $5 ",
+                        $skip_locked,
+                        ")"
+                    ))
+                    .bind(&request.claim_id)
+                    .bind(until)
+                    .bind(now)
+                    .bind(&domain)
+                    .bind(budget)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as i64;
+                    sqlx::query(
+                        "UPDATE pacing_windows SET claimed = claimed + $3 WHERE domain = $1 AND window_start = $2",
+                    )
+                    .bind(&domain)
+                    .bind(window)
+                    .bind(claimed)
+                    .execute(&mut *tx)
+                    .await?;
+                    remaining -= claimed;
+                }
+                if remaining > 0 {
+                    sqlx::query(concat!(
+                        "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
+                            claimed_until = $2, updated_at = $3
+                         WHERE id IN (SELECT id FROM deliveries
+                            WHERE paced = FALSE AND status IN ('queued', 'deferred') AND next_attempt_at <= $3
+                            ORDER BY priority, id LIMIT $4 ",
+                        $skip_locked,
+                        ")"
+                    ))
+                    .bind(&request.claim_id)
+                    .bind(until)
+                    .bind(now)
+                    .bind(remaining)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let rows = sqlx::query(
+                    "SELECT d.id, d.notice_id, d.subscriber_id, d.attempts, d.created_at,
+                        s.email, s.language, s.format, s.charset
+                     FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+                     WHERE d.claim_id = $1 AND d.status = 'sending'
+                     ORDER BY d.priority, d.id",
+                )
+                .bind(&request.claim_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                rows.iter()
+                    .map(|row| {
+                        let format: String = row.try_get("format")?;
+                        let charset: String = row.try_get("charset")?;
+                        let language: String = row.try_get("language")?;
+                        Ok(ClaimedDelivery {
+                            id: row.try_get("id")?,
+                            notice_id: row.try_get("notice_id")?,
+                            subscriber_id: row.try_get("subscriber_id")?,
+                            attempts: row.try_get("attempts")?,
+                            created_at: row.try_get("created_at")?,
+                            email: row.try_get("email")?,
+                            language: Lang::from_tag(&language),
+                            format: MailFormat::parse(&format).ok_or_else(|| corrupt("format", &format))?,
+                            charset: Charset::parse(&charset).ok_or_else(|| corrupt("charset", &charset))?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()> {
+                if tokens.is_empty() {
+                    return Ok(());
+                }
+                self.insert_tokens(tokens).await
+            }
+
+            async fn record_delivery_outcomes(
+                &self,
+                claim_id: &str,
+                outcomes: &[DeliveryOutcome],
+                suppress_after: i64,
+                now: DateTime<Utc>,
+            ) -> Result<Vec<i64>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let notices: Vec<i64> =
+                    sqlx::query_scalar("SELECT DISTINCT notice_id FROM deliveries WHERE claim_id = $1")
+                        .bind(claim_id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let mut sent = 0u64;
+                for outcome in outcomes {
+                    let (status, reply, next): (&str, Option<&str>, Option<DateTime<Utc>>) = match &outcome.result {
+                        DeliveryResult::Sent => {
+                            sent += 1;
+                            continue;
+                        }
+                        DeliveryResult::Deferred { reply, next_attempt_at } => {
+                            ("deferred", Some(reply.as_str()), Some(*next_attempt_at))
+                        }
+                        DeliveryResult::Bounced { reply } => ("bounced", Some(reply.as_str()), None),
+                        DeliveryResult::Failed { reply } => ("failed", Some(reply.as_str()), None),
+                        DeliveryResult::Cancelled => ("cancelled", None, None),
+                        DeliveryResult::Released => ("queued", None, None),
+                    };
+                    let released = matches!(outcome.result, DeliveryResult::Released);
+                    sqlx::query(
+                        "UPDATE deliveries SET status = $3, last_reply = COALESCE($4, last_reply),
+                            next_attempt_at = COALESCE($5, next_attempt_at), updated_at = $6,
+                            attempts = CASE WHEN $7 THEN attempts - 1 ELSE attempts END,
+                            claim_id = NULL, claimed_until = NULL
+                         WHERE id = $1 AND claim_id = $2",
+                    )
+                    .bind(outcome.delivery_id)
+                    .bind(claim_id)
+                    .bind(status)
+                    .bind(reply)
+                    .bind(next)
+                    .bind(now)
+                    .bind(released)
+                    .execute(&mut *tx)
+                    .await?;
+                    if matches!(outcome.result, DeliveryResult::Bounced { .. }) {
+                        let row = sqlx::query(
+                            "UPDATE subscribers SET hard_bounces = hard_bounces + 1, updated_at = $2
+                             WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)
+                             RETURNING id, hard_bounces, email_hash",
+                        )
+                        .bind(outcome.delivery_id)
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(row) = row {
+                            let bounces: i64 = row.try_get("hard_bounces")?;
+                            if bounces >= suppress_after {
+                                let subscriber: i64 = row.try_get("id")?;
+                                let hash: String = row.try_get("email_hash")?;
+                                sqlx::query("UPDATE subscribers SET status = 'suppressed' WHERE id = $1")
+                                    .bind(subscriber)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                sqlx::query(
+                                    "INSERT INTO suppressions (email_hash, reason, created_at)
+                                     VALUES ($1, 'bounced', $2) ON CONFLICT (email_hash) DO NOTHING",
+                                )
+                                .bind(hash)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                        }
+                    }
+                }
+                let marked = sqlx::query(
+                    "UPDATE deliveries SET status = 'sent', sent_at = $2, updated_at = $2, last_reply = '250',
+                        claim_id = NULL, claimed_until = NULL
+                     WHERE claim_id = $1 AND status = 'sending'",
+                )
+                .bind(claim_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if marked != sent {
+                    tracing::error!(claim_id, marked, sent, "a batch recorded a different number of sent messages");
+                }
+                let mut completed = Vec::new();
+                for notice in notices {
+                    let done = sqlx::query(
+                        "UPDATE notices SET status = 'sent', updated_at = $2
+                         WHERE id = $1 AND status = 'sending'
+                           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE notice_id = $1
+                                           AND status IN ('queued', 'sending', 'deferred'))",
+                    )
+                    .bind(notice)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() > 0 {
+                        sqlx::query(
+                            "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+                             VALUES ($1, 'sending', 'sent', 'complete', 'delivery', $2)",
+                        )
+                        .bind(notice)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        completed.push(notice);
+                    }
+                }
+                tx.commit().await?;
+                Ok(completed)
+            }
+
+            async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64> {
+                let done = sqlx::query(
+                    "UPDATE deliveries SET status = 'queued', claim_id = NULL, claimed_until = NULL, updated_at = $1
+                     WHERE status = 'sending' AND claimed_until < $1",
+                )
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts> {
+                let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM deliveries WHERE notice_id = $1 GROUP BY status")
+                    .bind(notice_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut counts = DeliveryCounts::default();
+                for row in rows {
+                    let status: String = row.try_get("status")?;
+                    let n: i64 = row.try_get("n")?;
+                    counts.total += n;
+                    match status.as_str() {
+                        "queued" => counts.queued += n,
+                        "sending" => counts.sending += n,
+                        "sent" => counts.sent += n,
+                        "deferred" => counts.deferred += n,
+                        "bounced" => counts.bounced += n,
+                        "failed" => counts.failed += n,
+                        "cancelled" => counts.cancelled += n,
+                        other => return Err(corrupt("delivery status", other)),
+                    }
+                }
+                Ok(counts)
+            }
+
+            async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>> {
+                let row = sqlx::query(
+                    "SELECT d.id, d.notice_id, d.subscriber_id FROM delivery_tokens t
+                     JOIN deliveries d ON d.id = t.delivery_id WHERE t.token_hash = $1",
+                )
+                .bind(hash.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|row| {
+                    Ok(DeliveryRef {
+                        delivery_id: row.try_get("id")?,
+                        notice_id: row.try_get("notice_id")?,
+                        subscriber_id: row.try_get("subscriber_id")?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT MIN(created_at) FROM deliveries WHERE priority = 0 AND status IN ('queued', 'deferred')",
+                )
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn listen_for_deliveries(&self, notify: Arc<tokio::sync::Notify>) -> Result<()> {
+                self.listen(notify).await
             }
 
             async fn record_audit(&self, e: &NewAuditEntry, now: DateTime<Utc>) -> Result<()> {

@@ -129,6 +129,43 @@ pub trait Store: Send + Sync + 'static {
     /// Scheduled notices whose time has come.
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
 
+    /// Replaces the per-minute limits of destination domains.
+    async fn sync_pacing_rules(&self, rules: &[PacingRule]) -> Result<()>;
+    /// Moves a notice to `sending` and queues one delivery per matching resident,
+    /// in one transaction: the notice is fully queued or not at all. Returns the
+    /// notice and the number of deliveries queued.
+    async fn start_sending(
+        &self,
+        id: i64,
+        action: NoticeAction,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Notice, u64)>;
+    /// Claims ready deliveries, emergencies first, within each paced domain's
+    /// budget for the current minute.
+    async fn claim_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>>;
+    /// Stores the SHA-256 of the tokens mailed with claimed deliveries.
+    async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()>;
+    /// Records a batch's outcomes; suppresses addresses that reached
+    /// `suppress_after` hard bounces; completes notices with nothing left to
+    /// send. Returns the ids of notices that became `sent`.
+    async fn record_delivery_outcomes(
+        &self,
+        claim_id: &str,
+        outcomes: &[DeliveryOutcome],
+        suppress_after: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>>;
+    /// Puts deliveries whose claim expired (a worker died) back in the queue.
+    async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64>;
+    async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts>;
+    async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>>;
+    /// When the oldest emergency delivery still waiting was queued.
+    async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>>;
+    /// Wakes `notify` whenever any process queues deliveries (PostgreSQL
+    /// LISTEN/NOTIFY); on SQLite the one process wakes its own workers.
+    async fn listen_for_deliveries(&self, notify: Arc<tokio::sync::Notify>) -> Result<()>;
+
     async fn record_audit(&self, entry: &NewAuditEntry, now: DateTime<Utc>) -> Result<()>;
     async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>>;
 

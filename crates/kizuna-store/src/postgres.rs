@@ -41,4 +41,55 @@ impl PgStore {
     }
 }
 
-crate::common::store_impl!(PgStore, sqlx::postgres::PgRow, Backend::Postgres);
+/// The channel on which processes tell each other that deliveries are queued.
+const WORK_CHANNEL: &str = "kizuna_deliveries";
+
+impl PgStore {
+    /// Delivered to every listening process when the transaction commits.
+    async fn announce_work(tx: &mut Transaction<'_, Postgres>) -> Result<(), crate::StoreError> {
+        sqlx::query("SELECT pg_notify($1, '')").bind(WORK_CHANNEL).execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    async fn listen(&self, notify: std::sync::Arc<tokio::sync::Notify>) -> Result<(), crate::StoreError> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(WORK_CHANNEL).await?;
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            while !pool.is_closed() {
+                match listener.recv().await {
+                    Ok(_) => notify.notify_one(),
+                    Err(error) => {
+                        // recv reconnects by itself; wake the workers in case something was missed.
+                        tracing::warn!(%error, "LISTEN connection lost; reconnecting");
+                        notify.notify_one();
+                        tokio::time::sleep(StdDuration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn insert_tokens(&self, tokens: &[(i64, kizuna_core::token::TokenHash)]) -> Result<(), crate::StoreError> {
+        let ids: Vec<i64> = tokens.iter().map(|(id, _)| *id).collect();
+        let hashes: Vec<String> = tokens.iter().map(|(_, hash)| hash.as_str().to_owned()).collect();
+        sqlx::query(
+            "INSERT INTO delivery_tokens (delivery_id, token_hash) SELECT * FROM UNNEST($1::bigint[], $2::text[])",
+        )
+        .bind(ids)
+        .bind(hashes)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+crate::common::store_impl!(
+    PgStore,
+    sqlx::postgres::PgRow,
+    Backend::Postgres,
+    skip_locked: "FOR UPDATE SKIP LOCKED",
+    for_update: "FOR UPDATE",
+    begin: "BEGIN"
+);

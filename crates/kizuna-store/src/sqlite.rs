@@ -33,7 +33,7 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// SQLite serialises writers itself; nothing to lock.
+    /// Transactions begin IMMEDIATE (see the store_impl! call), which already serialises them.
     async fn migration_lock(_tx: &mut Transaction<'_, Sqlite>) -> Result<(), crate::StoreError> {
         Ok(())
     }
@@ -49,4 +49,37 @@ impl SqliteStore {
     }
 }
 
-crate::common::store_impl!(SqliteStore, sqlx::sqlite::SqliteRow, Backend::Sqlite);
+impl SqliteStore {
+    /// The one process that may use the file wakes its own workers.
+    async fn announce_work(_tx: &mut Transaction<'_, Sqlite>) -> Result<(), crate::StoreError> {
+        Ok(())
+    }
+
+    async fn listen(&self, _notify: std::sync::Arc<tokio::sync::Notify>) -> Result<(), crate::StoreError> {
+        Ok(())
+    }
+
+    /// One statement for the whole batch, the pairs passed as a JSON array.
+    async fn insert_tokens(&self, tokens: &[(i64, kizuna_core::token::TokenHash)]) -> Result<(), crate::StoreError> {
+        let mut json = String::with_capacity(tokens.len() * 80 + 2);
+        json.push('[');
+        for (i, (id, hash)) in tokens.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            // Ids are integers and hashes are hex: nothing here needs escaping.
+            json.push_str(&format!("[{id},\"{}\"]", hash.as_str()));
+        }
+        json.push(']');
+        sqlx::query(
+            "INSERT INTO delivery_tokens (delivery_id, token_hash)
+             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1)",
+        )
+        .bind(json)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+crate::common::store_impl!(SqliteStore, sqlx::sqlite::SqliteRow, Backend::Sqlite, skip_locked: "", for_update: "", begin: "BEGIN IMMEDIATE");

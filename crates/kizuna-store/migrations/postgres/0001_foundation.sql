@@ -48,6 +48,8 @@ CREATE TABLE categories (
 CREATE TABLE subscribers (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
+    email_hash TEXT NOT NULL,
+    domain TEXT NOT NULL,
     status TEXT NOT NULL,
     language TEXT NOT NULL,
     format TEXT NOT NULL,
@@ -137,6 +139,8 @@ CREATE TABLE notice_events (
 );
 CREATE INDEX notice_events_notice ON notice_events (notice_id);
 
+-- One message to one resident. `paced` marks destination domains under a
+-- per-minute limit; `claim_id` names the worker batch that holds the row.
 CREATE TABLE deliveries (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     notice_id BIGINT NOT NULL REFERENCES notices (id),
@@ -147,14 +151,40 @@ CREATE TABLE deliveries (
     attempts BIGINT NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMPTZ NOT NULL,
     last_reply TEXT,
-    token_hash TEXT NOT NULL UNIQUE,
     domain TEXT NOT NULL,
+    paced BOOLEAN NOT NULL,
+    claim_id TEXT,
+    claimed_until TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     sent_at TIMESTAMPTZ,
     UNIQUE (notice_id, subscriber_id, channel)
 );
-CREATE INDEX deliveries_queue ON deliveries (status, priority, next_attempt_at);
+CREATE INDEX deliveries_ready ON deliveries (paced, priority, id) WHERE status IN ('queued', 'deferred');
+CREATE INDEX deliveries_ready_paced ON deliveries (domain, priority, id) WHERE paced AND status IN ('queued', 'deferred');
+CREATE INDEX deliveries_claim ON deliveries (claim_id) WHERE claim_id IS NOT NULL;
+CREATE INDEX deliveries_notice_status ON deliveries (notice_id, status);
+
+-- The SHA-256 of each token mailed for a delivery (one per attempt, so a copy the
+-- relay took before a crash keeps working links).
+CREATE TABLE delivery_tokens (
+    token_hash TEXT PRIMARY KEY,
+    delivery_id BIGINT NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE
+);
+CREATE INDEX delivery_tokens_delivery ON delivery_tokens (delivery_id);
+
+-- Messages per minute a destination domain accepts from Kizuna.
+CREATE TABLE pacing_rules (
+    domain TEXT PRIMARY KEY,
+    per_minute BIGINT NOT NULL
+);
+
+CREATE TABLE pacing_windows (
+    domain TEXT NOT NULL,
+    window_start TIMESTAMPTZ NOT NULL,
+    claimed BIGINT NOT NULL,
+    PRIMARY KEY (domain, window_start)
+);
 
 CREATE TABLE link_tokens (
     token_hash TEXT PRIMARY KEY,

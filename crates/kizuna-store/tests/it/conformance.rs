@@ -320,6 +320,8 @@ async fn two_approvers_at_once_only_one_wins(store: Arc<dyn Store>) {
         store.transition_notice(notice.id, NoticeAction::Approve, "staff:3", None, at(1, 2)),
     );
     assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1, "{a:?} {b:?}");
+    let loser = if a.is_ok() { b } else { a };
+    assert!(matches!(loser, Err(StoreError::Transition(_) | StoreError::Conflict(_))), "{loser:?}");
     let approvals = store.notice_events(notice.id).await.unwrap_or_default();
     assert_eq!(approvals.iter().filter(|e| e.action == "approve").count(), 1);
 }

@@ -24,11 +24,17 @@ fn staff_accounts_are_created_with_a_password_from_stdin_or_a_generated_one() {
     assert!(stdout.contains("bousai@city.chichibu.lg.jp, approver"), "{stdout}");
     assert!(!stdout.contains("correct horse"), "{stdout}");
 
-    let again = run(kizuna(&dir, &["staff", "create", "--email", "bousai@city.chichibu.lg.jp", "--municipality", "112071", "--role", "author"]));
+    let again = run(kizuna(
+        &dir,
+        &["staff", "create", "--email", "bousai@city.chichibu.lg.jp", "--municipality", "112071", "--role", "author"],
+    ));
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr_lines(&again)[0].contains("already exists"));
 
-    let generated = run(kizuna(&dir, &["staff", "create", "--email", "soumu@town.yokoze.lg.jp", "--municipality", "113611", "--role", "author"]));
+    let generated = run(kizuna(
+        &dir,
+        &["staff", "create", "--email", "soumu@town.yokoze.lg.jp", "--municipality", "113611", "--role", "author"],
+    ));
     assert!(generated.status.success());
     assert_eq!(last_stdout_line(&generated).len(), 24, "a generated one-time password is the last line");
 
@@ -51,7 +57,10 @@ fn staff_accounts_are_created_with_a_password_from_stdin_or_a_generated_one() {
 #[test]
 fn api_keys_print_the_key_last_and_can_be_revoked() {
     let dir = temp_dir("apikey");
-    let output = run(kizuna(&dir, &["api-key", "create", "--municipality", "113654", "--rights", "notices:create,notices:read"]));
+    let output = run(kizuna(
+        &dir,
+        &["api-key", "create", "--municipality", "113654", "--rights", "notices:create,notices:read"],
+    ));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let key = last_stdout_line(&output);
     assert!(key.starts_with("kz_") && key.len() > 40, "{key}");

@@ -89,7 +89,11 @@ fn bad_configuration_stops_start_up_with_one_line_naming_the_key() {
 #[test]
 fn an_unreachable_database_gives_one_line_and_a_failure_code() {
     let dir = temp_dir("nodb");
-    let output = run(with_env(kizuna(&dir, &["serve"]), "KIZUNA_DATABASE_URL", "postgres://kizuna:secret-pw@127.0.0.1:1/kizuna"));
+    let output = run(with_env(
+        kizuna(&dir, &["serve"]),
+        "KIZUNA_DATABASE_URL",
+        "postgres://kizuna:secret-pw@127.0.0.1:1/kizuna",
+    ));
     assert_eq!(output.status.code(), Some(1));
     let lines = stderr_lines(&output);
     assert_eq!(lines.len(), 1, "{lines:?}");
