@@ -1,5 +1,7 @@
 //! Tests that run the real `kizuna` binary as an operator would.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop right there
+
 mod support;
 
 mod cli;
