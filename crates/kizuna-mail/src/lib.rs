@@ -30,6 +30,9 @@ pub enum MailError {
     /// 5xx: the address or the message is refused for good.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The relay cannot be reached at all: nothing was attempted, delivery pauses.
+    #[error("relay unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Where outgoing mail goes: an SMTP relay, or the file outbox by default.

@@ -41,6 +41,57 @@ pub struct Settings {
     pub metrics_token: Option<Secret>,
     /// A log filter such as `info` or `kizuna=debug,sqlx=warn`; unset, each command picks its own.
     pub log: Option<String>,
+    pub delivery: DeliverySettings,
+}
+
+/// How the delivery workers pace, retry and give up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliverySettings {
+    /// Messages per minute into the relay for each listed destination domain.
+    pub pacing: Vec<(String, i64)>,
+    pub batch_size: i64,
+    /// Hard bounces after which an address is suppressed.
+    pub suppress_after: i64,
+    /// A message still failing after this long is given up.
+    pub retry_max_age: chrono::Duration,
+    /// `/healthz` turns unhealthy when an emergency waits longer than this.
+    pub emergency_alert: chrono::Duration,
+    /// … or when the relay has been unreachable this long.
+    pub relay_alert: chrono::Duration,
+}
+
+/// Carriers that throttle bulk senders; conservative so residents' mail is not
+/// deferred for hours. Tune with KIZUNA_PACING.
+pub const DEFAULT_PACING: &str = "docomo.ne.jp=300,ezweb.ne.jp=300,au.com=300,softbank.ne.jp=300,i.softbank.jp=300";
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            pacing: parse_pacing(DEFAULT_PACING).unwrap_or_default(),
+            batch_size: 500,
+            suppress_after: 3,
+            retry_max_age: chrono::Duration::hours(24),
+            emergency_alert: chrono::Duration::seconds(120),
+            relay_alert: chrono::Duration::seconds(300),
+        }
+    }
+}
+
+/// `docomo.ne.jp=300,ezweb.ne.jp=300` → pairs; an empty text means no pacing.
+pub fn parse_pacing(text: &str) -> Result<Vec<(String, i64)>, String> {
+    let mut rules = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (domain, limit) = part.split_once('=').ok_or_else(|| format!("{part:?} is not DOMAIN=PER_MINUTE"))?;
+        let domain = domain.trim().to_ascii_lowercase();
+        if kizuna_core::EmailAddress::parse(&format!("x@{domain}")).is_err() {
+            return Err(format!("{domain:?} is not a domain name"));
+        }
+        let limit: i64 = limit.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            format!("{:?} for {domain} is not a positive number of messages per minute", limit.trim())
+        })?;
+        rules.push((domain, limit));
+    }
+    Ok(rules)
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -68,6 +119,20 @@ struct FileSettings {
     mail_domain: Option<String>,
     metrics_token: Option<String>,
     log: Option<String>,
+    pacing: Option<String>,
+    delivery_batch_size: Option<toml::Value>,
+    bounce_suppress_after: Option<toml::Value>,
+    retry_max_age_minutes: Option<toml::Value>,
+    emergency_alert_seconds: Option<toml::Value>,
+    relay_alert_seconds: Option<toml::Value>,
+}
+
+fn toml_text(value: toml::Value) -> String {
+    match value {
+        toml::Value::Integer(n) => n.to_string(),
+        toml::Value::String(s) => s,
+        other => format!("{other:?}"),
+    }
 }
 
 /// Raw values gathered from every layer, keyed by setting name.
@@ -76,7 +141,7 @@ struct Layers {
     values: HashMap<&'static str, (String, String)>,
 }
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 16] = [
     "data_dir",
     "database_url",
     "http_addr",
@@ -87,6 +152,12 @@ const KEYS: [&str; 10] = [
     "mail_domain",
     "metrics_token",
     "log",
+    "pacing",
+    "delivery_batch_size",
+    "bounce_suppress_after",
+    "retry_max_age_minutes",
+    "emergency_alert_seconds",
+    "relay_alert_seconds",
 ];
 
 impl Layers {
@@ -125,6 +196,12 @@ impl Settings {
                 ("mail_domain", file.mail_domain),
                 ("metrics_token", file.metrics_token),
                 ("log", file.log),
+                ("pacing", file.pacing),
+                ("delivery_batch_size", file.delivery_batch_size.map(toml_text)),
+                ("bounce_suppress_after", file.bounce_suppress_after.map(toml_text)),
+                ("retry_max_age_minutes", file.retry_max_age_minutes.map(toml_text)),
+                ("emergency_alert_seconds", file.emergency_alert_seconds.map(toml_text)),
+                ("relay_alert_seconds", file.relay_alert_seconds.map(toml_text)),
             ];
             for (key, value) in entries {
                 if let Some(value) = value {
@@ -199,6 +276,25 @@ impl Settings {
         let metrics_token =
             layers.get("metrics_token").map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).map(Secret::new);
         let log = layers.get("log").map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let number = |key: &'static str, default: i64, range: std::ops::RangeInclusive<i64>| {
+            let (source, value) = text(key, &default.to_string());
+            match value.parse::<i64>() {
+                Ok(n) if range.contains(&n) => Ok(n),
+                _ => Err(bad(
+                    &source,
+                    format!("{value:?} is not a whole number from {} to {}", range.start(), range.end()),
+                )),
+            }
+        };
+        let (source, pacing) = text("pacing", DEFAULT_PACING);
+        let delivery = DeliverySettings {
+            pacing: parse_pacing(&pacing).map_err(|problem| bad(&source, problem))?,
+            batch_size: number("delivery_batch_size", 500, 1..=10_000)?,
+            suppress_after: number("bounce_suppress_after", 3, 1..=100)?,
+            retry_max_age: chrono::Duration::minutes(number("retry_max_age_minutes", 1440, 1..=10_080)?),
+            emergency_alert: chrono::Duration::seconds(number("emergency_alert_seconds", 120, 1..=86_400)?),
+            relay_alert: chrono::Duration::seconds(number("relay_alert_seconds", 300, 1..=86_400)?),
+        };
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -210,6 +306,7 @@ impl Settings {
             mail_domain,
             metrics_token,
             log,
+            delivery,
         })
     }
 
@@ -262,6 +359,8 @@ mod tests {
         assert_eq!(settings.smtp_url, None);
         assert_eq!(settings.smtp_connections, 8);
         assert_eq!(settings.sqlite_path(), Some(PathBuf::from("./kizuna-data/kizuna.db")));
+        assert!(settings.delivery.pacing.contains(&("docomo.ne.jp".to_owned(), 300)));
+        assert_eq!(settings.delivery.suppress_after, 3);
         Ok(())
     }
 
@@ -292,6 +391,9 @@ mod tests {
             ("KIZUNA_SMTP_URL", "relay.example.jp:25", "KIZUNA_SMTP_URL"),
             ("KIZUNA_MAIL_DOMAIN", "not a domain", "KIZUNA_MAIL_DOMAIN"),
             ("KIZUNA_BASE_URL", "ftp://x", "KIZUNA_BASE_URL"),
+            ("KIZUNA_PACING", "docomo.ne.jp=fast", "KIZUNA_PACING"),
+            ("KIZUNA_PACING", "docomo=60", "KIZUNA_PACING"),
+            ("KIZUNA_BOUNCE_SUPPRESS_AFTER", "0", "KIZUNA_BOUNCE_SUPPRESS_AFTER"),
         ];
         for (key, value, named) in cases {
             let error = Settings::load(None, &env(&[(key, value)])).err();

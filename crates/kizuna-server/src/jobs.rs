@@ -4,7 +4,8 @@
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use kizuna_store::NewAuditEntry;
+use kizuna_core::notice::NoticeAction;
+use kizuna_store::{NewAuditEntry, StoreError};
 use tokio::sync::watch;
 
 use crate::state::AppState;
@@ -24,10 +25,13 @@ pub fn holder_id() -> String {
 pub struct HousekeepingOutcome {
     pub held_lease: bool,
     pub expired_registrations: u64,
+    pub released_claims: u64,
+    pub scheduled_sent: Vec<i64>,
 }
 
-/// The scheduler's housekeeping: erase unconfirmed registrations past their time.
-/// Steppable so tests drive it with an injected clock.
+/// The scheduler: send scheduled notices whose time has come, put deliveries of
+/// dead workers back in the queue, erase unconfirmed registrations past their
+/// time. Steppable so tests drive it with an injected clock.
 pub async fn housekeeping_step(
     state: &AppState,
     holder: &str,
@@ -35,6 +39,20 @@ pub async fn housekeeping_step(
     let now = state.clock.now();
     if !state.store.try_acquire_lease("scheduler", holder, now, Duration::seconds(LEASE_TTL_SECONDS)).await? {
         return Ok(HousekeepingOutcome::default());
+    }
+    let mut scheduled_sent = Vec::new();
+    for id in state.store.due_scheduled_notices(now).await? {
+        match crate::notices::send(state, id, NoticeAction::SendScheduled, "scheduler").await {
+            Ok(_) => scheduled_sent.push(id),
+            // Cancelled or sent by someone else meanwhile: nothing to do.
+            Err(StoreError::Transition(_) | StoreError::Conflict(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let released_claims = state.store.release_stale_claims(now).await?;
+    if released_claims > 0 {
+        tracing::warn!(released_claims, "deliveries of a stopped worker are queued again");
+        state.work.notify_one();
     }
     let expired = state.store.expire_pending_subscribers(now).await?;
     if expired > 0 {
@@ -51,12 +69,13 @@ pub async fn housekeeping_step(
             )
             .await?;
     }
-    Ok(HousekeepingOutcome { held_lease: true, expired_registrations: expired })
+    Ok(HousekeepingOutcome { held_lease: true, expired_registrations: expired, released_claims, scheduled_sent })
 }
 
 /// Runs the scheduler until `shutdown` changes, then gives its lease back.
 pub async fn run_scheduler(state: AppState, holder: String, mut shutdown: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(StdDuration::from_secs(10));
+    // Every few seconds, so a scheduled notice leaves on time.
+    let mut tick = tokio::time::interval(StdDuration::from_secs(5));
     loop {
         tokio::select! {
             _ = tick.tick() => {

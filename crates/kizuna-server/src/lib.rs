@@ -5,8 +5,11 @@
 
 pub mod auth;
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod jobs;
+pub mod mailer;
+pub mod notices;
 pub mod serve;
 pub mod state;
 pub mod web;

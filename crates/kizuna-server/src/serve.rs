@@ -35,9 +35,14 @@ pub enum ServeError {
     Http(std::io::Error),
 }
 
-/// The sockets a process listens on, bound before anything is announced.
+/// Delivery loops per process: while one sends a batch, the other claims the next.
+const WORKERS: usize = 2;
+
+/// The sockets a process listens on, bound before anything is announced, and
+/// the roles it takes.
 pub struct Listeners {
     pub http: Option<TcpListener>,
+    pub workers: bool,
 }
 
 impl Listeners {
@@ -48,7 +53,7 @@ impl Listeners {
         } else {
             None
         };
-        Ok(Self { http })
+        Ok(Self { http, workers: roles.workers })
     }
 
     pub fn http_addr(&self) -> Option<SocketAddr> {
@@ -66,6 +71,19 @@ pub async fn serve(
     let (stop_tx, stop_rx) = watch::channel(false);
     let holder = crate::jobs::holder_id();
     let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder, stop_rx.clone()));
+    let mut workers = Vec::new();
+    if listeners.workers {
+        if let Err(error) = crate::delivery::Worker::sync_pacing(&state).await {
+            tracing::error!(%error, "could not store the pacing rules; the previous ones stay in force");
+        }
+        if let Err(error) = state.store.listen_for_deliveries(state.work.clone()).await {
+            tracing::warn!(%error, "cannot listen for work from other processes; polling every second");
+        }
+        for _ in 0..WORKERS {
+            let worker = crate::delivery::Worker::new(state.clone());
+            workers.push(tokio::spawn(worker.run(stop_rx.clone())));
+        }
+    }
 
     let http = listeners.http.map(|listener| {
         let app = crate::web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -88,6 +106,11 @@ pub async fn serve(
             Ok(Ok(())) => {}
             Ok(Err(error)) => result = Err(ServeError::Http(error)),
             Err(join) => tracing::error!(%join, "the HTTP task ended abnormally"),
+        }
+    }
+    for worker in workers {
+        if let Err(join) = worker.await {
+            tracing::error!(%join, "a delivery worker ended abnormally");
         }
     }
     if let Err(join) = scheduler.await {

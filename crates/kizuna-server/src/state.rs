@@ -1,10 +1,13 @@
 //! What every request handler and job shares.
 
 use std::sync::Arc;
+use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use kizuna_core::time::Clock;
 use kizuna_mail::Transport;
 use kizuna_store::Store;
+use tokio::sync::Notify;
 
 use crate::config::Settings;
 
@@ -14,4 +17,50 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub transport: Arc<dyn Transport>,
+    /// Wakes the delivery workers when deliveries are queued.
+    pub work: Arc<Notify>,
+    pub relay: Arc<RelayHealth>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        transport: Arc<dyn Transport>,
+    ) -> Self {
+        Self {
+            store,
+            settings: Arc::new(settings),
+            clock,
+            transport,
+            work: Arc::new(Notify::new()),
+            relay: Arc::new(RelayHealth::default()),
+        }
+    }
+}
+
+/// Whether this process can reach the relay, for `/healthz` and `/metrics`.
+#[derive(Debug, Default)]
+pub struct RelayHealth {
+    /// Since when every attempt has failed to reach the relay, if it is down.
+    down_since: Mutex<Option<DateTime<Utc>>>,
+}
+
+impl RelayHealth {
+    pub fn reached(&self) {
+        if let Ok(mut down) = self.down_since.lock() {
+            *down = None;
+        }
+    }
+
+    pub fn unreachable(&self, now: DateTime<Utc>) {
+        if let Ok(mut down) = self.down_since.lock() {
+            down.get_or_insert(now);
+        }
+    }
+
+    pub fn down_since(&self) -> Option<DateTime<Utc>> {
+        self.down_since.lock().ok().and_then(|down| *down)
+    }
 }

@@ -259,8 +259,33 @@ async fn healthz(State(state): State<AppState>) -> Response {
             "unreachable".to_owned()
         }
     };
-    let healthy = database == "ok";
+    let mut healthy = database == "ok";
     checks.insert("database", database);
+    let now = state.clock.now();
+    if healthy {
+        match crate::delivery::stuck_emergency(&state, now).await {
+            Ok(None) => {
+                checks.insert("emergency_queue", "ok".to_owned());
+            }
+            Ok(Some(age)) => {
+                healthy = false;
+                checks.insert("emergency_queue", format!("an emergency has waited {} s", age.num_seconds()));
+            }
+            Err(error) => {
+                healthy = false;
+                checks.insert("emergency_queue", format!("unknown: {error}"));
+            }
+        }
+    }
+    match state.relay.down_since() {
+        Some(since) if now - since > state.settings.delivery.relay_alert => {
+            healthy = false;
+            checks.insert("relay", format!("unreachable for {} s", (now - since).num_seconds()));
+        }
+        _ => {
+            checks.insert("relay", "ok".to_owned());
+        }
+    }
     let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let body = serde_json::json!({ "status": if healthy { "ok" } else { "unhealthy" }, "checks": checks });
     (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
@@ -292,6 +317,23 @@ async fn metrics(
         "# TYPE kizuna_build_info gauge\nkizuna_build_info{{version=\"{}\"}} 1",
         env!("CARGO_PKG_VERSION")
     );
+    let now = state.clock.now();
+    let relay_down = state.relay.down_since().map_or(0, |since| (now - since).num_seconds());
+    let _ =
+        writeln!(out, "# HELP kizuna_relay_unreachable_seconds How long the relay has been unreachable (0 when up).");
+    let _ =
+        writeln!(out, "# TYPE kizuna_relay_unreachable_seconds gauge\nkizuna_relay_unreachable_seconds {relay_down}");
+    if let Ok(oldest) = state.store.oldest_waiting_emergency().await {
+        let age = oldest.map_or(0, |at| (now - at).num_seconds().max(0));
+        let _ = writeln!(
+            out,
+            "# HELP kizuna_emergency_oldest_waiting_seconds Age of the oldest emergency message not yet sent."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE kizuna_emergency_oldest_waiting_seconds gauge\nkizuna_emergency_oldest_waiting_seconds {age}"
+        );
+    }
     if let Ok(counts) = state.store.subscriber_counts().await {
         let _ = writeln!(out, "# HELP kizuna_subscriptions_active Active residents per municipality and category.");
         let _ = writeln!(out, "# TYPE kizuna_subscriptions_active gauge");

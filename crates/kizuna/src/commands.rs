@@ -208,7 +208,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
     create_first_admin(&store, &settings).await?;
 
     let transport = Arc::new(FileOutbox::new(settings.data_dir.join("outbox")));
-    let state = AppState { store, settings: Arc::new(settings), clock: Arc::new(SystemClock), transport };
+    let state = AppState::new(store, settings, Arc::new(SystemClock), transport);
     let roles = Roles { http: !args.no_http, inbound: !args.no_inbound, workers: !args.no_workers };
     let listeners = Listeners::bind(&state, roles).await.map_err(|e| CliError::Failed(e.to_string()))?;
     if let Some(addr) = listeners.http_addr() {

@@ -1,0 +1,258 @@
+//! Delivery workers: claim a batch, render one message per resident, hand them to
+//! the transport concurrently, record what happened. Steppable: a test drives
+//! `try_execute_batch` one batch at a time with an injected clock.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use kizuna_core::notice::NoticeStatus;
+use kizuna_core::token::{SecretToken, random_secret};
+use kizuna_mail::MailError;
+use kizuna_store::{ClaimRequest, DeliveryOutcome, DeliveryResult, Notice, PacingRule, StoreError};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+use crate::mailer::{MailContext, render};
+use crate::state::AppState;
+
+/// What one step of a worker did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BatchReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub deferred: usize,
+    pub bounced: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    /// Put back untouched because the relay could not be reached.
+    pub released: usize,
+    pub completed_notices: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing was ready.
+    Idle,
+    Delivered(BatchReport),
+    /// The relay could not be reached; the batch went back to the queue.
+    RelayDown(BatchReport),
+}
+
+pub struct Worker {
+    state: AppState,
+    /// Sends in flight at once: enough to keep every relay connection busy.
+    concurrency: usize,
+}
+
+/// When to try a deferred message again: exponential from 30 s, capped at 30
+/// minutes, with ±20 % jitter so retries of a large fan-out spread out.
+pub fn backoff(attempts: i64, jitter: f64) -> Duration {
+    let exponent = attempts.clamp(1, 7) - 1;
+    let seconds = (30i64 << exponent).min(1800) as f64;
+    Duration::milliseconds((seconds * 1000.0 * (0.8 + 0.4 * jitter.clamp(0.0, 1.0))) as i64)
+}
+
+fn jitter() -> f64 {
+    let mut byte = [0u8; 1];
+    match kizuna_core::token::fill_random(&mut byte) {
+        Ok(()) => f64::from(byte[0]) / 255.0,
+        Err(_) => 0.5,
+    }
+}
+
+impl Worker {
+    pub fn new(state: AppState) -> Self {
+        let concurrency = (state.settings.smtp_connections as usize * 2).max(4);
+        Self { state, concurrency }
+    }
+
+    /// Makes the configured pacing rules the store's.
+    pub async fn sync_pacing(state: &AppState) -> Result<(), StoreError> {
+        let rules: Vec<PacingRule> = state
+            .settings
+            .delivery
+            .pacing
+            .iter()
+            .map(|(domain, per_minute)| PacingRule { domain: domain.clone(), per_minute: *per_minute })
+            .collect();
+        state.store.sync_pacing_rules(&rules).await
+    }
+
+    async fn mail_context(&self) -> Result<MailContext, StoreError> {
+        let store = &self.state.store;
+        let consortium = store.consortium().await?;
+        Ok(MailContext {
+            base_url: self.state.settings.base_url.clone(),
+            mail_domain: self.state.settings.mail_domain.clone(),
+            consortium_ja: consortium.as_ref().map(|c| c.name_ja.clone()).unwrap_or_default(),
+            consortium_en: consortium.map(|c| c.name_en).unwrap_or_default(),
+            municipalities: store.municipalities().await?,
+            categories: store.categories().await?,
+        })
+    }
+
+    /// Claims and delivers one batch.
+    pub async fn try_execute_batch(&mut self) -> Result<Outcome, StoreError> {
+        let state = &self.state;
+        let now = state.clock.now();
+        let settings = &state.settings.delivery;
+        let claim_id = random_secret(12).map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
+        let request = ClaimRequest {
+            claim_id: claim_id.clone(),
+            now,
+            batch_size: settings.batch_size,
+            claim_ttl: Duration::minutes(5),
+        };
+        let claimed = state.store.claim_deliveries(&request).await?;
+        if claimed.is_empty() {
+            return Ok(Outcome::Idle);
+        }
+        // Read each notice afresh: a cancellation must stop the batch at once.
+        let mut notices: HashMap<i64, Arc<Notice>> = HashMap::new();
+        for delivery in &claimed {
+            if !notices.contains_key(&delivery.notice_id)
+                && let Some(notice) = state.store.notice(delivery.notice_id).await?
+            {
+                notices.insert(notice.id, Arc::new(notice));
+            }
+        }
+        let context = self.mail_context().await?;
+        let mut outcomes = Vec::with_capacity(claimed.len());
+        let mut tokens = Vec::with_capacity(claimed.len());
+        let mut messages = Vec::with_capacity(claimed.len());
+        for delivery in &claimed {
+            let notice = notices.get(&delivery.notice_id).filter(|n| n.status == NoticeStatus::Sending);
+            let Some(notice) = notice else {
+                outcomes.push(DeliveryOutcome { delivery_id: delivery.id, result: DeliveryResult::Cancelled });
+                continue;
+            };
+            let token = SecretToken::generate().map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
+            match render(&context, notice, delivery, token.expose(), now) {
+                Some(message) => {
+                    tokens.push((delivery.id, token.hash()));
+                    messages.push((delivery.clone(), message));
+                }
+                None => outcomes.push(DeliveryOutcome {
+                    delivery_id: delivery.id,
+                    result: DeliveryResult::Failed { reply: "the stored address does not parse".into() },
+                }),
+            }
+        }
+        // Tokens are stored before any message leaves, so every link mailed resolves.
+        state.store.store_delivery_tokens(&tokens).await?;
+
+        let permits = Arc::new(Semaphore::new(self.concurrency));
+        let mut sends = JoinSet::new();
+        for (delivery, message) in messages {
+            let transport = state.transport.clone();
+            let permits = permits.clone();
+            sends.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let result = transport.send(&message).await;
+                (delivery, result)
+            });
+        }
+        let mut relay_down = false;
+        while let Some(joined) = sends.join_next().await {
+            let Ok((delivery, result)) = joined else {
+                tracing::error!("a send task ended abnormally; its delivery is released by its claim's expiry");
+                continue;
+            };
+            let too_old = now - delivery.created_at > settings.retry_max_age;
+            let result = match result {
+                Ok(_) => DeliveryResult::Sent,
+                Err(MailError::Permanent(reply)) => DeliveryResult::Bounced { reply },
+                Err(MailError::Unavailable(reply)) => {
+                    relay_down = true;
+                    if too_old { DeliveryResult::Failed { reply } } else { DeliveryResult::Released }
+                }
+                Err(MailError::Temporary(reply)) if too_old => DeliveryResult::Failed { reply },
+                Err(MailError::Temporary(reply)) => {
+                    DeliveryResult::Deferred { reply, next_attempt_at: now + backoff(delivery.attempts, jitter()) }
+                }
+            };
+            outcomes.push(DeliveryOutcome { delivery_id: delivery.id, result });
+        }
+        if relay_down {
+            state.relay.unreachable(now);
+        } else {
+            state.relay.reached();
+        }
+        let completed = state
+            .store
+            .record_delivery_outcomes(&claim_id, &outcomes, settings.suppress_after, state.clock.now())
+            .await?;
+        for notice in &completed {
+            tracing::info!(notice, "every delivery of the notice is settled");
+        }
+        let mut report = BatchReport { claimed: claimed.len(), completed_notices: completed, ..BatchReport::default() };
+        for outcome in &outcomes {
+            match outcome.result {
+                DeliveryResult::Sent => report.sent += 1,
+                DeliveryResult::Deferred { .. } => report.deferred += 1,
+                DeliveryResult::Bounced { .. } => report.bounced += 1,
+                DeliveryResult::Failed { .. } => report.failed += 1,
+                DeliveryResult::Cancelled => report.cancelled += 1,
+                DeliveryResult::Released => report.released += 1,
+            }
+        }
+        Ok(if relay_down { Outcome::RelayDown(report) } else { Outcome::Delivered(report) })
+    }
+
+    /// Runs batches until `stop` changes: at once while there is work, woken by
+    /// new work, polling every second otherwise, backing off while the relay is down.
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let work = self.state.work.clone();
+        let mut pause = StdDuration::from_secs(1);
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let wait = match self.try_execute_batch().await {
+                Ok(Outcome::Delivered(_)) => {
+                    pause = StdDuration::from_secs(1);
+                    continue;
+                }
+                Ok(Outcome::Idle) => StdDuration::from_secs(1),
+                Ok(Outcome::RelayDown(report)) => {
+                    tracing::warn!(released = report.released, retry_in = ?pause, "the relay cannot be reached");
+                    let wait = pause;
+                    pause = (pause * 2).min(StdDuration::from_secs(30));
+                    wait
+                }
+                Err(error) => {
+                    tracing::error!(%error, "delivery batch failed; retrying");
+                    StdDuration::from_secs(2)
+                }
+            };
+            tokio::select! {
+                _ = work.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => break,
+            }
+        }
+    }
+}
+
+/// How long ago the oldest waiting emergency was queued, if it is past the alert limit.
+pub async fn stuck_emergency(state: &AppState, now: DateTime<Utc>) -> Result<Option<Duration>, StoreError> {
+    let oldest = state.store.oldest_waiting_emergency().await?;
+    Ok(oldest.map(|at| now - at).filter(|age| *age > state.settings.delivery.emergency_alert))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_a_cap_with_jitter() {
+        assert_eq!(backoff(1, 0.5), Duration::seconds(30));
+        assert_eq!(backoff(2, 0.5), Duration::seconds(60));
+        assert_eq!(backoff(3, 0.5), Duration::seconds(120));
+        assert_eq!(backoff(50, 0.5), Duration::seconds(1800));
+        assert_eq!(backoff(1, 0.0), Duration::seconds(24));
+        assert_eq!(backoff(1, 1.0), Duration::seconds(36));
+    }
+}
