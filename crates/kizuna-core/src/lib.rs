@@ -3,6 +3,8 @@
 //! Inputs become these types at the edge (parse, don't validate); once a value
 //! exists, it is proof that the input was acceptable.
 
+pub mod atom;
+pub mod cap;
 pub mod codes;
 pub mod consortium;
 pub mod email;
@@ -13,6 +15,7 @@ pub mod subscriber;
 pub mod text;
 pub mod time;
 pub mod token;
+mod xml;
 
 pub use codes::{CategoryKey, JmaAreaCode, MunicipalityCode};
 pub use email::EmailAddress;

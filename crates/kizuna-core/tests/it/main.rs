@@ -1,0 +1,3 @@
+//! Integration tests of kizuna-core: one binary, one module per area.
+
+mod cap;
