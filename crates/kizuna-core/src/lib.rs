@@ -8,6 +8,7 @@ pub mod cap;
 pub mod codes;
 pub mod consortium;
 pub mod email;
+pub mod import;
 pub mod lang;
 pub mod notice;
 pub mod staff;

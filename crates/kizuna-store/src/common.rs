@@ -554,6 +554,50 @@ macro_rules! store_impl {
                     .collect()
             }
 
+            async fn import_subscribers(&self, rows: &[ImportRow], now: DateTime<Utc>) -> Result<u64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let mut added = 0;
+                for row in rows {
+                    let s = &row.subscriber;
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO subscribers (email, status, language, format, charset, emergency_only, source,
+                         source_municipality, monitor_age_band, created_at, updated_at, confirmed_at, email_hash, domain)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12)
+                         ON CONFLICT (email) DO NOTHING RETURNING id",
+                    )
+                    .bind(s.email.as_str())
+                    .bind(s.status.as_str())
+                    .bind(s.language.as_str())
+                    .bind(s.format.as_str())
+                    .bind(s.charset.as_str())
+                    .bind(s.emergency_only)
+                    .bind(s.source.as_str())
+                    .bind(s.source_municipality.as_ref().map(|c| c.as_str()))
+                    .bind(s.monitor_age_band.as_deref())
+                    .bind(now)
+                    .bind(TokenHash::of(s.email.as_str()).as_str())
+                    .bind(s.email.domain())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(id) = id else { continue };
+                    added += 1;
+                    for sub in &row.subscriptions {
+                        sqlx::query(
+                            "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id)
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(id)
+                        .bind(sub.municipality.as_str())
+                        .bind(sub.category.as_str())
+                        .bind(sub.area_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
             async fn create_link_token(&self, token: &NewLinkToken, now: DateTime<Utc>) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO link_tokens (token_hash, purpose, subscriber_id, email, expires_at, created_at)

@@ -101,6 +101,9 @@ pub trait Store: Send + Sync + 'static {
     /// Erases pending registrations whose confirmation time has passed.
     async fn expire_pending_subscribers(&self, now: DateTime<Utc>) -> Result<u64>;
     async fn subscriber_counts(&self) -> Result<Vec<SubscriberCount>>;
+    /// Adds active subscribers with their choices in one transaction; addresses
+    /// already registered are left as they are. Returns how many were added.
+    async fn import_subscribers(&self, rows: &[ImportRow], now: DateTime<Utc>) -> Result<u64>;
 
     async fn create_link_token(&self, token: &NewLinkToken, now: DateTime<Utc>) -> Result<()>;
     async fn link_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<LinkToken>>;

@@ -90,6 +90,13 @@ pub struct Subscription {
     pub area_id: Option<i64>,
 }
 
+/// One resident of an imported registrant list.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    pub subscriber: NewSubscriber,
+    pub subscriptions: Vec<Subscription>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubscriberCount {
     pub municipality: String,

@@ -80,6 +80,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("API key {id} is revoked");
             Ok(())
         }
+        Command::Subscribers(SubscribersCommand::Import { file }) => import_subscribers(&settings, &file).await,
         Command::Subscribers(SubscribersCommand::SetStaff { email, unset }) => {
             let address = EmailAddress::parse(&email).map_err(|e| CliError::Usage(format!("{email:?}: {e}")))?;
             let store = open_store(&settings).await?;
@@ -420,5 +421,91 @@ async fn create_api_key(
     println!("API key {id} ({prefix}) for municipalities: {scope_text}; rights: {}", rights_text.join(","));
     println!("Keep the key secret; it is shown only now and stored only as a hash:");
     println!("{key}");
+    Ok(())
+}
+
+async fn import_subscribers(settings: &Settings, file: &Path) -> Result<(), CliError> {
+    use kizuna_core::import::{ImportFormat, parse_csv};
+    use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, SubscriberStatus};
+    use kizuna_store::{ImportRow, NewSubscriber, Subscription};
+
+    let bytes = std::fs::read(file).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError::Usage(format!(
+            "{} is not UTF-8; convert it first, e.g. iconv -f SHIFT_JIS -t UTF-8 {} > list-utf8.csv",
+            file.display(),
+            file.display()
+        ))
+    })?;
+    let mut records = parse_csv(&text).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?.into_iter();
+    let (_, header) = records.next().ok_or_else(|| CliError::Usage(format!("{} is empty", file.display())))?;
+    let format = ImportFormat::from_header(&header).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    let store = open_store(settings).await?;
+    let members = store.municipalities().await.map_err(failed("reading municipalities"))?;
+    let categories = store.categories().await.map_err(failed("reading categories"))?;
+    let records: Vec<(usize, Vec<String>)> = records.collect();
+    let total = records.len();
+    let mut rejected = Vec::new();
+    let mut rows = Vec::new();
+    for (line, record) in &records {
+        match format.parse_row(*line, record, &members, &categories) {
+            Ok(row) => rows.push(ImportRow {
+                subscriptions: row
+                    .municipalities
+                    .iter()
+                    .flat_map(|m| {
+                        row.categories.iter().map(|c| Subscription {
+                            municipality: m.clone(),
+                            category: c.clone(),
+                            area_id: None,
+                        })
+                    })
+                    .collect(),
+                subscriber: NewSubscriber {
+                    email: row.email,
+                    status: SubscriberStatus::Active,
+                    language: row.language,
+                    format: MailFormat::Text,
+                    charset: Charset::Utf8,
+                    emergency_only: row.emergency_only,
+                    source: RegistrationSource::Import,
+                    source_municipality: None,
+                    monitor_age_band: row.monitor_age_band,
+                    pending_expires_at: None,
+                },
+            }),
+            Err(error) => rejected.push(error),
+        }
+    }
+    let mut added = 0;
+    let mut done = 0;
+    let progress = std::io::stderr().is_terminal();
+    for chunk in rows.chunks(1000) {
+        added += store.import_subscribers(chunk, SystemClock.now()).await.map_err(failed("importing"))?;
+        done += chunk.len();
+        if progress {
+            let width = 30;
+            let filled = done * width / rows.len().max(1);
+            eprint!("\r[{}{}] {done}/{}", "#".repeat(filled), " ".repeat(width - filled), rows.len());
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    let detail = format!(
+        "{{\"rows\":{total},\"added\":{added},\"already_registered\":{},\"rejected\":{}}}",
+        rows.len() as u64 - added,
+        rejected.len()
+    );
+    audit(&store, "cli", "subscribers_import", &file.display().to_string(), &detail).await?;
+    store.close().await;
+    println!(
+        "{total} rows: {added} added, {} already registered, {} rejected",
+        rows.len() as u64 - added,
+        rejected.len()
+    );
+    for error in &rejected {
+        println!("  rejected {error}");
+    }
     Ok(())
 }

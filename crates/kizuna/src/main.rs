@@ -106,6 +106,10 @@ enum ApiKeyCommand {
 
 #[derive(Subcommand)]
 enum SubscribersCommand {
+    /// Bring in an existing registrant list: CSV with the header
+    /// email,municipalities,categories,emergency_only,language[,monitor_age_band]
+    /// (`;` between several codes). Known addresses are left alone.
+    Import { file: PathBuf },
     /// Let a subscriber receive restricted (staff-only) categories.
     SetStaff {
         email: String,

@@ -29,7 +29,39 @@ crate::conformance!(
     api_keys_are_found_by_hash_and_can_be_revoked,
     a_lease_has_one_holder_until_it_expires,
     backups_restore_on_sqlite_and_point_to_pg_dump_on_postgres,
+    an_import_adds_new_residents_and_leaves_known_ones_alone,
 );
+
+async fn an_import_adds_new_residents_and_leaves_known_ones_alone(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let existing = store
+        .create_subscriber(&new_subscriber("known@example.jp", SubscriberStatus::Pending), at(1, 0))
+        .await
+        .unwrap();
+    let row = |address: &str| ImportRow {
+        subscriber: NewSubscriber {
+            status: SubscriberStatus::Active,
+            source: RegistrationSource::Import,
+            pending_expires_at: None,
+            ..new_subscriber(address, SubscriberStatus::Active)
+        },
+        subscriptions: vec![
+            Subscription { municipality: code("112071"), category: key("disaster"), area_id: None },
+            Subscription { municipality: code("112071"), category: key("weather"), area_id: None },
+        ],
+    };
+    let rows = vec![row("new1@example.jp"), row("known@example.jp"), row("new2@example.jp")];
+    assert_eq!(store.import_subscribers(&rows, at(2, 0)).await.unwrap(), 2);
+    let imported = store.subscriber_by_email("new1@example.jp").await.unwrap().unwrap();
+    assert_eq!(
+        (imported.status, imported.source, imported.confirmed_at),
+        (SubscriberStatus::Active, RegistrationSource::Import, Some(at(2, 0)))
+    );
+    assert_eq!(store.subscriptions(imported.id).await.unwrap().len(), 2);
+    let known = store.subscriber(existing).await.unwrap().unwrap();
+    assert_eq!(known.status, SubscriberStatus::Pending, "an existing registration is not overwritten");
+    assert_eq!(store.subscriptions(existing).await.unwrap(), vec![]);
+}
 
 fn at(hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, hour, minute, 0).single().unwrap_or_default()

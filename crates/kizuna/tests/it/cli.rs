@@ -89,3 +89,35 @@ fn set_staff_names_an_unknown_address_without_revealing_it() {
     assert!(lines[0].contains("no***@example.jp") && !lines[0].contains("nobody-here"), "{lines:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_existing_registrant_list_is_imported_with_a_report_of_rejected_rows() {
+    let dir = temp_dir("import");
+    let csv = dir.join("list.csv");
+    std::fs::write(
+        &csv,
+        "email,municipalities,categories,emergency_only,language,monitor_age_band\r\n\
+         taro@docomo.ne.jp,112071;113620,disaster;event,no,ja,\r\n\
+         hanako@ezweb.ne.jp,113654,,yes,en,70代\r\n\
+         broken-address,112071,disaster,no,ja,\r\n\
+         jiro@example.jp,999999,disaster,no,ja,\r\n\
+         taro@docomo.ne.jp,112071,weather,no,ja,\r\n",
+    )
+    .unwrap();
+    let output = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &csv));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("5 rows: 2 added, 1 already registered, 2 rejected"), "{stdout}");
+    assert!(stdout.contains("rejected line 4: email:"), "{stdout}");
+    assert!(stdout.contains("rejected line 5: municipalities:"), "{stdout}");
+    assert!(!stdout.contains("broken-address"), "the report names lines, not addresses: {stdout}");
+    let again = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &csv));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 added, 3 already registered"));
+
+    let sjis = dir.join("sjis.csv");
+    std::fs::write(&sjis, b"email,municipalities\r\n\x82\xa0@example.jp,112071\r\n").unwrap();
+    let refused = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &sjis));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr_lines(&refused)[0].contains("not UTF-8"));
+    let _ = std::fs::remove_dir_all(dir);
+}
