@@ -12,6 +12,7 @@ pub mod mailer;
 pub mod notices;
 pub mod serve;
 pub mod state;
+pub mod transport;
 pub mod web;
 
 pub use config::Settings;

@@ -41,6 +41,48 @@ impl PgStore {
     }
 }
 
+/// Creates an empty database `name` on the server `admin_url` points at (for
+/// benchmarks and tests that need a fresh one). `name` must be a plain identifier.
+pub async fn create_database(admin_url: &str, name: &str) -> Result<String, crate::StoreError> {
+    use sqlx::Connection;
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(crate::StoreError::BadUrl(format!("{name:?} is not a plain database name")));
+    }
+    let mut admin = sqlx::postgres::PgConnection::connect(admin_url)
+        .await
+        .map_err(|e| crate::StoreError::Unavailable(e.to_string()))?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
+    let _ = admin.close().await;
+    Ok(with_database(admin_url, name))
+}
+
+pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), crate::StoreError> {
+    use sqlx::Connection;
+    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(crate::StoreError::BadUrl(format!("{name:?} is not a plain database name")));
+    }
+    let mut admin = sqlx::postgres::PgConnection::connect(admin_url)
+        .await
+        .map_err(|e| crate::StoreError::Unavailable(e.to_string()))?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await?;
+    Ok(())
+}
+
+/// The same server URL naming another database.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let without_db = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    format!("{without_db}/{name}{query}")
+}
+
 /// The channel on which processes tell each other that deliveries are queued.
 const WORK_CHANNEL: &str = "kizuna_deliveries";
 

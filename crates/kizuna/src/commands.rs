@@ -11,7 +11,6 @@ use kizuna_core::staff::{ApiRight, Role, Scope};
 use kizuna_core::time::{Clock, SystemClock};
 use kizuna_core::token::{TokenHash, random_secret};
 use kizuna_core::{EmailAddress, MunicipalityCode};
-use kizuna_mail::outbox::FileOutbox;
 use kizuna_server::config::{ConfigError, Settings};
 use kizuna_server::serve::Listeners;
 use kizuna_server::{AppState, Roles};
@@ -20,7 +19,7 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use crate::{ApiKeyCommand, Cli, Command, ScopeArgs, ServeArgs, StaffCommand, SubscribersCommand};
+use crate::{ApiKeyCommand, BenchCommand, Cli, Command, ScopeArgs, ServeArgs, StaffCommand, SubscribersCommand};
 
 /// Everything a command can fail with, each shown as one line.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +78,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             store.close().await;
             println!("API key {id} is revoked");
             Ok(())
+        }
+        Command::Bench(BenchCommand::Fanout { subscribers, smtp, connections, database }) => {
+            crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database }).await
         }
         Command::Subscribers(SubscribersCommand::Import { file }) => import_subscribers(&settings, &file).await,
         Command::Subscribers(SubscribersCommand::SetStaff { email, unset }) => {
@@ -208,7 +210,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
     }
     create_first_admin(&store, &settings).await?;
 
-    let transport = Arc::new(FileOutbox::new(settings.data_dir.join("outbox")));
+    let transport = kizuna_server::transport::from_settings(&settings).map_err(CliError::Failed)?;
     let state = AppState::new(store, settings, Arc::new(SystemClock), transport);
     let roles = Roles { http: !args.no_http, inbound: !args.no_inbound, workers: !args.no_workers };
     let listeners = Listeners::bind(&state, roles).await.map_err(|e| CliError::Failed(e.to_string()))?;

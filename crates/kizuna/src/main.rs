@@ -1,6 +1,7 @@
 //! `kizuna`: the one binary — `serve` runs everything; the other commands are
 //! operators' tools that work on the configured database, server running or not.
 
+mod bench;
 mod commands;
 
 use std::path::PathBuf;
@@ -38,6 +39,27 @@ enum Command {
     /// Residents who receive notices.
     #[command(subcommand)]
     Subscribers(SubscribersCommand),
+    /// Benchmarks that print figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Seed N residents in a fresh database, send one notice to an SMTP sink and
+    /// print {"recipients","seconds","messages_per_second","first_accept_ms","peak_rss_mb",…}.
+    Fanout {
+        #[arg(long)]
+        subscribers: u64,
+        /// The sink, HOST:PORT (e.g. Postfix's smtp-sink).
+        #[arg(long)]
+        smtp: String,
+        #[arg(long, default_value_t = 8)]
+        connections: u32,
+        /// A PostgreSQL server URL (a fresh database is created on it); SQLite otherwise.
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 #[derive(Args)]

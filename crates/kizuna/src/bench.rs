@@ -1,0 +1,206 @@
+//! `kizuna bench fanout`: seeds N residents in a fresh database, sends one
+//! notice through the real workers to an SMTP sink, and prints one JSON line of
+//! figures (DESIGN.md "Measuring"). A program, not a timed test.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use kizuna_core::consortium::ConsortiumSeed;
+use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeSource, Urgency};
+use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, SubscriberStatus};
+use kizuna_core::text::{NoticeBody, NoticeTitle};
+use kizuna_core::time::SystemClock;
+use kizuna_core::{CategoryKey, EmailAddress, Lang, MunicipalityCode};
+use kizuna_mail::{MailError, OutgoingMessage, Transport};
+use kizuna_server::delivery::Worker;
+use kizuna_server::{AppState, Settings};
+use kizuna_store::{ConnectOptions, ImportRow, NewNotice, NewSubscriber, Subscription};
+use tokio::sync::watch;
+
+use crate::commands::CliError;
+
+/// Counts what the relay accepted and when the first message was accepted.
+struct Measured {
+    inner: Arc<dyn Transport>,
+    accepted: AtomicU64,
+    first_accept: OnceLock<Instant>,
+    sizes: Mutex<Vec<usize>>,
+}
+
+#[async_trait]
+impl Transport for Measured {
+    async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
+        let reply = self.inner.send(message).await?;
+        let _ = self.first_accept.set(Instant::now());
+        if let Ok(mut sizes) = self.sizes.lock()
+            && sizes.len() < 1000
+        {
+            sizes.push(message.bytes.len());
+        }
+        self.accepted.fetch_add(1, Ordering::Relaxed);
+        Ok(reply)
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+pub struct FanoutArgs {
+    pub subscribers: u64,
+    pub smtp: String,
+    pub connections: u32,
+    pub database: Option<String>,
+}
+
+pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
+    let fail = |what: &str| {
+        let what = what.to_owned();
+        move |e: kizuna_store::StoreError| CliError::Failed(format!("{what}: {e}"))
+    };
+    let dir = std::env::temp_dir().join(format!("kizuna-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
+    let pg_name = format!("kizuna_bench_{}", std::process::id());
+    let (database_url, pg_admin) = match &args.database {
+        Some(url) if url.starts_with("postgres") => {
+            let fresh = kizuna_store::postgres::create_database(url, &pg_name).await.map_err(fail("creating the database"))?;
+            (fresh, Some(url.clone()))
+        }
+        Some(url) => (url.clone(), None),
+        None => (format!("sqlite://{}", dir.join("bench.db").display()), None),
+    };
+    let mut env = HashMap::new();
+    env.insert("KIZUNA_DATA_DIR".to_owned(), dir.display().to_string());
+    env.insert("KIZUNA_DATABASE_URL".to_owned(), database_url.clone());
+    env.insert("KIZUNA_SMTP_URL".to_owned(), format!("smtp://{}", args.smtp));
+    env.insert("KIZUNA_SMTP_CONNECTIONS".to_owned(), args.connections.to_string());
+    env.insert("KIZUNA_PACING".to_owned(), String::new());
+    env.insert("KIZUNA_MAIL_DOMAIN".to_owned(), "bench.kizuna.example.jp".to_owned());
+    let settings = Settings::load(None, &env)?;
+    let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8 })
+        .await
+        .map_err(fail("opening the database"))?;
+    store.seed_if_empty(&ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(e.to_string()))?, now()).await
+        .map_err(fail("seeding"))?;
+
+    let code = MunicipalityCode::parse("112071").map_err(|e| CliError::Failed(e.to_string()))?;
+    let category = CategoryKey::parse("disaster").map_err(|e| CliError::Failed(e.to_string()))?;
+    let seeding = Instant::now();
+    let mut next = 0u64;
+    while next < args.subscribers {
+        let end = (next + 5000).min(args.subscribers);
+        let mut rows = Vec::with_capacity((end - next) as usize);
+        for i in next..end {
+            let email = EmailAddress::parse(&format!("resident{i:07}@bench.example.net"))
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+            rows.push(ImportRow {
+                subscriber: NewSubscriber {
+                    email,
+                    status: SubscriberStatus::Active,
+                    language: Lang::Ja,
+                    format: MailFormat::Text,
+                    charset: Charset::Utf8,
+                    emergency_only: false,
+                    source: RegistrationSource::Import,
+                    source_municipality: None,
+                    monitor_age_band: None,
+                    pending_expires_at: None,
+                },
+                subscriptions: vec![Subscription { municipality: code.clone(), category: category.clone(), area_id: None }],
+            });
+        }
+        store.import_subscribers(&rows, now()).await.map_err(fail("seeding residents"))?;
+        next = end;
+    }
+    eprintln!("seeded {} residents in {:.1} s", args.subscribers, seeding.elapsed().as_secs_f64());
+
+    let inner = kizuna_server::transport::from_settings(&settings).map_err(CliError::Failed)?;
+    let measured = Arc::new(Measured {
+        inner,
+        accepted: AtomicU64::new(0),
+        first_accept: OnceLock::new(),
+        sizes: Mutex::new(Vec::new()),
+    });
+    let state = AppState::new(store.clone(), settings, Arc::new(SystemClock), measured.clone());
+    Worker::sync_pacing(&state).await.map_err(fail("pacing rules"))?;
+    let notice = NewNotice {
+        title: NoticeTitle::parse("【ベンチマーク】大雨警報（秩父市）").map_err(|e| CliError::Failed(e.to_string()))?,
+        body: NoticeBody::parse(
+            "秩父市に大雨警報が発表されました。\n土砂災害や河川の増水に警戒してください。\n\
+             避難情報に注意し、危険を感じたら早めに避難してください。\n\
+             This is a benchmark message sent by kizuna bench fanout.",
+        )
+        .map_err(|e| CliError::Failed(e.to_string()))?,
+        title_en: None,
+        body_en: None,
+        category,
+        municipalities: vec![code],
+        area_ids: vec![],
+        urgency: Urgency::Normal,
+        exercise: false,
+        expires_at: None,
+        send_at: None,
+        checkin_question: None,
+        source: NoticeSource::Staff,
+        source_ref: None,
+        idempotency_key: None,
+        supersedes: None,
+    };
+    let (notice, _) = store.create_notice(&notice, "bench", now()).await.map_err(fail("creating the notice"))?;
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut workers = Vec::new();
+    for _ in 0..2 {
+        workers.push(tokio::spawn(Worker::new(state.clone()).run(stop_rx.clone())));
+    }
+    let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
+    kizuna_server::notices::send(&state, notice.id, action, "bench").await.map_err(fail("sending"))?;
+    let sent_at = Instant::now();
+    let deadline = sent_at + Duration::from_secs(3600);
+    while measured.accepted.load(Ordering::Relaxed) < args.subscribers && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let seconds = sent_at.elapsed().as_secs_f64();
+    let accepted = measured.accepted.load(Ordering::Relaxed);
+    let _ = stop_tx.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+    let first_accept_ms = measured.first_accept.get().map_or(-1.0, |at| (*at - sent_at).as_secs_f64() * 1000.0);
+    let mut sizes = measured.sizes.lock().map(|s| s.clone()).unwrap_or_default();
+    sizes.sort_unstable();
+    let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+    store.close().await;
+    if let Some(admin) = pg_admin {
+        let _ = kizuna_store::postgres::drop_database(&admin, &pg_name).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if accepted < args.subscribers {
+        return Err(CliError::Failed(format!("only {accepted} of {} messages were accepted", args.subscribers)));
+    }
+    println!(
+        "{{\"recipients\":{},\"seconds\":{seconds:.3},\"messages_per_second\":{:.0},\"first_accept_ms\":{first_accept_ms:.1},\"peak_rss_mb\":{:.1},\"median_message_bytes\":{median}}}",
+        args.subscribers,
+        args.subscribers as f64 / seconds,
+        peak_rss_mb()
+    );
+    Ok(())
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    kizuna_core::time::Clock::now(&SystemClock)
+}
