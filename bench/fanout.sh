@@ -31,7 +31,7 @@ KIZUNA=target/release/kizuna
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
-smtp-sink -u nobody -c 127.0.0.1:"$PORT" 1000 &
+smtp-sink -u nobody 127.0.0.1:"$PORT" 1000 &
 SINK=$!
 trap 'kill $SINK 2>/dev/null || true' EXIT
 sleep 0.5
