@@ -1252,6 +1252,10 @@ macro_rules! store_impl {
                 .bind(now)
                 .execute(&self.pool)
                 .await?;
+                sqlx::query("DELETE FROM pacing_windows WHERE window_start < $1")
+                    .bind(now - Duration::hours(1))
+                    .execute(&self.pool)
+                    .await?;
                 Ok(done.rows_affected())
             }
 

@@ -159,7 +159,8 @@ pub trait Store: Send + Sync + 'static {
         suppress_after: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>>;
-    /// Puts deliveries whose claim expired (a worker died) back in the queue.
+    /// Puts deliveries whose claim expired (a worker died) back in the queue,
+    /// and forgets pacing counts older than an hour.
     async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64>;
     async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts>;
     async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>>;
