@@ -1,5 +1,7 @@
 //! Kizuna's mail: building RFC 5322 messages and handing them to a transport.
 
+pub mod dsn;
+pub mod inbound;
 pub mod message;
 pub mod outbox;
 
