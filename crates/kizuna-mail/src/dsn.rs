@@ -108,7 +108,8 @@ fn without_type(value: &str) -> &str {
 fn from_delivery_status(text: &str) -> BounceKind {
     let mut soft = None;
     for group in field_groups(text) {
-        let Some(action) = field(&group, "action").map(|a| a.split_whitespace().next().unwrap_or_default().to_ascii_lowercase())
+        let Some(action) =
+            field(&group, "action").map(|a| a.split_whitespace().next().unwrap_or_default().to_ascii_lowercase())
         else {
             continue;
         };
@@ -191,8 +192,15 @@ const NO_SUCH_USER: &[&str] = &[
     "存在しません",
 ];
 
-const MAILBOX_FULL: &[&str] =
-    &["mailbox full", "mailbox is full", "over quota", "quota exceeded", "exceeded storage", "insufficient storage", "容量"];
+const MAILBOX_FULL: &[&str] = &[
+    "mailbox full",
+    "mailbox is full",
+    "over quota",
+    "quota exceeded",
+    "exceeded storage",
+    "insufficient storage",
+    "容量",
+];
 
 fn says_no_such_user(text: &str) -> bool {
     let text = text.to_lowercase();
@@ -295,7 +303,8 @@ fn is_auto_reply(message: &Message<'_>) -> bool {
     let precedence = field("Precedence").is_some_and(|v| v.trim() == "auto_reply");
     let subject = message.subject().unwrap_or_default().trim().to_lowercase();
     let subject_says_so = AUTO_REPLY_SUBJECTS.iter().any(|prefix| subject.starts_with(prefix))
-        || subject.starts_with('[') && AUTO_REPLY_SUBJECTS.iter().any(|p| subject.get(1..).is_some_and(|s| s.starts_with(p)));
+        || subject.starts_with('[')
+            && AUTO_REPLY_SUBJECTS.iter().any(|p| subject.get(1..).is_some_and(|s| s.starts_with(p)));
     auto_submitted || autoreply_field || precedence || subject_says_so
 }
 
@@ -310,29 +319,31 @@ fn looks_like_text_bounce(message: &Message<'_>, auto_reply: bool) -> bool {
     from_daemon || failed_recipients || (bounce_subject && !auto_reply)
 }
 
-/// Lines where the copy of the original message begins, which must not be read as the report.
-const ORIGINAL_MESSAGE_MARKERS: &[&str] = &[
-    "------ this is a copy of the message",
-    "--- below this line is a copy of the message",
-    "----- original message",
-    "-----original message-----",
-    "------- returned mail follows",
-    "----- the original message",
-    "received:",
-    "return-path:",
+/// Where the copy of the original message begins, which must not be read as the report: a
+/// separator line of dashes with one of these phrases, or the copy's own header fields.
+const SEPARATOR_PHRASES: &[&str] = &[
+    "this is a copy of the message",
+    "below this line is a copy of the message",
+    "original message",
+    "returned mail follows",
+    "the original message",
 ];
+
+fn starts_original_copy(line: &str) -> bool {
+    let line = line.trim_start().to_ascii_lowercase();
+    if line.starts_with('-') {
+        let text = line.trim_start_matches(['-', ' ']);
+        SEPARATOR_PHRASES.iter().any(|phrase| text.starts_with(phrase))
+    } else {
+        line.starts_with("received:") || line.starts_with("return-path:")
+    }
+}
 
 fn from_text(message: &Message<'_>) -> BounceKind {
     let Some(body) = message.body_text(0) else {
         return BounceKind::Unknown;
     };
-    let report: Vec<&str> = body
-        .lines()
-        .take_while(|line| {
-            let line = line.trim_start().to_ascii_lowercase();
-            !ORIGINAL_MESSAGE_MARKERS.iter().any(|marker| line.starts_with(marker))
-        })
-        .collect();
+    let report: Vec<&str> = body.lines().take_while(|line| !starts_original_copy(line)).collect();
     let recipient = first_header(message, "X-Failed-Recipients")
         .and_then(|list| list.split(',').next().map(normalise_recipient))
         .or_else(|| report.iter().find_map(|line| bracketed_address(line)));

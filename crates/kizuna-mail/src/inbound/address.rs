@@ -133,7 +133,8 @@ mod tests {
 
     #[test]
     fn a_poster_code_must_be_a_real_municipality_code() {
-        for address in ["touroku+113621@kizuna.example.jp", "touroku+1136@kizuna.example.jp", "touroku+@kizuna.example.jp"]
+        for address in
+            ["touroku+113621@kizuna.example.jp", "touroku+1136@kizuna.example.jp", "touroku+@kizuna.example.jp"]
         {
             assert_eq!(parse(address), Err(RecipientError::NoSuchMailbox), "{address}");
         }
@@ -143,14 +144,8 @@ mod tests {
 
     #[test]
     fn tokens_keep_their_case_and_must_be_base64url() {
-        assert_eq!(
-            parse("BOUNCE+AbC-_09@kizuna.example.jp"),
-            Ok(InboundAddress::Bounce { token: "AbC-_09".into() })
-        );
-        assert_eq!(
-            parse("unsubscribe+Zz9@kizuna.example.jp"),
-            Ok(InboundAddress::Unsubscribe { token: "Zz9".into() })
-        );
+        assert_eq!(parse("BOUNCE+AbC-_09@kizuna.example.jp"), Ok(InboundAddress::Bounce { token: "AbC-_09".into() }));
+        assert_eq!(parse("unsubscribe+Zz9@kizuna.example.jp"), Ok(InboundAddress::Unsubscribe { token: "Zz9".into() }));
         for address in [
             "bounce@kizuna.example.jp",
             "bounce+@kizuna.example.jp",

@@ -375,7 +375,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<'_, S> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         // SMTPUTF8 is not offered, so a command is printable ASCII; this also keeps control
         // characters out of the Received field built from EHLO.
-        let Some(line) = std::str::from_utf8(line).ok().filter(|l| l.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)))
+        let Some(line) =
+            std::str::from_utf8(line).ok().filter(|l| l.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)))
         else {
             return self.error("500 5.5.2 Syntax error, command unrecognized");
         };
@@ -417,7 +418,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<'_, S> {
 
     fn hello(&mut self, argument: &str, extended: bool) -> Next {
         let Some(name) = argument.split_whitespace().next() else {
-            return self.error(if extended { "501 5.5.4 Syntax: EHLO hostname" } else { "501 5.5.4 Syntax: HELO hostname" });
+            return self.error(if extended {
+                "501 5.5.4 Syntax: EHLO hostname"
+            } else {
+                "501 5.5.4 Syntax: HELO hostname"
+            });
         };
         self.helo = Some(name.to_owned());
         self.extended = extended;
