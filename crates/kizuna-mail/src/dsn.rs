@@ -407,7 +407,8 @@ mod tests {
     #[test]
     fn folded_delivery_status_fields_are_joined() {
         let groups = field_groups(
-            "Reporting-MTA: dns; mx.example.jp\r\n\r\nFinal-Recipient: rfc822; a@b.jp\r\nDiagnostic-Code: smtp; 550 5.1.1\r\n    user unknown\r\n",
+            "Reporting-MTA: dns; mx.example.jp\r\n\r\nFinal-Recipient: rfc822; a@b.jp\r\n\
+             Diagnostic-Code: smtp; 550 5.1.1\r\n    user unknown\r\n",
         );
         assert_eq!(groups.len(), 2);
         assert_eq!(groups.get(1).and_then(|g| field(g, "diagnostic-code")), Some("smtp; 550 5.1.1 user unknown"));
@@ -417,7 +418,8 @@ mod tests {
     fn a_failed_recipient_is_hard_only_when_the_address_is_at_fault() {
         let dsn = |status: &str, diagnostic: &str| {
             from_delivery_status(&format!(
-                "Reporting-MTA: dns; mx.example.jp\n\nFinal-Recipient: rfc822; a@b.jp\nAction: failed\nStatus: {status}\nDiagnostic-Code: smtp; {diagnostic}\n"
+                "Reporting-MTA: dns; mx.example.jp\n\nFinal-Recipient: rfc822; a@b.jp\nAction: failed\n\
+                 Status: {status}\nDiagnostic-Code: smtp; {diagnostic}\n"
             ))
         };
         assert!(dsn("5.1.1", "550 5.1.1 no such user").counts_toward_suppression());

@@ -1,4 +1,5 @@
-//! Kizuna's mail: building RFC 5322 messages and handing them to a transport.
+//! Kizuna's mail: building RFC 5322 messages and handing them to a transport, and receiving
+//! mail at the mail domain (registration, unsubscription, bounces).
 
 pub mod dsn;
 pub mod inbound;

@@ -603,7 +603,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<'_, S> {
         let sender = transaction.sender.as_ref().map(EmailAddress::to_smtp).unwrap_or_default();
         let protocol = if self.extended { "ESMTP" } else { "SMTP" };
         let trace = format!(
-            "Return-Path: <{sender}>\r\nReceived: from {helo} ([{peer}])\r\n\tby {domain} (Kizuna) with {protocol};\r\n\t{date}\r\n",
+            "Return-Path: <{sender}>\r\nReceived: from {helo} ([{peer}])\r\n\
+             \tby {domain} (Kizuna) with {protocol};\r\n\t{date}\r\n",
             helo = self.helo.as_deref().unwrap_or("unknown"),
             peer = self.peer,
             domain = self.config.domain,

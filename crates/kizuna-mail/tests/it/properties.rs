@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use kizuna_mail::dsn::classify_bounce;
-use kizuna_mail::inbound::{InboundAddress, SessionConfig, parse_inbound};
+use kizuna_mail::inbound::{InboundAddress, MailDomain, RecipientError, SessionConfig, parse_inbound};
 use proptest::prelude::*;
 
 use crate::support::{Recorder, config, converse_in_chunks, fixture, reply_codes};
@@ -87,7 +87,8 @@ proptest! {
         chunks in prop::collection::vec(1usize..64, 0..8),
     ) {
         let greeting = if greet { "EHLO client.example.jp\r\n" } else { "" };
-        let input: String = std::iter::once(greeting.to_owned()).chain(steps.iter().map(|c| format!("{c}\r\n"))).collect();
+        let steps: String = steps.iter().map(|c| format!("{c}\r\n")).collect();
+        let input = format!("{greeting}{steps}");
         let (output, delivered, messages) = run(input.as_bytes(), &chunks);
         let codes = reply_codes(&output).map_err(TestCaseError::fail)?;
         prop_assert_eq!(codes.first(), Some(&220));
@@ -129,5 +130,16 @@ proptest! {
         raw.truncate(truncate.index(raw.len() + 1));
         let _ = parse_inbound(&raw);
         let _ = classify_bounce(&raw);
+    }
+
+    #[test]
+    fn no_address_at_another_domain_is_ever_accepted(local in "[!-~]{1,40}", domain in "[a-z0-9.-]{1,30}") {
+        prop_assume!(!domain.trim_end_matches('.').eq_ignore_ascii_case("kizuna.example.jp"));
+        let ours = MailDomain::parse("kizuna.example.jp").unwrap();
+        let result = InboundAddress::parse(&format!("{local}@{domain}"), &ours);
+        prop_assert!(
+            matches!(result, Err(RecipientError::RelayDenied | RecipientError::Malformed)),
+            "{local}@{domain} gave {result:?}"
+        );
     }
 }

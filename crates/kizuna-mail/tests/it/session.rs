@@ -347,3 +347,30 @@ async fn a_refused_connection_hears_421() {
     tokio::io::AsyncReadExt::read_to_string(&mut client, &mut output).await.unwrap();
     assert_eq!(reply_codes(&output), Ok(vec![421]));
 }
+
+#[tokio::test]
+async fn japanese_and_broken_mail_passes_through_the_session_unchanged() {
+    for name in ["iso2022jp-registration.eml", "shift-jis-registration.eml", "malformed-mime.eml", "qmail-bounce.eml"] {
+        let original = crate::support::fixture(name);
+        let mut input = b"EHLO a.example.jp\r\nMAIL FROM:<a@example.jp> BODY=8BITMIME\r\nRCPT TO:<touroku@kizuna.example.jp>\r\nDATA\r\n".to_vec();
+        for line in original.split_inclusive(|&b| b == b'\n') {
+            if line.starts_with(b".") {
+                input.push(b'.');
+            }
+            input.extend_from_slice(line);
+        }
+        input.extend_from_slice(b".\r\nQUIT\r\n");
+        let handler = Recorder::default();
+        let (output, outcome) = converse(&input, &config(), &handler).await;
+        assert_eq!(reply_codes(&output), Ok(vec![220, 250, 250, 250, 354, 250, 221]), "{name}: {output}");
+        assert_eq!(outcome.delivered, 1);
+        let raw = &handler.taken()[0].raw;
+        assert!(raw.ends_with(&original), "{name} arrived changed");
+        let (direct, received) = (parse_inbound(&original), parse_inbound(raw));
+        assert_eq!(
+            (received.from, received.subject, received.text),
+            (direct.from, direct.subject, direct.text),
+            "{name}"
+        );
+    }
+}
