@@ -179,6 +179,9 @@ enum Line {
 struct Conn<S> {
     stream: S,
     input: Vec<u8>,
+    /// Octets at the front of `input` already handed out as lines. They are dropped at the
+    /// next read, so taking a line never moves the rest of the buffer.
+    consumed: usize,
     output: Vec<u8>,
     idle: Duration,
     session_deadline: Instant,
@@ -189,6 +192,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         Self {
             stream,
             input: Vec::with_capacity(READ_CHUNK),
+            consumed: 0,
             output: Vec::new(),
             idle: config.idle_timeout,
             session_deadline: Instant::now() + config.session_timeout,
@@ -230,6 +234,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
 
     async fn fill(&mut self) -> Result<(), ReadError> {
         self.flush().await?;
+        self.input.drain(..self.consumed.min(self.input.len()));
+        self.consumed = 0;
         let (deadline, on_timeout) = self.deadline();
         let mut chunk = [0u8; READ_CHUNK];
         match tokio::time::timeout_at(deadline, self.stream.read(&mut chunk)).await {
@@ -243,34 +249,38 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         }
     }
 
+    fn pending(&self) -> &[u8] {
+        self.input.get(self.consumed..).unwrap_or_default()
+    }
+
     /// Reads one line of at most `max` octets including its line end.
     async fn read_line(&mut self, max: usize) -> Result<Line, ReadError> {
+        // Positions are relative to the pending octets, which `fill` does not shift.
         let mut scanned = 0;
         loop {
-            if let Some(offset) = self.input.get(scanned..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) {
+            let pending = self.pending();
+            if let Some(offset) = pending.get(scanned..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) {
                 let end = scanned + offset;
-                let mut line: Vec<u8> = self.input.drain(..=end).collect();
-                if line.len() > max {
-                    return Ok(Line::TooLong);
-                }
-                line.pop();
-                return Ok(Line::Complete(line));
+                let line = if end < max { pending.get(..end).map(<[u8]>::to_vec) } else { None };
+                self.consumed += end + 1;
+                return Ok(line.map_or(Line::TooLong, Line::Complete));
             }
-            if self.input.len() > max {
+            if pending.len() > max {
                 return self.skip_rest_of_line().await;
             }
-            scanned = self.input.len();
+            scanned = pending.len();
             self.fill().await?;
         }
     }
 
+    /// Drops input through the next LF without keeping it.
     async fn skip_rest_of_line(&mut self) -> Result<Line, ReadError> {
         loop {
-            if let Some(end) = self.input.iter().position(|&b| b == b'\n') {
-                self.input.drain(..=end);
+            if let Some(end) = self.pending().iter().position(|&b| b == b'\n') {
+                self.consumed += end + 1;
                 return Ok(Line::TooLong);
             }
-            self.input.clear();
+            self.consumed = self.input.len();
             self.fill().await?;
         }
     }

@@ -374,3 +374,25 @@ async fn japanese_and_broken_mail_passes_through_the_session_unchanged() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_message_of_exactly_the_size_limit_is_accepted_whole() {
+    let limit = config().max_message_size;
+    let line = format!("{}\r\n", "a".repeat(76));
+    let mut lines = line.repeat(limit / line.len());
+    // The last line fills the limit exactly, its CRLF included.
+    lines.push_str(&"b".repeat(limit - lines.len() - 2));
+    for (extra, expected) in [("", 250), ("c", 552)] {
+        let message = format!("{lines}{extra}\r\n");
+        let input = format!(
+            "EHLO a.example.jp\r\nMAIL FROM:<a@example.jp>\r\nRCPT TO:<touroku@kizuna.example.jp>\r\nDATA\r\n{message}.\r\nQUIT\r\n"
+        );
+        let handler = Recorder::default();
+        let (output, _) = converse(input.as_bytes(), &config(), &handler).await;
+        assert_eq!(reply_codes(&output).unwrap()[5], expected, "{} octets", message.len());
+        if expected == 250 {
+            assert_eq!(message.len(), limit);
+            assert!(handler.taken()[0].raw.ends_with(message.as_bytes()));
+        }
+    }
+}
