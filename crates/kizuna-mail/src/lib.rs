@@ -1,5 +1,8 @@
-//! Kizuna's mail: building RFC 5322 messages and handing them to a transport.
+//! Kizuna's mail: building RFC 5322 messages and handing them to a transport, and receiving
+//! mail at the mail domain (registration, unsubscription, bounces).
 
+pub mod dsn;
+pub mod inbound;
 pub mod message;
 pub mod outbox;
 
