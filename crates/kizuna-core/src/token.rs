@@ -9,12 +9,13 @@ use sha2::{Digest, Sha256};
 pub struct SecretToken(String);
 
 impl SecretToken {
-    /// 32 random bytes, written in unpadded base64url (43 characters): short enough
-    /// for an old phone's link, far beyond guessing.
+    /// 32 random bytes in lower-case base32 (52 characters): far beyond guessing,
+    /// and unharmed by relays or phones that change the case of an address such
+    /// as `bounce+TOKEN@D` or of a link.
     pub fn generate() -> Result<Self, getrandom::Error> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes)?;
-        Ok(Self(base64url(&bytes)))
+        Ok(Self(base32_lower(&bytes)))
     }
 
     pub fn from_presented(token: &str) -> Self {
@@ -68,6 +69,25 @@ pub fn base64url(bytes: &[u8]) -> String {
     out
 }
 
+/// Unpadded lower-case base32, RFC 4648 §6 alphabet.
+pub fn base32_lower(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for byte in bytes {
+        buffer = (buffer << 8) | u32::from(*byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
+
 /// Fills `buf` from the operating system's random source.
 pub fn fill_random(buf: &mut [u8]) -> Result<(), getrandom::Error> {
     getrandom::fill(buf)
@@ -95,10 +115,20 @@ mod tests {
     }
 
     #[test]
+    fn base32_matches_rfc4648_vectors() {
+        assert_eq!(base32_lower(b""), "");
+        assert_eq!(base32_lower(b"f"), "my");
+        assert_eq!(base32_lower(b"fo"), "mzxq");
+        assert_eq!(base32_lower(b"foo"), "mzxw6");
+        assert_eq!(base32_lower(b"foobar"), "mzxw6ytboi");
+    }
+
+    #[test]
     fn tokens_are_unique_and_only_their_hash_is_kept() -> Result<(), getrandom::Error> {
         let a = SecretToken::generate()?;
         let b = SecretToken::generate()?;
-        assert_eq!(a.expose().len(), 43);
+        assert_eq!(a.expose().len(), 52);
+        assert!(a.expose().bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b)));
         assert_ne!(a.expose(), b.expose());
         assert_eq!(a.hash(), SecretToken::from_presented(a.expose()).hash());
         assert_eq!(TokenHash::of("abc").as_str(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
