@@ -1,7 +1,9 @@
 //! Kizuna's mail: building RFC 5322 messages and handing them to a transport.
 
+pub mod iso2022jp;
 pub mod message;
 pub mod outbox;
+pub mod render;
 
 use async_trait::async_trait;
 
