@@ -1,5 +1,7 @@
 //! Kizuna's mail: building RFC 5322 messages and handing them to a transport.
 
+#[cfg(feature = "dkim")]
+pub mod dkim;
 pub mod iso2022jp;
 pub mod message;
 pub mod outbox;

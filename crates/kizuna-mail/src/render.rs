@@ -104,6 +104,17 @@ pub fn render(mail: &NoticeMail<'_>) -> OutgoingMessage {
     }
 }
 
+/// Renders one resident's message and signs it with DKIM.
+#[cfg(feature = "dkim")]
+pub fn render_signed(
+    mail: &NoticeMail<'_>,
+    signer: &crate::dkim::DkimSigner,
+) -> Result<OutgoingMessage, crate::dkim::DkimError> {
+    let mut message = render(mail);
+    signer.sign(&mut message)?;
+    Ok(message)
+}
+
 fn write_headers(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
     let date = kizuna_core::time::to_tokyo(mail.date).to_rfc2822();
     let (from, subject) = match mail.charset {
