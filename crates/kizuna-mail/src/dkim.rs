@@ -129,6 +129,7 @@ mod tests {
 
     use chrono::TimeZone;
     use kizuna_core::subscriber::{Charset, MailFormat};
+    use kizuna_core::text::{NoticeBody, NoticeTitle};
     use kizuna_core::{EmailAddress, Lang};
     use mail_auth::common::parse::TxtRecordParser;
     use mail_auth::common::verify::DomainKey;
@@ -167,13 +168,18 @@ mod tests {
         }
     }
 
-    fn mail<'a>(from: &'a EmailAddress, to: &'a EmailAddress) -> NoticeMail<'a> {
+    fn mail<'a>(
+        from: &'a EmailAddress,
+        to: &'a EmailAddress,
+        title: &'a NoticeTitle,
+        body: &'a NoticeBody,
+    ) -> NoticeMail<'a> {
         NoticeMail {
             from_name: "秩父市",
             from_address: from,
             to,
-            title: "大雨警報",
-            body: "避難所を開設しました。",
+            title,
+            body,
             format: MailFormat::Html,
             charset: Charset::Iso2022Jp,
             exercise: true,
@@ -202,6 +208,8 @@ mod tests {
     async fn rsa_and_ed25519_signatures_verify_and_cover_one_click_unsubscribe() {
         let from = EmailAddress::parse("info@kizuna.example.jp").unwrap();
         let to = EmailAddress::parse("taro..yamada.@docomo.ne.jp").unwrap();
+        let title = NoticeTitle::parse("大雨警報").unwrap();
+        let body = NoticeBody::parse("避難所を開設しました。").unwrap();
         let signers = [
             (DkimSigner::rsa_from_pem("kizuna.example.jp", "kizuna", RSA_PEM).unwrap(), "rsa", RSA_PUBLIC),
             (
@@ -211,7 +219,7 @@ mod tests {
             ),
         ];
         for (signer, algorithm, public) in signers {
-            let message = render_signed(&mail(&from, &to), &signer).unwrap();
+            let message = render_signed(&mail(&from, &to, &title, &body), &signer).unwrap();
             let text = String::from_utf8(message.bytes.clone()).unwrap();
             assert!(text.starts_with("DKIM-Signature: "), "{text}");
             let signed: String = text

@@ -10,6 +10,7 @@ use std::io::Write as _;
 use chrono::{DateTime, Utc};
 use kizuna_core::notice::subject_line;
 use kizuna_core::subscriber::{Charset, MailFormat};
+use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::{EmailAddress, Lang};
 
 use crate::iso2022jp::{encode_header_iso2022jp, push_iso2022jp_body};
@@ -24,10 +25,10 @@ pub struct NoticeMail<'a> {
     pub from_name: &'a str,
     pub from_address: &'a EmailAddress,
     pub to: &'a EmailAddress,
-    /// The notice title; drills get 【訓練】 in front of it here.
-    pub title: &'a str,
+    /// The notice title, in the resident's language; drills get 【訓練】 in front of it here.
+    pub title: &'a NoticeTitle,
     /// The notice text, in the resident's language.
-    pub body: &'a str,
+    pub body: &'a NoticeBody,
     /// Plain text only, or an HTML part as well.
     pub format: MailFormat,
     pub charset: Charset,
@@ -68,21 +69,21 @@ const BOUNDARY: &str = "=_kizuna_alternative";
 
 /// Renders one resident's message.
 pub fn render(mail: &NoticeMail<'_>) -> OutgoingMessage {
-    let subject = subject_line(mail.title, mail.exercise, mail.lang);
-    let text_part = TextPart { mail };
+    let subject = subject_line(mail.title.as_str(), mail.exercise, mail.lang);
+    let body_len = mail.body.as_str().len();
     let mut out =
-        Vec::with_capacity(1024 + mail.body.len() * 2 + if mail.format == MailFormat::Html { 2048 } else { 0 });
+        Vec::with_capacity(1024 + body_len * 2 + if mail.format == MailFormat::Html { body_len * 3 } else { 0 });
     write_headers(&mut out, mail, &subject);
     match mail.format {
         MailFormat::Text => {
             write_content_headers(&mut out, "text/plain", mail.charset);
             out.extend_from_slice(b"\r\n");
-            text_part.write_body(&mut out);
+            write_text_body(&mut out, mail);
         }
         MailFormat::Html => {
-            let mut text = Vec::with_capacity(mail.body.len() * 2 + 512);
-            text_part.write_body(&mut text);
-            let mut html = Vec::with_capacity(mail.body.len() * 3 + 1024);
+            let mut text = Vec::with_capacity(body_len * 2 + 512);
+            write_text_body(&mut text, mail);
+            let mut html = Vec::with_capacity(body_len * 3 + 1024);
             write_html_body(&mut html, mail, &subject);
             let boundary = boundary_for(&[&text, &html]);
             let _ = write!(out, "Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n");
@@ -166,39 +167,33 @@ fn boundary_for(parts: &[&[u8]]) -> String {
     boundary
 }
 
-/// The plain-text part: the notice, then the resident's own links.
-struct TextPart<'m, 'a> {
-    mail: &'m NoticeMail<'a>,
+/// The words of the links at the end of every mail.
+fn link_labels(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::Ja => ("配信内容の変更", "配信の停止"),
+        Lang::En => ("Change what you receive", "Unsubscribe"),
+    }
 }
 
-impl TextPart<'_, '_> {
-    fn footer(&self) -> String {
-        let mail = self.mail;
-        let (manage, unsubscribe) = match mail.lang {
-            Lang::Ja => ("配信内容の変更", "配信の停止"),
-            Lang::En => ("Change what you receive", "Unsubscribe"),
-        };
-        format!(
-            "\n\n------------------------------\n{}\n{manage}: {}\n{unsubscribe}: {}\n",
-            mail.from_name, mail.manage_url, mail.unsubscribe_url,
-        )
-    }
-
-    /// Writes the part's body, already in its transfer encoding and ending in CRLF.
-    fn write_body(&self, out: &mut Vec<u8>) {
-        let body = self.mail.body.trim_end();
-        let footer = self.footer();
-        match self.mail.charset {
-            Charset::Utf8 => {
-                let mut text = Vec::with_capacity(body.len() + body.len() / 16 + footer.len() + 16);
-                push_crlf(&mut text, body);
-                push_crlf(&mut text, &footer);
-                push_base64_lines(out, &text);
-            }
-            Charset::Iso2022Jp => {
-                push_iso2022jp_body(out, body);
-                push_iso2022jp_body(out, &footer);
-            }
+/// Writes the plain-text part's body, the notice and then the resident's own
+/// links, already in its transfer encoding and ending in CRLF.
+fn write_text_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>) {
+    let body = mail.body.as_str().trim_end();
+    let (manage, unsubscribe) = link_labels(mail.lang);
+    let footer = format!(
+        "\n\n------------------------------\n{}\n{manage}: {}\n{unsubscribe}: {}\n",
+        mail.from_name, mail.manage_url, mail.unsubscribe_url,
+    );
+    match mail.charset {
+        Charset::Utf8 => {
+            let mut text = Vec::with_capacity(body.len() + body.len() / 16 + footer.len() + 16);
+            push_crlf(&mut text, body);
+            push_crlf(&mut text, &footer);
+            push_base64_lines(out, &text);
+        }
+        Charset::Iso2022Jp => {
+            push_iso2022jp_body(out, body);
+            push_iso2022jp_body(out, &footer);
         }
     }
 }
@@ -233,7 +228,7 @@ fn push_crlf(out: &mut Vec<u8>, text: &str) {
 /// The HTML part: the notice escaped, paragraphs kept, web addresses made
 /// links, and the resident's own links at the end.
 fn write_html_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
-    let mut html = String::with_capacity(mail.body.len() * 2 + 1024);
+    let mut html = String::with_capacity(mail.body.as_str().len() * 2 + 1024);
     let charset = match mail.charset {
         Charset::Utf8 => "UTF-8",
         Charset::Iso2022Jp => "ISO-2022-JP",
@@ -245,7 +240,8 @@ fn write_html_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
     html.push_str("\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     push_escaped(&mut html, subject);
     html.push_str("</title>\n</head>\n<body>\n");
-    let body = mail.body.replace("\r\n", "\n").replace('\r', "\n");
+    // NoticeBody has only LF line ends.
+    let body = mail.body.as_str();
     for paragraph in body.split("\n\n").map(|p| p.trim_matches('\n')).filter(|p| !p.trim().is_empty()) {
         html.push_str("<p>");
         for (i, line) in paragraph.split('\n').enumerate() {
@@ -256,10 +252,7 @@ fn write_html_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
         }
         html.push_str("</p>\n");
     }
-    let (manage, unsubscribe) = match mail.lang {
-        Lang::Ja => ("配信内容の変更", "配信の停止"),
-        Lang::En => ("Change what you receive", "Unsubscribe"),
-    };
+    let (manage, unsubscribe) = link_labels(mail.lang);
     html.push_str("<hr>\n<p>");
     push_escaped(&mut html, mail.from_name);
     html.push_str("<br>\n<a href=\"");
@@ -320,10 +313,15 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    fn body(text: &str) -> NoticeBody {
+        NoticeBody::parse(text).unwrap()
+    }
+
     struct Fixture {
         from: EmailAddress,
         to: EmailAddress,
-        body: String,
+        title: NoticeTitle,
+        body: NoticeBody,
     }
 
     impl Fixture {
@@ -331,8 +329,10 @@ mod tests {
             Fixture {
                 from: EmailAddress::parse("info@kizuna.example.jp").unwrap(),
                 to: EmailAddress::parse(to).unwrap(),
-                body: "大雨警報が発表されました。\n避難所を開設しました。\n\n詳しくは https://www.city.chichibu.lg.jp/bousai/ をご覧ください。"
-                    .to_owned(),
+                title: NoticeTitle::parse("大雨警報（秩父市）").unwrap(),
+                body: body(
+                    "大雨警報が発表されました。\n避難所を開設しました。\n\n詳しくは https://www.city.chichibu.lg.jp/bousai/ をご覧ください。",
+                ),
             }
         }
 
@@ -341,7 +341,7 @@ mod tests {
                 from_name: "秩父市",
                 from_address: &self.from,
                 to: &self.to,
-                title: "大雨警報（秩父市）",
+                title: &self.title,
                 body: &self.body,
                 format: MailFormat::Text,
                 charset: Charset::Utf8,
@@ -507,8 +507,9 @@ mod tests {
     #[test]
     fn old_phones_get_strict_iso_2022_jp() {
         let mut fixture = Fixture::new("hanako@ezweb.ne.jp");
-        fixture.body = "①髙﨑さん宅〜㈱秩父 ｶﾞｽ点検😀".to_owned();
-        let mail = NoticeMail { charset: Charset::Iso2022Jp, title: "お知らせ①", ..fixture.mail() };
+        fixture.body = body("①髙﨑さん宅〜㈱秩父 ｶﾞｽ点検😀");
+        let title = NoticeTitle::parse("お知らせ①").unwrap();
+        let mail = NoticeMail { charset: Charset::Iso2022Jp, title: &title, ..fixture.mail() };
         let message = render(&mail);
         let (headers, _) = parse(&message.bytes);
         assert!(message.bytes.iter().all(|b| *b < 0x80), "8-bit byte in a 7bit message");
@@ -525,7 +526,7 @@ mod tests {
     #[test]
     fn no_line_exceeds_998_octets_in_any_form() {
         let mut fixture = Fixture::new("taro@docomo.ne.jp");
-        fixture.body = format!("{}\n{}", "ぬ".repeat(5000), "a".repeat(5000));
+        fixture.body = body(&format!("{}\n{}", "ぬ".repeat(5000), "a".repeat(4000)));
         for charset in [Charset::Utf8, Charset::Iso2022Jp] {
             for format in [MailFormat::Text, MailFormat::Html] {
                 let message = render(&NoticeMail { charset, format, exercise: true, ..fixture.mail() });
@@ -539,7 +540,7 @@ mod tests {
     #[test]
     fn html_part_follows_the_text_part_and_escapes_the_notice() {
         let mut fixture = Fixture::new("taro@docomo.ne.jp");
-        fixture.body = "<script>alert('x')</script> & 詳細: https://example.jp/a?b=1&c=2".to_owned();
+        fixture.body = body("<script>alert('x')</script> & 詳細: https://example.jp/a?b=1&c=2");
         for charset in [Charset::Utf8, Charset::Iso2022Jp] {
             let message = render(&NoticeMail { format: MailFormat::Html, charset, ..fixture.mail() });
             let (headers, body) = parse(&message.bytes);
@@ -567,7 +568,7 @@ mod tests {
     #[test]
     fn boundary_never_occurs_in_a_part() {
         let mut fixture = Fixture::new("taro@docomo.ne.jp");
-        fixture.body = format!("--{BOUNDARY}\n--{BOUNDARY}_1");
+        fixture.body = body(&format!("--{BOUNDARY}\n--{BOUNDARY}_1"));
         let message = render(&NoticeMail { format: MailFormat::Html, charset: Charset::Iso2022Jp, ..fixture.mail() });
         let (headers, _) = parse(&message.bytes);
         assert!(header(&headers, "Content-Type").ends_with(&format!("boundary=\"{BOUNDARY}_2\"")));
@@ -592,7 +593,7 @@ mod tests {
     #[test]
     fn ten_thousand_renders() {
         let fixture = Fixture::new("taro@docomo.ne.jp");
-        let body = fixture.body.repeat(8);
+        let body = body(&fixture.body.as_str().repeat(8));
         let recipients: Vec<EmailAddress> =
             (0..10_000).map(|i| EmailAddress::parse(&format!("user{i}@docomo.ne.jp")).unwrap()).collect();
         let ids: Vec<String> = (0..10_000).map(|i| delivery_message_id(i, "kizuna.example.jp")).collect();
