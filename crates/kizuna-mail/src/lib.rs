@@ -1,10 +1,14 @@
 //! Kizuna's mail: building RFC 5322 messages and handing them to a transport, and receiving
 //! mail at the mail domain (registration, unsubscription, bounces).
 
+#[cfg(feature = "dkim")]
+pub mod dkim;
 pub mod dsn;
 pub mod inbound;
+pub mod iso2022jp;
 pub mod message;
 pub mod outbox;
+pub mod render;
 
 use async_trait::async_trait;
 

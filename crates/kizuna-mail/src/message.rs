@@ -4,22 +4,60 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
-use kizuna_core::token::base64url;
+
+const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 (RFC 4648 §4) with padding, as MIME wants it.
 pub fn base64_std(bytes: &[u8]) -> String {
-    let mut encoded: String = base64url(bytes)
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            c => c,
-        })
-        .collect();
-    while !encoded.len().is_multiple_of(4) {
-        encoded.push('=');
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    push_base64(&mut out, bytes);
+    out.into_iter().map(char::from).collect()
+}
+
+/// Appends standard padded base64 of `bytes` to `out`.
+pub fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    let mut chunks = bytes.chunks_exact(3);
+    for chunk in &mut chunks {
+        let n = u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8 | u32::from(chunk[2]);
+        out.extend_from_slice(&[
+            BASE64_ALPHABET[(n >> 18) as usize & 63],
+            BASE64_ALPHABET[(n >> 12) as usize & 63],
+            BASE64_ALPHABET[(n >> 6) as usize & 63],
+            BASE64_ALPHABET[n as usize & 63],
+        ]);
     }
-    encoded
+    match *chunks.remainder() {
+        [a] => {
+            let n = u32::from(a) << 16;
+            out.extend_from_slice(&[
+                BASE64_ALPHABET[(n >> 18) as usize & 63],
+                BASE64_ALPHABET[(n >> 12) as usize & 63],
+            ]);
+            out.extend_from_slice(b"==");
+        }
+        [a, b] => {
+            let n = u32::from(a) << 16 | u32::from(b) << 8;
+            out.extend_from_slice(&[
+                BASE64_ALPHABET[(n >> 18) as usize & 63],
+                BASE64_ALPHABET[(n >> 12) as usize & 63],
+                BASE64_ALPHABET[(n >> 6) as usize & 63],
+                b'=',
+            ]);
+        }
+        _ => {}
+    }
+}
+
+/// Appends `bytes` as a base64 MIME body: lines of 76 characters, each ending
+/// in CRLF.
+pub fn push_base64_lines(out: &mut Vec<u8>, bytes: &[u8]) {
+    // 57 bytes are exactly one 76-character line.
+    out.reserve(bytes.len().div_ceil(57) * 78 + bytes.len() / 3 * 4);
+    for line in bytes.chunks(57) {
+        push_base64(out, line);
+        out.extend_from_slice(b"\r\n");
+    }
 }
 
 /// A header value that may hold non-ASCII text, as RFC 2047 encoded words of at
@@ -108,6 +146,18 @@ mod tests {
         assert_eq!(base64_std(b"fo"), "Zm8=");
         assert_eq!(base64_std(b"foo"), "Zm9v");
         assert_eq!(base64_std(&[0xfb, 0xff, 0xfe]), "+//+");
+        assert_eq!(base64_std(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn base64_bodies_break_every_76_characters() {
+        let mut out = Vec::new();
+        push_base64_lines(&mut out, &[0u8; 200]);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+        assert_eq!(lines.len(), 4);
+        assert!(lines[..3].iter().all(|line| line.len() == 76));
+        assert!(text.ends_with("AAA=\r\n"));
     }
 
     #[test]
