@@ -14,7 +14,7 @@ use kizuna_store::{ClaimRequest, DeliveryOutcome, DeliveryResult, Notice, Pacing
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::mailer::{MailContext, render};
+use crate::mailer::{MailContext, PreparedNotice, render};
 use crate::state::AppState;
 
 /// What one step of a worker did.
@@ -119,6 +119,8 @@ impl Worker {
             }
         }
         let context = self.mail_context().await?;
+        let prepared: HashMap<i64, PreparedNotice> =
+            notices.values().filter_map(|n| context.prepare(n).map(|p| (n.id, p))).collect();
         let mut outcomes = Vec::with_capacity(claimed.len());
         let mut tokens = Vec::with_capacity(claimed.len());
         let mut messages = Vec::with_capacity(claimed.len());
@@ -129,14 +131,15 @@ impl Worker {
                 continue;
             };
             let token = SecretToken::generate().map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
-            match render(&context, notice, delivery, token.expose(), now) {
+            let rendered = prepared.get(&notice.id).and_then(|p| render(&context, p, delivery, token.expose(), now));
+            match rendered {
                 Some(message) => {
                     tokens.push((delivery.id, token.hash()));
                     messages.push((delivery.clone(), message));
                 }
                 None => outcomes.push(DeliveryOutcome {
                     delivery_id: delivery.id,
-                    result: DeliveryResult::Failed { reply: "the stored address does not parse".into() },
+                    result: DeliveryResult::Failed { reply: "the stored address or notice text does not parse".into() },
                 }),
             }
         }

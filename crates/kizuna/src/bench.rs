@@ -77,7 +77,8 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     let pg_name = format!("kizuna_bench_{}", std::process::id());
     let (database_url, pg_admin) = match &args.database {
         Some(url) if url.starts_with("postgres") => {
-            let fresh = kizuna_store::postgres::create_database(url, &pg_name).await.map_err(fail("creating the database"))?;
+            let fresh =
+                kizuna_store::postgres::create_database(url, &pg_name).await.map_err(fail("creating the database"))?;
             (fresh, Some(url.clone()))
         }
         Some(url) => (url.clone(), None),
@@ -94,7 +95,9 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8 })
         .await
         .map_err(fail("opening the database"))?;
-    store.seed_if_empty(&ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(e.to_string()))?, now()).await
+    store
+        .seed_if_empty(&ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(e.to_string()))?, now())
+        .await
         .map_err(fail("seeding"))?;
 
     let code = MunicipalityCode::parse("112071").map_err(|e| CliError::Failed(e.to_string()))?;
@@ -120,7 +123,11 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
                     monitor_age_band: None,
                     pending_expires_at: None,
                 },
-                subscriptions: vec![Subscription { municipality: code.clone(), category: category.clone(), area_id: None }],
+                subscriptions: vec![Subscription {
+                    municipality: code.clone(),
+                    category: category.clone(),
+                    area_id: None,
+                }],
             });
         }
         store.import_subscribers(&rows, now()).await.map_err(fail("seeding residents"))?;

@@ -52,7 +52,7 @@ async fn every_matching_resident_gets_one_personal_message() {
     assert!(unsubscribe.starts_with("<https://anshin.example.jp/unsubscribe/"), "{unsubscribe}");
     assert!(unsubscribe.contains("<mailto:unsubscribe+"), "{unsubscribe}");
     let message_id = header(to_taro, "Message-ID").unwrap();
-    assert!(message_id.starts_with(&format!("<kizuna.n{id}.d")) && message_id.ends_with("@anshin.example.jp>"));
+    assert!(message_id.starts_with(&format!("<delivery.n{id}.d")) && message_id.ends_with("@anshin.example.jp>"));
 
     // The token in the mail's links resolves to this resident's delivery, and
     // the VERP return path carries the same token.
@@ -66,7 +66,10 @@ async fn every_matching_resident_gets_one_personal_message() {
 
     let to_hanako = mails.iter().find(|m| m.contains("hanako@example.jp")).unwrap();
     assert_eq!(decode_subject(&header(to_hanako, "Subject").unwrap()), "Notice in English");
-    assert!(body_text(to_hanako).contains("Stop these mails"), "residents who chose English read English");
+    assert!(
+        body_text(to_hanako).contains("Unsubscribe: https://anshin.example.jp/unsubscribe/"),
+        "residents who chose English read English"
+    );
 }
 
 #[tokio::test]
@@ -158,4 +161,24 @@ async fn a_worker_that_died_mid_batch_has_its_messages_sent_again() {
     run_until_idle(&mut worker).await;
     assert_eq!(app.outbox().len(), 3);
     assert_eq!(app.state.store.notice(id).await.unwrap().unwrap().status, NoticeStatus::Sent);
+}
+
+#[tokio::test]
+async fn residents_with_old_phones_get_strict_iso_2022_jp() {
+    let app = spawn_app(&[], None).await;
+    app.resident("keitai@docomo.ne.jp", &[("112071", "notice")], Charset::Iso2022Jp, Lang::Ja).await;
+    let mut notice = notice_template("①髙橋さん宅周辺〜断水", "notice", &["112071"], Urgency::Normal, false);
+    notice.body = kizuna_core::text::NoticeBody::parse("㈱秩父水道より：ｶﾀｶﾅのお知らせ🚰").unwrap();
+    let id = app.create(&notice).await;
+    notices::send(&app.state, id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
+        .await
+        .unwrap();
+    run_until_idle(&mut Worker::new(app.state.clone())).await;
+    let mails = app.outbox();
+    let mail = &mails[0];
+    assert!(mail.contains("charset=ISO-2022-JP") || mail.contains("charset=iso-2022-jp"), "{mail}");
+    assert!(mail.contains("Subject: =?ISO-2022-JP?B?"), "{mail}");
+    assert!(mail.contains("\u{1b}$B"), "the body is in JIS X 0208");
+    assert!(!mail.contains("&#"), "never numeric character references");
+    assert!(mail.is_ascii(), "7-bit clean");
 }
