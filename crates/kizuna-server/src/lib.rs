@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod delivery;
 pub mod error;
+pub mod inbound;
 pub mod jobs;
 pub mod mailer;
 pub mod notices;

@@ -31,6 +31,12 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot listen for inbound mail on {addr}: {source}")]
+    BindSmtp {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the HTTP server stopped: {0}")]
     Http(std::io::Error),
 }
@@ -42,6 +48,7 @@ const WORKERS: usize = 2;
 /// the roles it takes.
 pub struct Listeners {
     pub http: Option<TcpListener>,
+    pub smtp: Option<TcpListener>,
     pub workers: bool,
 }
 
@@ -53,11 +60,21 @@ impl Listeners {
         } else {
             None
         };
-        Ok(Self { http, workers: roles.workers })
+        let smtp = if roles.inbound {
+            let addr = state.settings.inbound_smtp_addr;
+            Some(TcpListener::bind(addr).await.map_err(|source| ServeError::BindSmtp { addr, source })?)
+        } else {
+            None
+        };
+        Ok(Self { http, smtp, workers: roles.workers })
     }
 
     pub fn http_addr(&self) -> Option<SocketAddr> {
         self.http.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    pub fn smtp_addr(&self) -> Option<SocketAddr> {
+        self.smtp.as_ref().and_then(|l| l.local_addr().ok())
     }
 }
 
@@ -85,6 +102,9 @@ pub async fn serve(
         }
     }
 
+    let inbound = listeners
+        .smtp
+        .map(|listener| tokio::spawn(crate::inbound::run_listener(state.clone(), listener, stop_rx.clone())));
     let http = listeners.http.map(|listener| {
         let app = crate::web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let mut stop = stop_rx.clone();
@@ -107,6 +127,11 @@ pub async fn serve(
             Ok(Err(error)) => result = Err(ServeError::Http(error)),
             Err(join) => tracing::error!(%join, "the HTTP task ended abnormally"),
         }
+    }
+    if let Some(inbound) = inbound
+        && let Err(join) = inbound.await
+    {
+        tracing::error!(%join, "the inbound listener ended abnormally");
     }
     for worker in workers {
         if let Err(join) = worker.await {

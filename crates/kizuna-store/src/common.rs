@@ -83,6 +83,44 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            /// Counts a hard bounce against the delivery's subscriber and
+            /// suppresses the address once it reaches `suppress_after`.
+            async fn count_hard_bounce(
+                tx: &mut sqlx::Transaction<'static, <$store as crate::common::HasDb>::Db>,
+                delivery_id: i64,
+                suppress_after: i64,
+                now: DateTime<Utc>,
+            ) -> Result<()> {
+                let row = sqlx::query(
+                    "UPDATE subscribers SET hard_bounces = hard_bounces + 1, updated_at = $2
+                     WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)
+                     RETURNING id, hard_bounces, email_hash",
+                )
+                .bind(delivery_id)
+                .bind(now)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some(row) = row else { return Ok(()) };
+                let bounces: i64 = row.try_get("hard_bounces")?;
+                if bounces >= suppress_after {
+                    let subscriber: i64 = row.try_get("id")?;
+                    let hash: String = row.try_get("email_hash")?;
+                    sqlx::query("UPDATE subscribers SET status = 'suppressed' WHERE id = $1")
+                        .bind(subscriber)
+                        .execute(&mut **tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO suppressions (email_hash, reason, created_at)
+                         VALUES ($1, 'bounced', $2) ON CONFLICT (email_hash) DO NOTHING",
+                    )
+                    .bind(hash)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             fn staff_from_row(row: &$row) -> Result<StaffAccount> {
                 let role: String = row.try_get("role")?;
                 let disabled_at: Option<DateTime<Utc>> = row.try_get("disabled_at")?;
@@ -1173,34 +1211,7 @@ macro_rules! store_impl {
                     .execute(&mut *tx)
                     .await?;
                     if matches!(outcome.result, DeliveryResult::Bounced { .. }) {
-                        let row = sqlx::query(
-                            "UPDATE subscribers SET hard_bounces = hard_bounces + 1, updated_at = $2
-                             WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)
-                             RETURNING id, hard_bounces, email_hash",
-                        )
-                        .bind(outcome.delivery_id)
-                        .bind(now)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        if let Some(row) = row {
-                            let bounces: i64 = row.try_get("hard_bounces")?;
-                            if bounces >= suppress_after {
-                                let subscriber: i64 = row.try_get("id")?;
-                                let hash: String = row.try_get("email_hash")?;
-                                sqlx::query("UPDATE subscribers SET status = 'suppressed' WHERE id = $1")
-                                    .bind(subscriber)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                sqlx::query(
-                                    "INSERT INTO suppressions (email_hash, reason, created_at)
-                                     VALUES ($1, 'bounced', $2) ON CONFLICT (email_hash) DO NOTHING",
-                                )
-                                .bind(hash)
-                                .bind(now)
-                                .execute(&mut *tx)
-                                .await?;
-                            }
-                        }
+                        Self::count_hard_bounce(&mut tx, outcome.delivery_id, suppress_after, now).await?;
                     }
                 }
                 let marked = sqlx::query(
@@ -1257,6 +1268,31 @@ macro_rules! store_impl {
                     .execute(&self.pool)
                     .await?;
                 Ok(done.rows_affected())
+            }
+
+            async fn record_late_bounce(
+                &self,
+                delivery_id: i64,
+                reply: &str,
+                suppress_after: i64,
+                now: DateTime<Utc>,
+            ) -> Result<bool> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done = sqlx::query(
+                    "UPDATE deliveries SET status = 'bounced', last_reply = $2, updated_at = $3
+                     WHERE id = $1 AND status IN ('sent', 'deferred', 'failed')",
+                )
+                .bind(delivery_id)
+                .bind(reply)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                Self::count_hard_bounce(&mut tx, delivery_id, suppress_after, now).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts> {
@@ -1422,3 +1458,16 @@ macro_rules! store_impl {
 }
 
 pub(crate) use store_impl;
+
+/// Names the sqlx database type of a store, for helpers that take its transactions.
+pub(crate) trait HasDb {
+    type Db: sqlx::Database;
+}
+
+impl HasDb for crate::sqlite::SqliteStore {
+    type Db = sqlx::Sqlite;
+}
+
+impl HasDb for crate::postgres::PgStore {
+    type Db = sqlx::Postgres;
+}

@@ -163,6 +163,16 @@ pub trait Store: Send + Sync + 'static {
     /// and forgets pacing counts older than an hour.
     async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64>;
     async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts>;
+    /// A bounce report arrived later for a delivery the relay had accepted:
+    /// marks it bounced and counts it toward suppressing the address, once.
+    /// Returns false when the delivery was already counted as bounced.
+    async fn record_late_bounce(
+        &self,
+        delivery_id: i64,
+        reply: &str,
+        suppress_after: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
     async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>>;
     /// When the oldest emergency delivery still waiting was queued.
     async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>>;

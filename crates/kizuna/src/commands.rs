@@ -214,6 +214,9 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
     let state = AppState::new(store, settings, Arc::new(SystemClock), transport);
     let roles = Roles { http: !args.no_http, inbound: !args.no_inbound, workers: !args.no_workers };
     let listeners = Listeners::bind(&state, roles).await.map_err(|e| CliError::Failed(e.to_string()))?;
+    if let Some(addr) = listeners.smtp_addr() {
+        println!("Kizuna receives mail on smtp://{addr}");
+    }
     if let Some(addr) = listeners.http_addr() {
         println!("Kizuna is listening on http://{addr}");
     }

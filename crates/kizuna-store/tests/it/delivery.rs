@@ -25,7 +25,26 @@ crate::conformance!(
     claims_of_a_dead_worker_are_released_and_sent_again,
     concurrent_claims_never_share_a_delivery,
     tokens_resolve_to_their_delivery,
+    a_late_bounce_report_counts_once,
 );
+
+async fn a_late_bounce_report_counts_once(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let subscriber = add(&store, Resident::new("gone@ezweb.ne.jp", &[("113654", "notice")])).await;
+    let id = notice(&store, "notice", &["113654"], Urgency::Normal, vec![]).await;
+    send(&store, id, at(1, 0)).await;
+    let batch = store.claim_deliveries(&claim("a", at(1, 0), 10)).await.unwrap();
+    let sent = vec![DeliveryOutcome { delivery_id: batch[0].id, result: DeliveryResult::Sent }];
+    store.record_delivery_outcomes("a", &sent, 1, at(1, 1)).await.unwrap();
+    assert!(store.record_late_bounce(batch[0].id, "5.1.1 user unknown", 1, at(2, 0)).await.unwrap());
+    assert!(
+        !store.record_late_bounce(batch[0].id, "5.1.1 user unknown", 1, at(2, 1)).await.unwrap(),
+        "a repeat changes nothing"
+    );
+    let after = store.subscriber(subscriber).await.unwrap().unwrap();
+    assert_eq!((after.hard_bounces, after.status), (1, SubscriberStatus::Suppressed));
+    assert_eq!(store.delivery_counts(id).await.unwrap().bounced, 1);
+}
 
 fn at(minute: u32, second: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, second).single().unwrap()
