@@ -6,6 +6,7 @@
 pub mod codes;
 pub mod consortium;
 pub mod email;
+pub mod jma;
 pub mod lang;
 pub mod notice;
 pub mod staff;
