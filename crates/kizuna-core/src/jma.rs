@@ -384,6 +384,7 @@ impl JmaMapper {
         let info = ReportInfo {
             id: ReportId::new(&[
                 &report.control.title,
+                &report.control.status,
                 &head.title,
                 &head.event_id,
                 &head.serial,
@@ -391,7 +392,7 @@ impl JmaMapper {
                 &reported_at.to_rfc3339(),
             ]),
             report_type,
-            title: head.title.trim().to_owned(),
+            title: compose::one_line(&head.title),
             info_type: head.info_type.trim().to_owned(),
             reported_at,
             exercise,
@@ -436,7 +437,13 @@ impl JmaMapper {
         Ok(Evaluation { report: Some(info), decisions, changes })
     }
 
-    fn finish(&self, plan: Plan, info: &ReportInfo, category: &CategoryKey, part: usize) -> Result<JmaNotice, JmaError> {
+    fn finish(
+        &self,
+        plan: Plan,
+        info: &ReportInfo,
+        category: &CategoryKey,
+        part: usize,
+    ) -> Result<JmaNotice, JmaError> {
         let text = |error: crate::text::TextError| JmaError::Text(error.to_string());
         let (body_ja, body_en) = if info.exercise {
             (

@@ -7,6 +7,23 @@ use super::{Context, JmaArea};
 use crate::text::NoticeTitle;
 use crate::time::{format_en, format_ja, to_tokyo};
 
+/// Text from a report made safe for one line: control characters become spaces and
+/// direction overrides, which could disguise a title, are dropped.
+pub(super) fn one_line(text: &str) -> String {
+    let spaced: String =
+        text.chars().filter(|c| !is_direction_control(*c)).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    spaced.split(' ').filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// The same for several lines: line feeds stay.
+fn lines(text: &str) -> String {
+    text.lines().map(one_line).filter(|line| !line.trim().is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `秩父市・横瀬町`.
 pub(super) fn towns_ja(area: &JmaArea, towns: &[usize]) -> String {
     towns.iter().filter_map(|i| area.towns.get(*i)).map(|t| t.name_ja.as_str()).collect::<Vec<_>>().join("・")
@@ -54,7 +71,7 @@ fn fits(title: &str) -> bool {
 pub(super) fn source_ja(context: &Context<'_>) -> String {
     let offices = context.report.control.publishing_offices.clone();
     let offices: Vec<String> = offices.into();
-    let offices = if offices.is_empty() { "気象庁".to_owned() } else { offices.join("・") };
+    let offices = if offices.is_empty() { "気象庁".to_owned() } else { one_line(&offices.join("・")) };
     format!("（{offices} {}発表「{}」）", format_ja(context.info.reported_at), context.info.title)
 }
 
@@ -68,7 +85,7 @@ pub(super) fn headline(context: &Context<'_>) -> Option<String> {
     if text.is_empty() {
         return None;
     }
-    let text: String = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    let text = lines(text);
     let mut short: String = text.chars().take(600).collect();
     if short.chars().count() < text.chars().count() {
         short.push('…');

@@ -79,7 +79,8 @@ pub(super) fn evaluate(context: &Context<'_>) -> Outcome {
             continue;
         }
         outcome.concerned = true;
-        let key = QuakeKey { exercise: context.info.exercise, event_id: event_id.clone(), municipality: town.code.clone() };
+        let key =
+            QuakeKey { exercise: context.info.exercise, event_id: event_id.clone(), municipality: town.code.clone() };
         let previous = context.state.quakes.get(&key).map(|quake| quake.intensity);
         if previous.is_some_and(|previous| previous >= intensity) {
             continue;
@@ -121,8 +122,9 @@ fn plan(context: &Context<'_>, body: &SeisBody, send: SendMode, readings: &[Read
     let mut en = format!("An earthquake struck at {}.", compose::quake_time_en(at));
     if let Some(hypocenter) = quake.and_then(|q| q.hypocenter.as_ref()) {
         let magnitude = quake.and_then(|q| q.magnitudes.first()).map(|m| m.value).filter(|m| m.is_finite());
-        ja.push_str(&format!("震源地は{}", hypocenter.area.name));
-        en.push_str(&format!(" Epicentre: {}", hypocenter.area.name));
+        let place = compose::one_line(&hypocenter.area.name);
+        ja.push_str(&format!("震源地は{place}"));
+        en.push_str(&format!(" Epicentre: {place}"));
         if let Some(magnitude) = magnitude {
             ja.push_str(&format!("、地震の規模（マグニチュード）は{magnitude:.1}と推定されます"));
             en.push_str(&format!(", magnitude {magnitude:.1}"));

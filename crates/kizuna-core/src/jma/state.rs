@@ -14,8 +14,9 @@ use super::warning::WarningLevel;
 use crate::codes::MunicipalityCode;
 
 /// A report's identity: the same text fetched twice, or sent again by JMA, has the
-/// same one. It is built from `Control/Title`, `Head/Title`, `EventID`, `Serial`,
-/// `InfoType` and `ReportDateTime`, so a correction (訂正) is a new report.
+/// same one. It is built from `Control/Title`, `Control/Status`, `Head/Title`,
+/// `EventID`, `Serial`, `InfoType` and `ReportDateTime`, so a correction (訂正) or a
+/// drill of the same report is a different one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReportId(String);
 
@@ -138,8 +139,13 @@ mod tests {
         let at = |hour| Utc.with_ymd_and_hms(2026, 7, 1, hour, 0, 0).single().unwrap_or_default();
         let town = MunicipalityCode::parse("112071").unwrap();
         let key = WarningKey { exercise: false, hazard: "大雨".into(), municipality: town.clone() };
-        let warning =
-            ActiveWarning { name: "大雨警報".into(), name_en: "Heavy Rain Warning".into(), level: WarningLevel::Warning, issued_at: at(1), send: SendMode::Auto };
+        let warning = ActiveWarning {
+            name: "大雨警報".into(),
+            name_en: "Heavy Rain Warning".into(),
+            level: WarningLevel::Warning,
+            issued_at: at(1),
+            send: SendMode::Auto,
+        };
         let quake = QuakeKey { exercise: false, event_id: "20260701010000".into(), municipality: town };
         let mut state = JmaState::default();
         state.apply(&[

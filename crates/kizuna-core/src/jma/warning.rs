@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use super::compose::one_line;
+
 /// How serious a warning is. Ordered from the mildest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WarningLevel {
@@ -72,9 +74,13 @@ impl WarningName {
     /// Reads a `Kind/Name` of 気象警報・注意報, with its `Condition` (`土砂災害`,
     /// `浸水害`). Names that are not warnings (`なし`) give `None`.
     pub fn parse(name: &str, condition: Option<&str>) -> Option<Self> {
-        let name = name.trim();
+        let name = one_line(name);
+        let name = name.as_str();
+        let condition = condition.map(one_line);
+        let condition = condition.as_deref();
         let (jma_level, rest) = split_level(name);
-        let (stem, level) = SUFFIXES.iter().find_map(|(suffix, level)| rest.strip_suffix(suffix).map(|s| (s, *level)))?;
+        let (stem, level) =
+            SUFFIXES.iter().find_map(|(suffix, level)| rest.strip_suffix(suffix).map(|s| (s, *level)))?;
         if stem.is_empty() {
             return None;
         }
@@ -119,7 +125,8 @@ fn split_level(name: &str) -> (Option<u32>, &str) {
     };
     let mut chars = rest.chars();
     let digit = chars.next().and_then(|c| {
-        let ascii = if ('０'..='９').contains(&c) { char::from_u32(c as u32 - '０' as u32 + '0' as u32) } else { Some(c) };
+        let ascii =
+            if ('０'..='９').contains(&c) { char::from_u32(c as u32 - '０' as u32 + '0' as u32) } else { Some(c) };
         ascii.and_then(|c| c.to_digit(10))
     });
     match digit {
@@ -196,17 +203,20 @@ pub(super) fn advice(hazard: &str) -> (&'static str, &'static str) {
             "崖の近くや谷の出口など、土砂災害のおそれがある場所にいる方は、市町村の避難情報に従い、安全な場所へ避難してください。",
             "If you are near a slope or the mouth of a valley, follow your municipality's evacuation information and move to a safe place.",
         ),
-        "なだれ" => ("雪の積もった山の斜面には近づかないでください。", "Keep away from snow-covered mountain slopes."),
+        "なだれ" => {
+            ("雪の積もった山の斜面には近づかないでください。", "Keep away from snow-covered mountain slopes.")
+        }
         "融雪" => (
             "雪どけによる土砂災害や浸水に注意してください。",
             "Melting snow may cause landslides and flooding. Take care.",
         ),
         "濃霧" => ("見通しが悪くなります。車の運転に注意してください。", "Visibility will be poor. Drive with care."),
-        "乾燥" => ("空気が乾燥しています。火の取り扱いに注意してください。", "The air is very dry. Take care with fire."),
-        "低温" | "霜" => (
-            "農作物の管理や水道管の凍結に注意してください。",
-            "Protect crops and water pipes from the cold.",
-        ),
+        "乾燥" => {
+            ("空気が乾燥しています。火の取り扱いに注意してください。", "The air is very dry. Take care with fire.")
+        }
+        "低温" | "霜" => {
+            ("農作物の管理や水道管の凍結に注意してください。", "Protect crops and water pipes from the cold.")
+        }
         "着氷" | "着雪" => (
             "電線や樹木への着雪による停電や倒木に注意してください。",
             "Snow and ice on power lines and trees may cause power cuts and falling trees.",
@@ -260,7 +270,10 @@ mod tests {
             ))
         );
         assert_eq!(parsed("大雨特別警報", None).map(|p| p.3), Some(WarningLevel::Emergency));
-        assert_eq!(parsed("レベル２大雨注意報", None).map(|p| (p.2, p.3)), Some(("大雨".into(), WarningLevel::Advisory)));
+        assert_eq!(
+            parsed("レベル２大雨注意報", None).map(|p| (p.2, p.3)),
+            Some(("大雨".into(), WarningLevel::Advisory))
+        );
         assert_eq!(parsed("強風注意報", None).map(|p| p.2), Some("暴風".into()));
         assert_eq!(parsed("なし", None), None);
         assert_eq!(parsed("警報", None), None);

@@ -64,14 +64,27 @@ fn status_of(kind: &MeteKind) -> Status {
 /// What changed for one warning series in one town.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Change {
-    Issued { now: WarningName, previous: Option<WarningName> },
+    Issued {
+        now: WarningName,
+        previous: Option<WarningName>,
+    },
     /// A lower level replaced an announced one (警報から注意報).
-    Downgraded { previous: WarningName, now: WarningName },
-    Lifted { previous: WarningName },
+    Downgraded {
+        previous: WarningName,
+        now: WarningName,
+    },
+    Lifted {
+        previous: WarningName,
+    },
 }
 
 fn announced(key: &WarningKey, warning: &ActiveWarning) -> WarningName {
-    WarningName { ja: warning.name.clone(), en: warning.name_en.clone(), hazard: key.hazard.clone(), level: warning.level }
+    WarningName {
+        ja: warning.name.clone(),
+        en: warning.name_en.clone(),
+        hazard: key.hazard.clone(),
+        level: warning.level,
+    }
 }
 
 /// A notice goes out at once when any of what it carries would.
@@ -133,6 +146,7 @@ pub(super) fn tracked(context: &Context<'_>) -> Outcome {
             }
         }
         let mut changes = Vec::new();
+        let mut issued_now: Vec<(WarningKey, WarningName)> = Vec::new();
         let mut send: Option<SendMode> = None;
         for (hazard, entries) in hazards {
             let key = WarningKey { exercise: context.info.exercise, hazard, municipality: town.code.clone() };
@@ -160,20 +174,14 @@ pub(super) fn tracked(context: &Context<'_>) -> Outcome {
                     }
                     prior => {
                         send = Some(either_auto(send.unwrap_or(mode), mode));
-                        Change::Issued { now: now.clone(), previous: prior.map(|(previous, _)| previous) }
+                        // Only a lower level is "switched from"; the same level again is
+                        // a new issue after a lifting Kizuna did not see.
+                        let previous = prior.map(|(previous, _)| previous).filter(|p| p.level < now.level);
+                        Change::Issued { now: now.clone(), previous }
                     }
                 };
                 changes.push(change);
-                outcome.changes.push(StateChange::WarningActive {
-                    key,
-                    warning: ActiveWarning {
-                        name: now.ja.clone(),
-                        name_en: now.en.clone(),
-                        level: now.level,
-                        issued_at: context.info.reported_at,
-                        send: mode,
-                    },
-                });
+                issued_now.push((key, now.clone()));
             } else if entries.iter().any(|(_, s)| *s == Status::Continue) {
                 // 継続 says nothing new, whether or not Kizuna announced the issue.
             } else if let Some((previous, warning)) = prior {
@@ -183,10 +191,25 @@ pub(super) fn tracked(context: &Context<'_>) -> Outcome {
             }
         }
         if let (false, Some(send)) = (changes.is_empty(), send) {
+            // Each warning remembers how the notice that carried it went out, so its
+            // all-clear goes the same way.
+            for (key, now) in issued_now {
+                outcome.changes.push(StateChange::WarningActive {
+                    key,
+                    warning: ActiveWarning {
+                        name: now.ja,
+                        name_en: now.en,
+                        level: now.level,
+                        issued_at: context.info.reported_at,
+                        send,
+                    },
+                });
+            }
             groups.add(changes, send, index);
         }
     }
-    outcome.plans = groups.groups.into_iter().map(|(changes, send, towns)| tracked_plan(context, towns, &changes, send)).collect();
+    outcome.plans =
+        groups.groups.into_iter().map(|(changes, send, towns)| tracked_plan(context, towns, &changes, send)).collect();
     outcome
 }
 
@@ -207,8 +230,8 @@ fn tracked_plan(context: &Context<'_>, towns: Vec<usize>, changes: &[Change], se
             Change::Issued { .. } => None,
         })
         .collect();
-    fn names_ja(names: &[&WarningName]) -> String {
-        names.iter().map(|n| n.ja.as_str()).collect::<Vec<_>>().join("・")
+    fn names_ja(names: &[&WarningName], separator: &str) -> String {
+        names.iter().map(|n| n.ja.as_str()).collect::<Vec<_>>().join(separator)
     }
     fn names_en(names: &[&WarningName]) -> String {
         names.iter().map(|n| n.en.as_str()).collect::<Vec<_>>().join(", ")
@@ -217,15 +240,18 @@ fn tracked_plan(context: &Context<'_>, towns: Vec<usize>, changes: &[Change], se
     let mut what_ja = Vec::new();
     let mut what_en = Vec::new();
     if !issued.is_empty() {
-        what_ja.push(format!("{}発表", names_ja(&issued)));
+        what_ja.push(format!("{}発表", names_ja(&issued, "・")));
         what_en.push(format!("{} issued", names_en(&issued)));
     }
     if !ended.is_empty() {
-        what_ja.push(format!("{}解除", names_ja(&ended)));
+        what_ja.push(format!("{}解除", names_ja(&ended, "・")));
         what_en.push(format!("{} lifted", names_en(&ended)));
     }
-    let (fallback_ja, fallback_en) =
-        if landslide { ("土砂災害警戒情報", "Landslide alert") } else { ("気象警報・注意報", "Weather warnings") };
+    let (fallback_ja, fallback_en) = if landslide {
+        ("土砂災害警戒情報", "Landslide alert")
+    } else {
+        ("気象警報・注意報", "Weather warnings")
+    };
     let title_ja = compose::title_ja(&what_ja.join("、"), fallback_ja, area, &towns);
     let title_en = compose::title_en(&what_en.join("; "), fallback_en, area, &towns);
 
@@ -233,14 +259,16 @@ fn tracked_plan(context: &Context<'_>, towns: Vec<usize>, changes: &[Change], se
     let where_en = towns_en(area, &towns);
     let mut ja = String::new();
     let mut en = String::new();
+    let mut lead_en = Vec::new();
     if !issued.is_empty() {
-        ja.push_str(&format!("{where_ja}に{}が発表されました。", names_ja(&issued)));
-        en.push_str(&format!("{} issued for {where_en}. ", names_en(&issued)));
+        ja.push_str(&format!("{where_ja}に{}が発表されました。", names_ja(&issued, "、")));
+        lead_en.push(format!("{} issued for {where_en}.", names_en(&issued)));
     }
     if !ended.is_empty() {
-        ja.push_str(&format!("{where_ja}の{}は解除されました。", names_ja(&ended)));
-        en.push_str(&format!("{} lifted for {where_en}.", names_en(&ended)));
+        ja.push_str(&format!("{where_ja}の{}は解除されました。", names_ja(&ended, "、")));
+        lead_en.push(format!("{} lifted for {where_en}.", names_en(&ended)));
     }
+    en.push_str(&lead_en.join(" "));
     ja.push_str("\n\n【内容】\n");
     en.push_str("\n\nDetails:\n");
     for change in changes {
@@ -260,8 +288,15 @@ fn tracked_plan(context: &Context<'_>, towns: Vec<usize>, changes: &[Change], se
         en.push_str(&format!("- {line_en}\n"));
     }
     if issued.is_empty() {
-        ja.push_str("\nしばらくは崖や増水した川に近づかないなど、引き続き安全に気をつけてください。\n");
-        en.push_str("\nStay careful for a while: keep away from slopes and swollen rivers.\n");
+        // Ground stays loose and rivers high after rain ends; other all-clears just say so.
+        let wet = ended.iter().any(|name| matches!(name.hazard.as_str(), "大雨" | "洪水" | "土砂災害" | "融雪"));
+        if wet {
+            ja.push_str("\nしばらくは崖や増水した川に近づかないなど、引き続き安全に気をつけてください。\n");
+            en.push_str("\nStay careful for a while: keep away from slopes and swollen rivers.\n");
+        } else {
+            ja.push_str("\n引き続き、最新の気象情報に注意してください。\n");
+            en.push_str("\nKeep following the latest weather information.\n");
+        }
     } else {
         ja.push_str("\n【身を守るために】\n");
         en.push_str("\nWhat to do:\n");
@@ -305,8 +340,11 @@ pub(super) fn passing(context: &Context<'_>) -> Outcome {
         return outcome;
     };
     let tornado = context.info.report_type == ReportType::Tornado;
-    let (name, rule) =
-        if tornado { ("竜巻注意情報", RuleKind::Tornado) } else { ("記録的短時間大雨情報", RuleKind::RecordRain) };
+    let (name, rule) = if tornado {
+        ("竜巻注意情報", RuleKind::Tornado)
+    } else {
+        ("記録的短時間大雨情報", RuleKind::RecordRain)
+    };
     let items = area_items(body);
     let headline = context.report.head.headline.text.as_str();
     let prefecture_issued = items.iter().any(|item| {
@@ -332,7 +370,11 @@ pub(super) fn passing(context: &Context<'_>) -> Outcome {
     outcome.plans = groups
         .groups
         .into_iter()
-        .map(|((), send, towns)| if tornado { tornado_plan(context, towns, send) } else { rain_plan(context, towns, send) })
+        .map(
+            |((), send, towns)| {
+                if tornado { tornado_plan(context, towns, send) } else { rain_plan(context, towns, send) }
+            },
+        )
         .collect();
     outcome
 }
