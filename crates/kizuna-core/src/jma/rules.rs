@@ -153,6 +153,16 @@ impl JmaRules {
         self.municipalities.insert((kind, municipality), mode);
     }
 
+    /// The consortium-wide rules that differ from the defaults, for display and storage.
+    pub fn kind_rules(&self) -> impl Iterator<Item = (RuleKind, SendMode)> + '_ {
+        self.kinds.iter().map(|(kind, mode)| (*kind, *mode))
+    }
+
+    /// The municipalities' own rules, for display and storage.
+    pub fn municipality_rules(&self) -> impl Iterator<Item = (RuleKind, &MunicipalityCode, SendMode)> + '_ {
+        self.municipalities.iter().map(|((kind, code), mode)| (*kind, code, *mode))
+    }
+
     /// The rule kind for shaking of this intensity.
     pub fn quake_kind(&self, intensity: Intensity) -> RuleKind {
         if intensity >= self.strong_intensity { RuleKind::StrongQuake } else { RuleKind::Quake }
@@ -286,6 +296,12 @@ mod tests {
         assert_eq!(rules.mode(RuleKind::Tornado, &code("113611")), SendMode::Draft);
         assert_eq!(rules.mode(RuleKind::Quake, &code("113611")), SendMode::Auto);
         assert_eq!(rules.mode(RuleKind::Quake, &code("112071")), SendMode::Draft);
+        assert_eq!(rules.kind_rules().collect::<Vec<_>>(), [(RuleKind::Tornado, SendMode::Auto)]);
+        let yokoze = code("113611");
+        assert_eq!(
+            rules.municipality_rules().collect::<Vec<_>>(),
+            [(RuleKind::Tornado, &yokoze, SendMode::Draft), (RuleKind::Quake, &yokoze, SendMode::Auto)]
+        );
     }
 
     #[test]
