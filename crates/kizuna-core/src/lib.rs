@@ -9,6 +9,7 @@ pub mod codes;
 pub mod consortium;
 pub mod email;
 pub mod import;
+pub mod jma;
 pub mod lang;
 pub mod notice;
 pub mod staff;

@@ -1,0 +1,163 @@
+//! What Kizuna remembers between JMA reports: which reports it has handled, which
+//! warnings it has announced and not yet cleared, and how strong an earthquake it
+//! has announced per town. The store persists it; the mapper only reads it and
+//! returns the changes to make.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::intensity::Intensity;
+use super::rules::SendMode;
+use super::warning::WarningLevel;
+use crate::codes::MunicipalityCode;
+
+/// A report's identity: the same text fetched twice, or sent again by JMA, has the
+/// same one. It is built from `Control/Title`, `Control/Status`, `Head/Title`,
+/// `EventID`, `Serial`, `InfoType` and `ReportDateTime`, so a correction (訂正) or a
+/// drill of the same report is a different one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReportId(String);
+
+impl ReportId {
+    pub fn new(parts: &[&str]) -> Self {
+        Self(parts.iter().map(|part| part.trim()).collect::<Vec<_>>().join("/"))
+    }
+
+    /// Reads a stored identity back.
+    pub fn from_stored(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ReportId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One warning series in one town: `hazard` is the phenomenon (`大雨`, `暴風`,
+/// `土砂災害`…), so an advisory, its warning and its emergency warning share a key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WarningKey {
+    /// Drills are remembered apart from real reports.
+    pub exercise: bool,
+    pub hazard: String,
+    pub municipality: MunicipalityCode,
+}
+
+/// A warning Kizuna made a notice for and has not yet announced as cleared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveWarning {
+    /// The name as announced, e.g. `大雨警報（土砂災害）`.
+    pub name: String,
+    /// The same in English, for the all-clear.
+    pub name_en: String,
+    pub level: WarningLevel,
+    /// `ReportDateTime` of the report that issued it.
+    pub issued_at: DateTime<Utc>,
+    /// How its notice went out; the all-clear goes the same way.
+    pub send: SendMode,
+}
+
+/// One earthquake in one town.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QuakeKey {
+    pub exercise: bool,
+    /// The report's `EventID`, shared by 震度速報 and 震源・震度に関する情報.
+    pub event_id: String,
+    pub municipality: MunicipalityCode,
+}
+
+/// The strongest shaking announced for a town in one earthquake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnnouncedQuake {
+    pub intensity: Intensity,
+    pub at: DateTime<Utc>,
+}
+
+/// The whole remembered state. The store may keep it as three tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JmaState {
+    /// Reports already handled, with their `ReportDateTime`.
+    pub processed: BTreeMap<ReportId, DateTime<Utc>>,
+    pub warnings: BTreeMap<WarningKey, ActiveWarning>,
+    pub quakes: BTreeMap<QuakeKey, AnnouncedQuake>,
+}
+
+/// One change to persist after handling a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateChange {
+    Processed { report: ReportId, at: DateTime<Utc> },
+    WarningActive { key: WarningKey, warning: ActiveWarning },
+    WarningCleared { key: WarningKey },
+    QuakeAnnounced { key: QuakeKey, quake: AnnouncedQuake },
+}
+
+impl JmaState {
+    pub fn apply(&mut self, changes: &[StateChange]) {
+        for change in changes {
+            match change {
+                StateChange::Processed { report, at } => {
+                    self.processed.insert(report.clone(), *at);
+                }
+                StateChange::WarningActive { key, warning } => {
+                    self.warnings.insert(key.clone(), warning.clone());
+                }
+                StateChange::WarningCleared { key } => {
+                    self.warnings.remove(key);
+                }
+                StateChange::QuakeAnnounced { key, quake } => {
+                    self.quakes.insert(key.clone(), *quake);
+                }
+            }
+        }
+    }
+
+    /// Forgets handled reports and earthquakes older than `keep`. Reports older than
+    /// the stale limit are never news, so a `keep` of a day or two loses nothing.
+    /// Active warnings are kept until JMA lifts them.
+    pub fn prune(&mut self, now: DateTime<Utc>, keep: Duration) {
+        let cutoff = now - keep;
+        self.processed.retain(|_, at| *at >= cutoff);
+        self.quakes.retain(|_, quake| quake.at >= cutoff);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn applied_changes_are_remembered_and_old_ones_pruned() {
+        let at = |hour| Utc.with_ymd_and_hms(2026, 7, 1, hour, 0, 0).single().unwrap_or_default();
+        let town = MunicipalityCode::parse("112071").unwrap();
+        let key = WarningKey { exercise: false, hazard: "大雨".into(), municipality: town.clone() };
+        let warning = ActiveWarning {
+            name: "大雨警報".into(),
+            name_en: "Heavy Rain Warning".into(),
+            level: WarningLevel::Warning,
+            issued_at: at(1),
+            send: SendMode::Auto,
+        };
+        let quake = QuakeKey { exercise: false, event_id: "20260701010000".into(), municipality: town };
+        let mut state = JmaState::default();
+        state.apply(&[
+            StateChange::Processed { report: ReportId::new(&["a", "b"]), at: at(1) },
+            StateChange::WarningActive { key: key.clone(), warning },
+            StateChange::QuakeAnnounced { key: quake, quake: AnnouncedQuake { intensity: Intensity::Four, at: at(1) } },
+        ]);
+        assert_eq!(state.processed.keys().map(ReportId::as_str).collect::<Vec<_>>(), ["a/b"]);
+        state.prune(at(23) + Duration::hours(3), Duration::hours(24));
+        assert!(state.processed.is_empty() && state.quakes.is_empty());
+        assert_eq!(state.warnings.len(), 1, "active warnings stay until lifted");
+        state.apply(&[StateChange::WarningCleared { key }]);
+        assert!(state.warnings.is_empty());
+    }
+}
