@@ -3,6 +3,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod archive;
 pub mod auth;
 pub mod config;
 pub mod delivery;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod jobs;
 pub mod mailer;
 pub mod notices;
+pub mod posters;
 pub mod serve;
 pub mod state;
 pub mod web;
