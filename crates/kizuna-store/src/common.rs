@@ -866,31 +866,6 @@ macro_rules! store_impl {
                 self.notice(id).await?.ok_or(StoreError::NotFound)
             }
 
-            async fn public_notices(&self, query: &NoticeQuery) -> Result<Vec<Notice>> {
-                let rows = sqlx::query(
-                    "SELECT n.* FROM notices n JOIN categories c ON c.key = n.category_key
-                     WHERE n.status IN ('sending', 'sent', 'superseded') AND c.restricted = FALSE
-                       AND ($1 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
-                                                  WHERE nm.notice_id = n.id AND nm.municipality_code = $1))
-                       AND ($2 IS NULL OR n.category_key = $2)
-                     ORDER BY n.sent_at DESC, n.id DESC
-                     LIMIT $3 OFFSET $4",
-                )
-                .bind(query.municipality.as_deref())
-                .bind(query.category.as_deref())
-                .bind(query.limit.clamp(1, 500))
-                .bind(query.offset.max(0))
-                .fetch_all(&self.pool)
-                .await?;
-                let mut notices = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let mut notice = Self::notice_from_row(row)?;
-                    self.load_notice_targets(&mut notice).await?;
-                    notices.push(notice);
-                }
-                Ok(notices)
-            }
-
             async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
                 Ok(sqlx::query_scalar("SELECT id FROM notices WHERE status = 'scheduled' AND send_at <= $1 ORDER BY send_at")
                     .bind(now)

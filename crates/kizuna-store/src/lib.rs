@@ -124,8 +124,6 @@ pub trait Store: Send + Sync + 'static {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Notice>;
-    /// Published notices of public categories, newest first.
-    async fn public_notices(&self, query: &NoticeQuery) -> Result<Vec<Notice>>;
     /// Scheduled notices whose time has come.
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
 

@@ -170,15 +170,6 @@ pub struct NoticeEvent {
     pub note: Option<String>,
 }
 
-/// Which published notices to list.
-#[derive(Debug, Clone, Default)]
-pub struct NoticeQuery {
-    pub municipality: Option<String>,
-    pub category: Option<String>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
 #[derive(Debug, Clone)]
 pub struct NewAuditEntry {
     pub actor: String,

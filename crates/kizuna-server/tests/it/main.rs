@@ -4,4 +4,5 @@
 
 mod support;
 
+mod archive;
 mod delivery;
