@@ -182,7 +182,7 @@ impl Filters {
             fail(
                 "to",
                 lang.pick(
-                    "終わりの日は始めの日以降にしてください。",
+                    "終了日は開始日と同じ日か、それより後にしてください。",
                     "The end date must not be before the start date.",
                 )
                 .into(),
