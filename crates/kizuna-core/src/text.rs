@@ -109,6 +109,68 @@ pub fn search_fold(text: &str) -> String {
     text.nfkc().collect::<String>().to_lowercase()
 }
 
+/// What a resident typed into the archive's search box: folded like
+/// [`search_fold`] and split into words that must all appear. Matching is by
+/// substring, not by tokens, because Japanese has no spaces between words and
+/// two-character words such as 断水 are common.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    words: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SearchError {
+    #[error("the search text is longer than {max} characters")]
+    TooLong { max: usize },
+    #[error("the search text has more than {max} words")]
+    TooManyWords { max: usize },
+}
+
+impl Explain for SearchError {
+    fn explain(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (SearchError::TooLong { max }, Lang::Ja) => format!("検索語は{max}文字以内にしてください。"),
+            (SearchError::TooManyWords { max }, Lang::Ja) => format!("検索語は{max}個までにしてください。"),
+            (SearchError::TooLong { max }, Lang::En) => format!("Please use at most {max} characters."),
+            (SearchError::TooManyWords { max }, Lang::En) => format!("Please use at most {max} words."),
+        }
+    }
+}
+
+impl SearchQuery {
+    pub const MAX_CHARS: usize = 100;
+    pub const MAX_WORDS: usize = 5;
+
+    /// `None` when the input holds no word at all (an empty search box).
+    pub fn parse(input: &str) -> Result<Option<Self>, SearchError> {
+        if input.chars().count() > Self::MAX_CHARS {
+            return Err(SearchError::TooLong { max: Self::MAX_CHARS });
+        }
+        // Folding first turns the ideographic space (U+3000) into an ordinary one.
+        let folded = search_fold(input);
+        let mut words: Vec<String> = Vec::new();
+        for word in folded.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
+            if !words.iter().any(|w| w == word) {
+                words.push(word.to_owned());
+            }
+        }
+        if words.len() > Self::MAX_WORDS {
+            return Err(SearchError::TooManyWords { max: Self::MAX_WORDS });
+        }
+        Ok((!words.is_empty()).then_some(Self { words }))
+    }
+
+    /// The folded words, each to be found as a substring of the folded text.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// The words joined by spaces, as the search box shows them again.
+    pub fn as_text(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +191,16 @@ mod tests {
         assert_eq!(NoticeBody::parse("一行目\r\n二行目\r\n").map(|b| b.0), Ok("一行目\n二行目".into()));
         assert_eq!(NoticeBody::parse("a\0b"), Err(TextError::ControlCharacters { field: "body" }));
         assert!(TextError::Empty { field: "body" }.explain(Lang::Ja).contains("本文"));
+    }
+
+    #[test]
+    fn search_words_are_folded_split_and_bounded() {
+        let words = |input: &str| SearchQuery::parse(input).map(|q| q.map(|q| q.words().to_vec()));
+        assert_eq!(words("ﾀﾞﾝｽｲ"), Ok(Some(vec!["ダンスイ".to_owned()])));
+        assert_eq!(words("断水\u{3000}秩父　ＡＢＣ 断水"), Ok(Some(vec!["断水".into(), "秩父".into(), "abc".into()])));
+        assert_eq!(words(" \u{3000} "), Ok(None));
+        assert_eq!(words("a b c d e f"), Err(SearchError::TooManyWords { max: 5 }));
+        assert_eq!(words(&"あ".repeat(101)), Err(SearchError::TooLong { max: 100 }));
+        assert!(SearchError::TooManyWords { max: 5 }.explain(Lang::Ja).contains("5個"));
     }
 }

@@ -1,7 +1,7 @@
 //! Time as Kizuna keeps it: stored in UTC, shown in Asia/Tokyo whatever the
 //! server's zone, counted in fiscal years that run from April to March.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// Japan has kept UTC+9 without daylight saving since 1951, so a fixed offset
 /// is exact for every date Kizuna handles.
@@ -31,6 +31,19 @@ pub fn format_en(at: DateTime<Utc>) -> String {
 /// RFC 3339 with the explicit `+09:00` offset that CAP and Atom readers expect.
 pub fn rfc3339_tokyo(at: DateTime<Utc>) -> String {
     to_tokyo(at).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// The instant a Tokyo calendar day begins: residents filter the archive by the
+/// dates they know, not by UTC days.
+pub fn start_of_tokyo_day(date: NaiveDate) -> DateTime<Utc> {
+    let local = date.and_time(NaiveTime::MIN);
+    // A fixed offset maps every local time to exactly one instant.
+    tokyo().from_local_datetime(&local).single().map_or_else(|| local.and_utc(), |at| at.with_timezone(&Utc))
+}
+
+/// The Tokyo calendar day an instant falls on.
+pub fn tokyo_date(at: DateTime<Utc>) -> NaiveDate {
+    to_tokyo(at).date_naive()
 }
 
 /// The fiscal year (年度) a date in Tokyo belongs to: April 2026 – March 2027 is 2026.
@@ -104,6 +117,17 @@ mod tests {
                 "2026-04-01T00:30:00+09:00".into(),
                 2026
             ))
+        );
+    }
+
+    #[test]
+    fn a_tokyo_day_starts_at_15_utc_the_day_before() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        assert_eq!(Some(start_of_tokyo_day(day)), Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).single());
+        assert_eq!(tokyo_date(start_of_tokyo_day(day)), day);
+        assert_eq!(
+            tokyo_date(start_of_tokyo_day(day) - chrono::Duration::seconds(1)),
+            day.pred_opt().unwrap_or_default()
         );
     }
 

@@ -42,6 +42,9 @@ pub struct Settings {
     /// A log filter such as `info` or `kizuna=debug,sqlx=warn`; unset, each command picks its own.
     pub log: Option<String>,
     pub delivery: DeliverySettings,
+    /// Days an obituary (お悔やみ情報) stays in the public archive, search, feeds and
+    /// API; after that its page answers 410 Gone.
+    pub obituary_days: u32,
 }
 
 /// How the delivery workers pace, retry and give up.
@@ -125,6 +128,7 @@ struct FileSettings {
     retry_max_age_minutes: Option<toml::Value>,
     emergency_alert_seconds: Option<toml::Value>,
     relay_alert_seconds: Option<toml::Value>,
+    obituary_days: Option<toml::Value>,
 }
 
 fn toml_text(value: toml::Value) -> String {
@@ -141,7 +145,7 @@ struct Layers {
     values: HashMap<&'static str, (String, String)>,
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "data_dir",
     "database_url",
     "http_addr",
@@ -158,6 +162,7 @@ const KEYS: [&str; 16] = [
     "retry_max_age_minutes",
     "emergency_alert_seconds",
     "relay_alert_seconds",
+    "obituary_days",
 ];
 
 impl Layers {
@@ -202,6 +207,7 @@ impl Settings {
                 ("retry_max_age_minutes", file.retry_max_age_minutes.map(toml_text)),
                 ("emergency_alert_seconds", file.emergency_alert_seconds.map(toml_text)),
                 ("relay_alert_seconds", file.relay_alert_seconds.map(toml_text)),
+                ("obituary_days", file.obituary_days.map(toml_text)),
             ];
             for (key, value) in entries {
                 if let Some(value) = value {
@@ -295,6 +301,7 @@ impl Settings {
             emergency_alert: chrono::Duration::seconds(number("emergency_alert_seconds", 120, 1..=86_400)?),
             relay_alert: chrono::Duration::seconds(number("relay_alert_seconds", 300, 1..=86_400)?),
         };
+        let obituary_days = u32::try_from(number("obituary_days", 30, 1..=3650)?).unwrap_or(30);
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -307,6 +314,7 @@ impl Settings {
             metrics_token,
             log,
             delivery,
+            obituary_days,
         })
     }
 
@@ -361,6 +369,7 @@ mod tests {
         assert_eq!(settings.sqlite_path(), Some(PathBuf::from("./kizuna-data/kizuna.db")));
         assert!(settings.delivery.pacing.contains(&("docomo.ne.jp".to_owned(), 300)));
         assert_eq!(settings.delivery.suppress_after, 3);
+        assert_eq!(settings.obituary_days, 30);
         Ok(())
     }
 
@@ -394,11 +403,26 @@ mod tests {
             ("KIZUNA_PACING", "docomo.ne.jp=fast", "KIZUNA_PACING"),
             ("KIZUNA_PACING", "docomo=60", "KIZUNA_PACING"),
             ("KIZUNA_BOUNCE_SUPPRESS_AFTER", "0", "KIZUNA_BOUNCE_SUPPRESS_AFTER"),
+            ("KIZUNA_OBITUARY_DAYS", "0", "KIZUNA_OBITUARY_DAYS"),
+            ("KIZUNA_OBITUARY_DAYS", "a month", "KIZUNA_OBITUARY_DAYS"),
         ];
         for (key, value, named) in cases {
             let error = Settings::load(None, &env(&[(key, value)])).err();
             assert_eq!(error.map(|e| e.key), Some(named.to_owned()), "{key}={value}");
         }
+    }
+
+    #[test]
+    fn how_long_obituaries_stay_public_comes_from_the_file_or_the_environment() -> Result<(), ConfigError> {
+        let dir = std::env::temp_dir().join(format!("kizuna-config-obituary-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| bad("test", e.to_string()))?;
+        let file = dir.join("kizuna.toml");
+        std::fs::write(&file, "obituary_days = 14\n").map_err(|e| bad("test", e.to_string()))?;
+        assert_eq!(Settings::load(Some(&file), &HashMap::new())?.obituary_days, 14);
+        let from_env = Settings::load(Some(&file), &env(&[("KIZUNA_OBITUARY_DAYS", "7")]))?;
+        assert_eq!(from_env.obituary_days, 7);
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
     }
 
     #[test]

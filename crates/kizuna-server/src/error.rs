@@ -10,6 +10,13 @@ use kizuna_store::StoreError;
 pub enum WebError {
     #[error("not found")]
     NotFound(Lang),
+    /// Was public and is no longer (an obituary past its days): 410, so search
+    /// engines and caches drop it.
+    #[error("gone")]
+    Gone(Lang),
+    /// A query parameter that names nothing or cannot be read; the message says which.
+    #[error("bad request: {message}")]
+    BadRequest { lang: Lang, message: String },
     #[error("storage: {source}")]
     Store {
         lang: Lang,
@@ -18,6 +25,10 @@ pub enum WebError {
     },
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    /// A fault on our side that is neither the store nor a template (a setting
+    /// that cannot work, for one).
+    #[error("internal: {message}")]
+    Internal { lang: Lang, message: String },
 }
 
 impl WebError {
@@ -28,11 +39,14 @@ impl WebError {
     fn parts(&self) -> (StatusCode, &'static str, Lang) {
         match self {
             WebError::NotFound(lang) => (StatusCode::NOT_FOUND, "not_found", *lang),
+            WebError::Gone(lang) => (StatusCode::GONE, "gone", *lang),
+            WebError::BadRequest { lang, .. } => (StatusCode::BAD_REQUEST, "bad_request", *lang),
             WebError::Store { lang, source: StoreError::Unavailable(_) } => {
                 (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", *lang)
             }
             WebError::Store { lang, .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal", *lang),
             WebError::Template(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Lang::Ja),
+            WebError::Internal { lang, .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal", *lang),
         }
     }
 }
@@ -45,6 +59,10 @@ fn message(code: &str, lang: Lang) -> (&'static str, &'static str) {
         ("not_found", Lang::En) => {
             ("Page not found", "The page you are looking for does not exist. Please check the address.")
         }
+        ("gone", Lang::Ja) => ("掲載を終了しました", "このお知らせは掲載期間を過ぎたため、公開を終了しました。"),
+        ("gone", Lang::En) => ("No longer available", "This notice was shown for a limited period, which has ended."),
+        ("bad_request", Lang::Ja) => ("指定に誤りがあります", "アドレスの指定に誤りがあります。"),
+        ("bad_request", Lang::En) => ("Invalid request", "Something in the address is not valid."),
         ("database_unavailable", Lang::Ja) => (
             "ただいま混み合っています",
             "しばらくしてから、もう一度お試しください。緊急の情報は市町村の防災行政無線やテレビ・ラジオでもご確認ください。",
@@ -74,15 +92,23 @@ impl IntoResponse for WebError {
             tracing::error!(code, error = %chain, "request failed");
         }
         let (title, text) = message(code, lang);
+        let detail = match &self {
+            WebError::BadRequest { message, .. } => format!("<p>{}</p>", escape_html(message)),
+            _ => String::new(),
+        };
         let page = format!(
             "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{title} | Kizuna</title><link rel=\"stylesheet\" href=\"/static/kizuna.css\"></head>\
-             <body><main id=\"main\"><h1>{title}</h1><p>{text}</p><p class=\"error-code\">({code})</p>\
+             <body><main id=\"main\"><h1>{title}</h1><p>{text}</p>{detail}<p class=\"error-code\">({code})</p>\
              <p><a href=\"/{}\">{}</a></p></main></body></html>",
             if lang == Lang::En { "?lang=en" } else { "" },
             lang.pick("トップページへ戻る", "Back to the home page"),
         );
         (status, Html(page)).into_response()
     }
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -3,6 +3,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod archive;
 pub mod auth;
 pub mod config;
 pub mod delivery;
@@ -11,6 +12,7 @@ pub mod inbound;
 pub mod jobs;
 pub mod mailer;
 pub mod notices;
+pub mod posters;
 pub mod serve;
 pub mod state;
 pub mod transport;

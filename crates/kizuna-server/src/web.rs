@@ -1,33 +1,34 @@
-//! HTTP routes: the public pages, `/healthz` and `/metrics`. Handlers extract,
-//! call the store through one function, and render.
+//! HTTP routes: the home page, `/healthz` and `/metrics`, and the route modules
+//! merged here (the archive, posters). Handlers extract, call one service, and render.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use kizuna_core::Lang;
-use kizuna_core::consortium::{Category, Municipality};
-use kizuna_core::notice::Urgency;
-use kizuna_core::time::{format_en, format_ja, rfc3339_tokyo};
-use kizuna_store::{Notice, NoticeQuery};
 use serde::Deserialize;
 
+use crate::archive::Catalogue;
 use crate::error::WebError;
 use crate::state::AppState;
+
+pub mod archive;
+pub mod posters;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home))
-        .route("/notices/{id}", get(notice_page))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/static/kizuna.css", get(stylesheet))
+        .merge(archive::routes())
+        .merge(posters::routes())
         .fallback(not_found)
         .with_state(state)
 }
@@ -38,7 +39,7 @@ pub struct LangQuery {
 }
 
 impl LangQuery {
-    fn lang(&self) -> Lang {
+    pub(crate) fn lang(&self) -> Lang {
         self.lang.as_deref().map(Lang::from_tag).unwrap_or_default()
     }
 }
@@ -57,7 +58,7 @@ pub struct Frame {
 }
 
 impl Frame {
-    fn new(lang: Lang, title: String, consortium: &str, path: &str) -> Self {
+    pub(crate) fn new(lang: Lang, title: String, consortium: &str, path: &str) -> Self {
         let en = lang == Lang::En;
         Self {
             lang: lang.as_str(),
@@ -79,121 +80,28 @@ pub struct MunicipalityView {
     other_lang: &'static str,
 }
 
-pub struct NoticeView {
-    href: String,
-    title: String,
-    title_lang: &'static str,
-    date: String,
-    datetime: String,
-    category: String,
-    municipalities: String,
-    emergency: bool,
-    exercise: bool,
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     frame: Frame,
     municipalities: Vec<MunicipalityView>,
-    notices: Vec<NoticeView>,
-}
-
-#[derive(Template)]
-#[template(path = "notice.html")]
-struct NoticePage {
-    frame: Frame,
-    title: String,
-    body: String,
-    text_lang: &'static str,
-    date: String,
-    datetime: String,
-    category: String,
-    municipalities: String,
-    emergency: bool,
-    exercise: bool,
-    superseded: bool,
+    notices: Vec<archive::NoticeView>,
 }
 
 /// Public pages may be cached briefly, so a proxy absorbs a disaster-time surge.
-fn public_page(html: String) -> Response {
+pub(crate) fn public_page(html: String) -> Response {
     let mut response = Html(html).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30"));
     response
 }
 
-fn format_date(at: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format_ja(at),
-        Lang::En => format_en(at),
-    }
-}
-
-struct Names {
-    municipalities: Vec<Municipality>,
-    categories: Vec<Category>,
-    consortium: String,
-}
-
-impl Names {
-    async fn load(state: &AppState, lang: Lang) -> Result<Self, WebError> {
-        let store = &state.store;
-        let municipalities = store.municipalities().await.map_err(WebError::store(lang))?;
-        let categories = store.categories().await.map_err(WebError::store(lang))?;
-        let consortium = store
-            .consortium()
-            .await
-            .map_err(WebError::store(lang))?
-            .map(|c| lang.pick(&c.name_ja, &c.name_en).to_owned())
-            .unwrap_or_default();
-        Ok(Self { municipalities, categories, consortium })
-    }
-
-    fn municipalities_of(&self, notice: &Notice, lang: Lang) -> String {
-        let names: Vec<&str> = notice
-            .municipalities
-            .iter()
-            .filter_map(|code| self.municipalities.iter().find(|m| m.code.as_str() == code))
-            .map(|m| m.name(lang))
-            .collect();
-        names.join(lang.pick("・", ", "))
-    }
-
-    fn category(&self, key: &str) -> Option<&Category> {
-        self.categories.iter().find(|c| c.key.as_str() == key)
-    }
-
-    fn category_name(&self, key: &str, lang: Lang) -> String {
-        self.category(key).map_or_else(|| key.to_owned(), |c| c.name(lang).to_owned())
-    }
-}
-
-fn notice_view(notice: &Notice, names: &Names, lang: Lang) -> NoticeView {
-    let english = lang == Lang::En && notice.title_en.is_some();
-    let at = notice.sent_at.unwrap_or(notice.created_at);
-    NoticeView {
-        href: format!("/notices/{}{}", notice.id, if lang == Lang::En { "?lang=en" } else { "" }),
-        title: if english { notice.title_en.clone().unwrap_or_default() } else { notice.title.clone() },
-        title_lang: if lang == Lang::En && !english { "ja" } else { "" },
-        date: format_date(at, lang),
-        datetime: rfc3339_tokyo(at),
-        category: names.category_name(&notice.category, lang),
-        municipalities: names.municipalities_of(notice, lang),
-        emergency: notice.urgency == Urgency::Emergency,
-        exercise: notice.exercise,
-    }
-}
-
 async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> Result<Response, WebError> {
     let lang = query.lang();
-    let names = Names::load(&state, lang).await?;
-    let latest = NoticeQuery { limit: 20, ..NoticeQuery::default() };
-    let mut notices = state.store.public_notices(&latest).await.map_err(WebError::store(lang))?;
-    // Emergencies first, newest first within each group (the sort is stable).
-    notices.sort_by_key(|n| n.urgency != Urgency::Emergency);
+    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
+    let notices = crate::archive::latest(&state, 20).await.map_err(archive::web_error(lang))?;
     let page = HomePage {
-        frame: Frame::new(lang, lang.pick("トップ", "Home").to_owned(), &names.consortium, "/"),
-        municipalities: names
+        frame: Frame::new(lang, lang.pick("トップ", "Home").to_owned(), catalogue.consortium_name(lang), "/"),
+        municipalities: catalogue
             .municipalities
             .iter()
             .map(|m| MunicipalityView {
@@ -202,38 +110,7 @@ async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> 
                 other_lang: if lang == Lang::En { "ja" } else { "en" },
             })
             .collect(),
-        notices: notices.iter().map(|n| notice_view(n, &names, lang)).collect(),
-    };
-    Ok(public_page(page.render()?))
-}
-
-async fn notice_page(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<LangQuery>,
-) -> Result<Response, WebError> {
-    let lang = query.lang();
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound(lang))?;
-    let notice = state.store.notice(id).await.map_err(WebError::store(lang))?;
-    let names = Names::load(&state, lang).await?;
-    let notice = notice
-        .filter(|n| n.status.is_published())
-        .filter(|n| names.category(&n.category).is_some_and(|c| !c.restricted))
-        .ok_or(WebError::NotFound(lang))?;
-    let view = notice_view(&notice, &names, lang);
-    let english = lang == Lang::En && notice.body_en.is_some();
-    let page = NoticePage {
-        frame: Frame::new(lang, view.title.clone(), &names.consortium, &format!("/notices/{id}")),
-        body: if english { notice.body_en.clone().unwrap_or_default() } else { notice.body.clone() },
-        text_lang: view.title_lang,
-        title: view.title,
-        date: view.date,
-        datetime: view.datetime,
-        category: view.category,
-        municipalities: view.municipalities,
-        emergency: view.emergency,
-        exercise: view.exercise,
-        superseded: notice.status == kizuna_core::notice::NoticeStatus::Superseded,
+        notices: archive::notice_views(&notices, &catalogue, lang),
     };
     Ok(public_page(page.render()?))
 }

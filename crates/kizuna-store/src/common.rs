@@ -2,6 +2,67 @@
 //! once and expanded for each backend. Both accept `$N` placeholders; where the
 //! dialects really differ, the macro calls a method each backend defines itself.
 
+/// The part of the archive's queries shared by the page and its count. Binds: $1
+/// municipality, $2 category, $3 and $4 the sending window [from, before), $5–$9
+/// LIKE patterns of up to five search words, $10 whether corrected notices are
+/// listed, $11 the oldest first publication an obituary may have, $12 the obituary
+/// category key.
+///
+/// Search is a substring scan of `search_text` (NFKC, lower case) with LIKE on both
+/// backends: FTS5 trigrams miss two-character words such as 断水 and `pg_trgm`
+/// extracts nothing from Japanese under a C locale, while a scan of a few thousand
+/// notices a year per region takes milliseconds.
+///
+/// An obituary ages from its first publication, so a correction of one leaves with
+/// it: `lineage` walks each obituary's chain of corrected notices.
+macro_rules! archive_sql {
+    (select: $select:literal, tail: $tail:literal) => {
+        concat!(
+            "WITH RECURSIVE lineage (id, ancestor_id, sent_at) AS (
+                 SELECT id, supersedes_id, sent_at FROM notices WHERE category_key = $12
+                 UNION ALL
+                 SELECT l.id, p.supersedes_id, p.sent_at FROM lineage l JOIN notices p ON p.id = l.ancestor_id
+             ),
+             origins (id, first_sent) AS (SELECT id, MIN(sent_at) FROM lineage GROUP BY id)
+             SELECT ",
+            $select,
+            " FROM notices n
+             JOIN categories c ON c.key = n.category_key
+             LEFT JOIN origins o ON o.id = n.id
+             WHERE n.status IN ('sending', 'sent', 'superseded', 'withdrawn')
+               AND ($10 OR n.status <> 'superseded')
+               AND c.restricted = FALSE
+               AND ($1 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
+                                          WHERE nm.notice_id = n.id AND nm.municipality_code = $1))
+               AND ($2 IS NULL OR n.category_key = $2)
+               AND ($3 IS NULL OR n.sent_at >= $3)
+               AND ($4 IS NULL OR n.sent_at < $4)
+               AND ($5 IS NULL OR n.search_text LIKE $5 ESCAPE '\\')
+               AND ($6 IS NULL OR n.search_text LIKE $6 ESCAPE '\\')
+               AND ($7 IS NULL OR n.search_text LIKE $7 ESCAPE '\\')
+               AND ($8 IS NULL OR n.search_text LIKE $8 ESCAPE '\\')
+               AND ($9 IS NULL OR n.search_text LIKE $9 ESCAPE '\\')
+               AND (n.category_key <> $12 OR COALESCE(o.first_sent, n.sent_at) >= $11) ",
+            $tail
+        )
+    };
+}
+pub(crate) use archive_sql;
+
+/// `%word%` for LIKE, with the wildcard characters of the word taken literally.
+pub(crate) fn like_pattern(word: &str) -> String {
+    let mut pattern = String::with_capacity(word.len() + 2);
+    pattern.push('%');
+    for c in word.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 macro_rules! store_impl {
     ($store:ident, $row:ty, $backend:expr, skip_locked: $skip_locked:literal, for_update: $for_update:literal, begin: $begin:literal) => {
         use std::path::Path;
@@ -887,31 +948,6 @@ macro_rules! store_impl {
                 self.notice(id).await?.ok_or(StoreError::NotFound)
             }
 
-            async fn public_notices(&self, query: &NoticeQuery) -> Result<Vec<Notice>> {
-                let rows = sqlx::query(
-                    "SELECT n.* FROM notices n JOIN categories c ON c.key = n.category_key
-                     WHERE n.status IN ('sending', 'sent', 'superseded') AND c.restricted = FALSE
-                       AND ($1 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
-                                                  WHERE nm.notice_id = n.id AND nm.municipality_code = $1))
-                       AND ($2 IS NULL OR n.category_key = $2)
-                     ORDER BY n.sent_at DESC, n.id DESC
-                     LIMIT $3 OFFSET $4",
-                )
-                .bind(query.municipality.as_deref())
-                .bind(query.category.as_deref())
-                .bind(query.limit.clamp(1, 500))
-                .bind(query.offset.max(0))
-                .fetch_all(&self.pool)
-                .await?;
-                let mut notices = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let mut notice = Self::notice_from_row(row)?;
-                    self.load_notice_targets(&mut notice).await?;
-                    notices.push(notice);
-                }
-                Ok(notices)
-            }
-
             async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
                 Ok(sqlx::query_scalar("SELECT id FROM notices WHERE status = 'scheduled' AND send_at <= $1 ORDER BY send_at")
                     .bind(now)
@@ -1452,6 +1488,63 @@ macro_rules! store_impl {
 
             async fn backup(&self, path: &Path) -> Result<()> {
                 self.backup_to(path).await
+            }
+
+            async fn archive_notices(&self, query: &ArchiveQuery) -> Result<ArchivePage> {
+                let words: Vec<String> = query
+                    .search
+                    .as_ref()
+                    .map(|search| search.words().iter().map(|w| crate::common::like_pattern(w)).collect())
+                    .unwrap_or_default();
+                let word = |i: usize| words.get(i).cloned();
+                let from = query.sent_from.map(kizuna_core::time::start_of_tokyo_day);
+                let before = query.sent_until.and_then(|day| day.succ_opt()).map(kizuna_core::time::start_of_tokyo_day);
+                let obituary_cutoff = query.now - Duration::days(i64::from(query.obituary_days));
+                macro_rules! bind_filters {
+                    ($q:expr) => {
+                        $q.bind(query.municipality.as_ref().map(|c| c.as_str()))
+                            .bind(query.category.as_ref().map(|c| c.as_str()))
+                            .bind(from)
+                            .bind(before)
+                            .bind(word(0))
+                            .bind(word(1))
+                            .bind(word(2))
+                            .bind(word(3))
+                            .bind(word(4))
+                            .bind(query.include_superseded)
+                            .bind(obituary_cutoff)
+                            .bind(kizuna_core::cap::OBITUARY_CATEGORY)
+                    };
+                }
+                let total: i64 =
+                    bind_filters!(sqlx::query_scalar(crate::common::archive_sql!(select: "COUNT(*)", tail: "")))
+                        .fetch_one(&self.pool)
+                        .await?;
+                let rows = bind_filters!(sqlx::query(crate::common::archive_sql!(
+                    select: "n.*",
+                    tail: "ORDER BY n.sent_at DESC, n.id DESC LIMIT $13 OFFSET $14"
+                )))
+                .bind(query.limit.clamp(1, 500))
+                .bind(query.offset.max(0))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut notices = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let mut notice = Self::notice_from_row(row)?;
+                    self.load_notice_targets(&mut notice).await?;
+                    notices.push(notice);
+                }
+                Ok(ArchivePage { notices, total })
+            }
+
+            async fn correction_of(&self, id: i64) -> Result<Option<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT id FROM notices WHERE supersedes_id = $1
+                     AND status IN ('sending', 'sent', 'superseded', 'withdrawn') ORDER BY id LIMIT 1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?)
             }
         }
     };

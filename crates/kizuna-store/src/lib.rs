@@ -127,8 +127,6 @@ pub trait Store: Send + Sync + 'static {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Notice>;
-    /// Published notices of public categories, newest first.
-    async fn public_notices(&self, query: &NoticeQuery) -> Result<Vec<Notice>>;
     /// Scheduled notices whose time has come.
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
 
@@ -194,6 +192,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Writes a consistent copy of the database to `path` while it is in use.
     async fn backup(&self, path: &Path) -> Result<()>;
+
+    /// One page of the public archive, newest first, with the number of notices
+    /// that match in all.
+    async fn archive_notices(&self, query: &ArchiveQuery) -> Result<ArchivePage>;
+    /// The published notice that corrects notice `id`, if any.
+    async fn correction_of(&self, id: i64) -> Result<Option<i64>>;
 }
 
 /// How many connections a store keeps.

@@ -177,15 +177,6 @@ pub struct NoticeEvent {
     pub note: Option<String>,
 }
 
-/// Which published notices to list.
-#[derive(Debug, Clone, Default)]
-pub struct NoticeQuery {
-    pub municipality: Option<String>,
-    pub category: Option<String>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
 #[derive(Debug, Clone)]
 pub struct NewAuditEntry {
     pub actor: String,
@@ -304,4 +295,51 @@ pub struct DeliveryRef {
     pub delivery_id: i64,
     pub notice_id: i64,
     pub subscriber_id: i64,
+}
+
+/// What the public archive, its feeds and the CAP index ask for. Only published
+/// notices (sending, sent, corrected, withdrawn) of unrestricted categories come back;
+/// obituaries leave once their first publication is older than `obituary_days`.
+#[derive(Debug, Clone)]
+pub struct ArchiveQuery {
+    pub municipality: Option<MunicipalityCode>,
+    pub category: Option<CategoryKey>,
+    /// The first Tokyo calendar day of sending to include.
+    pub sent_from: Option<chrono::NaiveDate>,
+    /// The last Tokyo calendar day of sending to include.
+    pub sent_until: Option<chrono::NaiveDate>,
+    /// Words that must all appear in the title or text.
+    pub search: Option<kizuna_core::text::SearchQuery>,
+    /// Whether notices that a correction replaced are listed too (the archive keeps
+    /// them; the index of current CAP messages does not).
+    pub include_superseded: bool,
+    pub now: DateTime<Utc>,
+    pub obituary_days: u32,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl ArchiveQuery {
+    /// Everything public at `now`, newest first.
+    pub fn everything(now: DateTime<Utc>, obituary_days: u32, limit: i64) -> Self {
+        Self {
+            municipality: None,
+            category: None,
+            sent_from: None,
+            sent_until: None,
+            search: None,
+            include_superseded: true,
+            now,
+            obituary_days,
+            limit,
+            offset: 0,
+        }
+    }
+}
+
+/// One page of the archive and how many notices match in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivePage {
+    pub notices: Vec<Notice>,
+    pub total: i64,
 }

@@ -4,5 +4,6 @@
 
 mod support;
 
+mod archive;
 mod delivery;
 mod inbound;

@@ -6,5 +6,6 @@
 
 mod support;
 
+mod archive;
 mod conformance;
 mod delivery;

@@ -1,0 +1,384 @@
+//! The public archive's routes: `/notices` (search and filters), `/notices/{id}`,
+//! `/notices/{id}/cap.xml`, `/feeds/atom.xml` and `/feeds/cap.xml`.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use kizuna_core::Lang;
+use kizuna_core::cap::{CAP_MEDIA_TYPE, CapMsgType};
+use kizuna_core::notice::{NoticeStatus, Urgency};
+use kizuna_core::time::{format_en, format_ja, rfc3339_tokyo};
+use kizuna_store::{ArchivePage, Notice};
+
+use super::{Frame, public_page};
+use crate::archive::{self, ArchiveError, Catalogue, FilterError, Filters, PAGE_SIZE, RawFilters};
+use crate::error::WebError;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/notices", get(notices_page))
+        .route("/notices/{id}", get(notice_page))
+        .route("/notices/{id}/cap.xml", get(notice_cap))
+        .route("/feeds/atom.xml", get(atom_feed))
+        .route("/feeds/cap.xml", get(cap_feed))
+}
+
+/// How an archive failure looks to a person.
+pub(crate) fn web_error(lang: Lang) -> impl FnOnce(ArchiveError) -> WebError {
+    move |error| match error {
+        ArchiveError::NotFound => WebError::NotFound(lang),
+        ArchiveError::Gone => WebError::Gone(lang),
+        ArchiveError::Store(source) => WebError::Store { lang, source },
+        ArchiveError::Cap(error) => WebError::Internal { lang, message: error.to_string() },
+    }
+}
+
+/// Query parameters as given. Read leniently (a repeated key keeps its first value)
+/// so that no malformed address ends in a framework error instead of our page.
+#[derive(Debug, Default)]
+pub(crate) struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub(crate) fn parse(query: Option<&str>) -> Self {
+        Self(query.and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default())
+    }
+
+    pub(crate) fn get(&self, key: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
+    }
+
+    pub(crate) fn lang(&self) -> Lang {
+        Lang::from_tag(self.get("lang"))
+    }
+
+    fn filters(&self) -> RawFilters {
+        RawFilters {
+            q: self.get("q").to_owned(),
+            municipality: self.get("municipality").to_owned(),
+            category: self.get("category").to_owned(),
+            from: self.get("from").to_owned(),
+            to: self.get("to").to_owned(),
+            page: self.get("page").to_owned(),
+        }
+    }
+}
+
+/// `?a=1&b=2` from the non-empty pairs, or nothing.
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let pairs: Vec<(&str, &str)> = pairs.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(query) if !query.is_empty() => format!("?{query}"),
+        _ => String::new(),
+    }
+}
+
+fn lang_param(lang: Lang) -> &'static str {
+    if lang == Lang::En { "en" } else { "" }
+}
+
+fn format_date(at: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format_ja(at),
+        Lang::En => format_en(at),
+    }
+}
+
+fn parse_id(id: &str, lang: Lang) -> Result<i64, WebError> {
+    id.parse::<i64>().ok().filter(|id| *id > 0).ok_or(WebError::NotFound(lang))
+}
+
+/// A notice in a list.
+pub struct NoticeView {
+    pub href: String,
+    pub title: String,
+    /// `ja` when an English page shows a Japanese title.
+    pub title_lang: &'static str,
+    pub date: String,
+    pub datetime: String,
+    pub category: String,
+    pub municipalities: String,
+    pub emergency: bool,
+    pub exercise: bool,
+    /// This notice corrects an earlier one.
+    pub correction: bool,
+    /// A later notice corrected this one.
+    pub corrected: bool,
+    pub withdrawn: bool,
+}
+
+/// Lists never show an obituary's title, which names the deceased: only its page
+/// does, and that page is kept out of search engines.
+pub(crate) fn notice_views(notices: &[Notice], catalogue: &Catalogue, lang: Lang) -> Vec<NoticeView> {
+    notices
+        .iter()
+        .map(|notice| {
+            let municipalities = catalogue.municipality_names(notice, lang);
+            let english = lang == Lang::En && notice.title_en.is_some();
+            let (title, title_lang) = if archive::is_obituary(notice) {
+                let title = match lang {
+                    Lang::Ja => format!("{municipalities}のお悔やみ情報"),
+                    Lang::En => format!("Obituary notice ({municipalities})"),
+                };
+                (title, "")
+            } else if english {
+                (notice.title_en.clone().unwrap_or_default(), "")
+            } else {
+                (notice.title.clone(), if lang == Lang::En { "ja" } else { "" })
+            };
+            let at = notice.sent_at.unwrap_or(notice.created_at);
+            NoticeView {
+                href: format!("/notices/{}{}", notice.id, if lang == Lang::En { "?lang=en" } else { "" }),
+                title,
+                title_lang,
+                date: format_date(at, lang),
+                datetime: rfc3339_tokyo(at),
+                category: catalogue
+                    .category(&notice.category)
+                    .map_or_else(|| notice.category.clone(), |c| c.name(lang).to_owned()),
+                municipalities,
+                emergency: notice.urgency == Urgency::Emergency,
+                exercise: notice.exercise,
+                correction: archive::msg_type(notice) == CapMsgType::Update,
+                corrected: notice.status == NoticeStatus::Superseded,
+                withdrawn: notice.status == NoticeStatus::Withdrawn,
+            }
+        })
+        .collect()
+}
+
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notices.html")]
+struct NoticesPage {
+    frame: Frame,
+    q: String,
+    municipalities: Vec<OptionView>,
+    categories: Vec<OptionView>,
+    from: String,
+    to: String,
+    errors: Vec<FilterError>,
+    /// A search or filter result, which search engines need not index.
+    searched: bool,
+    notices: Vec<NoticeView>,
+    total: i64,
+    first: i64,
+    last: i64,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    feed_href: String,
+}
+
+impl NoticesPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
+    let params = Params::parse(query.as_deref());
+    let lang = params.lang();
+    let raw = params.filters();
+    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
+    let (filters, errors) = match Filters::parse(&raw, &catalogue, lang) {
+        Ok(filters) => (Some(filters), Vec::new()),
+        Err(errors) => (None, errors),
+    };
+    let result = match &filters {
+        Some(filters) => Some(archive::search(&state, filters).await.map_err(web_error(lang))?),
+        None => None,
+    };
+    let page = notices_page_view(&catalogue, &raw, filters.as_ref(), result, errors, lang);
+    let status = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let mut response = public_page(page.render()?);
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+fn notices_page_view(
+    catalogue: &Catalogue,
+    raw: &RawFilters,
+    filters: Option<&Filters>,
+    result: Option<ArchivePage>,
+    errors: Vec<FilterError>,
+    lang: Lang,
+) -> NoticesPage {
+    let en = lang_param(lang);
+    let link = |page: i64, lang: &str| {
+        let page = if page > 1 { page.to_string() } else { String::new() };
+        format!(
+            "/notices{}",
+            query_string(&[
+                ("q", raw.q.trim()),
+                ("municipality", raw.municipality.trim()),
+                ("category", raw.category.trim()),
+                ("from", raw.from.trim()),
+                ("to", raw.to.trim()),
+                ("page", &page),
+                ("lang", lang),
+            ])
+        )
+    };
+    let page = filters.map_or(1, |f| f.page);
+    let ArchivePage { notices, total } = result.unwrap_or(ArchivePage { notices: Vec::new(), total: 0 });
+    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let first = (page - 1) * PAGE_SIZE + 1;
+    let mut frame = Frame::new(
+        lang,
+        lang.pick("お知らせの検索", "Search notices").to_owned(),
+        catalogue.consortium_name(lang),
+        "/notices",
+    );
+    frame.switch_href = link(page, if lang == Lang::En { "" } else { "en" });
+    let feed_filters = filters.map(|f| {
+        (
+            f.municipality.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            f.category.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+        )
+    });
+    let (feed_municipality, feed_category) = feed_filters.unwrap_or_default();
+    NoticesPage {
+        frame,
+        q: raw.q.clone(),
+        municipalities: catalogue
+            .municipalities
+            .iter()
+            .map(|m| OptionView {
+                value: m.code.to_string(),
+                label: m.name(lang).to_owned(),
+                selected: m.code.as_str() == raw.municipality.trim(),
+            })
+            .collect(),
+        categories: catalogue
+            .public_categories()
+            .map(|c| OptionView {
+                value: c.key.to_string(),
+                label: c.name(lang).to_owned(),
+                selected: c.key.as_str() == raw.category.trim(),
+            })
+            .collect(),
+        from: raw.from.clone(),
+        to: raw.to.clone(),
+        searched: [&raw.q, &raw.municipality, &raw.category, &raw.from, &raw.to, &raw.page]
+            .iter()
+            .any(|v| !v.trim().is_empty()),
+        notices: notice_views(&notices, catalogue, lang),
+        total,
+        first,
+        last: (first + PAGE_SIZE - 1).min(total),
+        page,
+        pages,
+        prev_href: (page > 1 && total > 0).then(|| link((page - 1).min(pages), en)),
+        next_href: (page < pages).then(|| link(page + 1, en)),
+        feed_href: format!(
+            "/feeds/atom.xml{}",
+            query_string(&[("municipality", &feed_municipality), ("category", &feed_category)])
+        ),
+        errors,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    frame: Frame,
+    view: NoticeView,
+    body: String,
+    /// `ja` when an English page shows Japanese text.
+    text_lang: &'static str,
+    obituary: bool,
+    withdrawn_at: Option<String>,
+    earlier_href: Option<String>,
+    correction_href: Option<String>,
+    cap_href: String,
+}
+
+async fn notice_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let lang = Params::parse(query.as_deref()).lang();
+    let id = parse_id(&id, lang)?;
+    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
+    let public = archive::public_notice(&state, &catalogue, id).await.map_err(web_error(lang))?;
+    let notice = &public.notice;
+    let mut view = notice_views(std::slice::from_ref(notice), &catalogue, lang).remove(0);
+    let english_title = lang == Lang::En && notice.title_en.is_some();
+    view.title = if english_title { notice.title_en.clone().unwrap_or_default() } else { notice.title.clone() };
+    view.title_lang = if lang == Lang::En && !english_title { "ja" } else { "" };
+    let english_body = lang == Lang::En && notice.body_en.is_some();
+    let suffix = if lang == Lang::En { "?lang=en" } else { "" };
+    let page = NoticePage {
+        frame: Frame::new(lang, view.title.clone(), catalogue.consortium_name(lang), &format!("/notices/{id}")),
+        body: if english_body { notice.body_en.clone().unwrap_or_default() } else { notice.body.clone() },
+        text_lang: if lang == Lang::En && !english_body { "ja" } else { "" },
+        obituary: archive::is_obituary(notice),
+        withdrawn_at: view.withdrawn.then(|| format_date(public.cap.sent, lang)),
+        earlier_href: notice.supersedes.map(|earlier| format!("/notices/{earlier}{suffix}")),
+        correction_href: public.corrected_by.map(|later| format!("/notices/{later}{suffix}")),
+        cap_href: format!("/notices/{id}/cap.xml"),
+        view,
+    };
+    Ok(public_page(page.render()?))
+}
+
+/// XML for machines: cached like the pages, and kept out of search results.
+fn xml_response(content_type: &'static str, xml: String) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], xml).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30"));
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    response
+}
+
+async fn notice_cap(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let lang = Params::parse(query.as_deref()).lang();
+    let id = parse_id(&id, lang)?;
+    let xml = archive::notice_cap(&state, id).await.map_err(web_error(lang))?;
+    Ok(xml_response(CAP_MEDIA_TYPE, xml))
+}
+
+async fn atom_feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
+    let params = Params::parse(query.as_deref());
+    let lang = params.lang();
+    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
+    // A feed is narrowed by municipality and category only.
+    let raw = RawFilters {
+        municipality: params.get("municipality").to_owned(),
+        category: params.get("category").to_owned(),
+        ..RawFilters::default()
+    };
+    let filters = Filters::parse(&raw, &catalogue, lang).map_err(|errors| WebError::BadRequest {
+        lang,
+        message: errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" "),
+    })?;
+    let xml = archive::atom_feed(&state, &catalogue, filters.municipality.as_ref(), filters.category.as_ref())
+        .await
+        .map_err(web_error(lang))?;
+    Ok(xml_response(ATOM_CONTENT_TYPE, xml))
+}
+
+/// Atom's media type with the charset that RFC 4287 documents are written in.
+const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
+
+async fn cap_feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
+    let lang = Params::parse(query.as_deref()).lang();
+    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
+    let xml = archive::cap_index(&state, &catalogue).await.map_err(web_error(lang))?;
+    Ok(xml_response(ATOM_CONTENT_TYPE, xml))
+}
