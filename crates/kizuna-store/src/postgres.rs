@@ -51,7 +51,9 @@ pub async fn create_database(admin_url: &str, name: &str) -> Result<String, crat
     let mut admin = sqlx::postgres::PgConnection::connect(admin_url)
         .await
         .map_err(|e| crate::StoreError::Unavailable(e.to_string()))?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
     let _ = admin.close().await;
     Ok(with_database(admin_url, name))
@@ -65,7 +67,9 @@ pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), crate::Sto
     let mut admin = sqlx::postgres::PgConnection::connect(admin_url)
         .await
         .map_err(|e| crate::StoreError::Unavailable(e.to_string()))?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await?;
     Ok(())
 }
 
