@@ -227,9 +227,7 @@ pub enum TargetError {
     Url(#[from] UrlError),
     #[error("{host} cannot be resolved: {reason}")]
     Unresolvable { host: String, reason: String },
-    #[error(
-        "refused: {host} leads to {ip}, a {kind} address; webhooks go to public addresses unless private ones are allowed"
-    )]
+    #[error("refused: {host} leads to {ip}, a {kind} address, and this webhook may reach public addresses only")]
     NotPublic { host: String, ip: IpAddr, kind: &'static str },
 }
 
