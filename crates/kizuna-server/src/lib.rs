@@ -17,6 +17,7 @@ pub mod serve;
 pub mod state;
 pub mod transport;
 pub mod web;
+pub mod webhooks;
 
 pub use config::Settings;
 pub use serve::{Roles, serve};

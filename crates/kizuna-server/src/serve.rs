@@ -87,7 +87,7 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let holder = crate::jobs::holder_id();
-    let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder, stop_rx.clone()));
+    let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder.clone(), stop_rx.clone()));
     let mut workers = Vec::new();
     if listeners.workers {
         if let Err(error) = crate::delivery::Worker::sync_pacing(&state).await {
@@ -100,6 +100,7 @@ pub async fn serve(
             let worker = crate::delivery::Worker::new(state.clone());
             workers.push(tokio::spawn(worker.run(stop_rx.clone())));
         }
+        workers.push(tokio::spawn(crate::webhooks::run(state.clone(), holder.clone(), stop_rx.clone())));
     }
 
     let inbound = listeners

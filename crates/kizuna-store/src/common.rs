@@ -86,6 +86,14 @@ macro_rules! store_impl {
         use crate::records::*;
         use crate::{Backend, Result, Store, StoreError};
 
+        /// Queues one event per active webhook for a notice of a public category
+        /// ($1 notice, $2 event, $3 now); staff-only notices never leave by webhook.
+        const QUEUE_WEBHOOK_EVENTS: &str = "INSERT INTO webhook_deliveries (webhook_id, notice_id, event, status, attempts,
+                next_attempt_at, created_at, updated_at)
+             SELECT w.id, n.id, $2, 'queued', 0, $3, $3, $3
+             FROM webhooks w CROSS JOIN notices n JOIN categories c ON c.key = n.category_key
+             WHERE n.id = $1 AND c.restricted = FALSE AND w.disabled_at IS NULL";
+
         /// Deliveries of emergencies are claimed first.
         const EMERGENCY_PRIORITY: i64 = 0;
         const NORMAL_PRIORITY: i64 = 1;
@@ -920,6 +928,14 @@ macro_rules! store_impl {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
                 }
+                if to == NoticeStatus::Withdrawn {
+                    sqlx::query(QUEUE_WEBHOOK_EVENTS)
+                        .bind(id)
+                        .bind(WebhookEvent::NoticeWithdrawn.as_str())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 if to == NoticeStatus::Cancelled {
                     // Whatever is still waiting stops at once; batches in flight see the status.
                     sqlx::query(
@@ -978,7 +994,7 @@ macro_rules! store_impl {
             ) -> Result<(Notice, u64)> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let row = sqlx::query(
-                    "SELECT n.status, n.urgency, c.emergency, c.restricted
+                    "SELECT n.status, n.urgency, n.supersedes_id, c.emergency, c.restricted
                      FROM notices n JOIN categories c ON c.key = n.category_key WHERE n.id = $1",
                 )
                 .bind(id)
@@ -989,6 +1005,7 @@ macro_rules! store_impl {
                 let urgency: String = row.try_get("urgency")?;
                 let emergency_category: bool = row.try_get("emergency")?;
                 let restricted: bool = row.try_get("restricted")?;
+                let supersedes: Option<i64> = row.try_get("supersedes_id")?;
                 let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
                 let to = from.apply(action)?;
                 if to != NoticeStatus::Sending {
@@ -1053,6 +1070,13 @@ macro_rules! store_impl {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };
+                sqlx::query(QUEUE_WEBHOOK_EVENTS)
+                    .bind(id)
+                    .bind(event.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 if queued == 0 {
                     // Nobody to send to: the notice is sent (published) at once.
                     sqlx::query("UPDATE notices SET status = 'sent', updated_at = $2 WHERE id = $1")
@@ -1545,6 +1569,229 @@ macro_rules! store_impl {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?)
+            }
+
+            async fn create_webhook(&self, webhook: &NewWebhook, now: DateTime<Utc>) -> Result<i64> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO webhooks (url, secret, allow_private, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(&webhook.url)
+                .bind(&webhook.secret)
+                .bind(webhook.allow_private)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn webhooks(&self) -> Result<Vec<Webhook>> {
+                let rows = sqlx::query(
+                    "SELECT w.id, w.url, w.allow_private, w.created_at, w.disabled_at,
+                        (SELECT d.status FROM webhook_deliveries d WHERE d.webhook_id = w.id
+                         ORDER BY d.id DESC LIMIT 1) AS last_status,
+                        (SELECT d.updated_at FROM webhook_deliveries d WHERE d.webhook_id = w.id
+                         ORDER BY d.id DESC LIMIT 1) AS last_at
+                     FROM webhooks w ORDER BY w.id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let last_status: Option<String> = row.try_get("last_status")?;
+                        let last_at: Option<DateTime<Utc>> = row.try_get("last_at")?;
+                        let last_delivery = match (last_status, last_at) {
+                            (Some(status), Some(at)) => Some((
+                                WebhookDeliveryStatus::parse(&status)
+                                    .ok_or_else(|| corrupt("webhook delivery status", &status))?,
+                                at,
+                            )),
+                            _ => None,
+                        };
+                        Ok(Webhook {
+                            id: row.try_get("id")?,
+                            url: row.try_get("url")?,
+                            allow_private: row.try_get("allow_private")?,
+                            created_at: row.try_get("created_at")?,
+                            removed_at: row.try_get("disabled_at")?,
+                            last_delivery,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn remove_webhook(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done = sqlx::query("UPDATE webhooks SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET status = 'cancelled', updated_at = $2
+                     WHERE webhook_id = $1 AND status = 'queued'",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn claim_webhook_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedWebhookDelivery>> {
+                let now = request.now;
+                let mut tx = self.pool.begin_with($begin).await?;
+                // An event still `sending` past its claim belongs to a sender that died.
+                sqlx::query(concat!(
+                    "UPDATE webhook_deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
+                        claimed_until = $2, updated_at = $3
+                     WHERE id IN (SELECT id FROM webhook_deliveries
+                        WHERE (status = 'queued' AND next_attempt_at <= $3)
+                           OR (status = 'sending' AND claimed_until < $3)
+                        ORDER BY next_attempt_at, id LIMIT $4 ",
+                    $skip_locked,
+                    ")"
+                ))
+                .bind(&request.claim_id)
+                .bind(now + request.claim_ttl)
+                .bind(now)
+                .bind(request.batch_size.max(1))
+                .execute(&mut *tx)
+                .await?;
+                let rows = sqlx::query(
+                    "SELECT d.id, d.webhook_id, w.url, w.secret, w.allow_private, d.notice_id, d.event, d.attempts
+                     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                     WHERE d.claim_id = $1 AND d.status = 'sending' ORDER BY d.id",
+                )
+                .bind(&request.claim_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                rows.iter()
+                    .map(|row| {
+                        let event: String = row.try_get("event")?;
+                        Ok(ClaimedWebhookDelivery {
+                            id: row.try_get("id")?,
+                            webhook_id: row.try_get("webhook_id")?,
+                            url: row.try_get("url")?,
+                            secret: row.try_get("secret")?,
+                            allow_private: row.try_get("allow_private")?,
+                            notice_id: row.try_get("notice_id")?,
+                            event: WebhookEvent::parse(&event).ok_or_else(|| corrupt("webhook event", &event))?,
+                            attempts: row.try_get("attempts")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn record_webhook_outcomes(
+                &self,
+                claim_id: &str,
+                outcomes: &[WebhookOutcome],
+                now: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                for outcome in outcomes {
+                    let (status, next): (&str, Option<DateTime<Utc>>) = match &outcome.result {
+                        WebhookResult::Sent => ("sent", None),
+                        WebhookResult::Retry { next_attempt_at } => ("queued", Some(*next_attempt_at)),
+                        WebhookResult::Failed => ("failed", None),
+                        WebhookResult::Cancelled => ("cancelled", None),
+                    };
+                    let attempted = !matches!(outcome.result, WebhookResult::Cancelled);
+                    if attempted {
+                        // The claim in the WHERE clause keeps a sender that lost its claim from writing.
+                        sqlx::query(
+                            "INSERT INTO webhook_attempts (delivery_id, attempt, at, status_code, error)
+                             SELECT id, attempts, $3, $4, $5 FROM webhook_deliveries WHERE id = $1 AND claim_id = $2",
+                        )
+                        .bind(outcome.delivery_id)
+                        .bind(claim_id)
+                        .bind(now)
+                        .bind(outcome.status_code)
+                        .bind(outcome.error.as_deref())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    sqlx::query(
+                        "UPDATE webhook_deliveries SET status = $3, next_attempt_at = COALESCE($4, next_attempt_at),
+                            last_status_code = CASE WHEN $5 THEN $6 ELSE last_status_code END,
+                            last_error = CASE WHEN $5 THEN $7 ELSE last_error END,
+                            attempts = CASE WHEN $5 THEN attempts ELSE attempts - 1 END,
+                            claim_id = NULL, claimed_until = NULL, updated_at = $8
+                         WHERE id = $1 AND claim_id = $2",
+                    )
+                    .bind(outcome.delivery_id)
+                    .bind(claim_id)
+                    .bind(status)
+                    .bind(next)
+                    .bind(attempted)
+                    .bind(outcome.status_code)
+                    .bind(outcome.error.as_deref())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn webhook_log(&self, webhook_id: i64, limit: i64) -> Result<Vec<WebhookDelivery>> {
+                let limit = limit.clamp(1, 1000);
+                let rows = sqlx::query(
+                    "SELECT id, webhook_id, notice_id, event, status, attempts, next_attempt_at, last_status_code,
+                        last_error, created_at, updated_at
+                     FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(webhook_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                let attempts = sqlx::query(
+                    "SELECT delivery_id, attempt, at, status_code, error FROM webhook_attempts
+                     WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = $1
+                                           ORDER BY id DESC LIMIT $2)
+                     ORDER BY delivery_id, attempt, id",
+                )
+                .bind(webhook_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut log = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let id: i64 = row.try_get("id")?;
+                    let event: String = row.try_get("event")?;
+                    let status: String = row.try_get("status")?;
+                    let mut attempt_log = Vec::new();
+                    for a in &attempts {
+                        if a.try_get::<i64, _>("delivery_id")? == id {
+                            attempt_log.push(WebhookAttempt {
+                                attempt: a.try_get("attempt")?,
+                                at: a.try_get("at")?,
+                                status_code: a.try_get("status_code")?,
+                                error: a.try_get("error")?,
+                            });
+                        }
+                    }
+                    log.push(WebhookDelivery {
+                        id,
+                        webhook_id: row.try_get("webhook_id")?,
+                        notice_id: row.try_get("notice_id")?,
+                        event: WebhookEvent::parse(&event).ok_or_else(|| corrupt("webhook event", &event))?,
+                        status: WebhookDeliveryStatus::parse(&status)
+                            .ok_or_else(|| corrupt("webhook delivery status", &status))?,
+                        attempts: row.try_get("attempts")?,
+                        next_attempt_at: row.try_get("next_attempt_at")?,
+                        last_status_code: row.try_get("last_status_code")?,
+                        last_error: row.try_get("last_error")?,
+                        created_at: row.try_get("created_at")?,
+                        updated_at: row.try_get("updated_at")?,
+                        attempt_log,
+                    });
+                }
+                Ok(log)
             }
         }
     };

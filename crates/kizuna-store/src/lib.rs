@@ -198,6 +198,25 @@ pub trait Store: Send + Sync + 'static {
     async fn archive_notices(&self, query: &ArchiveQuery) -> Result<ArchivePage>;
     /// The published notice that corrects notice `id`, if any.
     async fn correction_of(&self, id: i64) -> Result<Option<i64>>;
+    /// Registers a webhook receiver; from now on every public notice sent,
+    /// corrected or withdrawn queues one event for it.
+    async fn create_webhook(&self, webhook: &NewWebhook, now: DateTime<Utc>) -> Result<i64>;
+    /// Every receiver, removed ones included, oldest first.
+    async fn webhooks(&self) -> Result<Vec<Webhook>>;
+    /// Stops a receiver and cancels its waiting events; its log stays. False
+    /// when there is no such receiver or it was already removed.
+    async fn remove_webhook(&self, id: i64, now: DateTime<Utc>) -> Result<bool>;
+    /// Claims webhook events that are due, and those whose sender's claim expired.
+    async fn claim_webhook_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedWebhookDelivery>>;
+    /// Records what happened to each claimed event, one attempt row each.
+    async fn record_webhook_outcomes(
+        &self,
+        claim_id: &str,
+        outcomes: &[WebhookOutcome],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A receiver's newest events with their attempts, newest first.
+    async fn webhook_log(&self, webhook_id: i64, limit: i64) -> Result<Vec<WebhookDelivery>>;
 }
 
 /// How many connections a store keeps.

@@ -5,10 +5,15 @@ use crate::Backend;
 /// (version, name, SQL) in the order they apply.
 pub(crate) type Migration = (i64, &'static str, &'static str);
 
-pub(crate) const SQLITE: &[Migration] = &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub(crate) const SQLITE: &[Migration] = &[
+    (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, "webhooks", include_str!("../migrations/sqlite/0002_webhooks.sql")),
+];
 
-pub(crate) const POSTGRES: &[Migration] =
-    &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+pub(crate) const POSTGRES: &[Migration] = &[
+    (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, "webhooks", include_str!("../migrations/postgres/0002_webhooks.sql")),
+];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {
     match backend {

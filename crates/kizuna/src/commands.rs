@@ -19,7 +19,9 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use crate::{ApiKeyCommand, BenchCommand, Cli, Command, ScopeArgs, ServeArgs, StaffCommand, SubscribersCommand};
+use crate::{
+    ApiKeyCommand, BenchCommand, Cli, Command, ScopeArgs, ServeArgs, StaffCommand, SubscribersCommand, WebhookCommand,
+};
 
 /// Everything a command can fail with, each shown as one line.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +85,22 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database }).await
         }
         Command::Subscribers(SubscribersCommand::Import { file }) => import_subscribers(&settings, &file).await,
+        Command::Webhook(WebhookCommand::Add { url, allow_private }) => {
+            add_webhook(&settings, &url, allow_private).await
+        }
+        Command::Webhook(WebhookCommand::List) => list_webhooks(&settings).await,
+        Command::Webhook(WebhookCommand::Remove { id }) => {
+            let store = open_store(&settings).await?;
+            let removed = kizuna_server::webhooks::remove(&store, id, "cli", SystemClock.now())
+                .await
+                .map_err(failed("removing the webhook"))?;
+            store.close().await;
+            if !removed {
+                return Err(CliError::Failed(format!("there is no active webhook with id {id}")));
+            }
+            println!("webhook {id} is removed; nothing more is sent to it");
+            Ok(())
+        }
         Command::Subscribers(SubscribersCommand::SetStaff { email, unset }) => {
             let address = EmailAddress::parse(&email).map_err(|e| CliError::Usage(format!("{email:?}: {e}")))?;
             let store = open_store(&settings).await?;
@@ -511,6 +529,56 @@ async fn import_subscribers(settings: &Settings, file: &Path) -> Result<(), CliE
     );
     for error in &rejected {
         println!("  rejected {error}");
+    }
+    Ok(())
+}
+
+async fn add_webhook(settings: &Settings, url: &str, allow_private: bool) -> Result<(), CliError> {
+    use kizuna_server::webhooks::{RegisterError, TargetError, WebhookUrl, register};
+
+    // A malformed URL is reported before the database is touched.
+    WebhookUrl::parse(url).map_err(|e| CliError::Usage(format!("{url}: {e}")))?;
+    let store = open_store(settings).await?;
+    let result = register(&store, url, allow_private, "cli", SystemClock.now()).await;
+    store.close().await;
+    let hook = match result {
+        Ok(hook) => hook,
+        Err(RegisterError::Target(error @ TargetError::NotPublic { .. })) => {
+            return Err(CliError::Usage(format!(
+                "{url}: {error}; add --allow-private if this receiver is meant to be inside your network"
+            )));
+        }
+        Err(RegisterError::Target(error)) => return Err(CliError::Usage(format!("{url}: {error}"))),
+        Err(error) => return Err(CliError::Failed(format!("registering the webhook: {error}"))),
+    };
+    println!("webhook {}: {}{}", hook.id, hook.url, if allow_private { " (private addresses allowed)" } else { "" });
+    println!(
+        "It receives notice.sent, notice.corrected and notice.withdrawn as JSON, signed in the {} header.",
+        kizuna_server::webhooks::SIGNATURE_HEADER
+    );
+    println!("Give the receiver this signing secret; it is shown only now:");
+    println!("{}", hook.secret);
+    Ok(())
+}
+
+async fn list_webhooks(settings: &Settings) -> Result<(), CliError> {
+    let store = open_store(settings).await?;
+    let hooks = store.webhooks().await.map_err(failed("reading webhooks"));
+    store.close().await;
+    let hooks = hooks?;
+    if hooks.is_empty() {
+        println!("no webhooks; add one with `kizuna webhook add URL`");
+        return Ok(());
+    }
+    let when = |at| kizuna_core::time::to_tokyo(at).format("%Y-%m-%d %H:%M").to_string();
+    println!("{:<5} {:<8} {:<17} {:<27} url", "id", "state", "created (JST)", "latest event");
+    for hook in hooks {
+        let state = if hook.removed_at.is_some() { "removed" } else { "active" };
+        let latest = hook
+            .last_delivery
+            .map_or_else(|| "none yet".to_owned(), |(status, at)| format!("{} {}", status.as_str(), when(at)));
+        let private = if hook.allow_private { " (private allowed)" } else { "" };
+        println!("{:<5} {:<8} {:<17} {:<27} {}{private}", hook.id, state, when(hook.created_at), latest, hook.url);
     }
     Ok(())
 }

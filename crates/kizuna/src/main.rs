@@ -42,6 +42,26 @@ enum Command {
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Other systems that receive each notice as signed JSON.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+}
+
+#[derive(Subcommand)]
+enum WebhookCommand {
+    /// Register a receiver URL; the last line printed is its signing secret, shown only once.
+    Add {
+        /// http:// or https:// address that receives a POST for each notice event.
+        url: String,
+        /// Allow a URL that leads to loopback, private or link-local addresses
+        /// (a receiver inside your own network).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List receivers with the state of their latest event.
+    List,
+    /// Stop sending to a receiver; its delivery log stays.
+    Remove { id: i64 },
 }
 
 #[derive(Subcommand)]

@@ -7,3 +7,4 @@ mod support;
 mod archive;
 mod delivery;
 mod inbound;
+mod webhooks;

@@ -9,3 +9,4 @@ mod support;
 mod archive;
 mod conformance;
 mod delivery;
+mod webhooks;
