@@ -2,6 +2,7 @@
 
 pub mod message;
 pub mod outbox;
+pub mod smtp;
 
 use async_trait::async_trait;
 

@@ -1,0 +1,3 @@
+//! Integration tests of kizuna-mail.
+
+mod smtp;
