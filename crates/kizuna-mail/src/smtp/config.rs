@@ -193,7 +193,11 @@ impl SmtpConfig {
 
     /// `host:port` as written in logs: no user name, no password.
     pub fn relay(&self) -> String {
-        if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 }
 

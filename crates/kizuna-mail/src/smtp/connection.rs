@@ -326,8 +326,9 @@ impl Connection {
                 Ok((None, Some(self.read_command_reply().await?)))
             }
         };
-        let (refusal, data) =
-            timeout(config.command_timeout, envelope_phase).await.map_err(|_| Failure::broken("the relay stalled"))??;
+        let (refusal, data) = timeout(config.command_timeout, envelope_phase)
+            .await
+            .map_err(|_| Failure::broken("the relay stalled"))??;
         match (refusal, data) {
             // One recipient refused while others were taken: dropping the
             // connection is the only way to abort the message after 354.

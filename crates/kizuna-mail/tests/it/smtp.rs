@@ -22,9 +22,12 @@ struct Relay {
 
 fn scratch_dir() -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!("kizuna-smtp-it-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "kizuna-smtp-it-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
 }
 
@@ -47,18 +50,25 @@ impl Relay {
             .arg(dir.join("messages.jsonl"))
             .args(options)
             .stdout(Stdio::piped())
+            // aiosmtpd logs a handshake the client broke off, which some tests do on purpose.
+            .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap_or_else(|e| panic!("stderr.log: {e}")))
             .spawn()
-            .unwrap();
+            .unwrap_or_else(|e| panic!("python3: {e}"));
         let mut first_line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
-        let port = first_line.trim().parse().unwrap_or_else(|_| panic!("smtp_server.py did not start: {first_line:?}"));
+        if let Some(stdout) = child.stdout.take() {
+            BufReader::new(stdout).read_line(&mut first_line).unwrap_or_else(|e| panic!("smtp_server.py: {e}"));
+        }
+        let port = first_line.trim().parse().unwrap_or_else(|_| {
+            let stderr = std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default();
+            panic!("smtp_server.py did not start: {first_line:?}\n{stderr}")
+        });
         Self { child, port, dir }
     }
 
     /// Stops the relay, as a crash or a restart of the real one would.
     fn stop(mut self) -> (PathBuf, u16) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+        self.child.kill().unwrap_or_else(|e| panic!("stopping smtp_server.py: {e}"));
+        self.child.wait().unwrap_or_else(|e| panic!("stopping smtp_server.py: {e}"));
         (self.dir.clone(), self.port)
     }
 
@@ -68,7 +78,7 @@ impl Relay {
 
     fn messages(&self) -> Vec<Value> {
         let log = std::fs::read_to_string(self.dir.join("messages.jsonl")).unwrap_or_default();
-        log.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+        log.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"))).collect()
     }
 }
 
@@ -80,8 +90,9 @@ impl Drop for Relay {
 }
 
 fn transport(url: &str, connections: usize) -> SmtpTransport {
-    SmtpTransport::new(SmtpConfig::from_url(url).unwrap().with_connections(connections).with_helo_name("kizuna.test"))
-        .unwrap()
+    let config = SmtpConfig::from_url(url).unwrap_or_else(|e| panic!("{e}"));
+    SmtpTransport::new(config.with_connections(connections).with_helo_name("kizuna.test"))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn message(n: usize, from: &str, to: &[&str], body: &str) -> OutgoingMessage {
@@ -106,24 +117,28 @@ async fn delivers_envelope_and_content_intact(relay: &Relay) {
     let smtp = transport(&relay.url(), 2);
     let sent = [
         message(1, "bounce+d1@city.example.jp", &["\"taro..yamada.\"@docomo.ne.jp"], "quoted legacy address\r\n"),
-        message(2, "", &["hanako@example.jp"], "null sender\r\n.a line starting with a dot\r\n..and two\r\n.\r\nend\r\n"),
+        message(
+            2,
+            "",
+            &["hanako@example.jp"],
+            "null sender\r\n.a line starting with a dot\r\n..and two\r\n.\r\nend\r\n",
+        ),
         message(3, "bounce+d3@city.example.jp", &["a@example.jp", "b@example.jp"], "two recipients\r\n"),
         message(4, "bounce+d4@city.example.jp", &["c@example.jp"], ".\r\n"),
     ];
     for message in &sent {
-        let reply = smtp.send(message).await.unwrap();
+        let reply = smtp.send(message).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(reply.starts_with("250 2.0.0 Ok: queued as K"), "{reply}");
     }
     let received = relay.messages();
     assert_eq!(received.len(), sent.len());
     for (message, got) in sent.iter().zip(&received) {
-        assert_eq!(got["mail_from"], message.envelope.from);
         // As written on the wire: aiosmtpd itself takes the quotes off.
         let rcpt_commands: Vec<_> = message.envelope.to.iter().map(|to| format!("TO:<{to}>")).collect();
         assert_eq!(got["rcpt_commands"], serde_json::json!(rcpt_commands));
         let mail_command = format!("FROM:<{}> SIZE={}", message.envelope.from, message.bytes.len());
-        assert_eq!(got["mail_command"].as_str().unwrap(), mail_command);
-        assert_eq!(got["data"].as_str().unwrap().as_bytes(), message.bytes.as_slice());
+        assert_eq!(got["mail_command"], mail_command);
+        assert_eq!(got["data"], String::from_utf8_lossy(&message.bytes).into_owned());
     }
     assert_eq!(peers(&received).len(), 1, "one connection reused for messages sent one after another");
 }
@@ -254,20 +269,43 @@ mod tls {
     /// A private CA and a certificate for 127.0.0.1 signed by it, made with openssl.
     fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
         let openssl = |args: &[&str]| {
-            let status = Command::new("openssl").args(args).current_dir(dir).stdin(Stdio::null()).stderr(Stdio::null()).status();
+            let status =
+                Command::new("openssl").args(args).current_dir(dir).stdin(Stdio::null()).stderr(Stdio::null()).status();
             assert!(status.is_ok_and(|s| s.success()), "this test needs openssl: apt-get install openssl");
         };
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-        openssl(&[&["req", "-x509"][..], &ec, &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Kizuna test CA"]].concat());
-        openssl(&[&["req"][..], &ec, &["-keyout", "relay.key", "-out", "relay.csr", "-subj", "/CN=localhost"]].concat());
+        openssl(
+            &[
+                &["req", "-x509"][..],
+                &ec,
+                &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Kizuna test CA"],
+            ]
+            .concat(),
+        );
+        openssl(
+            &[&["req"][..], &ec, &["-keyout", "relay.key", "-out", "relay.csr", "-subj", "/CN=localhost"]].concat(),
+        );
         std::fs::write(
             dir.join("relay.ext"),
             "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
         )
-        .unwrap();
+        .unwrap_or_else(|e| panic!("relay.ext: {e}"));
         openssl(&[
-            "x509", "-req", "-in", "relay.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-            "relay.pem", "-days", "2", "-extfile", "relay.ext",
+            "x509",
+            "-req",
+            "-in",
+            "relay.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "relay.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "relay.ext",
         ]);
         (dir.join("ca.pem"), dir.join("relay.pem"), dir.join("relay.key"))
     }
@@ -275,7 +313,7 @@ mod tls {
     fn tls_relay(extra: &[&str]) -> (Relay, PathBuf) {
         let dir = scratch_dir();
         let (ca, cert, key) = certificates(&dir);
-        let (cert, key) = (cert.to_str().unwrap().to_owned(), key.to_str().unwrap().to_owned());
+        let (cert, key) = (cert.display().to_string(), key.display().to_string());
         let options = [&["--pipelining", "--tls-cert", &cert, "--tls-key", &key][..], extra].concat();
         (Relay::start_in(dir, 0, &options), ca)
     }
@@ -285,8 +323,7 @@ mod tls {
     async fn starttls_then_auth_plain_or_login_delivers() {
         for mechanisms in ["PLAIN,LOGIN", "LOGIN"] {
             let (relay, ca) = tls_relay(&["--auth", "kizuna@city:s3cret pass", "--auth-mechanisms", mechanisms]);
-            let url =
-                format!("smtp://kizuna%40city:s3cret%20pass@127.0.0.1:{}?ca_file={}", relay.port, ca.display());
+            let url = format!("smtp://kizuna%40city:s3cret%20pass@127.0.0.1:{}?ca_file={}", relay.port, ca.display());
             let smtp = transport(&url, 1);
             assert!(!format!("{smtp:?}").contains("s3cret"));
             for n in 0..3 {
@@ -302,9 +339,9 @@ mod tls {
         let (relay, ca) = tls_relay(&["--auth", "kizuna:right"]);
         let wrong = format!("smtp://kizuna:wrong@127.0.0.1:{}?ca_file={}", relay.port, ca.display());
         let untrusted = format!("smtp://kizuna:right@127.0.0.1:{}", relay.port);
-        for url in [wrong, untrusted] {
+        for (url, password) in [(wrong, "wrong"), (untrusted, "right")] {
             let failed = transport(&url, 1).send(&message(1, "b@city.example.jp", &["a@example.jp"], "x\r\n")).await;
-            assert!(matches!(&failed, Err(MailError::Temporary(reason)) if !reason.contains("right")), "{failed:?}");
+            assert!(matches!(&failed, Err(MailError::Temporary(reason)) if !reason.contains(password)), "{failed:?}");
         }
         let plain = Relay::start(&[]);
         let required = format!("smtp://127.0.0.1:{}?starttls=required", plain.port);
