@@ -78,8 +78,11 @@ pub enum SmtpConfigError {
     Scheme,
     #[error("the SMTP relay URL has no host")]
     MissingHost,
-    #[error("the SMTP relay URL has an invalid port {0:?}")]
-    Port(String),
+    /// The text is not repeated: with a forgotten host, it would be the password.
+    #[error("the SMTP relay URL has an invalid port (1 to 65535)")]
+    Port,
+    #[error("the SMTP relay URL's user name or password holds '/', '?' or '@': write them as %2F, %3F, %40")]
+    UnescapedUserinfo,
     #[error("the SMTP relay URL has a path; only ?starttls= and ?ca_file= may follow the host")]
     Path,
     #[error("the SMTP relay URL has an unknown parameter {0:?} (known: starttls, ca_file)")]
@@ -108,6 +111,9 @@ impl SmtpConfig {
         } else {
             return Err(SmtpConfigError::Scheme);
         };
+        if rest.split_once(['/', '?']).is_some_and(|(_, after)| after.contains('@')) {
+            return Err(SmtpConfigError::UnescapedUserinfo);
+        }
         let (before_query, query) = match rest.split_once('?') {
             Some((before, query)) => (before, Some(query)),
             None => (rest, None),
@@ -207,7 +213,7 @@ fn split_host_port(hostport: &str) -> Result<(String, Option<u16>), SmtpConfigEr
         let (host, after) = rest.split_once(']').ok_or(SmtpConfigError::MissingHost)?;
         match after {
             "" => (host, None),
-            after => (host, Some(after.strip_prefix(':').ok_or_else(|| SmtpConfigError::Port(after.to_owned()))?)),
+            after => (host, Some(after.strip_prefix(':').ok_or(SmtpConfigError::Port)?)),
         }
     } else {
         match hostport.split_once(':') {
@@ -220,7 +226,7 @@ fn split_host_port(hostport: &str) -> Result<(String, Option<u16>), SmtpConfigEr
     }
     let port = match port {
         Some(port) => match port.parse::<u16>() {
-            Ok(0) | Err(_) => return Err(SmtpConfigError::Port(port.to_owned())),
+            Ok(0) | Err(_) => return Err(SmtpConfigError::Port),
             Ok(port) => Some(port),
         },
         None => None,
@@ -282,8 +288,11 @@ mod tests {
         let cases = [
             ("http://relay:25", SmtpConfigError::Scheme),
             ("smtp://:25", SmtpConfigError::MissingHost),
-            ("smtp://relay:0", SmtpConfigError::Port("0".into())),
-            ("smtp://relay:smtp", SmtpConfigError::Port("smtp".into())),
+            ("smtp://relay:0", SmtpConfigError::Port),
+            ("smtp://relay:smtp", SmtpConfigError::Port),
+            ("smtp://kizuna:hunter2", SmtpConfigError::Port),
+            ("smtp://kizuna:hun/ter2@relay", SmtpConfigError::UnescapedUserinfo),
+            ("smtp://kizuna:hun?starttls=ter2@relay", SmtpConfigError::UnescapedUserinfo),
             ("smtp://relay/queue", SmtpConfigError::Path),
             ("smtp://relay?tls=yes", SmtpConfigError::UnknownParameter("tls".into())),
             ("smtp://relay?starttls=maybe", SmtpConfigError::StartTls("maybe".into())),

@@ -220,6 +220,21 @@ async fn connections_the_relay_closed_are_replaced_without_losing_a_message() {
 
 #[tokio::test]
 #[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
+async fn a_connection_says_quit_after_its_quota_and_a_fresh_one_goes_on() {
+    let relay = Relay::start(&["--pipelining"]);
+    let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
+    config.messages_per_connection = 3;
+    let smtp = SmtpTransport::new(config).unwrap();
+    for n in 0..7 {
+        smtp.send(&message(n, "b@city.example.jp", &["a@example.jp"], "x\r\n")).await.unwrap();
+    }
+    let received = relay.messages();
+    assert_eq!(received.len(), 7);
+    assert_eq!(peers(&received).len(), 3);
+}
+
+#[tokio::test]
+#[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
 async fn a_relay_that_stalls_is_a_temporary_failure() {
     let relay = Relay::start(&["--pipelining", "--stall-after", "1"]);
     let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
