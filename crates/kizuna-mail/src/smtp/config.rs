@@ -97,6 +97,8 @@ pub enum SmtpConfigError {
     StartTlsWithImplicit,
     #[error("this build of Kizuna has no TLS support (cargo feature `tls`)")]
     TlsUnavailable,
+    #[error("TLS set-up: {0}")]
+    Tls(String),
     #[error("the CA file {path}: {reason}")]
     CaFile { path: String, reason: String },
 }

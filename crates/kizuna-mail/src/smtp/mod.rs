@@ -142,3 +142,22 @@ impl Transport for SmtpTransport {
         format!("SMTP relay {} ({} connections)", self.config.relay(), self.config.connections)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_transport_names_its_relay_without_credentials() {
+        let smtp = SmtpTransport::new(SmtpConfig::from_url("smtp://127.0.0.1:2525").unwrap().with_connections(4));
+        assert_eq!(smtp.unwrap().describe(), "SMTP relay 127.0.0.1:2525 (4 connections)");
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn a_missing_ca_file_is_a_configuration_error() {
+        let config = SmtpConfig::from_url("smtp://relay?starttls=required&ca_file=/nonexistent/ca.pem").unwrap();
+        let error = SmtpTransport::new(config).unwrap_err();
+        assert!(matches!(&error, SmtpConfigError::CaFile { path, .. } if path == "/nonexistent/ca.pem"), "{error}");
+    }
+}

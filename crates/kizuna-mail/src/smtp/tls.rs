@@ -34,7 +34,7 @@ mod enabled {
         }
         let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
-            .map_err(|e| SmtpConfigError::CaFile { path: String::new(), reason: e.to_string() })?
+            .map_err(|e| SmtpConfigError::Tls(e.to_string()))?
             .with_root_certificates(roots)
             .with_no_client_auth();
         Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
