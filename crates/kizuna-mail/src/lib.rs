@@ -9,6 +9,7 @@ pub mod iso2022jp;
 pub mod message;
 pub mod outbox;
 pub mod render;
+pub mod smtp;
 
 use async_trait::async_trait;
 

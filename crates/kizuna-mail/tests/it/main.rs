@@ -1,5 +1,6 @@
 //! Integration tests of kizuna-mail: the inbound SMTP session over in-memory I/O, parsing of
-//! received mail and bounces from fixtures, and property tests that feed them arbitrary input.
+//! received mail and bounces from fixtures, property tests that feed them arbitrary input,
+//! and the outbound SMTP transport against a real third-party server (aiosmtpd).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop right there
 
@@ -7,4 +8,5 @@ mod dsn;
 mod parse;
 mod properties;
 mod session;
+mod smtp;
 mod support;

@@ -1,0 +1,164 @@
+//! The SMTP transport: a pool of long-lived, pipelining connections to the relay
+//! (`KIZUNA_SMTP_URL`), shared by the delivery workers.
+
+mod config;
+mod connection;
+mod reply;
+mod tls;
+
+use std::sync::{Mutex, PoisonError};
+
+use async_trait::async_trait;
+use tokio::sync::Semaphore;
+
+pub use config::{Credentials, Password, SmtpConfig, SmtpConfigError, TlsMode};
+
+use crate::{MailError, OutgoingMessage, Transport};
+use connection::{Connection, Failure};
+
+/// Hands messages to one relay over at most `connections` connections, kept
+/// open between messages and reconnected when the relay closed them.
+pub struct SmtpTransport {
+    config: SmtpConfig,
+    connector: Option<tls::Connector>,
+    /// One permit per connection that may be open at once.
+    slots: Semaphore,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for SmtpTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpTransport").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl SmtpTransport {
+    /// Opens no connection yet: the first messages do, so a relay that is down
+    /// at start-up only defers mail.
+    pub fn new(config: SmtpConfig) -> Result<Self, SmtpConfigError> {
+        let connector = match config.tls {
+            TlsMode::Off => None,
+            TlsMode::Opportunistic if !cfg!(feature = "tls") => None,
+            TlsMode::Opportunistic | TlsMode::Required | TlsMode::Implicit => {
+                Some(tls::connector(config.ca_file.as_deref())?)
+            }
+        };
+        let connections = config.connections.get();
+        Ok(Self {
+            config,
+            connector,
+            slots: Semaphore::new(connections),
+            idle: Mutex::new(Vec::with_capacity(connections)),
+        })
+    }
+
+    pub fn config(&self) -> &SmtpConfig {
+        &self.config
+    }
+
+    fn take_idle(&self) -> Option<Connection> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        while let Some(connection) = idle.pop() {
+            if connection.last_used.elapsed() < self.config.idle_timeout {
+                return Some(connection);
+            }
+            // The relay has likely timed it out already; do not make a message find out.
+            drop(connection);
+        }
+        None
+    }
+
+    fn put_idle(&self, connection: Connection) {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner).push(connection);
+    }
+
+    async fn open(&self) -> Result<Connection, MailError> {
+        Connection::open(&self.config, self.connector.as_ref()).await.map_err(|reason| {
+            tracing::warn!(relay = %self.config.relay(), %reason, "SMTP relay unavailable");
+            // Nothing was attempted: the workers pause instead of spending an attempt.
+            MailError::Unavailable(reason)
+        })
+    }
+
+    /// Gives a connection back after a message, or retires it after its quota.
+    async fn release(&self, connection: Connection) {
+        if connection.messages >= self.config.messages_per_connection {
+            connection.quit(&self.config).await;
+        } else {
+            self.put_idle(connection);
+        }
+    }
+}
+
+#[async_trait]
+impl Transport for SmtpTransport {
+    async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
+        // The semaphore is never closed, so a failed acquire cannot happen.
+        let _slot = self.slots.acquire().await.map_err(|e| MailError::Temporary(e.to_string()))?;
+        let mut connection = match self.take_idle() {
+            Some(connection) => connection,
+            None => self.open().await?,
+        };
+        let mut retried = false;
+        loop {
+            match connection.deliver(message, &self.config).await {
+                Ok(reply) => {
+                    self.release(connection).await;
+                    return Ok(reply.to_string());
+                }
+                Err(Failure::Refused { reply, reusable }) => {
+                    if reusable && connection.reset(&self.config).await {
+                        self.put_idle(connection);
+                    }
+                    let reason = reply.to_string();
+                    return Err(if reply.is_transient() || reply.is_positive() {
+                        MailError::Temporary(reason)
+                    } else {
+                        MailError::Permanent(reason)
+                    });
+                }
+                Err(Failure::Unsendable(reason)) => {
+                    self.put_idle(connection);
+                    return Err(MailError::Permanent(reason));
+                }
+                Err(Failure::Broken { reason, after_data: false }) if !retried => {
+                    // Most often the relay closed an idle connection; one fresh try.
+                    tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
+                    retried = true;
+                    connection = self.open().await?;
+                }
+                Err(Failure::Broken { reason, after_data }) => {
+                    let reason = if after_data {
+                        format!("{reason} (after the whole message was sent; the relay may have it)")
+                    } else {
+                        reason
+                    };
+                    return Err(MailError::Temporary(reason));
+                }
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("SMTP relay {} ({} connections)", self.config.relay(), self.config.connections)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_transport_names_its_relay_without_credentials() {
+        let smtp = SmtpTransport::new(SmtpConfig::from_url("smtp://127.0.0.1:2525").unwrap().with_connections(4));
+        assert_eq!(smtp.unwrap().describe(), "SMTP relay 127.0.0.1:2525 (4 connections)");
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn a_missing_ca_file_is_a_configuration_error() {
+        let config = SmtpConfig::from_url("smtp://relay?starttls=required&ca_file=/nonexistent/ca.pem").unwrap();
+        let error = SmtpTransport::new(config).unwrap_err();
+        assert!(matches!(&error, SmtpConfigError::CaFile { path, .. } if path == "/nonexistent/ca.pem"), "{error}");
+    }
+}
