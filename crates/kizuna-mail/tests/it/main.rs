@@ -7,6 +7,7 @@
 mod dsn;
 mod parse;
 mod properties;
+mod relay;
 mod session;
 mod smtp;
 mod support;

@@ -7,4 +7,7 @@ mod support;
 mod archive;
 mod delivery;
 mod inbound;
+#[path = "../../../kizuna-mail/tests/it/relay.rs"]
+mod relay;
+mod relay_delivery;
 mod webhooks;

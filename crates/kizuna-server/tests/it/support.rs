@@ -13,7 +13,6 @@ use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::time::ManualClock;
 use kizuna_core::{CategoryKey, EmailAddress, Lang, MunicipalityCode};
 use kizuna_mail::Transport;
-use kizuna_mail::outbox::FileOutbox;
 use kizuna_server::{AppState, Settings};
 use kizuna_store::{ConnectOptions, NewNotice, NewSubscriber, Subscription};
 
@@ -42,7 +41,8 @@ pub async fn spawn_app(env: &[(&str, &str)], transport: Option<Arc<dyn Transport
     let store = kizuna_store::connect(settings.database_url.expose(), ConnectOptions::default()).await.unwrap();
     store.seed_if_empty(&ConsortiumSeed::chichibu().unwrap(), t0()).await.unwrap();
     let clock = Arc::new(ManualClock::new(t0()));
-    let transport = transport.unwrap_or_else(|| Arc::new(FileOutbox::new(dir.join("outbox"))));
+    // The file outbox, or the relay when the environment names one.
+    let transport = transport.unwrap_or_else(|| kizuna_server::transport::from_settings(&settings).unwrap());
     let state = AppState::new(store, settings, clock.clone(), transport);
     kizuna_server::delivery::Worker::sync_pacing(&state).await.unwrap();
     TestApp { state, clock, dir }
