@@ -71,6 +71,7 @@ class Relay:
         self.accepted += 1
         record = {
             "peer": list(session.peer[:2]),
+            "helo": getattr(session, "host_name", None),
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "mail_command": getattr(server, "raw_mail", None),

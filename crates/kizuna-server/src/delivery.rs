@@ -190,6 +190,7 @@ impl Worker {
         for notice in &completed {
             tracing::info!(notice, "every delivery of the notice is settled");
         }
+        tracing::info!(claimed = claimed.len(), relay_down, "delivery batch done");
         let mut report = BatchReport { claimed: claimed.len(), completed_notices: completed, ..BatchReport::default() };
         for outcome in &outcomes {
             match outcome.result {

@@ -218,6 +218,17 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
     };
     let store = open_unseeded_store(&settings).await?;
     let now = SystemClock.now();
+    if settings.sqlite_path().is_some() {
+        // Only this process may use the file (the lock above), so every claim
+        // still open belongs to a process that died: send those messages again now.
+        let released = store
+            .release_stale_claims(now + chrono::Duration::days(1))
+            .await
+            .map_err(failed("releasing unfinished deliveries"))?;
+        if released > 0 {
+            tracing::warn!(released, "deliveries a previous run had claimed are queued again");
+        }
+    }
     let seeded = store.seed_if_empty(&seed, now).await.map_err(failed("seeding the consortium"))?;
     if seeded {
         tracing::info!(consortium = %seed.info.name_en, "seeded an empty database");

@@ -1,5 +1,8 @@
 //! A running aiosmtpd relay (`kizuna-mail/tests/smtp_server.py`) for integration
-//! tests; shared by kizuna-mail and kizuna-server (included with `#[path]`).
+//! tests; shared by kizuna-mail, kizuna-server and kizuna (included with `#[path]`).
+
+// Each test crate that includes this uses only part of it.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -5,5 +5,8 @@
 mod support;
 
 mod cli;
+mod delivery;
+#[path = "../../../kizuna-mail/tests/it/relay.rs"]
+mod relay;
 mod serve;
 mod webhook;
