@@ -10,6 +10,7 @@ pub mod consortium;
 pub mod email;
 pub mod lang;
 pub mod notice;
+pub mod registration;
 pub mod staff;
 pub mod subscriber;
 pub mod text;
