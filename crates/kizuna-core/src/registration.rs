@@ -93,7 +93,7 @@ impl Explain for FormError {
             FormError::UnknownMunicipality => {
                 "選んだ市町村に、この配信サービスの対象ではないものがあります。一覧から選び直してください。"
             }
-            FormError::BadScope => "「緊急情報のみ」か「分類を選ぶ」のどちらかを選んでください。",
+            FormError::BadScope => "「緊急情報のみ」か「下の分類から選ぶ」のどちらかを選んでください。",
             FormError::NoCategory => "受け取る分類を1つ以上選んでください。",
             FormError::UnknownCategory => "選んだ分類に、存在しないものがあります。一覧から選び直してください。",
             FormError::BadFormat => "メールの形式は「テキスト」か「HTML」から選んでください。",

@@ -10,6 +10,7 @@ pub mod error;
 pub mod jobs;
 pub mod mailer;
 pub mod notices;
+pub mod residents;
 pub mod serve;
 pub mod state;
 pub mod web;
