@@ -778,8 +778,7 @@ async fn manage_page(
         Err(response) => return Ok(response),
     };
     let catalog = Catalog::load(&state).await.map_err(WebError::store(lang))?;
-    let subscriptions = state.store.subscriptions(subscriber.id).await.map_err(WebError::store(lang))?;
-    let input = service::stored_choices(&catalog, &subscriber, &subscriptions);
+    let input = service::current_choices(&state, &catalog, &subscriber).await.map_err(WebError::store(lang))?;
     let view =
         ManageView { token: &token, subscriber: &subscriber, input, errors: FormErrors::default(), saved: false };
     Ok(private_page(StatusCode::OK, manage_html(&catalog, lang, view)?))
@@ -803,8 +802,7 @@ async fn manage_submit(
     };
     let input = Fields::parse(&body).choices();
     if subscriber.status != SubscriberStatus::Active {
-        let subscriptions = state.store.subscriptions(subscriber.id).await.map_err(WebError::store(lang))?;
-        let stored = service::stored_choices(&catalog, &subscriber, &subscriptions);
+        let stored = service::current_choices(&state, &catalog, &subscriber).await.map_err(WebError::store(lang))?;
         let view = ManageView {
             token: &token,
             subscriber: &subscriber,
@@ -820,11 +818,10 @@ async fn manage_submit(
             Ok(private_page(StatusCode::UNPROCESSABLE_ENTITY, manage_html(&catalog, lang, view)?))
         }
         Ok(choices) => {
-            service::change_choices(&state, &catalog, &subscriber, &choices).await.map_err(WebError::store(lang))?;
-            let saved =
-                state.store.subscriber(subscriber.id).await.map_err(WebError::store(lang))?.unwrap_or(subscriber);
-            let subscriptions = state.store.subscriptions(saved.id).await.map_err(WebError::store(lang))?;
-            let input = service::stored_choices(&catalog, &saved, &subscriptions);
+            let saved = service::change_choices(&state, &catalog, &subscriber, &choices)
+                .await
+                .map_err(WebError::store(lang))?;
+            let input = service::current_choices(&state, &catalog, &saved).await.map_err(WebError::store(lang))?;
             let view =
                 ManageView { token: &token, subscriber: &saved, input, errors: FormErrors::default(), saved: true };
             Ok(private_page(StatusCode::OK, manage_html(&catalog, lang, view)?))

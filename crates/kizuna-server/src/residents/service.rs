@@ -318,19 +318,30 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<Option<(Subscriber
     Ok(Some((subscriber, subscriptions)))
 }
 
-/// Replaces a resident's choices. Restricted (staff-only) subscriptions are not
-/// on the form, so they are kept as they are.
+/// Replaces a resident's choices and returns the resident as now stored.
+/// Restricted (staff-only) subscriptions are not on the form, so they are kept.
 pub async fn change_choices(
     state: &AppState,
     catalog: &Catalog,
     subscriber: &Subscriber,
     choices: &Choices,
-) -> Result<(), StoreError> {
+) -> Result<Subscriber, StoreError> {
     let mut subscriptions = catalog.subscriptions(choices);
     let kept = state.store.subscriptions(subscriber.id).await?;
     subscriptions
         .extend(kept.into_iter().filter(|s| catalog.category(s.category.as_str()).is_some_and(|c| c.restricted)));
-    state.store.update_preferences(subscriber.id, &preferences(choices), &subscriptions, state.clock.now()).await
+    state.store.update_preferences(subscriber.id, &preferences(choices), &subscriptions, state.clock.now()).await?;
+    state.store.subscriber(subscriber.id).await?.ok_or(StoreError::NotFound)
+}
+
+/// A resident's stored choices, as the manage form shows them.
+pub async fn current_choices(
+    state: &AppState,
+    catalog: &Catalog,
+    subscriber: &Subscriber,
+) -> Result<kizuna_core::registration::ChoicesInput, StoreError> {
+    let subscriptions = state.store.subscriptions(subscriber.id).await?;
+    Ok(stored_choices(catalog, subscriber, &subscriptions))
 }
 
 /// Stops every mail to a resident; false when they had already left.
@@ -358,8 +369,7 @@ pub async fn erase(state: &AppState, subscriber: &Subscriber) -> Result<(), Stor
     Ok(())
 }
 
-/// The choices a stored resident has, as the form shows them.
-pub fn stored_choices(
+fn stored_choices(
     catalog: &Catalog,
     subscriber: &Subscriber,
     subscriptions: &[Subscription],
