@@ -12,6 +12,7 @@ pub mod import;
 pub mod jma;
 pub mod lang;
 pub mod notice;
+pub mod registration;
 pub mod staff;
 pub mod subscriber;
 pub mod text;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -45,6 +45,7 @@ pub struct Settings {
     /// Days an obituary (お悔やみ情報) stays in the public archive, search, feeds and
     /// API; after that its page answers 410 Gone.
     pub obituary_days: u32,
+    pub residents: ResidentSettings,
 }
 
 /// How the delivery workers pace, retry and give up.
@@ -61,6 +62,55 @@ pub struct DeliverySettings {
     pub emergency_alert: chrono::Duration,
     /// … or when the relay has been unreachable this long.
     pub relay_alert: chrono::Duration,
+}
+
+/// How residents register, and how long their data is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResidentSettings {
+    /// How long a confirmation link works; an unconfirmed registration is erased after it.
+    pub confirmation: chrono::Duration,
+    /// Confirmation mails to one address.
+    pub per_address: RateLimit,
+    /// Registrations from one client network. Generous: a mobile carrier puts
+    /// many residents behind one address, and a disaster brings them all at once.
+    pub per_client: RateLimit,
+    /// The header a trusted reverse proxy sets to the client's address, such as
+    /// `X-Forwarded-For`; unset, the TCP peer is the client.
+    pub trusted_proxy_header: Option<String>,
+    /// Peers whose header is believed, besides loopback.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Residents who unsubscribed are erased this long after, keeping only the
+    /// suppression hash of their address.
+    pub unsubscribed_retention: chrono::Duration,
+}
+
+/// At most `count` within `window`; a count of 0 switches the limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub count: u32,
+    pub window: chrono::Duration,
+}
+
+impl Default for ResidentSettings {
+    fn default() -> Self {
+        Self {
+            confirmation: chrono::Duration::hours(24),
+            per_address: RateLimit { count: 3, window: chrono::Duration::minutes(60) },
+            per_client: RateLimit { count: 120, window: chrono::Duration::minutes(10) },
+            trusted_proxy_header: None,
+            trusted_proxies: Vec::new(),
+            unsubscribed_retention: chrono::Duration::days(30),
+        }
+    }
+}
+
+/// `203.0.113.7, 2001:db8::1` → addresses; an empty text means none.
+pub fn parse_proxies(text: &str) -> Result<Vec<IpAddr>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<IpAddr>().map_err(|_| format!("{p:?} is not an IP address")))
+        .collect()
 }
 
 /// Carriers that throttle bulk senders; conservative so residents' mail is not
@@ -129,6 +179,14 @@ struct FileSettings {
     emergency_alert_seconds: Option<toml::Value>,
     relay_alert_seconds: Option<toml::Value>,
     obituary_days: Option<toml::Value>,
+    confirmation_hours: Option<toml::Value>,
+    register_limit_per_address: Option<toml::Value>,
+    register_limit_per_address_minutes: Option<toml::Value>,
+    register_limit_per_ip: Option<toml::Value>,
+    register_limit_per_ip_minutes: Option<toml::Value>,
+    trusted_proxy_header: Option<String>,
+    trusted_proxies: Option<String>,
+    unsubscribed_retention_days: Option<toml::Value>,
 }
 
 fn toml_text(value: toml::Value) -> String {
@@ -145,7 +203,7 @@ struct Layers {
     values: HashMap<&'static str, (String, String)>,
 }
 
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 25] = [
     "data_dir",
     "database_url",
     "http_addr",
@@ -163,6 +221,14 @@ const KEYS: [&str; 17] = [
     "emergency_alert_seconds",
     "relay_alert_seconds",
     "obituary_days",
+    "confirmation_hours",
+    "register_limit_per_address",
+    "register_limit_per_address_minutes",
+    "register_limit_per_ip",
+    "register_limit_per_ip_minutes",
+    "trusted_proxy_header",
+    "trusted_proxies",
+    "unsubscribed_retention_days",
 ];
 
 impl Layers {
@@ -208,6 +274,14 @@ impl Settings {
                 ("emergency_alert_seconds", file.emergency_alert_seconds.map(toml_text)),
                 ("relay_alert_seconds", file.relay_alert_seconds.map(toml_text)),
                 ("obituary_days", file.obituary_days.map(toml_text)),
+                ("confirmation_hours", file.confirmation_hours.map(toml_text)),
+                ("register_limit_per_address", file.register_limit_per_address.map(toml_text)),
+                ("register_limit_per_address_minutes", file.register_limit_per_address_minutes.map(toml_text)),
+                ("register_limit_per_ip", file.register_limit_per_ip.map(toml_text)),
+                ("register_limit_per_ip_minutes", file.register_limit_per_ip_minutes.map(toml_text)),
+                ("trusted_proxy_header", file.trusted_proxy_header),
+                ("trusted_proxies", file.trusted_proxies),
+                ("unsubscribed_retention_days", file.unsubscribed_retention_days.map(toml_text)),
             ];
             for (key, value) in entries {
                 if let Some(value) = value {
@@ -302,6 +376,34 @@ impl Settings {
             relay_alert: chrono::Duration::seconds(number("relay_alert_seconds", 300, 1..=86_400)?),
         };
         let obituary_days = u32::try_from(number("obituary_days", 30, 1..=3650)?).unwrap_or(30);
+        let (source, header) = text("trusted_proxy_header", "");
+        let trusted_proxy_header = if header.is_empty() {
+            None
+        } else if header.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            Some(header.to_ascii_lowercase())
+        } else {
+            return Err(bad(&source, format!("{header:?} is not a header name, such as X-Forwarded-For")));
+        };
+        let (source, proxies) = text("trusted_proxies", "");
+        let defaults = ResidentSettings::default();
+        let limit = |count_key: &'static str, minutes_key: &'static str, default: RateLimit| {
+            Ok::<_, ConfigError>(RateLimit {
+                count: u32::try_from(number(count_key, i64::from(default.count), 0..=1_000_000)?).unwrap_or(u32::MAX),
+                window: chrono::Duration::minutes(number(minutes_key, default.window.num_minutes(), 1..=10_080)?),
+            })
+        };
+        let residents = ResidentSettings {
+            confirmation: chrono::Duration::hours(number("confirmation_hours", 24, 1..=168)?),
+            per_address: limit(
+                "register_limit_per_address",
+                "register_limit_per_address_minutes",
+                defaults.per_address,
+            )?,
+            per_client: limit("register_limit_per_ip", "register_limit_per_ip_minutes", defaults.per_client)?,
+            trusted_proxy_header,
+            trusted_proxies: parse_proxies(&proxies).map_err(|problem| bad(&source, problem))?,
+            unsubscribed_retention: chrono::Duration::days(number("unsubscribed_retention_days", 30, 1..=3_650)?),
+        };
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -315,6 +417,7 @@ impl Settings {
             log,
             delivery,
             obituary_days,
+            residents,
         })
     }
 
@@ -405,6 +508,13 @@ mod tests {
             ("KIZUNA_BOUNCE_SUPPRESS_AFTER", "0", "KIZUNA_BOUNCE_SUPPRESS_AFTER"),
             ("KIZUNA_OBITUARY_DAYS", "0", "KIZUNA_OBITUARY_DAYS"),
             ("KIZUNA_OBITUARY_DAYS", "a month", "KIZUNA_OBITUARY_DAYS"),
+            ("KIZUNA_CONFIRMATION_HOURS", "0", "KIZUNA_CONFIRMATION_HOURS"),
+            ("KIZUNA_CONFIRMATION_HOURS", "a day", "KIZUNA_CONFIRMATION_HOURS"),
+            ("KIZUNA_REGISTER_LIMIT_PER_IP", "-1", "KIZUNA_REGISTER_LIMIT_PER_IP"),
+            ("KIZUNA_REGISTER_LIMIT_PER_ADDRESS_MINUTES", "0", "KIZUNA_REGISTER_LIMIT_PER_ADDRESS_MINUTES"),
+            ("KIZUNA_TRUSTED_PROXY_HEADER", "X-Forwarded-For: 1.2.3.4", "KIZUNA_TRUSTED_PROXY_HEADER"),
+            ("KIZUNA_TRUSTED_PROXIES", "10.0.0.1, proxy.local", "KIZUNA_TRUSTED_PROXIES"),
+            ("KIZUNA_UNSUBSCRIBED_RETENTION_DAYS", "0", "KIZUNA_UNSUBSCRIBED_RETENTION_DAYS"),
         ];
         for (key, value, named) in cases {
             let error = Settings::load(None, &env(&[(key, value)])).err();
@@ -422,6 +532,37 @@ mod tests {
         let from_env = Settings::load(Some(&file), &env(&[("KIZUNA_OBITUARY_DAYS", "7")]))?;
         assert_eq!(from_env.obituary_days, 7);
         let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    #[test]
+    fn resident_settings_have_safe_defaults_and_can_be_tuned() -> Result<(), ConfigError> {
+        let defaults = Settings::load(None, &HashMap::new())?.residents;
+        assert_eq!(defaults.confirmation, chrono::Duration::hours(24));
+        assert_eq!(defaults.per_address, RateLimit { count: 3, window: chrono::Duration::hours(1) });
+        assert_eq!(defaults.per_client, RateLimit { count: 120, window: chrono::Duration::minutes(10) });
+        assert_eq!((defaults.trusted_proxy_header, defaults.trusted_proxies), (None, vec![]));
+        assert_eq!(defaults.unsubscribed_retention, chrono::Duration::days(30));
+
+        let dir = std::env::temp_dir().join(format!("kizuna-config-residents-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| bad("test", e.to_string()))?;
+        let file = dir.join("kizuna.toml");
+        std::fs::write(
+            &file,
+            "confirmation_hours = 48\ntrusted_proxies = \"10.0.0.5, ::1\"\nregister_limit_per_ip = 0\n",
+        )
+        .map_err(|e| bad("test", e.to_string()))?;
+        let tuned = Settings::load(
+            Some(&file),
+            &env(&[("KIZUNA_TRUSTED_PROXY_HEADER", "X-Forwarded-For"), ("KIZUNA_CONFIRMATION_HOURS", "12")]),
+        )?
+        .residents;
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(tuned.confirmation, chrono::Duration::hours(12), "the environment wins over the file");
+        assert_eq!(tuned.trusted_proxy_header.as_deref(), Some("x-forwarded-for"));
+        let proxies: Vec<String> = tuned.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(proxies, ["10.0.0.5", "::1"]);
+        assert_eq!(tuned.per_client.count, 0, "0 switches the per-client limit off");
         Ok(())
     }
 

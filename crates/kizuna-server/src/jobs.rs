@@ -25,13 +25,14 @@ pub fn holder_id() -> String {
 pub struct HousekeepingOutcome {
     pub held_lease: bool,
     pub expired_registrations: u64,
+    pub erased_unsubscribed: u64,
     pub released_claims: u64,
     pub scheduled_sent: Vec<i64>,
 }
 
 /// The scheduler: send scheduled notices whose time has come, put deliveries of
 /// dead workers back in the queue, erase unconfirmed registrations past their
-/// time. Steppable so tests drive it with an injected clock.
+/// time and residents who unsubscribed longer ago than the retention period. Steppable so tests drive it with an injected clock.
 pub async fn housekeeping_step(
     state: &AppState,
     holder: &str,
@@ -69,7 +70,29 @@ pub async fn housekeeping_step(
             )
             .await?;
     }
-    Ok(HousekeepingOutcome { held_lease: true, expired_registrations: expired, released_claims, scheduled_sent })
+    let retention = state.settings.residents.unsubscribed_retention;
+    let erased_unsubscribed = state.store.erase_unsubscribed(now - retention, now).await?;
+    if erased_unsubscribed > 0 {
+        state
+            .store
+            .record_audit(
+                &NewAuditEntry {
+                    actor: "scheduler".into(),
+                    action: "erase_unsubscribed".into(),
+                    subject: "subscribers".into(),
+                    detail: format!("{{\"count\":{erased_unsubscribed}}}"),
+                },
+                now,
+            )
+            .await?;
+    }
+    Ok(HousekeepingOutcome {
+        held_lease: true,
+        expired_registrations: expired,
+        erased_unsubscribed,
+        released_claims,
+        scheduled_sent,
+    })
 }
 
 /// Runs the scheduler until `shutdown` changes, then gives its lease back.

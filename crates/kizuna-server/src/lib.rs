@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod mailer;
 pub mod notices;
 pub mod posters;
+pub mod residents;
 pub mod serve;
 pub mod state;
 pub mod transport;

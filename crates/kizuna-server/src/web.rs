@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/kizuna.css", get(stylesheet))
         .merge(archive::routes())
         .merge(posters::routes())
+        .merge(crate::residents::routes())
         .fallback(not_found)
         .with_state(state)
 }

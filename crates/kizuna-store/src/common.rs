@@ -1793,6 +1793,219 @@ macro_rules! store_impl {
                 }
                 Ok(log)
             }
+
+
+            async fn save_pending_registration(
+                &self,
+                r: &PendingRegistration,
+                now: DateTime<Utc>,
+            ) -> Result<PendingOutcome> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                // One statement decides, so two submissions at once cannot both insert.
+                let saved: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO subscribers (email, status, language, format, charset, emergency_only, source,
+                     source_municipality, created_at, updated_at, pending_expires_at, email_hash, domain)
+                     VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11)
+                     ON CONFLICT (email) DO UPDATE SET status = 'pending', language = excluded.language,
+                       format = excluded.format, charset = excluded.charset,
+                       emergency_only = excluded.emergency_only, source = excluded.source,
+                       source_municipality = excluded.source_municipality, updated_at = excluded.updated_at,
+                       pending_expires_at = excluded.pending_expires_at
+                     WHERE subscribers.status <> 'active'
+                     RETURNING id",
+                )
+                .bind(r.email.as_str())
+                .bind(r.preferences.language.as_str())
+                .bind(r.preferences.format.as_str())
+                .bind(r.preferences.charset.as_str())
+                .bind(r.preferences.emergency_only)
+                .bind(r.source.as_str())
+                .bind(r.source_municipality.as_ref().map(|c| c.as_str()))
+                .bind(now)
+                .bind(r.expires_at)
+                .bind(TokenHash::of(r.email.as_str()).as_str())
+                .bind(r.email.domain())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(id) = saved else {
+                    let id: i64 = sqlx::query_scalar("SELECT id FROM subscribers WHERE email = $1")
+                        .bind(r.email.as_str())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    return Ok(PendingOutcome::AlreadyActive { subscriber_id: id });
+                };
+                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1").bind(id).execute(&mut *tx).await?;
+                let mut unique = r.subscriptions.clone();
+                unique.sort();
+                unique.dedup();
+                for s in &unique {
+                    sqlx::query(
+                        "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(s.municipality.as_str())
+                    .bind(s.category.as_str())
+                    .bind(s.area_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO link_tokens (token_hash, purpose, subscriber_id, expires_at, created_at)
+                     VALUES ($1, 'confirm', $2, $3, $4)",
+                )
+                .bind(r.token.as_str())
+                .bind(id)
+                .bind(r.expires_at)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(PendingOutcome::Saved { subscriber_id: id })
+            }
+
+            async fn confirm_registration(&self, token: &TokenHash, now: DateTime<Utc>) -> Result<ConfirmOutcome> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let row = sqlx::query(
+                    "SELECT t.used_at, s.id, s.status, s.email_hash, s.pending_expires_at
+                     FROM link_tokens t JOIN subscribers s ON s.id = t.subscriber_id
+                     WHERE t.token_hash = $1 AND t.purpose = 'confirm' AND t.expires_at > $2",
+                )
+                .bind(token.as_str())
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(ConfirmOutcome::Invalid);
+                };
+                let id: i64 = row.try_get("id")?;
+                let status: String = row.try_get("status")?;
+                let used_at: Option<DateTime<Utc>> = row.try_get("used_at")?;
+                let lapses: Option<DateTime<Utc>> = row.try_get("pending_expires_at")?;
+                if status == SubscriberStatus::Active.as_str() {
+                    return Ok(ConfirmOutcome::AlreadyConfirmed { subscriber_id: id });
+                }
+                let waiting = status == SubscriberStatus::Pending.as_str()
+                    && used_at.is_none()
+                    && lapses.is_none_or(|at| at > now);
+                if !waiting {
+                    return Ok(ConfirmOutcome::Invalid);
+                }
+                let done = sqlx::query(
+                    "UPDATE subscribers SET status = 'active', confirmed_at = $2, updated_at = $2,
+                     pending_expires_at = NULL, hard_bounces = 0
+                     WHERE id = $1 AND status = 'pending'",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    // Another request confirmed it between our read and write.
+                    return Ok(ConfirmOutcome::AlreadyConfirmed { subscriber_id: id });
+                }
+                let email_hash: String = row.try_get("email_hash")?;
+                sqlx::query("DELETE FROM suppressions WHERE email_hash = $1").bind(&email_hash).execute(&mut *tx).await?;
+                sqlx::query("UPDATE link_tokens SET used_at = $2 WHERE token_hash = $1")
+                    .bind(token.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(ConfirmOutcome::Confirmed { subscriber_id: id })
+            }
+
+            async fn update_preferences(
+                &self,
+                id: i64,
+                p: &Preferences,
+                subscriptions: &[Subscription],
+                now: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done = sqlx::query(
+                    "UPDATE subscribers SET language = $2, format = $3, charset = $4, emergency_only = $5, updated_at = $6
+                     WHERE id = $1 AND status = 'active'",
+                )
+                .bind(id)
+                .bind(p.language.as_str())
+                .bind(p.format.as_str())
+                .bind(p.charset.as_str())
+                .bind(p.emergency_only)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1").bind(id).execute(&mut *tx).await?;
+                let mut unique = subscriptions.to_vec();
+                unique.sort();
+                unique.dedup();
+                for s in &unique {
+                    sqlx::query(
+                        "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(s.municipality.as_str())
+                    .bind(s.category.as_str())
+                    .bind(s.area_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn unsubscribe_subscriber(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let status: Option<String> = sqlx::query_scalar("SELECT status FROM subscribers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(status) = status else {
+                    return Err(StoreError::NotFound);
+                };
+                if status == SubscriberStatus::Unsubscribed.as_str() {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE subscribers SET status = 'unsubscribed', updated_at = $2, pending_expires_at = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1").bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn unsuppress(&self, email_hash: &TokenHash) -> Result<bool> {
+                let done = sqlx::query("DELETE FROM suppressions WHERE email_hash = $1")
+                    .bind(email_hash.as_str())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn erase_unsubscribed(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query(
+                    "INSERT INTO suppressions (email_hash, reason, created_at)
+                     SELECT email_hash, 'unsubscribed', $2 FROM subscribers WHERE status = 'unsubscribed' AND updated_at < $1
+                     ON CONFLICT (email_hash) DO NOTHING",
+                )
+                .bind(before)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let done = sqlx::query("DELETE FROM subscribers WHERE status = 'unsubscribed' AND updated_at < $1")
+                    .bind(before)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected())
+            }
         }
     };
 }

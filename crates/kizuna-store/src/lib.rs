@@ -217,6 +217,38 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// A receiver's newest events with their attempts, newest first.
     async fn webhook_log(&self, webhook_id: i64, limit: i64) -> Result<Vec<WebhookDelivery>>;
+
+    /// Starts, or starts again, the double opt-in of an address: a new address
+    /// becomes a pending subscriber; a pending, unsubscribed or suppressed one
+    /// is reset to pending with the new choices. Either way the confirmation
+    /// token is stored with the registration's expiry. An active address is
+    /// left untouched and reported as such.
+    async fn save_pending_registration(
+        &self,
+        registration: &PendingRegistration,
+        now: DateTime<Utc>,
+    ) -> Result<PendingOutcome>;
+    /// Follows a confirmation link: an unexpired, unused token of a pending
+    /// subscriber activates it, resets its bounce count and lifts any
+    /// suppression of its address (following the link proved the mailbox).
+    async fn confirm_registration(&self, token: &TokenHash, now: DateTime<Utc>) -> Result<ConfirmOutcome>;
+    /// Replaces an active subscriber's preferences and subscriptions at once;
+    /// `NotFound` when there is no active subscriber with that id.
+    async fn update_preferences(
+        &self,
+        id: i64,
+        preferences: &Preferences,
+        subscriptions: &[Subscription],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Stops all mail to a subscriber and deletes their choices; false when they
+    /// had already unsubscribed.
+    async fn unsubscribe_subscriber(&self, id: i64, now: DateTime<Utc>) -> Result<bool>;
+    /// Lifts the suppression of an address; false when it was not suppressed.
+    async fn unsuppress(&self, email_hash: &TokenHash) -> Result<bool>;
+    /// Erases subscribers who unsubscribed before `before`, keeping only the
+    /// suppression hash of each address. Returns how many were erased.
+    async fn erase_unsubscribed(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64>;
 }
 
 /// How many connections a store keeps.

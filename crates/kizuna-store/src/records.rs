@@ -518,3 +518,47 @@ pub struct WebhookDelivery {
     pub updated_at: DateTime<Utc>,
     pub attempt_log: Vec<WebhookAttempt>,
 }
+
+/// How a resident wants their mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preferences {
+    pub language: Lang,
+    pub format: MailFormat,
+    pub charset: Charset,
+    pub emergency_only: bool,
+}
+
+/// A registration waiting for its confirmation link to be followed.
+#[derive(Debug, Clone)]
+pub struct PendingRegistration {
+    pub email: EmailAddress,
+    pub preferences: Preferences,
+    pub source: RegistrationSource,
+    pub source_municipality: Option<MunicipalityCode>,
+    pub subscriptions: Vec<Subscription>,
+    /// The SHA-256 of the token mailed in the confirmation link.
+    pub token: TokenHash,
+    /// When the registration and its token lapse.
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingOutcome {
+    /// Stored as pending; the confirmation mail may go out.
+    Saved { subscriber_id: i64 },
+    /// The address is already active; nothing was changed.
+    AlreadyActive { subscriber_id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    Confirmed {
+        subscriber_id: i64,
+    },
+    /// The link was followed before (a second click, or a second tab).
+    AlreadyConfirmed {
+        subscriber_id: i64,
+    },
+    /// Unknown, expired, or for a registration that no longer waits.
+    Invalid,
+}

@@ -10,4 +10,5 @@ mod inbound;
 #[path = "../../../kizuna-mail/tests/it/relay.rs"]
 mod relay;
 mod relay_delivery;
+mod residents;
 mod webhooks;

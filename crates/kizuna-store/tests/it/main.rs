@@ -9,4 +9,5 @@ mod support;
 mod archive;
 mod conformance;
 mod delivery;
+mod residents;
 mod webhooks;
