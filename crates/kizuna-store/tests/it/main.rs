@@ -7,4 +7,5 @@
 mod support;
 
 mod conformance;
+mod console;
 mod delivery;
