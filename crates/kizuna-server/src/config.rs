@@ -42,6 +42,8 @@ pub struct Settings {
     /// A log filter such as `info` or `kizuna=debug,sqlx=warn`; unset, each command picks its own.
     pub log: Option<String>,
     pub delivery: DeliverySettings,
+    /// Requests each API key may make per minute (a token bucket: bursts up to this).
+    pub api_rate_per_minute: u32,
 }
 
 /// How the delivery workers pace, retry and give up.
@@ -125,6 +127,7 @@ struct FileSettings {
     retry_max_age_minutes: Option<toml::Value>,
     emergency_alert_seconds: Option<toml::Value>,
     relay_alert_seconds: Option<toml::Value>,
+    api_rate_per_minute: Option<toml::Value>,
 }
 
 fn toml_text(value: toml::Value) -> String {
@@ -141,7 +144,7 @@ struct Layers {
     values: HashMap<&'static str, (String, String)>,
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "data_dir",
     "database_url",
     "http_addr",
@@ -158,6 +161,7 @@ const KEYS: [&str; 16] = [
     "retry_max_age_minutes",
     "emergency_alert_seconds",
     "relay_alert_seconds",
+    "api_rate_per_minute",
 ];
 
 impl Layers {
@@ -202,6 +206,7 @@ impl Settings {
                 ("retry_max_age_minutes", file.retry_max_age_minutes.map(toml_text)),
                 ("emergency_alert_seconds", file.emergency_alert_seconds.map(toml_text)),
                 ("relay_alert_seconds", file.relay_alert_seconds.map(toml_text)),
+                ("api_rate_per_minute", file.api_rate_per_minute.map(toml_text)),
             ];
             for (key, value) in entries {
                 if let Some(value) = value {
@@ -295,6 +300,7 @@ impl Settings {
             emergency_alert: chrono::Duration::seconds(number("emergency_alert_seconds", 120, 1..=86_400)?),
             relay_alert: chrono::Duration::seconds(number("relay_alert_seconds", 300, 1..=86_400)?),
         };
+        let api_rate_per_minute = number("api_rate_per_minute", 120, 1..=1_000_000)? as u32;
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -307,6 +313,7 @@ impl Settings {
             metrics_token,
             log,
             delivery,
+            api_rate_per_minute,
         })
     }
 
@@ -361,6 +368,7 @@ mod tests {
         assert_eq!(settings.sqlite_path(), Some(PathBuf::from("./kizuna-data/kizuna.db")));
         assert!(settings.delivery.pacing.contains(&("docomo.ne.jp".to_owned(), 300)));
         assert_eq!(settings.delivery.suppress_after, 3);
+        assert_eq!(settings.api_rate_per_minute, 120);
         Ok(())
     }
 
@@ -371,13 +379,16 @@ mod tests {
         let file = dir.join("kizuna.toml");
         std::fs::write(
             &file,
-            "http_addr = \"0.0.0.0:9000\"\nmail_domain = \"mail.example.jp\"\nsmtp_connections = 4\n",
+            "http_addr = \"0.0.0.0:9000\"\nmail_domain = \"mail.example.jp\"\nsmtp_connections = 4\napi_rate_per_minute = 600\n",
         )
         .map_err(|e| bad("test", e.to_string()))?;
         let settings = Settings::load(Some(&file), &env(&[("KIZUNA_MAIL_DOMAIN", "Anshin.Example.JP")]))?;
         assert_eq!(settings.http_addr.to_string(), "0.0.0.0:9000");
         assert_eq!(settings.smtp_connections, 4);
         assert_eq!(settings.mail_domain, "anshin.example.jp");
+        assert_eq!(settings.api_rate_per_minute, 600);
+        let settings = Settings::load(Some(&file), &env(&[("KIZUNA_API_RATE_PER_MINUTE", "30")]))?;
+        assert_eq!(settings.api_rate_per_minute, 30, "the environment overrides the file");
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }
@@ -394,6 +405,8 @@ mod tests {
             ("KIZUNA_PACING", "docomo.ne.jp=fast", "KIZUNA_PACING"),
             ("KIZUNA_PACING", "docomo=60", "KIZUNA_PACING"),
             ("KIZUNA_BOUNCE_SUPPRESS_AFTER", "0", "KIZUNA_BOUNCE_SUPPRESS_AFTER"),
+            ("KIZUNA_API_RATE_PER_MINUTE", "0", "KIZUNA_API_RATE_PER_MINUTE"),
+            ("KIZUNA_API_RATE_PER_MINUTE", "fast", "KIZUNA_API_RATE_PER_MINUTE"),
         ];
         for (key, value, named) in cases {
             let error = Settings::load(None, &env(&[(key, value)])).err();

@@ -3,6 +3,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod delivery;

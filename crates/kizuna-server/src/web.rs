@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/static/kizuna.css", get(stylesheet))
+        .merge(crate::api::routes())
         .fallback(not_found)
         .with_state(state)
 }
