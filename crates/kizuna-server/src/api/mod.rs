@@ -50,7 +50,7 @@ impl Verb {
 pub struct QueryParam {
     pub name: &'static str,
     pub description: &'static str,
-    pub schema: fn() -> serde_json::Value,
+    pub schema: fn(&openapi::Consortium) -> serde_json::Value,
 }
 
 /// One API operation: where it is served, who may call it, what it takes and

@@ -2,6 +2,7 @@
 //! the router, with the JSON Schemas of every body the API reads and writes.
 
 use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kizuna_core::notice::{NoticeSource, NoticeStatus};
@@ -9,18 +10,29 @@ use kizuna_core::staff::ApiRight;
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use serde_json::{Map, Value, json};
 
+use super::error::ApiError;
 use super::extract::{BODY_LIMIT, IDEMPOTENCY_KEY_MAX};
 use super::notices::{MAX_PAGE, MAX_TARGETS};
 use super::{OPERATIONS, Operation, Verb};
+use crate::state::AppState;
 
-pub async fn serve() -> Response {
-    let mut response = Json(document()).into_response();
+pub async fn serve(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let municipalities = state.store.municipalities().await?.into_iter().map(|m| m.code.as_str().to_owned()).collect();
+    let categories = state.store.categories().await?.into_iter().map(|c| c.key.as_str().to_owned()).collect();
+    let mut response = Json(document(&Consortium { municipalities, categories })).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-    response
+    Ok(response)
+}
+
+/// The codes a client may name, listed in the document as enums.
+#[derive(Debug, Clone, Default)]
+pub struct Consortium {
+    pub municipalities: Vec<String>,
+    pub categories: Vec<String>,
 }
 
 /// The whole document.
-pub fn document() -> Value {
+pub fn document(consortium: &Consortium) -> Value {
     let mut paths = Map::new();
     for op in OPERATIONS {
         let item = paths.entry(op.path).or_insert_with(|| json!({}));
@@ -29,7 +41,7 @@ pub fn document() -> Value {
                 Verb::Get => "get",
                 Verb::Post => "post",
             };
-            item.insert(verb.to_owned(), operation(op));
+            item.insert(verb.to_owned(), operation(op, consortium));
         }
     }
     let rights: Vec<String> = ApiRight::ALL.iter().map(|r| format!("`{}`", r.as_str())).collect();
@@ -54,9 +66,21 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": { "apiKey": { "type": "http", "scheme": "bearer" } },
-            "schemas": schemas(),
+            "schemas": schemas(consortium),
         },
     })
+}
+
+/// Links from an answer carrying a notice to every operation on that notice.
+fn notice_links() -> Value {
+    let mut links = Map::new();
+    for op in OPERATIONS.iter().filter(|op| op.path.contains("{id}")) {
+        links.insert(
+            op.operation_id.to_owned(),
+            json!({ "operationId": op.operation_id, "parameters": { "id": "$response.body#/id" } }),
+        );
+    }
+    Value::Object(links)
 }
 
 fn error_response(description: &str) -> Value {
@@ -66,17 +90,17 @@ fn error_response(description: &str) -> Value {
     })
 }
 
-fn operation(op: &Operation) -> Value {
+fn operation(op: &Operation, consortium: &Consortium) -> Value {
     let mut parameters = Vec::new();
     if op.path.contains("{id}") {
         parameters.push(json!({
-            "name": "id", "in": "path", "required": true, "description": "The notice's id.", "schema": id_schema(),
+            "name": "id", "in": "path", "required": true, "description": "The notice's id.", "schema": id_schema(consortium),
         }));
     }
     for param in op.query {
         parameters.push(json!({
             "name": param.name, "in": "query", "required": false,
-            "description": param.description, "schema": (param.schema)(),
+            "description": param.description, "schema": (param.schema)(consortium),
         }));
     }
     if op.idempotent {
@@ -95,6 +119,9 @@ fn operation(op: &Operation) -> Value {
         if *status == 201 {
             answer["headers"] =
                 json!({ "Location": { "schema": { "type": "string" }, "description": "The notice's URL." } });
+        }
+        if *schema == "Notice" {
+            answer["links"] = notice_links();
         }
         responses.insert(status.to_string(), answer);
     }
@@ -119,8 +146,8 @@ fn operation(op: &Operation) -> Value {
     }
     if op.right.is_some() {
         errors.push((429, "Too many requests for this key."));
-        errors.push((503, "The database cannot be reached; try again."));
     }
+    errors.push((503, "The database cannot be reached; try again."));
     for (status, description) in errors {
         let mut answer = error_response(description);
         match status {
@@ -159,24 +186,30 @@ fn operation(op: &Operation) -> Value {
     out
 }
 
-pub fn id_schema() -> Value {
+pub fn id_schema(_: &Consortium) -> Value {
     json!({ "type": "integer", "format": "int64", "minimum": 1 })
 }
 
-pub fn municipality_schema() -> Value {
-    json!({ "type": "string", "pattern": "^[0-9]{6}$", "example": "112071" })
+/// The 6-digit local government code of a member.
+pub fn municipality_schema(consortium: &Consortium) -> Value {
+    json!({ "type": "string", "pattern": "^[0-9]{6}$", "enum": consortium.municipalities })
 }
 
-pub fn source_schema() -> Value {
+/// Any local government code, as stored notices carry.
+fn code_schema() -> Value {
+    json!({ "type": "string", "pattern": "^[0-9]{6}$" })
+}
+
+pub fn source_schema(_: &Consortium) -> Value {
     let sources = [NoticeSource::Jma, NoticeSource::Staff, NoticeSource::Api].map(NoticeSource::as_str);
     json!({ "type": "string", "enum": sources })
 }
 
-pub fn status_schema() -> Value {
+pub fn status_schema(_: &Consortium) -> Value {
     json!({ "type": "string", "enum": NoticeStatus::ALL.map(NoticeStatus::as_str) })
 }
 
-pub fn limit_schema() -> Value {
+pub fn limit_schema(_: &Consortium) -> Value {
     json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 20 })
 }
 
@@ -184,22 +217,35 @@ fn time_schema(nullable: bool) -> Value {
     json!({ "type": "string", "format": "date-time", "nullable": nullable })
 }
 
-fn text_schema(max: usize, nullable: bool) -> Value {
-    json!({ "type": "string", "minLength": 1, "maxLength": max, "nullable": nullable })
+/// A title: no control characters or bidirectional overrides, something besides spaces.
+const TITLE_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069][^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$";
+/// A body: the same, with line breaks and tabs allowed.
+const BODY_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*[^\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$";
+
+fn title_schema(nullable: bool) -> Value {
+    json!({
+        "type": "string", "minLength": 1, "maxLength": NoticeTitle::MAX, "pattern": TITLE_PATTERN, "nullable": nullable,
+    })
 }
 
-fn notice_schema(with_deliveries: bool) -> Value {
+fn body_schema(nullable: bool) -> Value {
+    json!({
+        "type": "string", "minLength": 1, "maxLength": NoticeBody::MAX, "pattern": BODY_PATTERN, "nullable": nullable,
+    })
+}
+
+fn notice_schema(consortium: &Consortium, with_deliveries: bool) -> Value {
     let mut properties = json!({
-        "id": id_schema(),
-        "status": status_schema(),
-        "source": source_schema(),
+        "id": id_schema(consortium),
+        "status": status_schema(consortium),
+        "source": source_schema(consortium),
         "title": { "type": "string" },
         "body": { "type": "string" },
         "title_en": { "type": "string", "nullable": true },
         "body_en": { "type": "string", "nullable": true },
         "category": { "type": "string" },
-        "municipalities": { "type": "array", "items": municipality_schema() },
-        "areas": { "type": "array", "items": id_schema() },
+        "municipalities": { "type": "array", "items": code_schema() },
+        "areas": { "type": "array", "items": id_schema(consortium) },
         "urgency": { "type": "string", "enum": ["normal", "emergency"] },
         "exercise": { "type": "boolean" },
         "send_at": time_schema(true),
@@ -217,7 +263,7 @@ fn notice_schema(with_deliveries: bool) -> Value {
     json!({ "type": "object", "required": required, "properties": properties })
 }
 
-fn schemas() -> Value {
+fn schemas(consortium: &Consortium) -> Value {
     let counts = ["total", "queued", "sending", "sent", "deferred", "bounced", "failed", "cancelled"];
     let mut count_properties = Map::new();
     for name in counts {
@@ -244,16 +290,21 @@ fn schemas() -> Value {
             "additionalProperties": false,
             "required": ["title", "body", "category", "municipalities", "urgency"],
             "properties": {
-                "title": text_schema(NoticeTitle::MAX, false),
-                "body": text_schema(NoticeBody::MAX, false),
-                "category": { "type": "string", "pattern": "^[a-z0-9_]{1,32}$", "example": "disaster" },
-                "municipalities": { "type": "array", "minItems": 1, "maxItems": MAX_TARGETS, "items": municipality_schema() },
+                "title": title_schema(false),
+                "body": body_schema(false),
+                "category": { "type": "string", "pattern": "^[a-z0-9_]{1,32}$", "enum": consortium.categories },
+                "municipalities": {
+                    "type": "array", "minItems": 1, "maxItems": MAX_TARGETS, "items": municipality_schema(consortium),
+                },
                 "urgency": { "type": "string", "enum": ["normal", "emergency"] },
-                "areas": { "type": "array", "maxItems": MAX_TARGETS, "items": id_schema(), "nullable": true },
+                "areas": {
+                    "type": "array", "maxItems": MAX_TARGETS, "items": id_schema(consortium), "nullable": true,
+                    "description": "Ids of areas of the notice's municipalities, to narrow who receives it.",
+                },
                 "exercise": { "type": "boolean", "nullable": true, "description": "A drill (訓練)." },
                 "expires_at": time_schema(true),
-                "title_en": text_schema(NoticeTitle::MAX, true),
-                "body_en": text_schema(NoticeBody::MAX, true),
+                "title_en": title_schema(true),
+                "body_en": body_schema(true),
                 "send_at": time_schema(true),
             },
         },
@@ -262,15 +313,15 @@ fn schemas() -> Value {
             "additionalProperties": false,
             "required": ["title", "body"],
             "properties": {
-                "title": text_schema(NoticeTitle::MAX, false),
-                "body": text_schema(NoticeBody::MAX, false),
-                "title_en": text_schema(NoticeTitle::MAX, true),
-                "body_en": text_schema(NoticeBody::MAX, true),
+                "title": title_schema(false),
+                "body": body_schema(false),
+                "title_en": title_schema(true),
+                "body_en": body_schema(true),
             },
         },
         "DeliveryCounts": { "type": "object", "required": counts, "properties": count_properties },
-        "Notice": notice_schema(true),
-        "NoticeSummary": notice_schema(false),
+        "Notice": notice_schema(consortium, true),
+        "NoticeSummary": notice_schema(consortium, false),
         "NoticeList": {
             "type": "object",
             "required": ["notices", "next_before"],
@@ -289,7 +340,7 @@ fn schemas() -> Value {
                         "type": "object",
                         "required": ["municipality", "category", "active"],
                         "properties": {
-                            "municipality": municipality_schema(),
+                            "municipality": code_schema(),
                             "category": { "type": "string" },
                             "active": { "type": "integer", "minimum": 0 },
                         },
