@@ -224,7 +224,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/api/v1/notices/{id}/withdraw",
         operation_id: "withdrawNotice",
         summary: "Withdraw a sent notice (CAP Cancel)",
-        description: "Marks a sent notice as withdrawn: it leaves the public archive and its CAP feed says Cancel.",
+        description: "Marks a sent notice as withdrawn (CAP Cancel): it leaves the public archive.",
         right: Some(ApiRight::NoticesSend),
         query: &[],
         idempotent: false,
