@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
 SEED=20261125
 EXAMPLES=${KIZUNA_SCHEMATHESIS_EXAMPLES:-50}
-target_dir=${CARGO_TARGET_DIR:-target}
+target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 venv=$target_dir/schemathesis-$SCHEMATHESIS_VERSION
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -68,14 +68,15 @@ key=$("$bin" api-key create --all-municipalities --label schemathesis | tail -n 
 
 log "schemathesis $SCHEMATHESIS_VERSION against http://$addr/api/v1/openapi.json (seed $SEED, $EXAMPLES examples)"
 status=0
-"$venv/bin/schemathesis" run "http://$addr/api/v1/openapi.json" \
+# Run from the temporary folder: Schemathesis keeps its caches in the working directory.
+(cd "$data" && "$venv/bin/schemathesis" run "http://$addr/api/v1/openapi.json" \
   --header "Authorization: Bearer $key" \
   --checks all --exclude-checks positive_data_acceptance \
   --max-examples "$EXAMPLES" \
   --seed "$SEED" \
   --generation-database none \
   --workers 1 \
-  --no-color || status=$?
+  --no-color) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "scripts/schemathesis.sh: schemathesis found problems (exit $status); the server's log:" >&2
   tail -n 50 "$data/serve.err" >&2
