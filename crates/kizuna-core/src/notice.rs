@@ -89,6 +89,10 @@ pub enum ImmediateSend {
     EmergencyRight,
     /// A JMA rule configured to send automatically.
     JmaRule,
+    /// The corrected text of a notice already sent (CAP Update): the original went
+    /// through approval, and residents must not keep the wrong text while a
+    /// second approval waits.
+    Correction,
 }
 
 /// Something a person or a job does to a notice.
@@ -115,7 +119,7 @@ pub enum NoticeAction {
 }
 
 impl NoticeAction {
-    pub const ALL: [NoticeAction; 13] = [
+    pub const ALL: [NoticeAction; 14] = [
         NoticeAction::Submit,
         NoticeAction::Approve,
         NoticeAction::Return,
@@ -125,6 +129,7 @@ impl NoticeAction {
         NoticeAction::SendScheduled,
         NoticeAction::SendImmediately(ImmediateSend::EmergencyRight),
         NoticeAction::SendImmediately(ImmediateSend::JmaRule),
+        NoticeAction::SendImmediately(ImmediateSend::Correction),
         NoticeAction::Cancel,
         NoticeAction::Complete,
         NoticeAction::Supersede,
@@ -142,6 +147,7 @@ impl NoticeAction {
             NoticeAction::SendScheduled => "send_scheduled",
             NoticeAction::SendImmediately(ImmediateSend::EmergencyRight) => "send_emergency",
             NoticeAction::SendImmediately(ImmediateSend::JmaRule) => "send_jma_rule",
+            NoticeAction::SendImmediately(ImmediateSend::Correction) => "send_correction",
             NoticeAction::Cancel => "cancel",
             NoticeAction::Complete => "complete",
             NoticeAction::Supersede => "supersede",
@@ -279,6 +285,9 @@ mod tests {
         (S::PendingApproval, A::SendImmediately(ImmediateSend::JmaRule), S::Sending),
         (S::Returned, A::SendImmediately(ImmediateSend::EmergencyRight), S::Sending),
         (S::Returned, A::SendImmediately(ImmediateSend::JmaRule), S::Sending),
+        (S::Draft, A::SendImmediately(ImmediateSend::Correction), S::Sending),
+        (S::PendingApproval, A::SendImmediately(ImmediateSend::Correction), S::Sending),
+        (S::Returned, A::SendImmediately(ImmediateSend::Correction), S::Sending),
         (S::Draft, A::Cancel, S::Cancelled),
         (S::PendingApproval, A::Cancel, S::Cancelled),
         (S::Approved, A::Cancel, S::Cancelled),

@@ -46,6 +46,8 @@ pub struct Settings {
     /// API; after that its page answers 410 Gone.
     pub obituary_days: u32,
     pub residents: ResidentSettings,
+    /// Requests each API key may make per minute (a token bucket: bursts up to this).
+    pub api_rate_per_minute: u32,
 }
 
 /// How the delivery workers pace, retry and give up.
@@ -187,6 +189,7 @@ struct FileSettings {
     trusted_proxy_header: Option<String>,
     trusted_proxies: Option<String>,
     unsubscribed_retention_days: Option<toml::Value>,
+    api_rate_per_minute: Option<toml::Value>,
 }
 
 fn toml_text(value: toml::Value) -> String {
@@ -203,7 +206,7 @@ struct Layers {
     values: HashMap<&'static str, (String, String)>,
 }
 
-const KEYS: [&str; 25] = [
+const KEYS: [&str; 26] = [
     "data_dir",
     "database_url",
     "http_addr",
@@ -229,6 +232,7 @@ const KEYS: [&str; 25] = [
     "trusted_proxy_header",
     "trusted_proxies",
     "unsubscribed_retention_days",
+    "api_rate_per_minute",
 ];
 
 impl Layers {
@@ -282,6 +286,7 @@ impl Settings {
                 ("trusted_proxy_header", file.trusted_proxy_header),
                 ("trusted_proxies", file.trusted_proxies),
                 ("unsubscribed_retention_days", file.unsubscribed_retention_days.map(toml_text)),
+                ("api_rate_per_minute", file.api_rate_per_minute.map(toml_text)),
             ];
             for (key, value) in entries {
                 if let Some(value) = value {
@@ -404,6 +409,7 @@ impl Settings {
             trusted_proxies: parse_proxies(&proxies).map_err(|problem| bad(&source, problem))?,
             unsubscribed_retention: chrono::Duration::days(number("unsubscribed_retention_days", 30, 1..=3_650)?),
         };
+        let api_rate_per_minute = number("api_rate_per_minute", 120, 1..=1_000_000)? as u32;
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -418,6 +424,7 @@ impl Settings {
             delivery,
             obituary_days,
             residents,
+            api_rate_per_minute,
         })
     }
 
@@ -473,6 +480,7 @@ mod tests {
         assert!(settings.delivery.pacing.contains(&("docomo.ne.jp".to_owned(), 300)));
         assert_eq!(settings.delivery.suppress_after, 3);
         assert_eq!(settings.obituary_days, 30);
+        assert_eq!(settings.api_rate_per_minute, 120);
         Ok(())
     }
 
@@ -483,13 +491,16 @@ mod tests {
         let file = dir.join("kizuna.toml");
         std::fs::write(
             &file,
-            "http_addr = \"0.0.0.0:9000\"\nmail_domain = \"mail.example.jp\"\nsmtp_connections = 4\n",
+            "http_addr = \"0.0.0.0:9000\"\nmail_domain = \"mail.example.jp\"\nsmtp_connections = 4\napi_rate_per_minute = 600\n",
         )
         .map_err(|e| bad("test", e.to_string()))?;
         let settings = Settings::load(Some(&file), &env(&[("KIZUNA_MAIL_DOMAIN", "Anshin.Example.JP")]))?;
         assert_eq!(settings.http_addr.to_string(), "0.0.0.0:9000");
         assert_eq!(settings.smtp_connections, 4);
         assert_eq!(settings.mail_domain, "anshin.example.jp");
+        assert_eq!(settings.api_rate_per_minute, 600);
+        let settings = Settings::load(Some(&file), &env(&[("KIZUNA_API_RATE_PER_MINUTE", "30")]))?;
+        assert_eq!(settings.api_rate_per_minute, 30, "the environment overrides the file");
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }
@@ -515,6 +526,8 @@ mod tests {
             ("KIZUNA_TRUSTED_PROXY_HEADER", "X-Forwarded-For: 1.2.3.4", "KIZUNA_TRUSTED_PROXY_HEADER"),
             ("KIZUNA_TRUSTED_PROXIES", "10.0.0.1, proxy.local", "KIZUNA_TRUSTED_PROXIES"),
             ("KIZUNA_UNSUBSCRIBED_RETENTION_DAYS", "0", "KIZUNA_UNSUBSCRIBED_RETENTION_DAYS"),
+            ("KIZUNA_API_RATE_PER_MINUTE", "0", "KIZUNA_API_RATE_PER_MINUTE"),
+            ("KIZUNA_API_RATE_PER_MINUTE", "fast", "KIZUNA_API_RATE_PER_MINUTE"),
         ];
         for (key, value, named) in cases {
             let error = Settings::load(None, &env(&[(key, value)])).err();

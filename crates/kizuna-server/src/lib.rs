@@ -3,6 +3,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod api;
 pub mod archive;
 pub mod auth;
 pub mod config;

@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(archive::routes())
         .merge(posters::routes())
         .merge(crate::residents::routes())
+        .merge(crate::api::routes())
         .fallback(not_found)
         .with_state(state)
 }

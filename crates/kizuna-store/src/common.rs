@@ -274,6 +274,271 @@ macro_rules! store_impl {
                     .await?;
                 Ok(())
             }
+
+            /// Writes the notice row of a new draft; the caller decides what a clash of
+            /// idempotency keys means. `supersedes` overrides the one in `n`.
+            async fn insert_notice_row(
+                tx: &mut sqlx::Transaction<'_, <$row as sqlx::Row>::Database>,
+                n: &NewNotice,
+                supersedes: Option<i64>,
+                actor: &str,
+                now: DateTime<Utc>,
+            ) -> std::result::Result<i64, sqlx::Error> {
+                let search_text = kizuna_core::text::search_fold(&format!(
+                    "{}\n{}\n{}\n{}",
+                    n.title.as_str(),
+                    n.body.as_str(),
+                    n.title_en.as_ref().map_or("", |t| t.as_str()),
+                    n.body_en.as_ref().map_or("", |b| b.as_str())
+                ));
+                sqlx::query_scalar(
+                    "INSERT INTO notices (status, source, source_ref, title, body, title_en, body_en, category_key, urgency,
+                     exercise, expires_at, send_at, checkin_question, supersedes_id, idempotency_key, search_text,
+                     created_by, created_at, updated_at)
+                     VALUES ('draft', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+                     RETURNING id",
+                )
+                .bind(n.source.as_str())
+                .bind(n.source_ref.as_deref())
+                .bind(n.title.as_str())
+                .bind(n.body.as_str())
+                .bind(n.title_en.as_ref().map(|t| t.as_str()))
+                .bind(n.body_en.as_ref().map(|b| b.as_str()))
+                .bind(n.category.as_str())
+                .bind(n.urgency.as_str())
+                .bind(n.exercise)
+                .bind(n.expires_at)
+                .bind(n.send_at)
+                .bind(n.checkin_question.as_deref())
+                .bind(supersedes.or(n.supersedes))
+                .bind(n.idempotency_key.as_deref())
+                .bind(&search_text)
+                .bind(actor)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await
+            }
+
+            /// Writes a new draft's municipalities, areas and its `create` event.
+            async fn insert_notice_targets(
+                tx: &mut sqlx::Transaction<'_, <$row as sqlx::Row>::Database>,
+                id: i64,
+                n: &NewNotice,
+                actor: &str,
+                now: DateTime<Utc>,
+            ) -> Result<()> {
+                let mut codes: Vec<&str> = n.municipalities.iter().map(|c| c.as_str()).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                for code in codes {
+                    sqlx::query("INSERT INTO notice_municipalities (notice_id, municipality_code) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(code)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let mut areas = n.area_ids.clone();
+                areas.sort_unstable();
+                areas.dedup();
+                for area in areas {
+                    sqlx::query("INSERT INTO notice_areas (notice_id, area_id) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(area)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+                     VALUES ($1, NULL, 'draft', 'create', $2, $3)",
+                )
+                .bind(id)
+                .bind(actor)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Moves a notice to `sending` by `action` and queues one delivery per
+            /// matching resident; a notice nobody receives is `sent` at once.
+            /// Returns the number of deliveries queued.
+            async fn queue_sending(
+                tx: &mut sqlx::Transaction<'_, <$row as sqlx::Row>::Database>,
+                id: i64,
+                action: NoticeAction,
+                actor: &str,
+                now: DateTime<Utc>,
+            ) -> Result<u64> {
+                let row = sqlx::query(
+                    "SELECT n.status, n.urgency, n.supersedes_id, c.emergency, c.restricted
+                     FROM notices n JOIN categories c ON c.key = n.category_key WHERE n.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                let current: String = row.try_get("status")?;
+                let urgency: String = row.try_get("urgency")?;
+                let emergency_category: bool = row.try_get("emergency")?;
+                let restricted: bool = row.try_get("restricted")?;
+                let supersedes: Option<i64> = row.try_get("supersedes_id")?;
+                let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
+                let to = from.apply(action)?;
+                if to != NoticeStatus::Sending {
+                    return Err(StoreError::Transition(kizuna_core::notice::TransitionError {
+                        from,
+                        action: action.as_str(),
+                    }));
+                }
+                let done = sqlx::query(
+                    "UPDATE notices SET status = 'sending', updated_at = $3, sent_at = COALESCE(sent_at, $3)
+                     WHERE id = $1 AND status = $2",
+                )
+                .bind(id)
+                .bind(from.as_str())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
+                }
+                sqlx::query(
+                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+                     VALUES ($1, $2, 'sending', $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(from.as_str())
+                .bind(action.as_str())
+                .bind(actor)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                let priority = if urgency == "emergency" { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY };
+                // One set-based statement: a subscription matches the notice's
+                // municipality and category, and its area when the notice names
+                // areas of that municipality.
+                let queued = sqlx::query(
+                    "INSERT INTO deliveries (notice_id, subscriber_id, channel, status, priority, attempts,
+                        next_attempt_at, domain, paced, created_at, updated_at)
+                     SELECT $1, s.id, 'email', 'queued', $2, 0, $3, s.domain,
+                        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $3, $3
+                     FROM subscribers s
+                     WHERE s.status = 'active'
+                       AND ($4 = FALSE OR s.is_staff = TRUE)
+                       AND ($5 = TRUE OR s.emergency_only = FALSE)
+                       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+                       AND EXISTS (
+                         SELECT 1 FROM subscriptions sub
+                         JOIN notice_municipalities nm ON nm.municipality_code = sub.municipality_code
+                         JOIN notices n ON n.id = nm.notice_id AND n.category_key = sub.category_key
+                         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id
+                           AND (sub.area_id IS NULL
+                                OR sub.area_id IN (SELECT na.area_id FROM notice_areas na WHERE na.notice_id = $1)
+                                OR NOT EXISTS (SELECT 1 FROM notice_areas na JOIN areas a ON a.id = na.area_id
+                                               WHERE na.notice_id = $1 AND a.municipality_code = sub.municipality_code)))
+                     ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING",
+                )
+                .bind(id)
+                .bind(priority)
+                .bind(now)
+                .bind(restricted)
+                .bind(emergency_category)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };
+                sqlx::query(QUEUE_WEBHOOK_EVENTS)
+                    .bind(id)
+                    .bind(event.as_str())
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                if queued == 0 {
+                    // Nobody to send to: the notice is sent (published) at once.
+                    sqlx::query("UPDATE notices SET status = 'sent', updated_at = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
+                         VALUES ($1, 'sending', 'sent', 'complete', 'delivery', $2, 'no matching recipients')",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(queued)
+            }
+
+            /// Moves a notice by `action` as the lifecycle allows, stopping waiting
+            /// deliveries of a cancelled notice and recording the event. Returns the
+            /// new status.
+            async fn apply_transition(
+                tx: &mut sqlx::Transaction<'_, <$row as sqlx::Row>::Database>,
+                id: i64,
+                action: NoticeAction,
+                actor: &str,
+                note: Option<&str>,
+                now: DateTime<Utc>,
+            ) -> Result<NoticeStatus> {
+                let current: Option<String> = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let current = current.ok_or(StoreError::NotFound)?;
+                let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
+                let to = from.apply(action)?;
+                // The status in the WHERE clause makes a concurrent change lose cleanly.
+                let done = sqlx::query(
+                    "UPDATE notices SET status = $2, updated_at = $4,
+                     sent_at = CASE WHEN $2 = 'sending' AND sent_at IS NULL THEN $4 ELSE sent_at END
+                     WHERE id = $1 AND status = $3",
+                )
+                .bind(id)
+                .bind(to.as_str())
+                .bind(from.as_str())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
+                }
+                if to == NoticeStatus::Withdrawn {
+                    sqlx::query(QUEUE_WEBHOOK_EVENTS)
+                        .bind(id)
+                        .bind(WebhookEvent::NoticeWithdrawn.as_str())
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                if to == NoticeStatus::Cancelled {
+                    // Whatever is still waiting stops at once; batches in flight see the status.
+                    sqlx::query(
+                        "UPDATE deliveries SET status = 'cancelled', updated_at = $2
+                         WHERE notice_id = $1 AND status IN ('queued', 'deferred')",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(action.as_str())
+                .bind(actor)
+                .bind(now)
+                .bind(note)
+                .execute(&mut **tx)
+                .await?;
+                Ok(to)
+            }
         }
 
         #[async_trait]
@@ -783,40 +1048,8 @@ macro_rules! store_impl {
                         return Ok((self.notice(id).await?.ok_or(StoreError::NotFound)?, false));
                     }
                 }
-                let search_text = kizuna_core::text::search_fold(&format!(
-                    "{}\n{}\n{}\n{}",
-                    n.title.as_str(),
-                    n.body.as_str(),
-                    n.title_en.as_ref().map_or("", |t| t.as_str()),
-                    n.body_en.as_ref().map_or("", |b| b.as_str())
-                ));
                 let mut tx = self.pool.begin_with($begin).await?;
-                let inserted = sqlx::query_scalar(
-                    "INSERT INTO notices (status, source, source_ref, title, body, title_en, body_en, category_key, urgency,
-                     exercise, expires_at, send_at, checkin_question, supersedes_id, idempotency_key, search_text,
-                     created_by, created_at, updated_at)
-                     VALUES ('draft', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
-                     RETURNING id",
-                )
-                .bind(n.source.as_str())
-                .bind(n.source_ref.as_deref())
-                .bind(n.title.as_str())
-                .bind(n.body.as_str())
-                .bind(n.title_en.as_ref().map(|t| t.as_str()))
-                .bind(n.body_en.as_ref().map(|b| b.as_str()))
-                .bind(n.category.as_str())
-                .bind(n.urgency.as_str())
-                .bind(n.exercise)
-                .bind(n.expires_at)
-                .bind(n.send_at)
-                .bind(n.checkin_question.as_deref())
-                .bind(n.supersedes)
-                .bind(n.idempotency_key.as_deref())
-                .bind(&search_text)
-                .bind(actor)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await;
+                let inserted = Self::insert_notice_row(&mut tx, n, None, actor, now).await;
                 let id: i64 = match (inserted, &n.idempotency_key) {
                     (Ok(id), _) => id,
                     // Another request with the same key won the race: answer with its notice.
@@ -830,35 +1063,7 @@ macro_rules! store_impl {
                     }
                     (Err(error), _) => return Err(error.into()),
                 };
-                let mut codes: Vec<&str> = n.municipalities.iter().map(|c| c.as_str()).collect();
-                codes.sort_unstable();
-                codes.dedup();
-                for code in codes {
-                    sqlx::query("INSERT INTO notice_municipalities (notice_id, municipality_code) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(code)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let mut areas = n.area_ids.clone();
-                areas.sort_unstable();
-                areas.dedup();
-                for area in areas {
-                    sqlx::query("INSERT INTO notice_areas (notice_id, area_id) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(area)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
-                     VALUES ($1, NULL, 'draft', 'create', $2, $3)",
-                )
-                .bind(id)
-                .bind(actor)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                Self::insert_notice_targets(&mut tx, id, n, actor, now).await?;
                 tx.commit().await?;
                 Ok((self.notice(id).await?.ok_or(StoreError::NotFound)?, true))
             }
@@ -906,60 +1111,7 @@ macro_rules! store_impl {
                 now: DateTime<Utc>,
             ) -> Result<Notice> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let current: Option<String> = sqlx::query_scalar("SELECT status FROM notices WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let current = current.ok_or(StoreError::NotFound)?;
-                let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
-                let to = from.apply(action)?;
-                // The status in the WHERE clause makes a concurrent change lose cleanly.
-                let done = sqlx::query(
-                    "UPDATE notices SET status = $2, updated_at = $4,
-                     sent_at = CASE WHEN $2 = 'sending' AND sent_at IS NULL THEN $4 ELSE sent_at END
-                     WHERE id = $1 AND status = $3",
-                )
-                .bind(id)
-                .bind(to.as_str())
-                .bind(from.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
-                }
-                if to == NoticeStatus::Withdrawn {
-                    sqlx::query(QUEUE_WEBHOOK_EVENTS)
-                        .bind(id)
-                        .bind(WebhookEvent::NoticeWithdrawn.as_str())
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if to == NoticeStatus::Cancelled {
-                    // Whatever is still waiting stops at once; batches in flight see the status.
-                    sqlx::query(
-                        "UPDATE deliveries SET status = 'cancelled', updated_at = $2
-                         WHERE notice_id = $1 AND status IN ('queued', 'deferred')",
-                    )
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(from.as_str())
-                .bind(to.as_str())
-                .bind(action.as_str())
-                .bind(actor)
-                .bind(now)
-                .bind(note)
-                .execute(&mut *tx)
-                .await?;
+                Self::apply_transition(&mut tx, id, action, actor, note, now).await?;
                 tx.commit().await?;
                 self.notice(id).await?.ok_or(StoreError::NotFound)
             }
@@ -993,106 +1145,7 @@ macro_rules! store_impl {
                 now: DateTime<Utc>,
             ) -> Result<(Notice, u64)> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let row = sqlx::query(
-                    "SELECT n.status, n.urgency, n.supersedes_id, c.emergency, c.restricted
-                     FROM notices n JOIN categories c ON c.key = n.category_key WHERE n.id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-                let current: String = row.try_get("status")?;
-                let urgency: String = row.try_get("urgency")?;
-                let emergency_category: bool = row.try_get("emergency")?;
-                let restricted: bool = row.try_get("restricted")?;
-                let supersedes: Option<i64> = row.try_get("supersedes_id")?;
-                let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
-                let to = from.apply(action)?;
-                if to != NoticeStatus::Sending {
-                    return Err(StoreError::Transition(kizuna_core::notice::TransitionError {
-                        from,
-                        action: action.as_str(),
-                    }));
-                }
-                let done = sqlx::query(
-                    "UPDATE notices SET status = 'sending', updated_at = $3, sent_at = COALESCE(sent_at, $3)
-                     WHERE id = $1 AND status = $2",
-                )
-                .bind(id)
-                .bind(from.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
-                }
-                sqlx::query(
-                    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
-                     VALUES ($1, $2, 'sending', $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(from.as_str())
-                .bind(action.as_str())
-                .bind(actor)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                let priority = if urgency == "emergency" { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY };
-                // One set-based statement: a subscription matches the notice's
-                // municipality and category, and its area when the notice names
-                // areas of that municipality.
-                let queued = sqlx::query(
-                    "INSERT INTO deliveries (notice_id, subscriber_id, channel, status, priority, attempts,
-                        next_attempt_at, domain, paced, created_at, updated_at)
-                     SELECT $1, s.id, 'email', 'queued', $2, 0, $3, s.domain,
-                        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $3, $3
-                     FROM subscribers s
-                     WHERE s.status = 'active'
-                       AND ($4 = FALSE OR s.is_staff = TRUE)
-                       AND ($5 = TRUE OR s.emergency_only = FALSE)
-                       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-                       AND EXISTS (
-                         SELECT 1 FROM subscriptions sub
-                         JOIN notice_municipalities nm ON nm.municipality_code = sub.municipality_code
-                         JOIN notices n ON n.id = nm.notice_id AND n.category_key = sub.category_key
-                         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id
-                           AND (sub.area_id IS NULL
-                                OR sub.area_id IN (SELECT na.area_id FROM notice_areas na WHERE na.notice_id = $1)
-                                OR NOT EXISTS (SELECT 1 FROM notice_areas na JOIN areas a ON a.id = na.area_id
-                                               WHERE na.notice_id = $1 AND a.municipality_code = sub.municipality_code)))
-                     ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING",
-                )
-                .bind(id)
-                .bind(priority)
-                .bind(now)
-                .bind(restricted)
-                .bind(emergency_category)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };
-                sqlx::query(QUEUE_WEBHOOK_EVENTS)
-                    .bind(id)
-                    .bind(event.as_str())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                if queued == 0 {
-                    // Nobody to send to: the notice is sent (published) at once.
-                    sqlx::query("UPDATE notices SET status = 'sent', updated_at = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(
-                        "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
-                         VALUES ($1, 'sending', 'sent', 'complete', 'delivery', $2, 'no matching recipients')",
-                    )
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let queued = Self::queue_sending(&mut tx, id, action, actor, now).await?;
                 Self::announce_work(&mut tx).await?;
                 tx.commit().await?;
                 let notice = self.notice(id).await?.ok_or(StoreError::NotFound)?;
@@ -2005,6 +2058,55 @@ macro_rules! store_impl {
                     .await?;
                 tx.commit().await?;
                 Ok(done.rows_affected())
+            }
+
+            async fn list_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>> {
+                let rows = sqlx::query(
+                    "SELECT n.* FROM notices n
+                     WHERE ($1 IS NULL OR n.source = $1)
+                       AND ($2 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
+                                                  WHERE nm.notice_id = n.id AND nm.municipality_code = $2))
+                       AND ($3 IS NULL OR n.status = $3)
+                       AND ($4 IS NULL OR NOT EXISTS (SELECT 1 FROM notice_municipalities nm
+                                                      WHERE nm.notice_id = n.id AND nm.municipality_code <> $4))
+                       AND ($5 IS NULL OR n.id < $5)
+                     ORDER BY n.id DESC
+                     LIMIT $6",
+                )
+                .bind(filter.source.map(|s| s.as_str()))
+                .bind(filter.municipality.as_ref().map(|c| c.as_str()))
+                .bind(filter.status.map(|s| s.as_str()))
+                .bind(filter.within.municipality().map(|c| c.as_str()))
+                .bind(filter.before)
+                .bind(filter.limit.clamp(1, 500))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut notices = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let mut notice = Self::notice_from_row(row)?;
+                    self.load_notice_targets(&mut notice).await?;
+                    notices.push(notice);
+                }
+                Ok(notices)
+            }
+
+            async fn correct_notice(
+                &self,
+                id: i64,
+                correction: &NewNotice,
+                actor: &str,
+                now: DateTime<Utc>,
+            ) -> Result<(Notice, u64)> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                Self::apply_transition(&mut tx, id, NoticeAction::Supersede, actor, None, now).await?;
+                let new_id = Self::insert_notice_row(&mut tx, correction, Some(id), actor, now).await?;
+                Self::insert_notice_targets(&mut tx, new_id, correction, actor, now).await?;
+                let action = NoticeAction::SendImmediately(kizuna_core::notice::ImmediateSend::Correction);
+                let queued = Self::queue_sending(&mut tx, new_id, action, actor, now).await?;
+                Self::announce_work(&mut tx).await?;
+                tx.commit().await?;
+                let notice = self.notice(new_id).await?.ok_or(StoreError::NotFound)?;
+                Ok((notice, queued))
             }
         }
     };

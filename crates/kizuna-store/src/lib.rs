@@ -249,6 +249,22 @@ pub trait Store: Send + Sync + 'static {
     /// Erases subscribers who unsubscribed before `before`, keeping only the
     /// suppression hash of each address. Returns how many were erased.
     async fn erase_unsubscribed(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64>;
+
+    /// Notices of every status for staff and API clients, newest first, one page
+    /// at a time (`before` is the last id of the previous page).
+    async fn list_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>>;
+    /// Replaces a sent notice with a corrected text (CAP Update) in one
+    /// transaction: the original becomes `superseded`, the correction (which
+    /// `supersedes` it) is created and starts sending with its deliveries queued.
+    /// Nothing changes when the original is not `sent`. Returns the correction
+    /// and the number of deliveries queued.
+    async fn correct_notice(
+        &self,
+        id: i64,
+        correction: &NewNotice,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Notice, u64)>;
 }
 
 /// How many connections a store keeps.

@@ -562,3 +562,24 @@ pub enum ConfirmOutcome {
     /// Unknown, expired, or for a registration that no longer waits.
     Invalid,
 }
+
+/// Which notices staff or an API client list, newest first.
+#[derive(Debug, Clone)]
+pub struct NoticeFilter {
+    pub source: Option<NoticeSource>,
+    /// Notices addressed to this municipality (among others).
+    pub municipality: Option<MunicipalityCode>,
+    pub status: Option<NoticeStatus>,
+    /// Only notices whose every municipality this scope covers.
+    pub within: Scope,
+    /// Only notices older than this id: the cursor of the next page.
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+impl NoticeFilter {
+    /// Every notice the scope covers, `limit` at a time.
+    pub fn within(scope: Scope, limit: i64) -> Self {
+        Self { source: None, municipality: None, status: None, within: scope, before: None, limit }
+    }
+}

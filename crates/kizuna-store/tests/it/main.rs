@@ -8,6 +8,7 @@ mod support;
 
 mod archive;
 mod conformance;
+mod console;
 mod delivery;
 mod residents;
 mod webhooks;
