@@ -81,9 +81,29 @@ async fn report(state: &AppState, notice: Notice) -> Result<NoticeReport, ApiErr
     Ok(NoticeReport { notice, deliveries })
 }
 
-/// The notice, when it exists and the key acts for all its municipalities.
+/// Whether a notice has left every public and API listing: an obituary
+/// (お悔やみ情報) is gone once its publication is older than `obituary_days`.
+fn expired_obituary(state: &AppState, notice: &Notice) -> bool {
+    notice.sent_at.is_some_and(|sent| {
+        !kizuna_core::cap::is_publicly_listable(
+            false,
+            &notice.category,
+            sent,
+            state.clock.now(),
+            state.settings.obituary_days,
+        )
+    })
+}
+
+/// The notice, when it exists, is not an expired obituary, and the key acts
+/// for all its municipalities.
 async fn notice_in_scope(state: &AppState, caller: &ApiCaller, id: i64) -> Result<Notice, ApiError> {
-    let notice = state.store.notice(id).await?.ok_or_else(|| ApiError::NoticeNotFound(id.to_string()))?;
+    let notice = state
+        .store
+        .notice(id)
+        .await?
+        .filter(|notice| !expired_obituary(state, notice))
+        .ok_or_else(|| ApiError::NoticeNotFound(id.to_string()))?;
     caller.require_scope(notice.municipalities.iter().map(String::as_str))?;
     Ok(notice)
 }
@@ -213,6 +233,8 @@ pub async fn list(state: &AppState, caller: &ApiCaller, request: ListRequest) ->
     };
     let mut notices = state.store.list_notices(&filter).await?;
     let more = notices.len() as i64 > limit;
+    // An expired obituary leaves the listing; the page may then be one shorter.
+    notices.retain(|notice| !expired_obituary(state, notice));
     notices.truncate(limit as usize);
     let next_before = if more { notices.last().map(|n| n.id) } else { None };
     Ok(NoticePage { notices, next_before })

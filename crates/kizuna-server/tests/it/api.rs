@@ -634,3 +634,19 @@ async fn the_openapi_document_lists_every_route_the_router_serves() {
         assert!(doc["components"]["schemas"][name].is_object(), "{name} is referred to but not defined");
     }
 }
+
+#[tokio::test]
+async fn an_obituary_leaves_the_api_after_its_period() {
+    let api = api(&[("KIZUNA_OBITUARY_DAYS", "7")]).await;
+    let key = api.key(None, ALL_RIGHTS).await;
+    let mut body = notice("お悔やみ", &["113654"]);
+    body["category"] = json!("obituary");
+    let id = api.create(&key, body).await.id();
+    assert_eq!(api.step(&key, id, "send").await.status, StatusCode::OK);
+    let path = format!("/api/v1/notices/{id}");
+    assert_eq!(api.get(&key, &path).await.status, StatusCode::OK);
+    api.app.clock.advance(chrono::Duration::days(8));
+    assert_eq!(api.get(&key, &path).await.status, StatusCode::NOT_FOUND);
+    let listed = api.get(&key, "/api/v1/notices").await;
+    assert!(listed.json["notices"].as_array().unwrap().iter().all(|n| n["id"].as_i64() != Some(id)));
+}
