@@ -46,6 +46,7 @@ const MAX_ECHO: usize = 320;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/register", get(register_form).post(register_submit))
+        .route("/register/mail/{token}", get(mail_register_form).post(mail_register_submit))
         .route("/privacy", get(privacy))
         .route("/confirm/{token}", get(confirm_page).post(confirm_submit))
         .route("/manage/{token}", get(manage_page).post(manage_submit))
@@ -275,6 +276,8 @@ struct RegisterPage {
     form: ChoicesView,
     privacy_href: String,
     hours: i64,
+    /// The address came from an empty mail and was proven by its link.
+    email_locked: bool,
 }
 
 #[derive(Template)]
@@ -397,6 +400,8 @@ fn source_of(fields: &Fields) -> RegistrationSource {
 }
 
 struct RegisterForm<'a> {
+    /// Where the form posts; `/register` unless the address came by empty mail.
+    action: Option<String>,
     lang: Lang,
     source: RegistrationSource,
     poster: Option<&'a kizuna_core::consortium::Municipality>,
@@ -424,8 +429,9 @@ fn register_page(state: &AppState, catalog: &Catalog, form: RegisterForm<'_>) ->
         format!("{}{title}", lang.pick("入力エラー: ", "Error: "))
     };
     let page = RegisterPage {
-        frame: frame(lang, &title, catalog, "/register", &params),
-        action: href("/register", &[], lang),
+        frame: frame(lang, &title, catalog, form.action.as_deref().unwrap_or("/register"), &params),
+        action: href(form.action.as_deref().unwrap_or("/register"), &[], lang),
+        email_locked: form.action.is_some(),
         source: form.source.as_str(),
         poster: poster.clone(),
         email: echo(&form.email),
@@ -458,6 +464,7 @@ async fn register_form(State(state): State<AppState>, RawQuery(query): RawQuery)
         language: Some(lang.as_str().to_owned()),
     };
     let form = RegisterForm {
+        action: None,
         lang,
         source: source_of(&fields),
         poster,
@@ -490,7 +497,7 @@ async fn register_submit(
     let registration = match parsed {
         Ok(registration) => registration,
         Err(errors) => {
-            let form = RegisterForm { lang, source, poster, email, input, errors, busy: false };
+            let form = RegisterForm { action: None, lang, source, poster, email, input, errors, busy: false };
             return Ok(private_page(StatusCode::UNPROCESSABLE_ENTITY, register_page(&state, &catalog, form)?));
         }
     };
@@ -499,7 +506,16 @@ async fn register_submit(
     match service::register(&state, &limiter, &catalog, &submission, client).await {
         Ok(Registered::Accepted) => sent_page(&state, &catalog, lang, &address),
         Ok(Registered::ClientBusy) => {
-            let form = RegisterForm { lang, source, poster, email, input, errors: FormErrors::default(), busy: true };
+            let form = RegisterForm {
+                action: None,
+                lang,
+                source,
+                poster,
+                email,
+                input,
+                errors: FormErrors::default(),
+                busy: true,
+            };
             Ok(private_page(StatusCode::TOO_MANY_REQUESTS, register_page(&state, &catalog, form)?))
         }
         Err(error) => failure(&catalog, lang, error),
@@ -976,4 +992,90 @@ async fn erase_submit(
     page.success = true;
     page.links = vec![register_link(lang), home_link(lang)];
     page.respond(StatusCode::OK)
+}
+
+/// The address an empty-mail reply link proves, while the link is unused and valid.
+async fn mail_token_address(state: &AppState, token: &str) -> Result<Option<String>, kizuna_store::StoreError> {
+    use kizuna_core::subscriber::TokenPurpose;
+    let hash = kizuna_core::token::SecretToken::from_presented(token).hash();
+    let link = state.store.link_token(&hash, state.clock.now()).await?;
+    Ok(link.filter(|l| l.purpose == TokenPurpose::EmptyMailReply && l.used_at.is_none()).and_then(|l| l.email))
+}
+
+/// 空メール登録: the link in the reply to an empty mail. The address is already
+/// proven, so the resident only chooses; the registration is active at once.
+async fn mail_register_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let fields = Fields::query(query.as_deref());
+    let lang = fields.lang().unwrap_or_else(|| browser_lang(&headers));
+    let Some(email) = mail_token_address(&state, &token).await.map_err(WebError::store(lang))? else {
+        return invalid_link(&state, lang).await;
+    };
+    let catalog = Catalog::load(&state).await.map_err(WebError::store(lang))?;
+    let poster = fields.first("municipality").and_then(|code| catalog.municipality(code.trim()));
+    let input = ChoicesInput {
+        municipalities: poster.map(|m| m.code.to_string()).into_iter().collect(),
+        scope: Some("chosen".to_owned()),
+        categories: catalog
+            .categories
+            .iter()
+            .filter(|c| c.emergency && !c.restricted)
+            .map(|c| c.key.to_string())
+            .collect(),
+        format: Some(MailFormat::Text.as_str().to_owned()),
+        charset: Some(Charset::Utf8.as_str().to_owned()),
+        language: Some(lang.as_str().to_owned()),
+    };
+    let source = if poster.is_some() { RegistrationSource::EmptyMailQr } else { RegistrationSource::EmptyMail };
+    let form = RegisterForm {
+        action: Some(format!("/register/mail/{token}")),
+        lang,
+        source,
+        poster,
+        email,
+        input,
+        errors: FormErrors::default(),
+        busy: false,
+    };
+    Ok(private_page(StatusCode::OK, register_page(&state, &catalog, form)?))
+}
+
+async fn mail_register_submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, WebError> {
+    let lang = Fields::query(query.as_deref()).lang().unwrap_or_default();
+    let Some(email) = mail_token_address(&state, &token).await.map_err(WebError::store(lang))? else {
+        return invalid_link(&state, lang).await;
+    };
+    let catalog = Catalog::load(&state).await.map_err(WebError::store(lang))?;
+    let Ok(body) = body else {
+        return too_large(&catalog, lang);
+    };
+    let fields = Fields::parse(&body);
+    let poster = fields.first("poster").and_then(|code| catalog.municipality(code.trim()));
+    let source = if poster.is_some() { RegistrationSource::EmptyMailQr } else { RegistrationSource::EmptyMail };
+    let input = fields.choices();
+    let registration = match Registration::parse(&email, &input, &catalog.municipalities, &catalog.categories, lang) {
+        Ok(registration) => registration,
+        Err(errors) => {
+            let action = Some(format!("/register/mail/{token}"));
+            let form = RegisterForm { action, lang, source, poster, email, input, errors, busy: false };
+            return Ok(private_page(StatusCode::UNPROCESSABLE_ENTITY, register_page(&state, &catalog, form)?));
+        }
+    };
+    let submission = Submission { registration, source, poster: poster.map(|m| m.code.clone()) };
+    match service::register_proven(&state, &catalog, &submission, &token).await {
+        Ok(Some((subscriber, subscriptions, manage_token))) => {
+            confirmed_page(&catalog, lang, &manage_token, &subscriber, &subscriptions, false)
+        }
+        Ok(None) => invalid_link(&state, lang).await,
+        Err(error) => failure(&catalog, lang, error),
+    }
 }

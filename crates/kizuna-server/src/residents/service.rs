@@ -399,3 +399,58 @@ fn stored_choices(
         language: Some(subscriber.language.as_str().to_owned()),
     }
 }
+
+/// Registers an address an empty-mail reply link has proven: saved and
+/// confirmed at once, the link used up. Returns the subscriber, their choices
+/// and a manage token for the page; `None` when the link is no longer valid.
+/// An address that was already active keeps its choices and gets its manage link.
+pub async fn register_proven(
+    state: &AppState,
+    catalog: &Catalog,
+    submission: &Submission,
+    mail_token: &str,
+) -> Result<Option<(Subscriber, Vec<Subscription>, String)>, ResidentError> {
+    let now = state.clock.now();
+    let mail_hash = SecretToken::from_presented(mail_token).hash();
+    let choices = &submission.registration.choices;
+    let confirm = new_token()?;
+    let pending = PendingRegistration {
+        email: submission.registration.email.clone(),
+        preferences: preferences(choices),
+        source: submission.source,
+        source_municipality: submission.poster.clone(),
+        subscriptions: catalog.subscriptions(choices),
+        token: confirm.hash(),
+        expires_at: now + state.settings.residents.confirmation,
+    };
+    let subscriber_id = match state.store.save_pending_registration(&pending, now).await? {
+        PendingOutcome::Saved { subscriber_id } => {
+            if state.store.confirm_registration(&confirm.hash(), now).await? == ConfirmOutcome::Invalid {
+                return Ok(None);
+            }
+            subscriber_id
+        }
+        PendingOutcome::AlreadyActive { subscriber_id } => subscriber_id,
+    };
+    state.store.mark_link_token_used(&mail_hash, now).await?;
+    let manage = new_token()?;
+    state
+        .store
+        .create_link_token(
+            &NewLinkToken {
+                hash: manage.hash(),
+                purpose: TokenPurpose::Manage,
+                subscriber_id: Some(subscriber_id),
+                email: None,
+                expires_at: now + Duration::days(MANAGE_LINK_DAYS),
+            },
+            now,
+        )
+        .await?;
+    let Some(subscriber) = state.store.subscriber(subscriber_id).await? else {
+        return Ok(None);
+    };
+    let subscriptions = state.store.subscriptions(subscriber_id).await?;
+    tracing::info!(address = %submission.registration.email.masked(), "registered by empty mail");
+    Ok(Some((subscriber, subscriptions, manage.expose().to_owned())))
+}

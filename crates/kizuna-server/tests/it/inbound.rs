@@ -166,3 +166,43 @@ async fn mail_to_the_unsubscribe_address_unsubscribes() {
     let after = app.state.store.subscriber(subscriber).await.unwrap().unwrap();
     assert_eq!(after.status, SubscriberStatus::Unsubscribed);
 }
+
+async fn page(app: &TestApp, method: &str, path: &str, form: Option<&str>) -> (u16, String) {
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder().method(method).uri(path);
+    if form.is_some() {
+        request = request.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let request = request.body(axum::body::Body::from(form.unwrap_or("").to_owned())).unwrap();
+    let response = kizuna_server::web::router(app.state.clone()).oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_empty_mail_reply_link_lets_the_resident_choose_and_is_then_registered() {
+    let app = spawn_app(&[], None).await;
+    let (addr, _stop) = start_listener(&app).await;
+    smtp_send(addr, "jiro@softbank.ne.jp", "touroku+113620@anshin.example.jp", EMPTY_MAIL).await;
+    let body = body_text(&app.outbox()[0]);
+    let link = body.split_whitespace().find(|w| w.contains("/register/mail/")).unwrap().to_owned();
+    let path = link.trim_start_matches("https://anshin.example.jp").to_owned();
+    let (status, form) = page(&app, "GET", &path, None).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("jiro@softbank.ne.jp") && form.contains("readonly"), "the proven address is shown");
+    let action = path.split('?').next().unwrap();
+    let choices = "poster=113620&municipality=113620&scope=chosen&category=disaster&category=event\
+                   &format=text&charset=iso-2022-jp&language=ja";
+    let (status, done) = page(&app, "POST", action, Some(choices)).await;
+    assert_eq!(status, 200, "{done}");
+    assert!(done.contains("登録が完了しました"));
+    let subscriber = app.state.store.subscriber_by_email("jiro@softbank.ne.jp").await.unwrap().unwrap();
+    assert_eq!(subscriber.status, SubscriberStatus::Active);
+    assert_eq!(subscriber.source, kizuna_core::subscriber::RegistrationSource::EmptyMailQr);
+    assert_eq!(subscriber.source_municipality.as_deref(), Some("113620"));
+    assert_eq!(subscriber.charset, Charset::Iso2022Jp);
+    assert_eq!(app.state.store.subscriptions(subscriber.id).await.unwrap().len(), 2);
+    let (status, _) = page(&app, "POST", action, Some(choices)).await;
+    assert_eq!(status, 404, "the link works once");
+}
