@@ -26,9 +26,12 @@ export async function startKizuna(extraEnv = {}) {
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr += chunk; });
   const lines = createInterface({ input: child.stdout });
+  let smtpUrl = null;
   const baseUrl = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`kizuna did not start:\n${stderr}`)), 30000);
     lines.on('line', (line) => {
+      const smtp = line.match(/^Kizuna receives mail on (smtp:\/\/\S+)$/);
+      if (smtp) smtpUrl = smtp[1];
       const match = line.match(/^Kizuna is listening on (http:\/\/\S+)$/);
       if (match) { clearTimeout(timer); resolve(match[1]); }
     });
@@ -36,6 +39,7 @@ export async function startKizuna(extraEnv = {}) {
   });
   return {
     baseUrl,
+    smtpUrl,
     dataDir,
     child,
     /** The .eml files written to the outbox, oldest first. */

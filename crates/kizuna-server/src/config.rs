@@ -34,6 +34,8 @@ pub struct Settings {
     pub database_url: Secret,
     pub http_addr: SocketAddr,
     pub base_url: String,
+    /// Whether `base_url` was configured; otherwise it follows the bound HTTP address.
+    pub base_url_configured: bool,
     pub smtp_url: Option<Secret>,
     pub smtp_connections: u32,
     pub inbound_smtp_addr: SocketAddr,
@@ -331,6 +333,7 @@ impl Settings {
         };
         let http_addr = addr("http_addr", "127.0.0.1:8080")?;
         let inbound_smtp_addr = addr("inbound_smtp_addr", "127.0.0.1:2525")?;
+        let base_url_configured = layers.get("base_url").is_some();
         let (source, base_url) = text("base_url", &format!("http://{http_addr}"));
         let base_url = base_url.trim_end_matches('/').to_owned();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
@@ -415,6 +418,7 @@ impl Settings {
             database_url: Secret::new(database_url),
             http_addr,
             base_url,
+            base_url_configured,
             smtp_url,
             smtp_connections,
             inbound_smtp_addr,

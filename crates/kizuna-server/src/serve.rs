@@ -53,15 +53,15 @@ pub struct Listeners {
 }
 
 impl Listeners {
-    pub async fn bind(state: &AppState, roles: Roles) -> Result<Self, ServeError> {
+    pub async fn bind(settings: &crate::config::Settings, roles: Roles) -> Result<Self, ServeError> {
         let http = if roles.http {
-            let addr = state.settings.http_addr;
+            let addr = settings.http_addr;
             Some(TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?)
         } else {
             None
         };
         let smtp = if roles.inbound {
-            let addr = state.settings.inbound_smtp_addr;
+            let addr = settings.inbound_smtp_addr;
             Some(TcpListener::bind(addr).await.map_err(|source| ServeError::BindSmtp { addr, source })?)
         } else {
             None

@@ -240,9 +240,14 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
     create_first_admin(&store, &settings).await?;
 
     let transport = kizuna_server::transport::from_settings(&settings).map_err(CliError::Failed)?;
-    let state = AppState::new(store, settings, Arc::new(SystemClock), transport);
     let roles = Roles { http: !args.no_http, inbound: !args.no_inbound, workers: !args.no_workers };
-    let listeners = Listeners::bind(&state, roles).await.map_err(|e| CliError::Failed(e.to_string()))?;
+    let listeners = Listeners::bind(&settings, roles).await.map_err(|e| CliError::Failed(e.to_string()))?;
+    let mut settings = settings;
+    if let (false, Some(addr)) = (settings.base_url_configured, listeners.http_addr()) {
+        // Links in mails must name the port actually bound (127.0.0.1:0 picks one).
+        settings.base_url = format!("http://{addr}");
+    }
+    let state = AppState::new(store, settings, Arc::new(SystemClock), transport);
     if let Some(addr) = listeners.smtp_addr() {
         println!("Kizuna receives mail on smtp://{addr}");
     }
