@@ -63,6 +63,7 @@ test('a resident registers on the web, confirms from the mail, changes choices a
   const mail = lastMailTo('taro@example.jp');
   const confirm = linkIn(mail, '/confirm/');
 
+  await visitEverywhere(browser, confirm, 'confirm (GET shows a button only)');
   await page.goto(confirm);
   await assertAccessible(page, 'confirm page');
   await page.click('button[type=submit]');
@@ -79,6 +80,7 @@ test('a resident registers on the web, confirms from the mail, changes choices a
   await visitEverywhere(browser, manageUrl.split('?')[0], 'manage');
 
   const unsubscribe = manageUrl.split('?')[0].replace('/manage/', '/unsubscribe/');
+  await visitEverywhere(browser, unsubscribe, 'unsubscribe (GET shows a button only)');
   await page.goto(unsubscribe);
   await assertAccessible(page, 'unsubscribe page');
   await page.click('button[type=submit]');
