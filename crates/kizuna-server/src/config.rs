@@ -58,6 +58,9 @@ pub struct DeliverySettings {
     /// Messages per minute into the relay for each listed destination domain.
     pub pacing: Vec<(String, i64)>,
     pub batch_size: i64,
+    /// Delivery loops per process: while some claim and record, others keep the
+    /// relay connections busy.
+    pub workers: usize,
     /// Hard bounces after which an address is suppressed.
     pub suppress_after: i64,
     /// A message still failing after this long is given up.
@@ -126,6 +129,7 @@ impl Default for DeliverySettings {
         Self {
             pacing: parse_pacing(DEFAULT_PACING).unwrap_or_default(),
             batch_size: 500,
+            workers: 4,
             suppress_after: 3,
             retry_max_age: chrono::Duration::hours(24),
             emergency_alert: chrono::Duration::seconds(120),
@@ -178,6 +182,7 @@ struct FileSettings {
     log: Option<String>,
     pacing: Option<String>,
     delivery_batch_size: Option<toml::Value>,
+    delivery_workers: Option<toml::Value>,
     bounce_suppress_after: Option<toml::Value>,
     retry_max_age_minutes: Option<toml::Value>,
     emergency_alert_seconds: Option<toml::Value>,
@@ -208,7 +213,7 @@ struct Layers {
     values: HashMap<&'static str, (String, String)>,
 }
 
-const KEYS: [&str; 26] = [
+const KEYS: [&str; 27] = [
     "data_dir",
     "database_url",
     "http_addr",
@@ -221,6 +226,7 @@ const KEYS: [&str; 26] = [
     "log",
     "pacing",
     "delivery_batch_size",
+    "delivery_workers",
     "bounce_suppress_after",
     "retry_max_age_minutes",
     "emergency_alert_seconds",
@@ -275,6 +281,7 @@ impl Settings {
                 ("log", file.log),
                 ("pacing", file.pacing),
                 ("delivery_batch_size", file.delivery_batch_size.map(toml_text)),
+                ("delivery_workers", file.delivery_workers.map(toml_text)),
                 ("bounce_suppress_after", file.bounce_suppress_after.map(toml_text)),
                 ("retry_max_age_minutes", file.retry_max_age_minutes.map(toml_text)),
                 ("emergency_alert_seconds", file.emergency_alert_seconds.map(toml_text)),
@@ -378,6 +385,7 @@ impl Settings {
         let delivery = DeliverySettings {
             pacing: parse_pacing(&pacing).map_err(|problem| bad(&source, problem))?,
             batch_size: number("delivery_batch_size", 500, 1..=10_000)?,
+            workers: usize::try_from(number("delivery_workers", 4, 1..=32)?).unwrap_or(4),
             suppress_after: number("bounce_suppress_after", 3, 1..=100)?,
             retry_max_age: chrono::Duration::minutes(number("retry_max_age_minutes", 1440, 1..=10_080)?),
             emergency_alert: chrono::Duration::seconds(number("emergency_alert_seconds", 120, 1..=86_400)?),

@@ -41,9 +41,6 @@ pub enum ServeError {
     Http(std::io::Error),
 }
 
-/// Delivery loops per process: while one sends a batch, the other claims the next.
-const WORKERS: usize = 2;
-
 /// The sockets a process listens on, bound before anything is announced, and
 /// the roles it takes.
 pub struct Listeners {
@@ -96,7 +93,7 @@ pub async fn serve(
         if let Err(error) = state.store.listen_for_deliveries(state.work.clone()).await {
             tracing::warn!(%error, "cannot listen for work from other processes; polling every second");
         }
-        for _ in 0..WORKERS {
+        for _ in 0..state.settings.delivery.workers {
             let worker = crate::delivery::Worker::new(state.clone());
             workers.push(tokio::spawn(worker.run(stop_rx.clone())));
         }

@@ -90,6 +90,12 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     env.insert("KIZUNA_SMTP_URL".to_owned(), format!("smtp://{}", args.smtp));
     env.insert("KIZUNA_SMTP_CONNECTIONS".to_owned(), args.connections.to_string());
     env.insert("KIZUNA_PACING".to_owned(), String::new());
+    // Worker loops and batch size may be tuned from the environment for a run.
+    for key in ["KIZUNA_DELIVERY_WORKERS", "KIZUNA_DELIVERY_BATCH_SIZE"] {
+        if let Ok(value) = std::env::var(key) {
+            env.insert(key.to_owned(), value);
+        }
+    }
     env.insert("KIZUNA_MAIL_DOMAIN".to_owned(), "bench.kizuna.example.jp".to_owned());
     let settings = Settings::load(None, &env)?;
     let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8 })
@@ -171,7 +177,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut workers = Vec::new();
-    for _ in 0..2 {
+    for _ in 0..state.settings.delivery.workers {
         workers.push(tokio::spawn(Worker::new(state.clone()).run(stop_rx.clone())));
     }
     let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
