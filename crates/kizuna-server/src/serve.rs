@@ -87,7 +87,8 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let holder = crate::jobs::holder_id();
-    let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder, stop_rx.clone()));
+    let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder.clone(), stop_rx.clone()));
+    let jma_poller = tokio::spawn(crate::jma_poller::run(state.clone(), holder, stop_rx.clone()));
     let mut workers = Vec::new();
     if listeners.workers {
         if let Err(error) = crate::delivery::Worker::sync_pacing(&state).await {
@@ -140,6 +141,9 @@ pub async fn serve(
     }
     if let Err(join) = scheduler.await {
         tracing::error!(%join, "the scheduler task ended abnormally");
+    }
+    if let Err(join) = jma_poller.await {
+        tracing::error!(%join, "the JMA poller task ended abnormally");
     }
     state.store.close().await;
     result
