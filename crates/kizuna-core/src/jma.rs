@@ -37,7 +37,7 @@ pub use state::{ActiveWarning, AnnouncedQuake, JmaState, QuakeKey, ReportId, Sta
 pub use warning::WarningLevel;
 
 use crate::codes::{CategoryKey, JmaAreaCode, MunicipalityCode};
-use crate::consortium::ConsortiumSeed;
+use crate::consortium::{ConsortiumInfo, ConsortiumSeed, Municipality};
 use crate::notice::Urgency;
 use crate::text::{NoticeBody, NoticeTitle};
 
@@ -146,9 +146,13 @@ pub struct JmaArea {
 
 impl JmaArea {
     pub fn from_seed(seed: &ConsortiumSeed) -> Self {
+        Self::new(&seed.info, &seed.municipalities)
+    }
+
+    /// The area as the store keeps it: the consortium and its member towns.
+    pub fn new(info: &ConsortiumInfo, municipalities: &[Municipality]) -> Self {
         Self {
-            towns: seed
-                .municipalities
+            towns: municipalities
                 .iter()
                 .map(|m| JmaTown {
                     code: m.code.clone(),
@@ -157,9 +161,9 @@ impl JmaArea {
                     name_en: m.name_en.clone(),
                 })
                 .collect(),
-            prefecture_code: seed.info.jma_prefecture_code.trim().to_owned(),
-            subregion_code: seed.info.jma_subregion_code.trim().to_owned(),
-            quake_region_code: seed.info.jma_quake_region_code.trim().to_owned(),
+            prefecture_code: info.jma_prefecture_code.trim().to_owned(),
+            subregion_code: info.jma_subregion_code.trim().to_owned(),
+            quake_region_code: info.jma_quake_region_code.trim().to_owned(),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use kizuna_core::jma::{Intensity, JmaRules, JmaRulesConfig};
 use serde::Deserialize;
 
 /// A value that must never appear in logs or `Debug` output.
@@ -44,12 +45,54 @@ pub struct Settings {
     /// A log filter such as `info` or `kizuna=debug,sqlx=warn`; unset, each command picks its own.
     pub log: Option<String>,
     pub delivery: DeliverySettings,
+    pub jma: JmaSettings,
     /// Days an obituary (お悔やみ情報) stays in the public archive, search, feeds and
     /// API; after that its page answers 410 Gone.
     pub obituary_days: u32,
     pub residents: ResidentSettings,
     /// Requests each API key may make per minute (a token bucket: bursts up to this).
     pub api_rate_per_minute: u32,
+}
+
+/// The JMA feed poller: off unless feeds are named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JmaSettings {
+    /// Atom feed addresses (`KIZUNA_JMA_FEEDS`); empty turns the poller off.
+    pub feeds: Vec<String>,
+    pub poll_interval: chrono::Duration,
+    /// `/healthz` turns unhealthy when a feed has not been read this long.
+    pub unhealthy_after: chrono::Duration,
+    /// Which reports make notices and which of those go out without approval.
+    pub rules: JmaRules,
+}
+
+impl Default for JmaSettings {
+    fn default() -> Self {
+        Self {
+            feeds: Vec::new(),
+            poll_interval: chrono::Duration::seconds(60),
+            unhealthy_after: chrono::Duration::seconds(600),
+            rules: JmaRules::default(),
+        }
+    }
+}
+
+impl JmaSettings {
+    pub fn enabled(&self) -> bool {
+        !self.feeds.is_empty()
+    }
+}
+
+/// `https://a/extra.xml, https://a/eqvol.xml` → the addresses, each checked, once each.
+pub fn parse_feeds(text: &str) -> Result<Vec<String>, String> {
+    let mut feeds: Vec<String> = Vec::new();
+    for url in text.split([',', '\n']).map(str::trim).filter(|u| !u.is_empty()) {
+        crate::http_client::Target::parse(url).map_err(|_| format!("{url:?} is not an http:// or https:// address"))?;
+        if !feeds.iter().any(|known| known == url) {
+            feeds.push(url.to_owned());
+        }
+    }
+    Ok(feeds)
 }
 
 /// How the delivery workers pace, retry and give up.
@@ -187,6 +230,12 @@ struct FileSettings {
     retry_max_age_minutes: Option<toml::Value>,
     emergency_alert_seconds: Option<toml::Value>,
     relay_alert_seconds: Option<toml::Value>,
+    /// A comma-separated string or an array of addresses.
+    jma_feeds: Option<toml::Value>,
+    jma_poll_seconds: Option<toml::Value>,
+    jma_unhealthy_after_seconds: Option<toml::Value>,
+    /// The `[jma]` table: thresholds and send rules.
+    jma: Option<JmaRulesConfig>,
     obituary_days: Option<toml::Value>,
     confirmation_hours: Option<toml::Value>,
     register_limit_per_address: Option<toml::Value>,
@@ -203,6 +252,7 @@ fn toml_text(value: toml::Value) -> String {
     match value {
         toml::Value::Integer(n) => n.to_string(),
         toml::Value::String(s) => s,
+        toml::Value::Array(items) => items.into_iter().map(toml_text).collect::<Vec<_>>().join(","),
         other => format!("{other:?}"),
     }
 }
@@ -213,7 +263,7 @@ struct Layers {
     values: HashMap<&'static str, (String, String)>,
 }
 
-const KEYS: [&str; 27] = [
+const KEYS: [&str; 31] = [
     "data_dir",
     "database_url",
     "http_addr",
@@ -231,6 +281,11 @@ const KEYS: [&str; 27] = [
     "retry_max_age_minutes",
     "emergency_alert_seconds",
     "relay_alert_seconds",
+    "jma_feeds",
+    "jma_poll_seconds",
+    "jma_unhealthy_after_seconds",
+    // Only from the environment; the file says `[jma] min_intensity`.
+    "jma_min_intensity",
     "obituary_days",
     "confirmation_hours",
     "register_limit_per_address",
@@ -257,6 +312,7 @@ impl Settings {
     /// Reads the layers. `env` is passed in so tests need not touch the process environment.
     pub fn load(config_file: Option<&Path>, env: &HashMap<String, String>) -> Result<Settings, ConfigError> {
         let mut layers = Layers::default();
+        let mut jma_rules = None;
         if let Some(path) = config_file {
             let source = path.display().to_string();
             let text = std::fs::read_to_string(path).map_err(|e| bad(&source, format!("cannot read the file: {e}")))?;
@@ -286,6 +342,9 @@ impl Settings {
                 ("retry_max_age_minutes", file.retry_max_age_minutes.map(toml_text)),
                 ("emergency_alert_seconds", file.emergency_alert_seconds.map(toml_text)),
                 ("relay_alert_seconds", file.relay_alert_seconds.map(toml_text)),
+                ("jma_feeds", file.jma_feeds.map(toml_text)),
+                ("jma_poll_seconds", file.jma_poll_seconds.map(toml_text)),
+                ("jma_unhealthy_after_seconds", file.jma_unhealthy_after_seconds.map(toml_text)),
                 ("obituary_days", file.obituary_days.map(toml_text)),
                 ("confirmation_hours", file.confirmation_hours.map(toml_text)),
                 ("register_limit_per_address", file.register_limit_per_address.map(toml_text)),
@@ -297,6 +356,7 @@ impl Settings {
                 ("unsubscribed_retention_days", file.unsubscribed_retention_days.map(toml_text)),
                 ("api_rate_per_minute", file.api_rate_per_minute.map(toml_text)),
             ];
+            jma_rules = file.jma.map(|rules| (source.clone(), rules));
             for (key, value) in entries {
                 if let Some(value) = value {
                     layers.set(key, format!("{source}: {key}"), value);
@@ -309,10 +369,10 @@ impl Settings {
                 layers.set(key, name, value.clone());
             }
         }
-        Self::from_layers(&layers)
+        Self::from_layers(&layers, jma_rules)
     }
 
-    fn from_layers(layers: &Layers) -> Result<Settings, ConfigError> {
+    fn from_layers(layers: &Layers, jma_rules: Option<(String, JmaRulesConfig)>) -> Result<Settings, ConfigError> {
         let text = |key: &'static str, default: &str| -> (String, String) {
             match layers.get(key) {
                 Some((source, value)) => (source.to_owned(), value.trim().to_owned()),
@@ -421,6 +481,13 @@ impl Settings {
             unsubscribed_retention: chrono::Duration::days(number("unsubscribed_retention_days", 30, 1..=3_650)?),
         };
         let api_rate_per_minute = number("api_rate_per_minute", 120, 1..=1_000_000)? as u32;
+        let (source, feeds) = text("jma_feeds", "");
+        let jma = JmaSettings {
+            feeds: parse_feeds(&feeds).map_err(|problem| bad(&source, problem))?,
+            poll_interval: chrono::Duration::seconds(number("jma_poll_seconds", 60, 10..=3600)?),
+            unhealthy_after: chrono::Duration::seconds(number("jma_unhealthy_after_seconds", 600, 10..=604_800)?),
+            rules: jma_rules_from(layers, jma_rules)?,
+        };
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -434,6 +501,7 @@ impl Settings {
             metrics_token,
             log,
             delivery,
+            jma,
             obituary_days,
             residents,
             api_rate_per_minute,
@@ -449,6 +517,20 @@ impl Settings {
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         sqlite_path(self.database_url.expose())
     }
+}
+
+/// The `[jma]` table with `KIZUNA_JMA_MIN_INTENSITY` laid over it.
+fn jma_rules_from(layers: &Layers, file: Option<(String, JmaRulesConfig)>) -> Result<JmaRules, ConfigError> {
+    let (mut source, mut config) = file.unwrap_or_default();
+    if let Some((env_source, value)) = layers.get("jma_min_intensity") {
+        let value = value.trim();
+        if Intensity::parse(value).is_none() {
+            return Err(bad(env_source, format!("{value:?} is not one of 1, 2, 3, 4, 5-, 5+, 6-, 6+, 7")));
+        }
+        config.min_intensity = Some(value.to_owned());
+        source = env_source.to_owned();
+    }
+    JmaRules::try_from(&config).map_err(|error| bad(&source, error.to_string()))
 }
 
 pub fn sqlite_path(url: &str) -> Option<PathBuf> {
@@ -600,6 +682,100 @@ mod tests {
         let error = Settings::load(Some(&file), &HashMap::new()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(error.contains("htp_addr"), "{error}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_jma_poller_is_off_until_feeds_are_named() -> Result<(), ConfigError> {
+        let settings = Settings::load(None, &HashMap::new())?;
+        assert!(!settings.jma.enabled());
+        assert_eq!(settings.jma, JmaSettings::default());
+        assert_eq!(settings.jma.poll_interval, chrono::Duration::seconds(60));
+        assert_eq!(settings.jma.unhealthy_after, chrono::Duration::seconds(600));
+        assert_eq!(settings.jma.rules.min_intensity, Intensity::Three);
+
+        let settings = Settings::load(
+            None,
+            &env(&[
+                (
+                    "KIZUNA_JMA_FEEDS",
+                    " https://www.data.jma.go.jp/developer/xml/feed/extra.xml,\
+                     https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml ,,\
+                     https://www.data.jma.go.jp/developer/xml/feed/extra.xml",
+                ),
+                ("KIZUNA_JMA_POLL_SECONDS", "30"),
+                ("KIZUNA_JMA_UNHEALTHY_AFTER_SECONDS", "900"),
+                ("KIZUNA_JMA_MIN_INTENSITY", "4"),
+            ]),
+        )?;
+        assert!(settings.jma.enabled());
+        assert_eq!(
+            settings.jma.feeds,
+            [
+                "https://www.data.jma.go.jp/developer/xml/feed/extra.xml",
+                "https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml"
+            ]
+        );
+        assert_eq!(settings.jma.poll_interval, chrono::Duration::seconds(30));
+        assert_eq!(settings.jma.unhealthy_after, chrono::Duration::seconds(900));
+        assert_eq!(settings.jma.rules.min_intensity, Intensity::Four);
+        Ok(())
+    }
+
+    #[test]
+    fn the_jma_table_sets_send_rules_and_the_environment_the_threshold() -> Result<(), ConfigError> {
+        use kizuna_core::MunicipalityCode;
+        use kizuna_core::jma::{RuleKind, SendMode};
+        let dir = std::env::temp_dir().join(format!("kizuna-config-jma-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| bad("test", e.to_string()))?;
+        let file = dir.join("kizuna.toml");
+        std::fs::write(
+            &file,
+            "jma_feeds = [\"https://www.data.jma.go.jp/developer/xml/feed/eqvol_l.xml\"]\n\
+             jma_poll_seconds = 120\n\
+             [jma]\nmin_intensity = \"2\"\nstrong_intensity = \"5-\"\n\
+             [jma.send]\nadvisory = \"auto\"\n\
+             [jma.municipality.\"113611\"]\nwarning = \"draft\"\n",
+        )
+        .map_err(|e| bad("test", e.to_string()))?;
+        let from_file = Settings::load(Some(&file), &HashMap::new())?;
+        let overridden = Settings::load(Some(&file), &env(&[("KIZUNA_JMA_MIN_INTENSITY", "5-")]));
+        let _ = std::fs::remove_dir_all(&dir);
+        let jma = from_file.jma;
+        assert_eq!(jma.feeds, ["https://www.data.jma.go.jp/developer/xml/feed/eqvol_l.xml"]);
+        assert_eq!(jma.poll_interval, chrono::Duration::seconds(120));
+        assert_eq!(jma.rules.min_intensity, Intensity::Two);
+        let (chichibu, yokoze) = (MunicipalityCode::parse("112071"), MunicipalityCode::parse("113611"));
+        let (Ok(chichibu), Ok(yokoze)) = (chichibu, yokoze) else { panic!("codes") };
+        assert_eq!(jma.rules.mode(RuleKind::Advisory, &chichibu), SendMode::Auto);
+        assert_eq!(jma.rules.mode(RuleKind::Warning, &yokoze), SendMode::Draft);
+        assert_eq!(jma.rules.mode(RuleKind::Warning, &chichibu), SendMode::Auto);
+        assert_eq!(overridden?.jma.rules.min_intensity, Intensity::FiveLower);
+        Ok(())
+    }
+
+    #[test]
+    fn a_bad_jma_setting_names_its_key() {
+        let cases = [
+            ("KIZUNA_JMA_FEEDS", "www.data.jma.go.jp/developer/xml/feed/extra.xml"),
+            ("KIZUNA_JMA_FEEDS", "ftp://www.data.jma.go.jp/extra.xml"),
+            ("KIZUNA_JMA_POLL_SECONDS", "5"),
+            ("KIZUNA_JMA_POLL_SECONDS", "soon"),
+            ("KIZUNA_JMA_UNHEALTHY_AFTER_SECONDS", "0"),
+            ("KIZUNA_JMA_MIN_INTENSITY", "8"),
+            // Above the strong threshold (震度4), which only the file can move.
+            ("KIZUNA_JMA_MIN_INTENSITY", "5+"),
+        ];
+        for (key, value) in cases {
+            let error = Settings::load(None, &env(&[(key, value)])).err();
+            assert_eq!(error.map(|e| e.key), Some(key.to_owned()), "{key}={value}");
+        }
+        let dir = std::env::temp_dir().join(format!("kizuna-config-jma-bad-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("kizuna.toml");
+        let _ = std::fs::write(&file, "[jma.send]\nwarnings = \"auto\"\n");
+        let error = Settings::load(Some(&file), &HashMap::new()).err().map(|e| e.to_string()).unwrap_or_default();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(error.contains("kizuna.toml") && error.contains("\"warnings\""), "{error}");
     }
 
     #[test]

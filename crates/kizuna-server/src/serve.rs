@@ -85,6 +85,7 @@ pub async fn serve(
     let (stop_tx, stop_rx) = watch::channel(false);
     let holder = crate::jobs::holder_id();
     let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder.clone(), stop_rx.clone()));
+    let jma_poller = tokio::spawn(crate::jma_poller::run(state.clone(), holder.clone(), stop_rx.clone()));
     let mut workers = Vec::new();
     if listeners.workers {
         if let Err(error) = crate::delivery::Worker::sync_pacing(&state).await {
@@ -138,6 +139,9 @@ pub async fn serve(
     }
     if let Err(join) = scheduler.await {
         tracing::error!(%join, "the scheduler task ended abnormally");
+    }
+    if let Err(join) = jma_poller.await {
+        tracing::error!(%join, "the JMA poller task ended abnormally");
     }
     state.store.close().await;
     result

@@ -128,7 +128,7 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// 200 while the database answers; 503 with the failing checks otherwise.
+/// 200 while the database answers and the jobs keep up; 503 with the failing checks otherwise.
 async fn healthz(State(state): State<AppState>) -> Response {
     let mut checks = HashMap::new();
     let database = match state.store.ping().await {
@@ -163,6 +163,21 @@ async fn healthz(State(state): State<AppState>) -> Response {
         }
         _ => {
             checks.insert("relay", "ok".to_owned());
+        }
+    }
+    if state.settings.jma.enabled() {
+        match crate::jma_poller::health(&state, now).await {
+            Ok(None) => {
+                checks.insert("jma_poller", "ok".to_owned());
+            }
+            Ok(Some(problem)) => {
+                healthy = false;
+                checks.insert("jma_poller", problem);
+            }
+            Err(error) => {
+                healthy = false;
+                checks.insert("jma_poller", format!("unknown: {error}"));
+            }
         }
     }
     let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };

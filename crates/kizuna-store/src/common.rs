@@ -72,6 +72,10 @@ macro_rules! store_impl {
         use kizuna_core::consortium::{
             Category, ConsortiumInfo, ConsortiumSeed, CostSharing, Municipality,
         };
+        use kizuna_core::jma::{
+            ActiveWarning, AnnouncedQuake, Intensity, JmaState, QuakeKey, ReportId, SendMode, StateChange,
+            WarningKey, WarningLevel,
+        };
         use kizuna_core::notice::{NoticeAction, NoticeSource, NoticeStatus, Urgency};
         use kizuna_core::staff::{ApiRight, Role, Scope};
         use kizuna_core::subscriber::{
@@ -135,7 +139,9 @@ macro_rules! store_impl {
                         "the database has schema version {current}, newer than this Kizuna knows ({latest}); run a newer Kizuna"
                     )));
                 }
-                for (version, name, sql) in migrations.iter().filter(|(v, _, _)| *v > current) {
+                let applied: Vec<i64> =
+                    sqlx::query_scalar("SELECT version FROM kizuna_schema").fetch_all(&mut *tx).await?;
+                for (version, name, sql) in crate::migrate::pending(migrations, &applied) {
                     sqlx::raw_sql(*sql)
                         .execute(&mut *tx)
                         .await
@@ -256,6 +262,19 @@ macro_rules! store_impl {
                     created_at: row.try_get("created_at")?,
                     updated_at: row.try_get("updated_at")?,
                     sent_at: row.try_get("sent_at")?,
+                })
+            }
+
+            fn jma_feed_from_row(row: &$row) -> Result<JmaFeedState> {
+                Ok(JmaFeedState {
+                    url: row.try_get("url")?,
+                    etag: row.try_get("etag")?,
+                    last_modified: row.try_get("last_modified")?,
+                    created_at: row.try_get("created_at")?,
+                    last_attempt_at: row.try_get("last_attempt_at")?,
+                    last_success_at: row.try_get("last_success_at")?,
+                    last_error: row.try_get("last_error")?,
+                    failures: row.try_get("failures")?,
                 })
             }
 
@@ -2107,6 +2126,187 @@ macro_rules! store_impl {
                 tx.commit().await?;
                 let notice = self.notice(new_id).await?.ok_or(StoreError::NotFound)?;
                 Ok((notice, queued))
+            }
+
+            async fn jma_state(&self) -> Result<JmaState> {
+                let mut state = JmaState::default();
+                let rows = sqlx::query("SELECT report_id, reported_at FROM jma_processed_reports")
+                    .fetch_all(&self.pool)
+                    .await?;
+                for row in rows {
+                    let id: String = row.try_get("report_id")?;
+                    state.processed.insert(ReportId::from_stored(&id), row.try_get("reported_at")?);
+                }
+                let rows = sqlx::query(
+                    "SELECT exercise, hazard, municipality_code, name, name_en, level, issued_at, send_mode
+                     FROM jma_active_warnings",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                for row in rows {
+                    let code: String = row.try_get("municipality_code")?;
+                    let level: String = row.try_get("level")?;
+                    let send: String = row.try_get("send_mode")?;
+                    let key = WarningKey {
+                        exercise: row.try_get("exercise")?,
+                        hazard: row.try_get("hazard")?,
+                        municipality: MunicipalityCode::parse(&code).map_err(|_| corrupt("municipality code", &code))?,
+                    };
+                    let warning = ActiveWarning {
+                        name: row.try_get("name")?,
+                        name_en: row.try_get("name_en")?,
+                        level: WarningLevel::parse(&level).ok_or_else(|| corrupt("warning level", &level))?,
+                        issued_at: row.try_get("issued_at")?,
+                        send: SendMode::parse(&send).ok_or_else(|| corrupt("send mode", &send))?,
+                    };
+                    state.warnings.insert(key, warning);
+                }
+                let rows = sqlx::query("SELECT exercise, event_id, municipality_code, intensity, at FROM jma_announced_quakes")
+                    .fetch_all(&self.pool)
+                    .await?;
+                for row in rows {
+                    let code: String = row.try_get("municipality_code")?;
+                    let intensity: String = row.try_get("intensity")?;
+                    let key = QuakeKey {
+                        exercise: row.try_get("exercise")?,
+                        event_id: row.try_get("event_id")?,
+                        municipality: MunicipalityCode::parse(&code).map_err(|_| corrupt("municipality code", &code))?,
+                    };
+                    let quake = AnnouncedQuake {
+                        intensity: Intensity::parse(&intensity).ok_or_else(|| corrupt("intensity", &intensity))?,
+                        at: row.try_get("at")?,
+                    };
+                    state.quakes.insert(key, quake);
+                }
+                Ok(state)
+            }
+
+            async fn apply_jma_changes(&self, changes: &[StateChange]) -> Result<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                for change in changes {
+                    match change {
+                        StateChange::Processed { report, at } => {
+                            sqlx::query(
+                                "INSERT INTO jma_processed_reports (report_id, reported_at) VALUES ($1, $2)
+                                 ON CONFLICT (report_id) DO NOTHING",
+                            )
+                            .bind(report.as_str())
+                            .bind(*at)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        StateChange::WarningActive { key, warning } => {
+                            sqlx::query(
+                                "INSERT INTO jma_active_warnings (exercise, hazard, municipality_code, name, name_en,
+                                    level, issued_at, send_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                 ON CONFLICT (exercise, hazard, municipality_code) DO UPDATE SET
+                                    name = excluded.name, name_en = excluded.name_en, level = excluded.level,
+                                    issued_at = excluded.issued_at, send_mode = excluded.send_mode",
+                            )
+                            .bind(key.exercise)
+                            .bind(&key.hazard)
+                            .bind(key.municipality.as_str())
+                            .bind(&warning.name)
+                            .bind(&warning.name_en)
+                            .bind(warning.level.as_str())
+                            .bind(warning.issued_at)
+                            .bind(warning.send.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        StateChange::WarningCleared { key } => {
+                            sqlx::query(
+                                "DELETE FROM jma_active_warnings WHERE exercise = $1 AND hazard = $2 AND municipality_code = $3",
+                            )
+                            .bind(key.exercise)
+                            .bind(&key.hazard)
+                            .bind(key.municipality.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        StateChange::QuakeAnnounced { key, quake } => {
+                            sqlx::query(
+                                "INSERT INTO jma_announced_quakes (exercise, event_id, municipality_code, intensity, at)
+                                 VALUES ($1, $2, $3, $4, $5)
+                                 ON CONFLICT (exercise, event_id, municipality_code) DO UPDATE SET
+                                    intensity = excluded.intensity, at = excluded.at",
+                            )
+                            .bind(key.exercise)
+                            .bind(&key.event_id)
+                            .bind(key.municipality.as_str())
+                            .bind(quake.intensity.as_str())
+                            .bind(quake.at)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn prune_jma(&self, before: DateTime<Utc>) -> Result<u64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let mut removed = 0;
+                for sql in [
+                    "DELETE FROM jma_processed_reports WHERE reported_at < $1",
+                    "DELETE FROM jma_announced_quakes WHERE at < $1",
+                    "DELETE FROM jma_seen_entries WHERE first_seen_at < $1",
+                ] {
+                    removed += sqlx::query(sql).bind(before).execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(removed)
+            }
+
+            async fn jma_feed(&self, url: &str) -> Result<Option<JmaFeedState>> {
+                let row = sqlx::query("SELECT * FROM jma_feeds WHERE url = $1").bind(url).fetch_optional(&self.pool).await?;
+                row.as_ref().map(Self::jma_feed_from_row).transpose()
+            }
+
+            async fn jma_feeds(&self) -> Result<Vec<JmaFeedState>> {
+                let rows = sqlx::query("SELECT * FROM jma_feeds ORDER BY url").fetch_all(&self.pool).await?;
+                rows.iter().map(Self::jma_feed_from_row).collect()
+            }
+
+            async fn put_jma_feed(&self, feed: &JmaFeedState) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO jma_feeds (url, etag, last_modified, created_at, last_attempt_at, last_success_at,
+                        last_error, failures) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                        last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at,
+                        last_error = excluded.last_error, failures = excluded.failures",
+                )
+                .bind(&feed.url)
+                .bind(feed.etag.as_deref())
+                .bind(feed.last_modified.as_deref())
+                .bind(feed.created_at)
+                .bind(feed.last_attempt_at)
+                .bind(feed.last_success_at)
+                .bind(feed.last_error.as_deref())
+                .bind(feed.failures)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn mark_jma_entry_seen(&self, entry_id: &str, now: DateTime<Utc>) -> Result<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO jma_seen_entries (entry_id, first_seen_at) VALUES ($1, $2) ON CONFLICT (entry_id) DO NOTHING",
+                )
+                .bind(entry_id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn jma_entry_seen(&self, entry_id: &str) -> Result<bool> {
+                let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM jma_seen_entries WHERE entry_id = $1)")
+                    .bind(entry_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(found)
             }
         }
     };

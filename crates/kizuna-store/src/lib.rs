@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use kizuna_core::consortium::{Category, ConsortiumInfo, ConsortiumSeed, CostSharing, Municipality};
+use kizuna_core::jma::{JmaState, StateChange};
 use kizuna_core::notice::{NoticeAction, TransitionError};
 use kizuna_core::subscriber::SubscriberStatus;
 use kizuna_core::token::TokenHash;
@@ -193,6 +194,20 @@ pub trait Store: Send + Sync + 'static {
     /// Writes a consistent copy of the database to `path` while it is in use.
     async fn backup(&self, path: &Path) -> Result<()>;
 
+    /// What earlier JMA reports left: handled reports, active warnings, announced earthquakes.
+    async fn jma_state(&self) -> Result<JmaState>;
+    /// Persists the changes one JMA report made, in order, in one transaction.
+    async fn apply_jma_changes(&self, changes: &[StateChange]) -> Result<()>;
+    /// Forgets handled reports, announced earthquakes and seen feed entries older
+    /// than `before` (active warnings stay until lifted). Returns how many rows went.
+    async fn prune_jma(&self, before: DateTime<Utc>) -> Result<u64>;
+    async fn jma_feed(&self, url: &str) -> Result<Option<JmaFeedState>>;
+    async fn jma_feeds(&self) -> Result<Vec<JmaFeedState>>;
+    /// Creates or replaces a feed's state; the first `created_at` stays.
+    async fn put_jma_feed(&self, feed: &JmaFeedState) -> Result<()>;
+    /// Remembers that a feed entry was handled; false when it already was.
+    async fn mark_jma_entry_seen(&self, entry_id: &str, now: DateTime<Utc>) -> Result<bool>;
+    async fn jma_entry_seen(&self, entry_id: &str) -> Result<bool>;
     /// One page of the public archive, newest first, with the number of notices
     /// that match in all.
     async fn archive_notices(&self, query: &ArchiveQuery) -> Result<ArchivePage>;

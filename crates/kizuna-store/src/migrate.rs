@@ -8,11 +8,13 @@ pub(crate) type Migration = (i64, &'static str, &'static str);
 pub(crate) const SQLITE: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, "webhooks", include_str!("../migrations/sqlite/0002_webhooks.sql")),
+    (3, "jma", include_str!("../migrations/sqlite/0003_jma.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "webhooks", include_str!("../migrations/postgres/0002_webhooks.sql")),
+    (3, "jma", include_str!("../migrations/postgres/0003_jma.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {
@@ -29,6 +31,12 @@ pub(crate) fn fingerprint(backend: Backend) -> String {
 /// Newest version this build knows; a database beyond it was written by a newer Kizuna.
 pub(crate) fn latest(backend: Backend) -> i64 {
     migrations(backend).last().map_or(0, |(version, _, _)| *version)
+}
+
+/// Every known migration not yet recorded, in order — not only those above the newest
+/// recorded one: branches merged in another order may bring a lower version later.
+pub(crate) fn pending<'a>(migrations: &'a [Migration], applied: &[i64]) -> impl Iterator<Item = &'a Migration> {
+    migrations.iter().filter(move |(version, _, _)| !applied.contains(version))
 }
 
 /// FNV-1a over the migration texts: enough to tell schemas apart, no crypto needed.
@@ -48,3 +56,17 @@ pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kizuna_schema 
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL
 )";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lower_version_merged_later_is_still_applied() {
+        let known: &[Migration] = &[(1, "foundation", ""), (2, "webhooks", ""), (3, "jma", "")];
+        let names = |applied: &[i64]| pending(known, applied).map(|(_, name, _)| *name).collect::<Vec<_>>();
+        assert_eq!(names(&[]), ["foundation", "webhooks", "jma"]);
+        assert_eq!(names(&[1, 3]), ["webhooks"]);
+        assert!(names(&[1, 2, 3]).is_empty());
+    }
+}

@@ -8,6 +8,7 @@ mod api;
 mod archive;
 mod delivery;
 mod inbound;
+mod jma;
 #[path = "../../../kizuna-mail/tests/it/relay.rs"]
 mod relay;
 mod relay_delivery;

@@ -10,5 +10,6 @@ mod archive;
 mod conformance;
 mod console;
 mod delivery;
+mod jma;
 mod residents;
 mod webhooks;

@@ -1,0 +1,221 @@
+//! A small HTTP/1.1 client for what Kizuna fetches from other servers (JMA's feeds):
+//! one GET with extra headers, a cap on the answer's size and a time limit, over
+//! https with the Mozilla roots from `webpki-roots`.
+
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
+use hyper::body::Bytes;
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Request, Uri};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+/// How long one exchange may take, connection and body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An answer read in full.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A header's value when it is visible ASCII.
+    pub fn header(&self, name: &HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    #[error("{0:?} is not an http:// or https:// address")]
+    Url(String),
+    #[error("cannot connect to {host}: {reason}")]
+    Connect { host: String, reason: String },
+    #[error("TLS with {host} failed: {reason}")]
+    Tls { host: String, reason: String },
+    #[error("the HTTP exchange failed: {0}")]
+    Http(String),
+    #[error("no complete answer within {0:?}")]
+    Timeout(Duration),
+    #[error("the answer is larger than {max} bytes")]
+    TooLarge { max: usize },
+}
+
+/// Where a URL points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub https: bool,
+    /// Without the brackets of an IPv6 literal.
+    pub host: String,
+    pub port: u16,
+    /// `host` or `host:port`, as the `Host` header carries it.
+    pub authority: String,
+    pub path_and_query: String,
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Self, HttpError> {
+        let bad = || HttpError::Url(url.chars().take(200).collect());
+        let uri = Uri::from_str(url.trim()).map_err(|_| bad())?;
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err(bad()),
+        };
+        let authority = uri.authority().ok_or_else(bad)?;
+        // Credentials in a URL would end up in logs; nothing Kizuna fetches needs them.
+        if authority.as_str().contains('@') {
+            return Err(bad());
+        }
+        let host = authority.host().trim_start_matches('[').trim_end_matches(']').to_owned();
+        if host.is_empty() {
+            return Err(bad());
+        }
+        Ok(Self {
+            https,
+            port: authority.port_u16().unwrap_or(if https { 443 } else { 80 }),
+            authority: authority.as_str().to_owned(),
+            // `http://host?x` has an empty path, which a request line may not.
+            path_and_query: match uri.path_and_query().map(|p| p.as_str()) {
+                Some(p) if p.starts_with('/') => p.to_owned(),
+                Some(p) => format!("/{p}"),
+                None => "/".to_owned(),
+            },
+            host,
+        })
+    }
+}
+
+/// GETs `url` with `headers` added, reading at most `max_bytes` of body, all within
+/// `timeout`. Redirects are not followed: a 3xx comes back as it is.
+pub async fn get(
+    url: &str,
+    headers: &[(HeaderName, HeaderValue)],
+    max_bytes: usize,
+    timeout: Duration,
+) -> Result<Response, HttpError> {
+    let target = Target::parse(url)?;
+    tokio::time::timeout(timeout, fetch(&target, headers, max_bytes)).await.map_err(|_| HttpError::Timeout(timeout))?
+}
+
+async fn fetch(
+    target: &Target,
+    headers: &[(HeaderName, HeaderValue)],
+    max_bytes: usize,
+) -> Result<Response, HttpError> {
+    let mut builder = Request::get(target.path_and_query.as_str())
+        .header(header::HOST, target.authority.as_str())
+        .header(header::USER_AGENT, concat!("Kizuna/", env!("CARGO_PKG_VERSION")));
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let request = builder.body(Empty::<Bytes>::new()).map_err(|e| HttpError::Http(e.to_string()))?;
+    let stream = TcpStream::connect((target.host.as_str(), target.port))
+        .await
+        .map_err(|e| HttpError::Connect { host: target.authority.clone(), reason: e.to_string() })?;
+    if !target.https {
+        return exchange(stream, request, max_bytes).await;
+    }
+    let tls = |reason: String| HttpError::Tls { host: target.authority.clone(), reason };
+    let name = match IpAddr::from_str(&target.host) {
+        Ok(ip) => rustls::pki_types::ServerName::IpAddress(ip.into()),
+        Err(_) => rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(|e| tls(e.to_string()))?,
+    };
+    let stream = tokio_rustls::TlsConnector::from(tls_config().map_err(tls)?)
+        .connect(name, stream)
+        .await
+        .map_err(|e| tls(e.to_string()))?;
+    exchange(stream, request, max_bytes).await
+}
+
+/// Sends the request and reads the answer, driving the connection in the same task
+/// so that a timeout drops the socket with everything else.
+async fn exchange<S>(io: S, request: Request<Empty<Bytes>>, max_bytes: usize) -> Result<Response, HttpError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let http = |e: hyper::Error| HttpError::Http(e.to_string());
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io)).await.map_err(http)?;
+    let answer = async move {
+        let response = sender.send_request(request).await.map_err(http)?;
+        let (parts, body) = response.into_parts();
+        let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > max_bytes as u64) {
+            return Err(HttpError::TooLarge { max: max_bytes });
+        }
+        let body = Limited::new(body, max_bytes).collect().await.map_err(|error| {
+            if error.is::<LengthLimitError>() {
+                HttpError::TooLarge { max: max_bytes }
+            } else {
+                HttpError::Http(error.to_string())
+            }
+        })?;
+        Ok(Response { status: parts.status.as_u16(), headers: parts.headers, body: body.to_bytes().to_vec() })
+    };
+    tokio::pin!(answer);
+    tokio::pin!(connection);
+    tokio::select! {
+        result = &mut answer => result,
+        ended = &mut connection => match ended {
+            // The server may close right after the last byte; what it sent is still buffered.
+            Ok(()) => answer.await,
+            Err(error) => Err(http(error)),
+        },
+    }
+}
+
+fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
+    static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let mut config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            config.alpn_protocols = vec![b"http/1.1".to_vec()];
+            Ok(Arc::new(config))
+        })
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_become_targets_or_are_refused() {
+        let jma = Target::parse("https://www.data.jma.go.jp/developer/xml/feed/extra.xml");
+        assert_eq!(
+            jma,
+            Ok(Target {
+                https: true,
+                host: "www.data.jma.go.jp".into(),
+                port: 443,
+                authority: "www.data.jma.go.jp".into(),
+                path_and_query: "/developer/xml/feed/extra.xml".into(),
+            })
+        );
+        let local = Target::parse("http://[::1]:8081?x=1").map(|t| (t.host, t.port, t.authority, t.path_and_query));
+        assert_eq!(local, Ok(("::1".into(), 8081, "[::1]:8081".into(), "/?x=1".into())));
+        for bad in ["ftp://example.jp/x", "www.data.jma.go.jp/feed", "https://user:pw@example.jp/", "http:///x", ""] {
+            assert!(matches!(Target::parse(bad), Err(HttpError::Url(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_tls_configuration_builds_with_the_bundled_roots() {
+        let config = tls_config();
+        assert!(config.is_ok_and(|c| c.alpn_protocols == [b"http/1.1".to_vec()]));
+    }
+}
