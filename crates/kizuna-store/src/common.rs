@@ -196,6 +196,34 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            /// Replaces a subscriber's choices inside the caller's transaction;
+            /// repeated choices collapse into one.
+            async fn write_subscriptions(
+                tx: &mut sqlx::Transaction<'static, <$store as crate::common::HasDb>::Db>,
+                subscriber_id: i64,
+                subscriptions: &[Subscription],
+            ) -> Result<()> {
+                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1")
+                    .bind(subscriber_id)
+                    .execute(&mut **tx)
+                    .await?;
+                let mut unique = subscriptions.to_vec();
+                unique.sort();
+                unique.dedup();
+                for s in &unique {
+                    sqlx::query(
+                        "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(subscriber_id)
+                    .bind(s.municipality.as_str())
+                    .bind(s.category.as_str())
+                    .bind(s.area_id)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             fn staff_from_row(row: &$row) -> Result<StaffAccount> {
                 let role: String = row.try_get("role")?;
                 let disabled_at: Option<DateTime<Utc>> = row.try_get("disabled_at")?;
@@ -847,24 +875,7 @@ macro_rules! store_impl {
 
             async fn replace_subscriptions(&self, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1")
-                    .bind(subscriber_id)
-                    .execute(&mut *tx)
-                    .await?;
-                let mut unique = subscriptions.to_vec();
-                unique.sort();
-                unique.dedup();
-                for s in &unique {
-                    sqlx::query(
-                        "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(subscriber_id)
-                    .bind(s.municipality.as_str())
-                    .bind(s.category.as_str())
-                    .bind(s.area_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::write_subscriptions(&mut tx, subscriber_id, subscriptions).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -972,18 +983,7 @@ macro_rules! store_impl {
                     .await?;
                     let Some(id) = id else { continue };
                     added += 1;
-                    for sub in &row.subscriptions {
-                        sqlx::query(
-                            "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id)
-                             VALUES ($1, $2, $3, $4)",
-                        )
-                        .bind(id)
-                        .bind(sub.municipality.as_str())
-                        .bind(sub.category.as_str())
-                        .bind(sub.area_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    Self::write_subscriptions(&mut tx, id, &row.subscriptions).await?;
                 }
                 tx.commit().await?;
                 Ok(added)
@@ -1906,21 +1906,7 @@ macro_rules! store_impl {
                         .await?;
                     return Ok(PendingOutcome::AlreadyActive { subscriber_id: id });
                 };
-                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1").bind(id).execute(&mut *tx).await?;
-                let mut unique = r.subscriptions.clone();
-                unique.sort();
-                unique.dedup();
-                for s in &unique {
-                    sqlx::query(
-                        "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(s.municipality.as_str())
-                    .bind(s.category.as_str())
-                    .bind(s.area_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::write_subscriptions(&mut tx, id, &r.subscriptions).await?;
                 sqlx::query(
                     "INSERT INTO link_tokens (token_hash, purpose, subscriber_id, expires_at, created_at)
                      VALUES ($1, 'confirm', $2, $3, $4)",
@@ -2009,21 +1995,7 @@ macro_rules! store_impl {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1").bind(id).execute(&mut *tx).await?;
-                let mut unique = subscriptions.to_vec();
-                unique.sort();
-                unique.dedup();
-                for s in &unique {
-                    sqlx::query(
-                        "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(s.municipality.as_str())
-                    .bind(s.category.as_str())
-                    .bind(s.area_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::write_subscriptions(&mut tx, id, subscriptions).await?;
                 tx.commit().await?;
                 Ok(())
             }
