@@ -93,7 +93,7 @@ fn due(feed: &JmaFeedState, now: DateTime<Utc>, interval: Duration) -> bool {
 
 /// Polls every feed that is due, without a lease (tests; a caller holding it).
 pub async fn poll_once(state: &AppState) -> Result<PollReport, PollError> {
-    Poller::new(state, None).await?.run().await
+    Poller::new(state, None).run().await
 }
 
 /// One step of the singleton: takes or renews the lease, then polls what is due.
@@ -102,7 +102,7 @@ pub async fn step(state: &AppState, holder: &str) -> Result<Option<PollReport>, 
     if !state.store.try_acquire_lease(LEASE, holder, state.clock.now(), lease_ttl()).await? {
         return Ok(None);
     }
-    Ok(Some(Poller::new(state, Some(holder)).await?.run().await?))
+    Ok(Some(Poller::new(state, Some(holder)).run().await?))
 }
 
 /// Polls until `shutdown` changes, then gives the lease back. Returns at once when
@@ -154,7 +154,8 @@ pub async fn health(state: &AppState, now: DateTime<Utc>) -> Result<Option<Strin
 struct Poller<'a> {
     state: &'a AppState,
     holder: Option<&'a str>,
-    mapper: JmaMapper,
+    /// Built from the stored consortium when the first report needs it.
+    mapper: Option<JmaMapper>,
     now: DateTime<Utc>,
     /// Loaded when the first report needs it, then kept in step with the store.
     jma_state: Option<JmaState>,
@@ -171,19 +172,16 @@ enum EntryOutcome {
 }
 
 impl<'a> Poller<'a> {
-    async fn new(state: &'a AppState, holder: Option<&'a str>) -> Result<Self, PollError> {
-        let info = state.store.consortium().await?.ok_or(PollError::NoConsortium)?;
-        let municipalities = state.store.municipalities().await?;
-        let mapper = JmaMapper::new(JmaArea::new(&info, &municipalities), state.settings.jma.rules.clone());
-        Ok(Self {
+    fn new(state: &'a AppState, holder: Option<&'a str>) -> Self {
+        Self {
             state,
             holder,
-            mapper,
+            mapper: None,
             now: state.clock.now(),
             jma_state: None,
             leased: true,
             report: PollReport::default(),
-        })
+        }
     }
 
     async fn run(mut self) -> Result<PollReport, PollError> {
@@ -193,11 +191,31 @@ impl<'a> Poller<'a> {
             }
             self.poll_feed(url).await?;
         }
-        let pruned = self.state.store.prune_jma(self.now - KEEP).await?;
-        if pruned > 0 {
-            tracing::debug!(pruned, "forgot old JMA reports and feed entries");
+        if !self.report.polled.is_empty() {
+            let pruned = self.state.store.prune_jma(self.now - KEEP).await?;
+            if pruned > 0 {
+                tracing::debug!(pruned, "forgot old JMA reports and feed entries");
+            }
         }
         Ok(self.report)
+    }
+
+    /// The mapper and what earlier reports left, loaded once per poll.
+    async fn prepare(&mut self) -> Result<(JmaMapper, JmaState), PollError> {
+        let mapper = match self.mapper.take() {
+            Some(mapper) => mapper,
+            None => {
+                let store = &self.state.store;
+                let info = store.consortium().await?.ok_or(PollError::NoConsortium)?;
+                let municipalities = store.municipalities().await?;
+                JmaMapper::new(JmaArea::new(&info, &municipalities), self.state.settings.jma.rules.clone())
+            }
+        };
+        let jma_state = match self.jma_state.take() {
+            Some(jma_state) => jma_state,
+            None => self.state.store.jma_state().await?,
+        };
+        Ok((mapper, jma_state))
     }
 
     /// Renews the lease between reports, so a long catch-up keeps it.
@@ -329,11 +347,9 @@ impl<'a> Poller<'a> {
         let Ok(xml) = String::from_utf8(body) else {
             return self.refuse(entry, code, "the report is not UTF-8".to_owned()).await;
         };
-        let jma_state = match self.jma_state.take() {
-            Some(jma_state) => jma_state,
-            None => self.state.store.jma_state().await?,
-        };
-        let evaluated = self.mapper.evaluate(&xml, &jma_state, self.now);
+        let (mapper, jma_state) = self.prepare().await?;
+        let evaluated = mapper.evaluate(&xml, &jma_state, self.now);
+        self.mapper = Some(mapper);
         let jma_state = self.jma_state.insert(jma_state);
         let evaluation = match evaluated {
             Ok(evaluation) => evaluation,
