@@ -11,7 +11,7 @@ use kizuna_core::notice::NoticeStatus;
 use kizuna_core::token::{SecretToken, random_secret};
 use kizuna_mail::MailError;
 use kizuna_store::{ClaimRequest, DeliveryOutcome, DeliveryResult, Notice, PacingRule, StoreError};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::mailer::{MailContext, PreparedNotice, render};
@@ -146,23 +146,37 @@ impl Worker {
         // Tokens are stored before any message leaves, so every link mailed resolves.
         state.store.store_delivery_tokens(&tokens).await?;
 
-        let permits = Arc::new(Semaphore::new(self.concurrency));
+        // A few lanes, each sending its share one message after another: far
+        // fewer tasks and wake-ups than one task per message, and still enough
+        // messages in flight to keep every relay connection busy.
+        let lanes = self.concurrency.min(messages.len()).max(1);
+        let mut shares: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
+        for (i, item) in messages.into_iter().enumerate() {
+            shares[i % lanes].push(item);
+        }
         let mut sends = JoinSet::new();
-        for (delivery, message) in messages {
+        for share in shares {
             let transport = state.transport.clone();
-            let permits = permits.clone();
             sends.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                let result = transport.send(&message).await;
-                (delivery, result)
+                let mut results = Vec::with_capacity(share.len());
+                for (delivery, message) in share {
+                    let result = transport.send(&message).await;
+                    results.push((delivery, result));
+                }
+                results
             });
         }
-        let mut relay_down = false;
+        let mut results = Vec::with_capacity(claimed.len());
         while let Some(joined) = sends.join_next().await {
-            let Ok((delivery, result)) = joined else {
-                tracing::error!("a send task ended abnormally; its delivery is released by its claim's expiry");
-                continue;
-            };
+            match joined {
+                Ok(lane) => results.extend(lane),
+                Err(_) => {
+                    tracing::error!("a send lane ended abnormally; its deliveries are released by the claim's expiry")
+                }
+            }
+        }
+        let mut relay_down = false;
+        for (delivery, result) in results {
             let too_old = now - delivery.created_at > settings.retry_max_age;
             let result = match result {
                 Ok(_) => DeliveryResult::Sent,
