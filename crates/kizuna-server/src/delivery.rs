@@ -44,7 +44,12 @@ pub struct Worker {
     state: AppState,
     /// Sends in flight at once: enough to keep every relay connection busy.
     concurrency: usize,
+    /// Names and addresses for rendering, read once a minute rather than per batch.
+    context: Option<(std::time::Instant, Arc<MailContext>)>,
 }
+
+/// How long a worker reuses the municipality and category names it read.
+const CONTEXT_TTL: StdDuration = StdDuration::from_secs(60);
 
 /// When to try a deferred message again: exponential from 30 s, capped at 30
 /// minutes, with ±20 % jitter so retries of a large fan-out spread out.
@@ -65,7 +70,7 @@ fn jitter() -> f64 {
 impl Worker {
     pub fn new(state: AppState) -> Self {
         let concurrency = (state.settings.smtp_connections as usize * 2).max(4);
-        Self { state, concurrency }
+        Self { state, concurrency, context: None }
     }
 
     /// Makes the configured pacing rules the store's.
@@ -80,22 +85,31 @@ impl Worker {
         state.store.sync_pacing_rules(&rules).await
     }
 
-    async fn mail_context(&self) -> Result<MailContext, StoreError> {
+    async fn mail_context(&mut self) -> Result<Arc<MailContext>, StoreError> {
+        if let Some((read_at, context)) = &self.context
+            && read_at.elapsed() < CONTEXT_TTL
+        {
+            return Ok(context.clone());
+        }
         let store = &self.state.store;
         let consortium = store.consortium().await?;
-        Ok(MailContext {
+        let context = Arc::new(MailContext {
             base_url: self.state.settings.base_url.clone(),
             mail_domain: self.state.settings.mail_domain.clone(),
             consortium_ja: consortium.as_ref().map(|c| c.name_ja.clone()).unwrap_or_default(),
             consortium_en: consortium.map(|c| c.name_en).unwrap_or_default(),
             municipalities: store.municipalities().await?,
             categories: store.categories().await?,
-        })
+        });
+        self.context = Some((std::time::Instant::now(), context.clone()));
+        Ok(context)
     }
 
     /// Claims and delivers one batch.
     pub async fn try_execute_batch(&mut self) -> Result<Outcome, StoreError> {
-        let state = &self.state;
+        // A cheap clone (shared handles), so the worker can refresh its cached names below.
+        let state = self.state.clone();
+        let state = &state;
         let now = state.clock.now();
         let settings = &state.settings.delivery;
         let claim_id = random_secret(12).map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
