@@ -9,10 +9,10 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use kizuna_core::notice::NoticeStatus;
 use kizuna_core::token::{SecretToken, random_secret};
-use kizuna_mail::MailError;
-use kizuna_store::{ClaimRequest, DeliveryOutcome, DeliveryResult, Notice, PacingRule, StoreError};
+use kizuna_mail::{MailError, OutgoingMessage, Transport};
+use kizuna_store::{ClaimRequest, ClaimedDelivery, DeliveryOutcome, DeliveryResult, Notice, PacingRule, StoreError};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::mailer::{MailContext, PreparedNotice, render};
 use crate::state::AppState;
@@ -107,6 +107,15 @@ impl Worker {
 
     /// Claims and delivers one batch.
     pub async fn try_execute_batch(&mut self) -> Result<Outcome, StoreError> {
+        let Some(batch) = self.prepare().await? else {
+            return Ok(Outcome::Idle);
+        };
+        let sent = send(self.state.transport.clone(), batch, self.concurrency).await;
+        self.record(sent).await
+    }
+
+    /// Claims a batch and renders its messages; their tokens are stored before any leaves.
+    async fn prepare(&mut self) -> Result<Option<Batch>, StoreError> {
         // A cheap clone (shared handles), so the worker can refresh its cached names below.
         let state = self.state.clone();
         let state = &state;
@@ -121,7 +130,7 @@ impl Worker {
         };
         let claimed = state.store.claim_deliveries(&request).await?;
         if claimed.is_empty() {
-            return Ok(Outcome::Idle);
+            return Ok(None);
         }
         // Read each notice afresh: a cancellation must stop the batch at once.
         let mut notices: HashMap<i64, Arc<Notice>> = HashMap::new();
@@ -135,23 +144,28 @@ impl Worker {
         let context = self.mail_context().await?;
         let prepared: HashMap<i64, PreparedNotice> =
             notices.values().filter_map(|n| context.prepare(n).map(|p| (n.id, p))).collect();
-        let mut outcomes = Vec::with_capacity(claimed.len());
+        let mut batch = Batch {
+            claim_id,
+            now,
+            claimed: claimed.len(),
+            outcomes: Vec::with_capacity(claimed.len()),
+            messages: Vec::with_capacity(claimed.len()),
+        };
         let mut tokens = Vec::with_capacity(claimed.len());
-        let mut messages = Vec::with_capacity(claimed.len());
-        for delivery in &claimed {
+        for delivery in claimed {
             let notice = notices.get(&delivery.notice_id).filter(|n| n.status == NoticeStatus::Sending);
             let Some(notice) = notice else {
-                outcomes.push(DeliveryOutcome { delivery_id: delivery.id, result: DeliveryResult::Cancelled });
+                batch.outcomes.push(DeliveryOutcome { delivery_id: delivery.id, result: DeliveryResult::Cancelled });
                 continue;
             };
             let token = SecretToken::generate().map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
-            let rendered = prepared.get(&notice.id).and_then(|p| render(&context, p, delivery, token.expose(), now));
+            let rendered = prepared.get(&notice.id).and_then(|p| render(&context, p, &delivery, token.expose(), now));
             match rendered {
                 Some(message) => {
                     tokens.push((delivery.id, token.hash()));
-                    messages.push((delivery.clone(), message));
+                    batch.messages.push((delivery, message));
                 }
-                None => outcomes.push(DeliveryOutcome {
+                None => batch.outcomes.push(DeliveryOutcome {
                     delivery_id: delivery.id,
                     result: DeliveryResult::Failed { reply: "the stored address or notice text does not parse".into() },
                 }),
@@ -159,36 +173,15 @@ impl Worker {
         }
         // Tokens are stored before any message leaves, so every link mailed resolves.
         state.store.store_delivery_tokens(&tokens).await?;
+        Ok(Some(batch))
+    }
 
-        // A few lanes, each sending its share one message after another: far
-        // fewer tasks and wake-ups than one task per message, and still enough
-        // messages in flight to keep every relay connection busy.
-        let lanes = self.concurrency.min(messages.len()).max(1);
-        let mut shares: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
-        for (i, item) in messages.into_iter().enumerate() {
-            shares[i % lanes].push(item);
-        }
-        let mut sends = JoinSet::new();
-        for share in shares {
-            let transport = state.transport.clone();
-            sends.spawn(async move {
-                let mut results = Vec::with_capacity(share.len());
-                for (delivery, message) in share {
-                    let result = transport.send(&message).await;
-                    results.push((delivery, result));
-                }
-                results
-            });
-        }
-        let mut results = Vec::with_capacity(claimed.len());
-        while let Some(joined) = sends.join_next().await {
-            match joined {
-                Ok(lane) => results.extend(lane),
-                Err(_) => {
-                    tracing::error!("a send lane ended abnormally; its deliveries are released by the claim's expiry")
-                }
-            }
-        }
+    /// Records what became of a batch's messages.
+    async fn record(&mut self, sent: SentBatch) -> Result<Outcome, StoreError> {
+        let state = &self.state;
+        let settings = &state.settings.delivery;
+        let SentBatch { batch, results } = sent;
+        let Batch { claim_id, now, claimed, mut outcomes, .. } = batch;
         let mut relay_down = false;
         for (delivery, result) in results {
             let too_old = now - delivery.created_at > settings.retry_max_age;
@@ -218,8 +211,8 @@ impl Worker {
         for notice in &completed {
             tracing::info!(notice, "every delivery of the notice is settled");
         }
-        tracing::info!(claimed = claimed.len(), relay_down, "delivery batch done");
-        let mut report = BatchReport { claimed: claimed.len(), completed_notices: completed, ..BatchReport::default() };
+        tracing::info!(claimed, relay_down, "delivery batch done");
+        let mut report = BatchReport { claimed, completed_notices: completed, ..BatchReport::default() };
         for outcome in &outcomes {
             match outcome.result {
                 DeliveryResult::Sent => report.sent += 1,
@@ -234,36 +227,120 @@ impl Worker {
     }
 
     /// Runs batches until `stop` changes: at once while there is work, woken by
-    /// new work, polling every second otherwise, backing off while the relay is down.
+    /// new work, polling every second otherwise, backing off while the relay is
+    /// down. The next batch is claimed and rendered, and the previous one
+    /// recorded, while a batch is on the wire.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         let work = self.state.work.clone();
         let mut pause = StdDuration::from_secs(1);
+        let mut on_the_wire: Option<JoinHandle<SentBatch>> = None;
         loop {
             if *stop.borrow() {
                 break;
             }
-            let wait = match self.try_execute_batch().await {
-                Ok(Outcome::Delivered(_)) => {
-                    pause = StdDuration::from_secs(1);
-                    continue;
-                }
-                Ok(Outcome::Idle) => StdDuration::from_secs(1),
-                Ok(Outcome::RelayDown(report)) => {
-                    tracing::warn!(released = report.released, retry_in = ?pause, "the relay cannot be reached");
-                    let wait = pause;
-                    pause = (pause * 2).min(StdDuration::from_secs(30));
-                    wait
-                }
+            let mut wait = None;
+            let next = match self.prepare().await {
+                Ok(next) => next,
                 Err(error) => {
-                    tracing::error!(%error, "delivery batch failed; retrying");
-                    StdDuration::from_secs(2)
+                    tracing::error!(%error, "claiming a delivery batch failed; retrying");
+                    wait = Some(StdDuration::from_secs(2));
+                    None
                 }
             };
-            tokio::select! {
-                _ = work.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
-                _ = stop.changed() => break,
+            let previous = match on_the_wire.take() {
+                Some(handle) => joined(handle).await,
+                None => None,
+            };
+            on_the_wire = next.map(|batch| tokio::spawn(send(self.state.transport.clone(), batch, self.concurrency)));
+            if let Some(sent) = previous {
+                match self.record(sent).await {
+                    Ok(Outcome::RelayDown(report)) => {
+                        tracing::warn!(released = report.released, retry_in = ?pause, "the relay cannot be reached");
+                        wait = Some(pause);
+                        pause = (pause * 2).min(StdDuration::from_secs(30));
+                    }
+                    Ok(_) => pause = StdDuration::from_secs(1),
+                    Err(error) => {
+                        tracing::error!(%error, "recording a delivery batch failed; its claim expires and it is sent again");
+                        wait = Some(StdDuration::from_secs(2));
+                    }
+                }
+            } else if on_the_wire.is_none() {
+                // Nothing claimed and nothing on the wire: idle until woken.
+                wait = wait.or(Some(StdDuration::from_secs(1)));
             }
+            if let Some(wait) = wait {
+                tokio::select! {
+                    _ = work.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+        }
+        // What is on the wire is recorded, so none of it waits for its claim to expire.
+        if let Some(handle) = on_the_wire
+            && let Some(sent) = joined(handle).await
+            && let Err(error) = self.record(sent).await
+        {
+            tracing::error!(%error, "recording the last delivery batch failed; its claim expires and it is sent again");
+        }
+    }
+}
+
+/// A claimed batch, rendered: the messages to send and the outcomes already known.
+struct Batch {
+    claim_id: String,
+    now: DateTime<Utc>,
+    claimed: usize,
+    outcomes: Vec<DeliveryOutcome>,
+    messages: Vec<(ClaimedDelivery, OutgoingMessage)>,
+}
+
+struct SentBatch {
+    batch: Batch,
+    results: Vec<(ClaimedDelivery, Result<String, MailError>)>,
+}
+
+/// Sends a batch in a few lanes, each taking its share one message after another:
+/// far fewer tasks and wake-ups than one task per message, and still enough
+/// messages in flight to keep every relay connection busy.
+async fn send(transport: Arc<dyn Transport>, mut batch: Batch, concurrency: usize) -> SentBatch {
+    let messages = std::mem::take(&mut batch.messages);
+    let lanes = concurrency.min(messages.len()).max(1);
+    let mut shares: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
+    for (i, item) in messages.into_iter().enumerate() {
+        shares[i % lanes].push(item);
+    }
+    let mut sends = JoinSet::new();
+    for share in shares {
+        let transport = transport.clone();
+        sends.spawn(async move {
+            let mut results = Vec::with_capacity(share.len());
+            for (delivery, message) in share {
+                let result = transport.send(&message).await;
+                results.push((delivery, result));
+            }
+            results
+        });
+    }
+    let mut results = Vec::with_capacity(batch.claimed);
+    while let Some(lane) = sends.join_next().await {
+        match lane {
+            Ok(lane) => results.extend(lane),
+            Err(_) => {
+                tracing::error!("a send lane ended abnormally; its deliveries are released by the claim's expiry")
+            }
+        }
+    }
+    SentBatch { batch, results }
+}
+
+async fn joined(handle: JoinHandle<SentBatch>) -> Option<SentBatch> {
+    match handle.await {
+        Ok(sent) => Some(sent),
+        Err(_) => {
+            tracing::error!("sending a batch ended abnormally; its deliveries are released by the claim's expiry");
+            None
         }
     }
 }

@@ -63,8 +63,10 @@ pub(crate) fn like_pattern(word: &str) -> String {
     pattern
 }
 
+/// Expands the store for one backend. `any_ids` is the condition that a column
+/// is in a list of ids bound as `$1` with the backend's `id_list`.
 macro_rules! store_impl {
-    ($store:ident, $row:ty, $backend:expr, skip_locked: $skip_locked:literal, for_update: $for_update:literal, begin: $begin:literal) => {
+    ($store:ident, $row:ty, $backend:expr, skip_locked: $skip_locked:literal, for_update: $for_update:literal, begin: $begin:literal, any_ids: $any_ids:literal) => {
         use std::path::Path;
 
         use async_trait::async_trait;
@@ -920,6 +922,13 @@ macro_rules! store_impl {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                // Deliveries go with the subscriber (a cascade); their tokens are not bound to them by a key.
+                sqlx::query(
+                    "DELETE FROM delivery_tokens WHERE delivery_id IN (SELECT id FROM deliveries WHERE subscriber_id = $1)",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
                 sqlx::query("DELETE FROM subscribers WHERE id = $1").bind(id).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(())
@@ -1178,6 +1187,7 @@ macro_rules! store_impl {
                 let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
                 let mut tx = self.pool.begin_with($begin).await?;
                 let mut remaining = request.batch_size.max(1);
+                let mut ids: Vec<i64> = Vec::with_capacity(remaining as usize);
                 let paced = sqlx::query(
                     "SELECT d.domain, MIN(p.per_minute) AS per_minute
                      FROM deliveries d LEFT JOIN pacing_rules p ON p.domain = d.domain
@@ -1214,7 +1224,7 @@ macro_rules! store_impl {
                     if budget == 0 {
                         continue;
                     }
-                    let claimed = sqlx::query(concat!(
+                    let paced_ids: Vec<i64> = sqlx::query_scalar(concat!(
                         "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
                             claimed_until = $2, updated_at = $3
                          WHERE id IN (SELECT id FROM deliveries
@@ -1222,16 +1232,17 @@ macro_rules! store_impl {
                               AND next_attempt_at <= $3
                             ORDER BY priority, id LIMIT $5 ",
                         $skip_locked,
-                        ")"
+                        ") RETURNING id"
                     ))
                     .bind(&request.claim_id)
                     .bind(until)
                     .bind(now)
                     .bind(&domain)
                     .bind(budget)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected() as i64;
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let claimed = paced_ids.len() as i64;
+                    ids.extend(paced_ids);
                     sqlx::query(
                         "UPDATE pacing_windows SET claimed = claimed + $3 WHERE domain = $1 AND window_start = $2",
                     )
@@ -1243,30 +1254,36 @@ macro_rules! store_impl {
                     remaining -= claimed;
                 }
                 if remaining > 0 {
-                    sqlx::query(concat!(
+                    let unpaced: Vec<i64> = sqlx::query_scalar(concat!(
                         "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
                             claimed_until = $2, updated_at = $3
                          WHERE id IN (SELECT id FROM deliveries
                             WHERE paced = FALSE AND status IN ('queued', 'deferred') AND next_attempt_at <= $3
                             ORDER BY priority, id LIMIT $4 ",
                         $skip_locked,
-                        ")"
+                        ") RETURNING id"
                     ))
                     .bind(&request.claim_id)
                     .bind(until)
                     .bind(now)
                     .bind(remaining)
-                    .execute(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
+                    ids.extend(unpaced);
                 }
-                let rows = sqlx::query(
+                if ids.is_empty() {
+                    tx.commit().await?;
+                    return Ok(Vec::new());
+                }
+                let rows = sqlx::query(concat!(
                     "SELECT d.id, d.notice_id, d.subscriber_id, d.attempts, d.created_at,
                         s.email, s.language, s.format, s.charset
                      FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-                     WHERE d.claim_id = $1 AND d.status = 'sending'
-                     ORDER BY d.priority, d.id",
-                )
-                .bind(&request.claim_id)
+                     WHERE d.id ",
+                    $any_ids,
+                    " ORDER BY d.priority, d.id"
+                ))
+                .bind(id_list(&ids))
                 .fetch_all(&mut *tx)
                 .await?;
                 tx.commit().await?;
@@ -1304,19 +1321,24 @@ macro_rules! store_impl {
                 suppress_after: i64,
                 now: DateTime<Utc>,
             ) -> Result<Vec<i64>> {
+                if outcomes.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<i64> = outcomes.iter().map(|o| o.delivery_id).collect();
+                let sent: Vec<i64> = outcomes
+                    .iter()
+                    .filter(|o| matches!(o.result, DeliveryResult::Sent))
+                    .map(|o| o.delivery_id)
+                    .collect();
                 let mut tx = self.pool.begin_with($begin).await?;
                 let notices: Vec<i64> =
-                    sqlx::query_scalar("SELECT DISTINCT notice_id FROM deliveries WHERE claim_id = $1")
-                        .bind(claim_id)
+                    sqlx::query_scalar(concat!("SELECT DISTINCT notice_id FROM deliveries WHERE id ", $any_ids))
+                        .bind(id_list(&ids))
                         .fetch_all(&mut *tx)
                         .await?;
-                let mut sent = 0u64;
                 for outcome in outcomes {
                     let (status, reply, next): (&str, Option<&str>, Option<DateTime<Utc>>) = match &outcome.result {
-                        DeliveryResult::Sent => {
-                            sent += 1;
-                            continue;
-                        }
+                        DeliveryResult::Sent => continue,
                         DeliveryResult::Deferred { reply, next_attempt_at } => {
                             ("deferred", Some(reply.as_str()), Some(*next_attempt_at))
                         }
@@ -1346,18 +1368,24 @@ macro_rules! store_impl {
                         Self::count_hard_bounce(&mut tx, outcome.delivery_id, suppress_after, now).await?;
                     }
                 }
-                let marked = sqlx::query(
-                    "UPDATE deliveries SET status = 'sent', sent_at = $2, updated_at = $2, last_reply = '250',
-                        claim_id = NULL, claimed_until = NULL
-                     WHERE claim_id = $1 AND status = 'sending'",
-                )
-                .bind(claim_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if marked != sent {
-                    tracing::error!(claim_id, marked, sent, "a batch recorded a different number of sent messages");
+                if !sent.is_empty() {
+                    // The claim in the WHERE clause keeps a worker that lost its claim from writing.
+                    let marked = sqlx::query(concat!(
+                        "UPDATE deliveries SET status = 'sent', sent_at = $3, updated_at = $3, last_reply = '250',
+                            claim_id = NULL, claimed_until = NULL
+                         WHERE id ",
+                        $any_ids,
+                        " AND claim_id = $2 AND status = 'sending'"
+                    ))
+                    .bind(id_list(&sent))
+                    .bind(claim_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if marked != sent.len() as u64 {
+                        tracing::error!(claim_id, marked, sent = sent.len(), "a batch recorded a different number of sent messages");
+                    }
                 }
                 let mut completed = Vec::new();
                 for notice in notices {
@@ -2041,6 +2069,13 @@ macro_rules! store_impl {
                 )
                 .bind(before)
                 .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM delivery_tokens WHERE delivery_id IN (SELECT d.id FROM deliveries d
+                        JOIN subscribers s ON s.id = d.subscriber_id WHERE s.status = 'unsubscribed' AND s.updated_at < $1)",
+                )
+                .bind(before)
                 .execute(&mut *tx)
                 .await?;
                 let done = sqlx::query("DELETE FROM subscribers WHERE status = 'unsubscribed' AND updated_at < $1")

@@ -9,12 +9,14 @@ pub(crate) const SQLITE: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, "webhooks", include_str!("../migrations/sqlite/0002_webhooks.sql")),
     (3, "jma", include_str!("../migrations/sqlite/0003_jma.sql")),
+    (4, "delivery_throughput", include_str!("../migrations/sqlite/0004_delivery_throughput.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "webhooks", include_str!("../migrations/postgres/0002_webhooks.sql")),
     (3, "jma", include_str!("../migrations/postgres/0003_jma.sql")),
+    (4, "delivery_throughput", include_str!("../migrations/postgres/0004_delivery_throughput.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

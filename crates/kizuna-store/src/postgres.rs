@@ -137,5 +137,11 @@ crate::common::store_impl!(
     Backend::Postgres,
     skip_locked: "FOR UPDATE SKIP LOCKED",
     for_update: "FOR UPDATE",
-    begin: "BEGIN"
+    begin: "BEGIN",
+    any_ids: "= ANY($1)"
 );
+
+/// A list of row ids bound as one parameter: an array.
+fn id_list(ids: &[i64]) -> Vec<i64> {
+    ids.to_vec()
+}

@@ -82,4 +82,26 @@ impl SqliteStore {
     }
 }
 
-crate::common::store_impl!(SqliteStore, sqlx::sqlite::SqliteRow, Backend::Sqlite, skip_locked: "", for_update: "", begin: "BEGIN IMMEDIATE");
+/// A list of row ids bound as one parameter: a JSON array, read with `json_each`.
+fn id_list(ids: &[i64]) -> String {
+    let mut json = String::with_capacity(ids.len() * 8 + 2);
+    json.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&id.to_string());
+    }
+    json.push(']');
+    json
+}
+
+crate::common::store_impl!(
+    SqliteStore,
+    sqlx::sqlite::SqliteRow,
+    Backend::Sqlite,
+    skip_locked: "",
+    for_update: "",
+    begin: "BEGIN IMMEDIATE",
+    any_ids: "IN (SELECT value FROM json_each($1))"
+);

@@ -1,6 +1,11 @@
 //! `kizuna bench fanout`: seeds N residents in a fresh database, sends one
 //! notice through the real workers to an SMTP sink, and prints one JSON line of
 //! figures (DESIGN.md "Measuring"). A program, not a timed test.
+//!
+//! When a quarter of the fan-out is at the sink, an emergency notice for one
+//! resident of another town is sent: `probe_accept_ms` is the time from that
+//! send's return to the sink accepting its message, under the load of the
+//! running fan-out.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,6 +32,7 @@ struct Measured {
     inner: Arc<dyn Transport>,
     accepted: AtomicU64,
     first_accept: OnceLock<Instant>,
+    probe_accept: OnceLock<Instant>,
     sizes: Mutex<Vec<usize>>,
 }
 
@@ -34,6 +40,11 @@ struct Measured {
 impl Transport for Measured {
     async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
         let reply = self.inner.send(message).await?;
+        if message.envelope.to.iter().any(|to| to == PROBE_ADDRESS) {
+            let _ = self.probe_accept.set(Instant::now());
+            self.accepted.fetch_add(1, Ordering::Relaxed);
+            return Ok(reply);
+        }
         let _ = self.first_accept.set(Instant::now());
         if let Ok(mut sizes) = self.sizes.lock()
             && sizes.len() < 1000
@@ -48,6 +59,10 @@ impl Transport for Measured {
         self.inner.describe()
     }
 }
+
+/// The one resident of the probe notice, in a town the fan-out does not reach.
+const PROBE_ADDRESS: &str = "probe@bench.example.org";
+const PROBE_TOWN: &str = "113611";
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -139,6 +154,27 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         store.import_subscribers(&rows, now()).await.map_err(fail("seeding residents"))?;
         next = end;
     }
+    let probe_town = MunicipalityCode::parse(PROBE_TOWN).map_err(|e| CliError::Failed(e.to_string()))?;
+    let probe_resident = ImportRow {
+        subscriber: NewSubscriber {
+            email: EmailAddress::parse(PROBE_ADDRESS).map_err(|e| CliError::Failed(e.to_string()))?,
+            status: SubscriberStatus::Active,
+            language: Lang::Ja,
+            format: MailFormat::Text,
+            charset: Charset::Utf8,
+            emergency_only: true,
+            source: RegistrationSource::Import,
+            source_municipality: None,
+            monitor_age_band: None,
+            pending_expires_at: None,
+        },
+        subscriptions: vec![Subscription {
+            municipality: probe_town.clone(),
+            category: category.clone(),
+            area_id: None,
+        }],
+    };
+    store.import_subscribers(&[probe_resident], now()).await.map_err(fail("seeding the probe resident"))?;
     eprintln!("seeded {} residents in {:.1} s", args.subscribers, seeding.elapsed().as_secs_f64());
 
     let inner = kizuna_server::transport::from_settings(&settings).map_err(CliError::Failed)?;
@@ -146,6 +182,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         inner,
         accepted: AtomicU64::new(0),
         first_accept: OnceLock::new(),
+        probe_accept: OnceLock::new(),
         sizes: Mutex::new(Vec::new()),
     });
     let state = AppState::new(store.clone(), settings, Arc::new(SystemClock), measured.clone());
@@ -173,7 +210,14 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         idempotency_key: None,
         supersedes: None,
     };
+    let probe = NewNotice {
+        title: NoticeTitle::parse("【緊急】土砂災害警戒情報（横瀬町）").map_err(|e| CliError::Failed(e.to_string()))?,
+        urgency: Urgency::Emergency,
+        municipalities: vec![probe_town],
+        ..notice.clone()
+    };
     let (notice, _) = store.create_notice(&notice, "bench", now()).await.map_err(fail("creating the notice"))?;
+    let (probe, _) = store.create_notice(&probe, "bench", now()).await.map_err(fail("creating the probe notice"))?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut workers = Vec::new();
@@ -184,8 +228,17 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     kizuna_server::notices::send(&state, notice.id, action, "bench").await.map_err(fail("sending"))?;
     let sent_at = Instant::now();
     let deadline = sent_at + Duration::from_secs(3600);
-    while measured.accepted.load(Ordering::Relaxed) < args.subscribers && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
+    let mut probe_sent_at = None;
+    let total = args.subscribers + 1;
+    while measured.accepted.load(Ordering::Relaxed) < total && Instant::now() < deadline {
+        if probe_sent_at.is_none() && measured.accepted.load(Ordering::Relaxed) >= args.subscribers / 4 {
+            kizuna_server::notices::send(&state, probe.id, action, "bench").await.map_err(fail("sending the probe"))?;
+            probe_sent_at = Some(Instant::now());
+        }
+        if measured.accepted.load(Ordering::Relaxed) == 0 && sent_at.elapsed() > Duration::from_secs(60) {
+            return Err(CliError::Failed(format!("the sink at {} accepted nothing in a minute", args.smtp)));
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let seconds = sent_at.elapsed().as_secs_f64();
     let accepted = measured.accepted.load(Ordering::Relaxed);
@@ -194,6 +247,10 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         let _ = worker.await;
     }
     let first_accept_ms = measured.first_accept.get().map_or(-1.0, |at| (*at - sent_at).as_secs_f64() * 1000.0);
+    let probe_accept_ms = match (probe_sent_at, measured.probe_accept.get()) {
+        (Some(sent), Some(at)) => at.saturating_duration_since(sent).as_secs_f64() * 1000.0,
+        _ => -1.0,
+    };
     let mut sizes = measured.sizes.lock().map(|s| s.clone()).unwrap_or_default();
     sizes.sort_unstable();
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
@@ -202,11 +259,11 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         let _ = kizuna_store::postgres::drop_database(&admin, &pg_name).await;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    if accepted < args.subscribers {
-        return Err(CliError::Failed(format!("only {accepted} of {} messages were accepted", args.subscribers)));
+    if accepted < total {
+        return Err(CliError::Failed(format!("only {accepted} of {total} messages were accepted")));
     }
     println!(
-        "{{\"recipients\":{},\"seconds\":{seconds:.3},\"messages_per_second\":{:.0},\"first_accept_ms\":{first_accept_ms:.1},\"peak_rss_mb\":{:.1},\"median_message_bytes\":{median}}}",
+        "{{\"recipients\":{},\"seconds\":{seconds:.3},\"messages_per_second\":{:.0},\"first_accept_ms\":{first_accept_ms:.1},\"probe_accept_ms\":{probe_accept_ms:.1},\"peak_rss_mb\":{:.1},\"median_message_bytes\":{median}}}",
         args.subscribers,
         args.subscribers as f64 / seconds,
         peak_rss_mb()
