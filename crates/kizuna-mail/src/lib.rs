@@ -50,6 +50,17 @@ pub trait Transport: Send + Sync + 'static {
     /// taken responsibility for the message.
     async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError>;
 
+    /// Hands several messages over, answering for each in order. By default one
+    /// after another; the SMTP relay sends them over one connection, one round
+    /// trip each.
+    async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
+        let mut answers = Vec::with_capacity(messages.len());
+        for message in messages {
+            answers.push(self.send(message).await);
+        }
+        answers
+    }
+
     /// A name for logs and `/metrics`.
     fn describe(&self) -> String;
 }

@@ -171,8 +171,8 @@ impl Default for DeliverySettings {
     fn default() -> Self {
         Self {
             pacing: parse_pacing(DEFAULT_PACING).unwrap_or_default(),
-            batch_size: 500,
-            workers: 4,
+            batch_size: 1000,
+            workers: 3,
             suppress_after: 3,
             retry_max_age: chrono::Duration::hours(24),
             emergency_alert: chrono::Duration::seconds(120),
@@ -444,8 +444,8 @@ impl Settings {
         let (source, pacing) = text("pacing", DEFAULT_PACING);
         let delivery = DeliverySettings {
             pacing: parse_pacing(&pacing).map_err(|problem| bad(&source, problem))?,
-            batch_size: number("delivery_batch_size", 500, 1..=10_000)?,
-            workers: usize::try_from(number("delivery_workers", 4, 1..=32)?).unwrap_or(4),
+            batch_size: number("delivery_batch_size", 1000, 1..=10_000)?,
+            workers: usize::try_from(number("delivery_workers", 3, 1..=32)?).unwrap_or(3),
             suppress_after: number("bounce_suppress_after", 3, 1..=100)?,
             retry_max_age: chrono::Duration::minutes(number("retry_max_age_minutes", 1440, 1..=10_080)?),
             emergency_alert: chrono::Duration::seconds(number("emergency_alert_seconds", 120, 1..=86_400)?),

@@ -42,7 +42,7 @@ pub enum Outcome {
 
 pub struct Worker {
     state: AppState,
-    /// Sends in flight at once: enough to keep every relay connection busy.
+    /// Lanes a batch is sent in: one per relay connection.
     concurrency: usize,
     /// Names and addresses for rendering, read once a minute rather than per batch.
     context: Option<(std::time::Instant, Arc<MailContext>)>,
@@ -69,7 +69,7 @@ fn jitter() -> f64 {
 
 impl Worker {
     pub fn new(state: AppState) -> Self {
-        let concurrency = (state.settings.smtp_connections as usize * 2).max(4);
+        let concurrency = (state.settings.smtp_connections as usize).max(1);
         Self { state, concurrency, context: None }
     }
 
@@ -301,37 +301,35 @@ struct SentBatch {
     results: Vec<(ClaimedDelivery, Result<String, MailError>)>,
 }
 
-/// Sends a batch in a few lanes, each taking its share one message after another:
-/// far fewer tasks and wake-ups than one task per message, and still enough
-/// messages in flight to keep every relay connection busy.
-async fn send(transport: Arc<dyn Transport>, mut batch: Batch, concurrency: usize) -> SentBatch {
+/// Sends a batch in one lane per relay connection, each handing its share over
+/// at once (the SMTP transport keeps one connection and one round trip per
+/// message): few tasks and wake-ups, and every connection busy.
+async fn send(transport: Arc<dyn Transport>, mut batch: Batch, lanes: usize) -> SentBatch {
     let messages = std::mem::take(&mut batch.messages);
-    let lanes = concurrency.min(messages.len()).max(1);
-    let mut shares: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
-    for (i, item) in messages.into_iter().enumerate() {
-        shares[i % lanes].push(item);
-    }
+    let lanes = lanes.min(messages.len()).max(1);
+    let share = messages.len().div_ceil(lanes);
     let mut sends = JoinSet::new();
-    for share in shares {
+    let mut messages = messages.into_iter();
+    for lane in 0..lanes {
+        let (deliveries, outgoing): (Vec<_>, Vec<_>) = messages.by_ref().take(share).unzip();
         let transport = transport.clone();
         sends.spawn(async move {
-            let mut results = Vec::with_capacity(share.len());
-            for (delivery, message) in share {
-                let result = transport.send(&message).await;
-                results.push((delivery, result));
-            }
-            results
+            let answers = transport.send_all(&outgoing).await;
+            (lane, deliveries.into_iter().zip(answers).collect::<Vec<_>>())
         });
     }
-    let mut results = Vec::with_capacity(batch.claimed);
+    let mut lanes: Vec<(usize, Vec<_>)> = Vec::with_capacity(lanes);
     while let Some(lane) = sends.join_next().await {
         match lane {
-            Ok(lane) => results.extend(lane),
+            Ok(lane) => lanes.push(lane),
             Err(_) => {
                 tracing::error!("a send lane ended abnormally; its deliveries are released by the claim's expiry")
             }
         }
     }
+    // In claim order, emergencies first, as the store gave them.
+    lanes.sort_by_key(|(lane, _)| *lane);
+    let results = lanes.into_iter().flat_map(|(_, results)| results).collect();
     SentBatch { batch, results }
 }
 

@@ -21,6 +21,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // A fan-out walks the queue, the residents and the token index at once:
+            // with SQLite's default 2 MB page cache it re-reads pages from the OS (8 MB here).
+            .pragma("cache_size", "-8192")
             .busy_timeout(StdDuration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))

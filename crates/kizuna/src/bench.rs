@@ -36,23 +36,42 @@ struct Measured {
     sizes: Mutex<Vec<usize>>,
 }
 
-#[async_trait]
-impl Transport for Measured {
-    async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
-        let reply = self.inner.send(message).await?;
+impl Measured {
+    fn accepted(&self, message: &OutgoingMessage, at: Instant) {
         if message.envelope.to.iter().any(|to| to == PROBE_ADDRESS) {
-            let _ = self.probe_accept.set(Instant::now());
-            self.accepted.fetch_add(1, Ordering::Relaxed);
-            return Ok(reply);
+            let _ = self.probe_accept.set(at);
+        } else {
+            let _ = self.first_accept.set(at);
         }
-        let _ = self.first_accept.set(Instant::now());
         if let Ok(mut sizes) = self.sizes.lock()
             && sizes.len() < 1000
         {
             sizes.push(message.bytes.len());
         }
         self.accepted.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Times are taken when the transport answers: for a share of messages sent
+/// over one connection, when the whole share is answered, so the latencies
+/// printed are upper bounds.
+#[async_trait]
+impl Transport for Measured {
+    async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
+        let reply = self.inner.send(message).await?;
+        self.accepted(message, Instant::now());
         Ok(reply)
+    }
+
+    async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
+        let answers = self.inner.send_all(messages).await;
+        let at = Instant::now();
+        for (message, answer) in messages.iter().zip(&answers) {
+            if answer.is_ok() {
+                self.accepted(message, at);
+            }
+        }
+        answers
     }
 
     fn describe(&self) -> String {

@@ -249,20 +249,23 @@ impl Connection {
         }
     }
 
-    /// Offers one message: the envelope, then the dot-stuffed content. `Ok` carries
-    /// the relay's reply to the end of the message.
-    pub async fn deliver(&mut self, message: &OutgoingMessage, config: &SmtpConfig) -> Result<Reply, Failure> {
-        self.last_used = Instant::now();
+    /// Whether the relay takes commands in groups (RFC 2920).
+    pub fn pipelining(&self) -> bool {
+        self.capabilities.pipelining
+    }
+
+    /// Refuses what no relay could take: line breaks in addresses, no recipient,
+    /// a UTF-8 address without SMTPUTF8, a message over the relay's size limit.
+    fn check(&self, message: &OutgoingMessage) -> Result<(), Failure> {
         let envelope = &message.envelope;
-        let addresses = std::iter::once(&envelope.from).chain(&envelope.to);
+        let mut addresses = std::iter::once(&envelope.from).chain(&envelope.to);
         if let Some(bad) = addresses.clone().find(|a| a.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0)) {
             return Err(Failure::Unsendable(format!("an envelope address holds a line break: {bad:?}")));
         }
         if envelope.to.is_empty() {
             return Err(Failure::Unsendable("the message has no recipient".to_owned()));
         }
-        let utf8_envelope = addresses.clone().any(|a| !a.is_ascii());
-        if utf8_envelope && !self.capabilities.smtputf8 {
+        if addresses.any(|a| !a.is_ascii()) && !self.capabilities.smtputf8 {
             return Err(Failure::Unsendable("the relay does not offer SMTPUTF8 for a non-ASCII address".to_owned()));
         }
         if let Some(limit) = self.capabilities.size.filter(|&limit| limit > 0)
@@ -273,8 +276,13 @@ impl Connection {
                 message.bytes.len()
             )));
         }
+        Ok(())
+    }
 
-        self.output.clear();
+    /// Appends `MAIL FROM` to the output.
+    fn push_mail_from(&mut self, message: &OutgoingMessage) {
+        let envelope = &message.envelope;
+        let utf8_envelope = std::iter::once(&envelope.from).chain(&envelope.to).any(|a| !a.is_ascii());
         self.output.extend_from_slice(b"MAIL FROM:<");
         self.output.extend_from_slice(envelope.from.as_bytes());
         self.output.push(b'>');
@@ -288,62 +296,36 @@ impl Connection {
             self.output.extend_from_slice(b" SMTPUTF8");
         }
         self.output.extend_from_slice(b"\r\n");
+    }
 
-        let envelope_phase = async {
-            let mut refusal = None;
-            if self.capabilities.pipelining {
-                for to in &envelope.to {
-                    push_rcpt(&mut self.output, to);
-                }
-                self.output.extend_from_slice(b"DATA\r\n");
-                self.flush_output().await.map_err(|e| Failure::broken(e.to_string()))?;
-                // Every reply must be read, even after a refusal, to keep the stream in step.
-                for _ in 0..=envelope.to.len() {
-                    let reply = self.read_reply().await.map_err(|e| Failure::broken(e.to_string()))?;
-                    closing(&reply)?;
-                    if !reply.is_positive() && refusal.is_none() {
-                        refusal = Some(reply);
-                    }
-                }
-                let data = self.read_reply().await.map_err(|e| Failure::broken(e.to_string()))?;
-                closing(&data)?;
-                Ok::<_, Failure>((refusal, Some(data)))
-            } else {
-                let mail = self.read_command_reply().await?;
-                if !mail.is_positive() {
-                    return Ok((Some(mail), None));
-                }
-                for to in &envelope.to {
-                    self.output.clear();
-                    push_rcpt(&mut self.output, to);
-                    let rcpt = self.read_command_reply().await?;
-                    if !rcpt.is_positive() {
-                        return Ok((Some(rcpt), None));
-                    }
-                }
-                self.output.clear();
-                self.output.extend_from_slice(b"DATA\r\n");
-                Ok((None, Some(self.read_command_reply().await?)))
-            }
-        };
-        let (refusal, data) = timeout(config.command_timeout, envelope_phase)
-            .await
-            .map_err(|_| Failure::broken("the relay stalled"))??;
-        match (refusal, data) {
-            // One recipient refused while others were taken: dropping the
-            // connection is the only way to abort the message after 354.
-            (Some(reply), Some(data)) if data.code == 354 => return Err(Failure::Refused { reply, reusable: false }),
-            (Some(reply), _) => return Err(Failure::Refused { reply, reusable: true }),
-            (None, Some(data)) if data.code != 354 => return Err(Failure::Refused { reply: data, reusable: true }),
-            (None, _) => {}
+    /// Appends the whole envelope as one pipelined group: MAIL, every RCPT, DATA.
+    fn push_envelope(&mut self, message: &OutgoingMessage) {
+        self.push_mail_from(message);
+        for to in &message.envelope.to {
+            push_rcpt(&mut self.output, to);
         }
+        self.output.extend_from_slice(b"DATA\r\n");
+    }
 
-        self.output.clear();
-        dot_stuff(&message.bytes, &mut self.output);
-        timeout(config.command_timeout, self.flush_output())
-            .await
-            .map_err(|_| Failure::broken("the relay stalled while taking the message"))?
-            .map_err(|e| Failure::broken(e.to_string()))?;
+    /// Reads the replies to a pipelined envelope. `Ok` when the relay is ready
+    /// for the content (354).
+    async fn read_envelope_replies(&mut self, message: &OutgoingMessage) -> Result<(), Failure> {
+        let mut refusal = None;
+        // Every reply must be read, even after a refusal, to keep the stream in step.
+        for _ in 0..=message.envelope.to.len() {
+            let reply = self.read_reply().await.map_err(|e| Failure::broken(e.to_string()))?;
+            closing(&reply)?;
+            if !reply.is_positive() && refusal.is_none() {
+                refusal = Some(reply);
+            }
+        }
+        let data = self.read_reply().await.map_err(|e| Failure::broken(e.to_string()))?;
+        closing(&data)?;
+        refused(refusal, Some(data))
+    }
+
+    /// Reads the reply to the end of a message's content.
+    async fn read_content_reply(&mut self, config: &SmtpConfig) -> Result<Reply, Failure> {
         let after_data = |reason: String| Failure::Broken { reason, after_data: true };
         let reply = timeout(config.data_timeout, self.read_reply())
             .await
@@ -356,6 +338,170 @@ impl Connection {
         } else {
             Err(Failure::Refused { reusable: reply.code != 421, reply })
         }
+    }
+
+    /// Offers one message: the envelope, then the dot-stuffed content. `Ok` carries
+    /// the relay's reply to the end of the message.
+    pub async fn deliver(&mut self, message: &OutgoingMessage, config: &SmtpConfig) -> Result<Reply, Failure> {
+        self.last_used = Instant::now();
+        self.check(message)?;
+        self.output.clear();
+        let envelope_phase = async {
+            if self.capabilities.pipelining {
+                self.push_envelope(message);
+                self.flush_output().await.map_err(|e| Failure::broken(e.to_string()))?;
+                return self.read_envelope_replies(message).await;
+            }
+            self.push_mail_from(message);
+            let mail = self.read_command_reply().await?;
+            if !mail.is_positive() {
+                return refused(Some(mail), None);
+            }
+            for to in &message.envelope.to {
+                self.output.clear();
+                push_rcpt(&mut self.output, to);
+                let rcpt = self.read_command_reply().await?;
+                if !rcpt.is_positive() {
+                    return refused(Some(rcpt), None);
+                }
+            }
+            self.output.clear();
+            self.output.extend_from_slice(b"DATA\r\n");
+            let data = self.read_command_reply().await?;
+            refused(None, Some(data))
+        };
+        timeout(config.command_timeout, envelope_phase).await.map_err(|_| Failure::broken("the relay stalled"))??;
+
+        self.output.clear();
+        dot_stuff(&message.bytes, &mut self.output);
+        timeout(config.command_timeout, self.flush_output())
+            .await
+            .map_err(|_| Failure::broken("the relay stalled while taking the message"))?
+            .map_err(|e| Failure::broken(e.to_string()))?;
+        self.read_content_reply(config).await
+    }
+
+    /// Offers several messages one after another on a pipelining connection,
+    /// sending each message's content in one group with the next envelope
+    /// (RFC 2920 allows content first in a group): one round trip per message.
+    ///
+    /// Answers for a prefix of `messages`, in order. It stops early when the
+    /// connection can go no further (broken, or a refusal it could not clear):
+    /// the last answer then says why. It also stops, with every answer a
+    /// success or a refusal, when the connection reached `limit` messages.
+    pub async fn deliver_chain(
+        &mut self,
+        messages: &[OutgoingMessage],
+        config: &SmtpConfig,
+        limit: u32,
+    ) -> Vec<Result<Reply, Failure>> {
+        let mut answers: Vec<Result<Reply, Failure>> = Vec::with_capacity(messages.len());
+        // The message whose content is in the output (then on the wire), awaiting its reply.
+        let mut content_of: Option<usize> = None;
+        let mut next = 0;
+        self.output.clear();
+        loop {
+            self.last_used = Instant::now();
+            // The next sendable envelope goes behind the previous content.
+            let mut envelope_of = None;
+            let in_flight = u32::from(content_of.is_some());
+            while next < messages.len() && envelope_of.is_none() && self.messages + in_flight < limit {
+                match self.check(&messages[next]) {
+                    Ok(()) => {
+                        self.push_envelope(&messages[next]);
+                        envelope_of = Some(next);
+                    }
+                    // Answered in order below, once the content before it is answered.
+                    Err(failure) => {
+                        if content_of.is_none() {
+                            answers.push(Err(failure));
+                        } else {
+                            // No envelope written: the refusal is answered after the content before it.
+                            return self.finish_chain(answers, failure, config).await;
+                        }
+                    }
+                }
+                next += 1;
+            }
+            if content_of.is_none() && envelope_of.is_none() {
+                return answers;
+            }
+            let flushed = timeout(config.command_timeout, self.flush_output()).await;
+            if let Some(broken) = match flushed {
+                Err(_) => Some("the relay stalled".to_owned()),
+                Ok(Err(e)) => Some(e.to_string()),
+                Ok(Ok(())) => None,
+            } {
+                if content_of.is_some() {
+                    answers.push(Err(Failure::Broken { reason: broken.clone(), after_data: true }));
+                }
+                if envelope_of.is_some() {
+                    answers.push(Err(Failure::broken(broken)));
+                }
+                return answers;
+            }
+            self.output.clear();
+            if content_of.take().is_some() {
+                let answer = self.read_content_reply(config).await;
+                let broken = matches!(answer, Err(Failure::Broken { .. }));
+                answers.push(answer);
+                if broken {
+                    if envelope_of.is_some() {
+                        answers.push(Err(Failure::broken("the connection broke before the message")));
+                    }
+                    return answers;
+                }
+            }
+            let Some(index) = envelope_of else { return answers };
+            let message = &messages[index];
+            match timeout(config.command_timeout, self.read_envelope_replies(message)).await {
+                Ok(Ok(())) => {
+                    dot_stuff(&message.bytes, &mut self.output);
+                    content_of = Some(index);
+                }
+                Ok(Err(Failure::Refused { reply, reusable: true })) => {
+                    let cleared = self.reset(config).await;
+                    answers.push(Err(Failure::Refused { reply, reusable: cleared }));
+                    if !cleared {
+                        return answers;
+                    }
+                }
+                Ok(Err(failure)) => {
+                    answers.push(Err(failure));
+                    return answers;
+                }
+                Err(_) => {
+                    answers.push(Err(Failure::broken("the relay stalled")));
+                    return answers;
+                }
+            }
+        }
+    }
+
+    /// Sends the content in the output, answers for it, then for the unsendable
+    /// message that ended the chain.
+    async fn finish_chain(
+        &mut self,
+        mut answers: Vec<Result<Reply, Failure>>,
+        failure: Failure,
+        config: &SmtpConfig,
+    ) -> Vec<Result<Reply, Failure>> {
+        {
+            let flushed = timeout(config.command_timeout, self.flush_output()).await;
+            self.output.clear();
+            let answer = match flushed {
+                Ok(Ok(())) => self.read_content_reply(config).await,
+                Err(_) => Err(Failure::Broken { reason: "the relay stalled".to_owned(), after_data: true }),
+                Ok(Err(e)) => Err(Failure::Broken { reason: e.to_string(), after_data: true }),
+            };
+            let broken = matches!(answer, Err(Failure::Broken { .. }));
+            answers.push(answer);
+            if broken {
+                return answers;
+            }
+        }
+        answers.push(Err(failure));
+        answers
     }
 
     /// Sends what is in `output` and reads the one reply to it.
@@ -374,6 +520,19 @@ impl Connection {
     /// Ends the session politely; the reply hardly matters.
     pub async fn quit(mut self, config: &SmtpConfig) {
         let _ = timeout(config.command_timeout, self.command("QUIT")).await;
+    }
+}
+
+/// What the replies to an envelope mean: `Ok` when the relay waits for the content.
+fn refused(refusal: Option<Reply>, data: Option<Reply>) -> Result<(), Failure> {
+    match (refusal, data) {
+        // One recipient refused while others were taken: dropping the
+        // connection is the only way to abort the message after 354.
+        (Some(reply), Some(data)) if data.code == 354 => Err(Failure::Refused { reply, reusable: false }),
+        (Some(reply), _) => Err(Failure::Refused { reply, reusable: true }),
+        (None, Some(data)) if data.code != 354 => Err(Failure::Refused { reply: data, reusable: true }),
+        (None, Some(_)) => Ok(()),
+        (None, None) => Err(Failure::broken("no reply to DATA")),
     }
 }
 

@@ -139,6 +139,85 @@ impl Transport for SmtpTransport {
         }
     }
 
+    async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
+        if messages.len() < 2 {
+            let mut answers = Vec::with_capacity(1);
+            for message in messages {
+                answers.push(self.send(message).await);
+            }
+            return answers;
+        }
+        let mut answers = Vec::with_capacity(messages.len());
+        // The semaphore is never closed, so a failed acquire cannot happen.
+        let slot = match self.slots.acquire().await {
+            Ok(slot) => slot,
+            Err(e) => return messages.iter().map(|_| Err(MailError::Temporary(e.to_string()))).collect(),
+        };
+        // A message whose connection broke before its content left gets one fresh try.
+        let mut retried = None;
+        while answers.len() < messages.len() {
+            let rest = &messages[answers.len()..];
+            let mut connection = match self.take_idle() {
+                Some(connection) => connection,
+                None => match self.open().await {
+                    Ok(connection) => connection,
+                    Err(error) => {
+                        let reason = error.to_string();
+                        answers.extend(rest.iter().map(|_| Err(MailError::Unavailable(reason.clone()))));
+                        break;
+                    }
+                },
+            };
+            if !connection.pipelining() {
+                // An old relay: one command at a time, through `send`.
+                self.put_idle(connection);
+                drop(slot);
+                for message in rest {
+                    answers.push(self.send(message).await);
+                }
+                return answers;
+            }
+            let chained =
+                connection.deliver_chain(rest, &self.config, self.config.messages_per_connection.max(1)).await;
+            let mut usable = true;
+            for answer in chained {
+                let at = answers.len();
+                answers.push(match answer {
+                    Ok(reply) => Ok(reply.to_string()),
+                    Err(Failure::Refused { reply, reusable }) => {
+                        usable &= reusable;
+                        let reason = reply.to_string();
+                        if reply.is_transient() || reply.is_positive() {
+                            Err(MailError::Temporary(reason))
+                        } else {
+                            Err(MailError::Permanent(reason))
+                        }
+                    }
+                    Err(Failure::Unsendable(reason)) => Err(MailError::Permanent(reason)),
+                    Err(Failure::Broken { reason, after_data: false }) if retried != Some(at) => {
+                        tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
+                        retried = Some(at);
+                        usable = false;
+                        // Not answered: the loop offers it again on a fresh connection.
+                        break;
+                    }
+                    Err(Failure::Broken { reason, after_data }) => {
+                        usable = false;
+                        Err(MailError::Temporary(if after_data {
+                            format!("{reason} (after the whole message was sent; the relay may have it)")
+                        } else {
+                            reason
+                        }))
+                    }
+                });
+            }
+            if usable {
+                self.release(connection).await;
+            }
+        }
+        answers
+    }
+
     fn describe(&self) -> String {
         format!("SMTP relay {} ({} connections)", self.config.relay(), self.config.connections)
     }
