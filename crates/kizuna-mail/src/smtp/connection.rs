@@ -461,6 +461,8 @@ impl Connection {
                 }
                 Ok(Err(Failure::Refused { reply, reusable: true })) => {
                     let cleared = self.reset(config).await;
+                    // `RSET` went out through the output buffer; the next envelope starts afresh.
+                    self.output.clear();
                     answers.push(Err(Failure::Refused { reply, reusable: cleared }));
                     if !cleared {
                         return answers;

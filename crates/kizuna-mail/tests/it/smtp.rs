@@ -107,6 +107,98 @@ async fn a_4xx_is_temporary_a_5xx_permanent_and_the_connection_goes_on() {
     }
 }
 
+fn subject_numbers(received: &[Value]) -> Vec<String> {
+    received
+        .iter()
+        .filter_map(|m| m["data"].as_str()?.lines().find_map(|l| l.strip_prefix("Subject: notice ").map(str::to_owned)))
+        .collect()
+}
+
+#[tokio::test]
+#[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
+async fn a_share_sent_over_one_connection_is_answered_in_order_refusals_included() {
+    let relay = Relay::start(&["--pipelining"]);
+    let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
+    config.messages_per_connection = 3;
+    let smtp = SmtpTransport::new(config).unwrap();
+    let from = "bounce@city.example.jp";
+    let share = [
+        message(0, from, &["ok0@example.jp"], "first\r\n"),
+        message(1, from, &["temp-full@example.jp"], "x\r\n"),
+        message(2, from, &["ok2@example.jp"], ".a dot first\r\n"),
+        message(3, from, &["hard-gone@example.jp"], "x\r\n"),
+        message(4, from, &["ok4@example.jp"], "x\r\n"),
+        message(5, from, &["ok5@example.jp", "hard-gone@example.jp"], "half accepted\r\n"),
+        message(6, from, &["ok6@example.jp"], "x\r\n"),
+        message(7, from, &["line\r\nbreak@example.jp"], "x\r\n"),
+        message(8, from, &["ok8@example.jp"], "last\r\n"),
+    ];
+    let answers = smtp.send_all(&share).await;
+    let kinds: Vec<&str> = answers
+        .iter()
+        .map(|answer| match answer {
+            Ok(_) => "ok",
+            Err(MailError::Temporary(_)) => "temporary",
+            Err(MailError::Permanent(_)) => "permanent",
+            Err(MailError::Unavailable(_)) => "unavailable",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["ok", "temporary", "ok", "permanent", "ok", "permanent", "ok", "permanent", "ok"],
+        "{answers:?}"
+    );
+    let received = relay.messages();
+    assert_eq!(subject_numbers(&received), ["0", "2", "4", "6", "8"], "accepted ones arrive once, in order");
+    for got in &received {
+        let n: usize = subject_numbers(std::slice::from_ref(got))[0].parse().unwrap();
+        assert_eq!(got["data"], String::from_utf8_lossy(&share[n].bytes).into_owned());
+    }
+    // Three messages per connection; the half-accepted one had to hang up.
+    assert!(peers(&received).len() >= 2, "{received:?}");
+}
+
+#[tokio::test]
+#[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
+async fn a_share_goes_on_over_a_fresh_connection_when_the_relay_hangs_up_or_stalls() {
+    let relay = Relay::start(&["--pipelining", "--drop-after", "2"]);
+    let smtp = transport(&relay.url(), 1);
+    let share: Vec<_> = (0..7).map(|n| message(n, "b@city.example.jp", &["a@example.jp"], "x\r\n")).collect();
+    // A hang-up after a content went out leaves it unknown: deferred, never
+    // lost; sent again (as the workers do later) until the relay has them all.
+    let mut pending = share.clone();
+    for _ in 0..5 {
+        let answers = smtp.send_all(&pending).await;
+        let mut again = Vec::new();
+        for (message, answer) in pending.iter().zip(&answers) {
+            match answer {
+                Ok(_) => {}
+                Err(MailError::Temporary(reason)) if reason.contains("may have it") => again.push(message.clone()),
+                Err(other) => panic!("{other}: {answers:?}"),
+            }
+        }
+        assert!(again.len() < pending.len(), "every round gets some through: {answers:?}");
+        pending = again;
+        if pending.is_empty() {
+            break;
+        }
+    }
+    assert!(pending.is_empty());
+    let mut arrived = subject_numbers(&relay.messages());
+    arrived.sort();
+    assert_eq!(arrived, ["0", "1", "2", "3", "4", "5", "6"], "each message arrived once");
+
+    let relay = Relay::start(&["--pipelining", "--stall-after", "1"]);
+    let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
+    config.data_timeout = Duration::from_millis(500);
+    let smtp = SmtpTransport::new(config).unwrap();
+    let answers = smtp.send_all(&share[..3]).await;
+    assert!(answers[0].is_ok(), "{answers:?}");
+    for stalled in &answers[1..] {
+        assert!(matches!(stalled, Err(MailError::Temporary(reason)) if reason.contains("may have it")), "{answers:?}");
+    }
+}
+
 #[tokio::test]
 #[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
 async fn a_stopped_relay_defers_mail_and_a_restarted_one_takes_it_again() {
