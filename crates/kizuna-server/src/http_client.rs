@@ -172,7 +172,9 @@ where
     }
 }
 
-fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
+/// The TLS client settings, built once and shared by every HTTPS client of
+/// Kizuna (JMA feeds, webhooks): Mozilla's roots, the ring provider, HTTP/1.1.
+pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
     static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {
@@ -180,7 +182,7 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let mut config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
-                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("TLS set-up: {e}"))?
                 .with_root_certificates(roots)
                 .with_no_client_auth();
             config.alpn_protocols = vec![b"http/1.1".to_vec()];

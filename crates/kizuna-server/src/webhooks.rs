@@ -11,7 +11,7 @@
 //! a few minutes old so a captured request cannot be replayed later.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use bytes::Bytes;
@@ -514,7 +514,7 @@ async fn deliver(delivery: &ClaimedWebhookDelivery, body: Vec<u8>, timestamp: i6
         Err(error) => return Attempt::Refused(format!("cannot build the request: {error}")),
     };
     let answer = if url.is_https() {
-        let config = match tls_config() {
+        let config = match crate::http_client::tls_config() {
             Ok(config) => config,
             Err(error) => return Attempt::Transient { status: None, error },
         };
@@ -570,21 +570,6 @@ where
     // The answer's status is all Kizuna needs; dropping the connection ends it.
     driver.abort();
     result.map_err(|e| format!("HTTP: {e}"))
-}
-
-/// The TLS client settings, built once: Mozilla's roots, the ring provider.
-fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
-    static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map(|builder| Arc::new(builder.with_root_certificates(roots).with_no_client_auth()))
-                .map_err(|e| format!("TLS set-up: {e}"))
-        })
-        .clone()
 }
 
 /// Runs the sender until `shutdown` changes, then gives its lease back.
