@@ -56,8 +56,9 @@ impl AsyncWrite for Stream {
 /// Why a transaction did not end with the relay accepting the message.
 #[derive(Debug)]
 pub enum Failure {
-    /// The relay refused with this reply. When `reusable`, the connection can
-    /// go on after `RSET`; otherwise it had to be given up to abort the message.
+    /// The relay refused with this reply. When `reusable`, the connection is
+    /// ready for the next message (cleared with `RSET` where needed); otherwise
+    /// it has to be given up (a message half accepted is aborted by hanging up).
     Refused { reply: Reply, reusable: bool },
     /// The connection broke, timed out or spoke nonsense. `after_data` when the
     /// whole message had been sent, so the relay may have accepted it anyway.
@@ -69,6 +70,15 @@ pub enum Failure {
 impl Failure {
     fn broken(reason: impl Into<String>) -> Self {
         Self::Broken { reason: reason.into(), after_data: false }
+    }
+
+    /// Whether the connection is ready for the next message after this failure.
+    pub fn keeps_connection(&self) -> bool {
+        match self {
+            Self::Refused { reusable, .. } => *reusable,
+            Self::Unsendable(_) => true,
+            Self::Broken { .. } => false,
+        }
     }
 }
 
@@ -214,9 +224,12 @@ impl Connection {
         self.read_reply().await.map_err(|e| e.to_string())
     }
 
+    /// Writes the output buffer out and empties it for what comes next.
     async fn flush_output(&mut self) -> io::Result<()> {
         self.stream.write_all(&self.output).await?;
-        self.stream.flush().await
+        self.stream.flush().await?;
+        self.output.clear();
+        Ok(())
     }
 
     async fn read_reply(&mut self) -> io::Result<Reply> {
@@ -358,21 +371,26 @@ impl Connection {
                 return refused(Some(mail), None);
             }
             for to in &message.envelope.to {
-                self.output.clear();
                 push_rcpt(&mut self.output, to);
                 let rcpt = self.read_command_reply().await?;
                 if !rcpt.is_positive() {
                     return refused(Some(rcpt), None);
                 }
             }
-            self.output.clear();
             self.output.extend_from_slice(b"DATA\r\n");
             let data = self.read_command_reply().await?;
             refused(None, Some(data))
         };
-        timeout(config.command_timeout, envelope_phase).await.map_err(|_| Failure::broken("the relay stalled"))??;
+        match timeout(config.command_timeout, envelope_phase).await {
+            Err(_) => return Err(Failure::broken("the relay stalled")),
+            Ok(Err(Failure::Refused { reply, reusable: true })) => {
+                let cleared = self.reset(config).await;
+                return Err(Failure::Refused { reply, reusable: cleared });
+            }
+            Ok(Err(failure)) => return Err(failure),
+            Ok(Ok(())) => {}
+        }
 
-        self.output.clear();
         dot_stuff(&message.bytes, &mut self.output);
         timeout(config.command_timeout, self.flush_output())
             .await
@@ -402,45 +420,44 @@ impl Connection {
         self.output.clear();
         loop {
             self.last_used = Instant::now();
-            // The next sendable envelope goes behind the previous content.
+            // The next sendable envelope goes behind the previous content. A
+            // message no relay could take is answered in its turn: at once, or
+            // after the content already in the output.
             let mut envelope_of = None;
+            let mut unsendable = None;
             let in_flight = u32::from(content_of.is_some());
             while next < messages.len() && envelope_of.is_none() && self.messages + in_flight < limit {
-                match self.check(&messages[next]) {
+                let index = next;
+                next += 1;
+                match self.check(&messages[index]) {
                     Ok(()) => {
-                        self.push_envelope(&messages[next]);
-                        envelope_of = Some(next);
+                        self.push_envelope(&messages[index]);
+                        envelope_of = Some(index);
                     }
-                    // Answered in order below, once the content before it is answered.
+                    Err(failure) if content_of.is_none() => answers.push(Err(failure)),
                     Err(failure) => {
-                        if content_of.is_none() {
-                            answers.push(Err(failure));
-                        } else {
-                            // No envelope written: the refusal is answered after the content before it.
-                            return self.finish_chain(answers, failure, config).await;
-                        }
+                        unsendable = Some(failure);
+                        break;
                     }
                 }
-                next += 1;
             }
             if content_of.is_none() && envelope_of.is_none() {
                 return answers;
             }
-            let flushed = timeout(config.command_timeout, self.flush_output()).await;
-            if let Some(broken) = match flushed {
+            let broken = match timeout(config.command_timeout, self.flush_output()).await {
                 Err(_) => Some("the relay stalled".to_owned()),
                 Ok(Err(e)) => Some(e.to_string()),
                 Ok(Ok(())) => None,
-            } {
+            };
+            if let Some(reason) = broken {
                 if content_of.is_some() {
-                    answers.push(Err(Failure::Broken { reason: broken.clone(), after_data: true }));
+                    answers.push(Err(Failure::Broken { reason: reason.clone(), after_data: true }));
                 }
                 if envelope_of.is_some() {
-                    answers.push(Err(Failure::broken(broken)));
+                    answers.push(Err(Failure::broken(reason)));
                 }
                 return answers;
             }
-            self.output.clear();
             if content_of.take().is_some() {
                 let answer = self.read_content_reply(config).await;
                 let broken = matches!(answer, Err(Failure::Broken { .. }));
@@ -452,7 +469,10 @@ impl Connection {
                     return answers;
                 }
             }
-            let Some(index) = envelope_of else { return answers };
+            if let Some(failure) = unsendable {
+                answers.push(Err(failure));
+            }
+            let Some(index) = envelope_of else { continue };
             let message = &messages[index];
             match timeout(config.command_timeout, self.read_envelope_replies(message)).await {
                 Ok(Ok(())) => {
@@ -461,8 +481,6 @@ impl Connection {
                 }
                 Ok(Err(Failure::Refused { reply, reusable: true })) => {
                     let cleared = self.reset(config).await;
-                    // `RSET` went out through the output buffer; the next envelope starts afresh.
-                    self.output.clear();
                     answers.push(Err(Failure::Refused { reply, reusable: cleared }));
                     if !cleared {
                         return answers;
@@ -478,32 +496,6 @@ impl Connection {
                 }
             }
         }
-    }
-
-    /// Sends the content in the output, answers for it, then for the unsendable
-    /// message that ended the chain.
-    async fn finish_chain(
-        &mut self,
-        mut answers: Vec<Result<Reply, Failure>>,
-        failure: Failure,
-        config: &SmtpConfig,
-    ) -> Vec<Result<Reply, Failure>> {
-        {
-            let flushed = timeout(config.command_timeout, self.flush_output()).await;
-            self.output.clear();
-            let answer = match flushed {
-                Ok(Ok(())) => self.read_content_reply(config).await,
-                Err(_) => Err(Failure::Broken { reason: "the relay stalled".to_owned(), after_data: true }),
-                Ok(Err(e)) => Err(Failure::Broken { reason: e.to_string(), after_data: true }),
-            };
-            let broken = matches!(answer, Err(Failure::Broken { .. }));
-            answers.push(answer);
-            if broken {
-                return answers;
-            }
-        }
-        answers.push(Err(failure));
-        answers
     }
 
     /// Sends what is in `output` and reads the one reply to it.

@@ -90,6 +90,27 @@ impl SmtpTransport {
     }
 }
 
+/// What a failed transaction means for the message: a refusal is temporary
+/// (4xx) or permanent (5xx), an unsendable message permanent, a broken
+/// connection temporary, saying so when the relay may have the message.
+fn mail_error(failure: Failure) -> MailError {
+    match failure {
+        Failure::Refused { reply, .. } => {
+            let reason = reply.to_string();
+            if reply.is_transient() || reply.is_positive() {
+                MailError::Temporary(reason)
+            } else {
+                MailError::Permanent(reason)
+            }
+        }
+        Failure::Unsendable(reason) => MailError::Permanent(reason),
+        Failure::Broken { reason, after_data: true } => {
+            MailError::Temporary(format!("{reason} (after the whole message was sent; the relay may have it)"))
+        }
+        Failure::Broken { reason, after_data: false } => MailError::Temporary(reason),
+    }
+}
+
 #[async_trait]
 impl Transport for SmtpTransport {
     async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
@@ -106,47 +127,23 @@ impl Transport for SmtpTransport {
                     self.release(connection).await;
                     return Ok(reply.to_string());
                 }
-                Err(Failure::Refused { reply, reusable }) => {
-                    if reusable && connection.reset(&self.config).await {
-                        self.put_idle(connection);
-                    }
-                    let reason = reply.to_string();
-                    return Err(if reply.is_transient() || reply.is_positive() {
-                        MailError::Temporary(reason)
-                    } else {
-                        MailError::Permanent(reason)
-                    });
-                }
-                Err(Failure::Unsendable(reason)) => {
-                    self.put_idle(connection);
-                    return Err(MailError::Permanent(reason));
-                }
                 Err(Failure::Broken { reason, after_data: false }) if !retried => {
                     // Most often the relay closed an idle connection; one fresh try.
                     tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
                     retried = true;
                     connection = self.open().await?;
                 }
-                Err(Failure::Broken { reason, after_data }) => {
-                    let reason = if after_data {
-                        format!("{reason} (after the whole message was sent; the relay may have it)")
-                    } else {
-                        reason
-                    };
-                    return Err(MailError::Temporary(reason));
+                Err(failure) => {
+                    if failure.keeps_connection() {
+                        self.put_idle(connection);
+                    }
+                    return Err(mail_error(failure));
                 }
             }
         }
     }
 
     async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
-        if messages.len() < 2 {
-            let mut answers = Vec::with_capacity(1);
-            for message in messages {
-                answers.push(self.send(message).await);
-            }
-            return answers;
-        }
         let mut answers = Vec::with_capacity(messages.len());
         // The semaphore is never closed, so a failed acquire cannot happen.
         let slot = match self.slots.acquire().await {
@@ -184,16 +181,6 @@ impl Transport for SmtpTransport {
                 let at = answers.len();
                 answers.push(match answer {
                     Ok(reply) => Ok(reply.to_string()),
-                    Err(Failure::Refused { reply, reusable }) => {
-                        usable &= reusable;
-                        let reason = reply.to_string();
-                        if reply.is_transient() || reply.is_positive() {
-                            Err(MailError::Temporary(reason))
-                        } else {
-                            Err(MailError::Permanent(reason))
-                        }
-                    }
-                    Err(Failure::Unsendable(reason)) => Err(MailError::Permanent(reason)),
                     Err(Failure::Broken { reason, after_data: false }) if retried != Some(at) => {
                         tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
                         retried = Some(at);
@@ -201,13 +188,9 @@ impl Transport for SmtpTransport {
                         // Not answered: the loop offers it again on a fresh connection.
                         break;
                     }
-                    Err(Failure::Broken { reason, after_data }) => {
-                        usable = false;
-                        Err(MailError::Temporary(if after_data {
-                            format!("{reason} (after the whole message was sent; the relay may have it)")
-                        } else {
-                            reason
-                        }))
+                    Err(failure) => {
+                        usable &= failure.keeps_connection();
+                        Err(mail_error(failure))
                     }
                 });
             }
