@@ -177,7 +177,7 @@ impl Worker {
     }
 
     /// Records what became of a batch's messages.
-    async fn record(&mut self, sent: SentBatch) -> Result<Outcome, StoreError> {
+    async fn record(&self, sent: SentBatch) -> Result<Outcome, StoreError> {
         let state = &self.state;
         let settings = &state.settings.delivery;
         let SentBatch { batch, results } = sent;
@@ -310,26 +310,23 @@ async fn send(transport: Arc<dyn Transport>, mut batch: Batch, lanes: usize) -> 
     let share = messages.len().div_ceil(lanes);
     let mut sends = JoinSet::new();
     let mut messages = messages.into_iter();
-    for lane in 0..lanes {
+    for _ in 0..lanes {
         let (deliveries, outgoing): (Vec<_>, Vec<_>) = messages.by_ref().take(share).unzip();
         let transport = transport.clone();
         sends.spawn(async move {
             let answers = transport.send_all(&outgoing).await;
-            (lane, deliveries.into_iter().zip(answers).collect::<Vec<_>>())
+            deliveries.into_iter().zip(answers).collect::<Vec<_>>()
         });
     }
-    let mut lanes: Vec<(usize, Vec<_>)> = Vec::with_capacity(lanes);
+    let mut results = Vec::with_capacity(batch.claimed);
     while let Some(lane) = sends.join_next().await {
         match lane {
-            Ok(lane) => lanes.push(lane),
+            Ok(lane) => results.extend(lane),
             Err(_) => {
                 tracing::error!("a send lane ended abnormally; its deliveries are released by the claim's expiry")
             }
         }
     }
-    // In claim order, emergencies first, as the store gave them.
-    lanes.sort_by_key(|(lane, _)| *lane);
-    let results = lanes.into_iter().flat_map(|(_, results)| results).collect();
     SentBatch { batch, results }
 }
 

@@ -1324,18 +1324,14 @@ macro_rules! store_impl {
                 if outcomes.is_empty() {
                     return Ok(Vec::new());
                 }
-                let ids: Vec<i64> = outcomes.iter().map(|o| o.delivery_id).collect();
                 let sent: Vec<i64> = outcomes
                     .iter()
                     .filter(|o| matches!(o.result, DeliveryResult::Sent))
                     .map(|o| o.delivery_id)
                     .collect();
                 let mut tx = self.pool.begin_with($begin).await?;
-                let notices: Vec<i64> =
-                    sqlx::query_scalar(concat!("SELECT DISTINCT notice_id FROM deliveries WHERE id ", $any_ids))
-                        .bind(id_list(&ids))
-                        .fetch_all(&mut *tx)
-                        .await?;
+                // The notices this batch wrote to, which may now be settled.
+                let mut notices = std::collections::BTreeSet::new();
                 for outcome in outcomes {
                     let (status, reply, next): (&str, Option<&str>, Option<DateTime<Utc>>) = match &outcome.result {
                         DeliveryResult::Sent => continue,
@@ -1348,12 +1344,13 @@ macro_rules! store_impl {
                         DeliveryResult::Released => ("queued", None, None),
                     };
                     let released = matches!(outcome.result, DeliveryResult::Released);
-                    sqlx::query(
+                    let notice: Option<i64> = sqlx::query_scalar(
                         "UPDATE deliveries SET status = $3, last_reply = COALESCE($4, last_reply),
                             next_attempt_at = COALESCE($5, next_attempt_at), updated_at = $6,
                             attempts = CASE WHEN $7 THEN attempts - 1 ELSE attempts END,
                             claim_id = NULL, claimed_until = NULL
-                         WHERE id = $1 AND claim_id = $2",
+                         WHERE id = $1 AND claim_id = $2
+                         RETURNING notice_id",
                     )
                     .bind(outcome.delivery_id)
                     .bind(claim_id)
@@ -1362,30 +1359,33 @@ macro_rules! store_impl {
                     .bind(next)
                     .bind(now)
                     .bind(released)
-                    .execute(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
+                    notices.extend(notice);
                     if matches!(outcome.result, DeliveryResult::Bounced { .. }) {
                         Self::count_hard_bounce(&mut tx, outcome.delivery_id, suppress_after, now).await?;
                     }
                 }
                 if !sent.is_empty() {
                     // The claim in the WHERE clause keeps a worker that lost its claim from writing.
-                    let marked = sqlx::query(concat!(
+                    let marked: Vec<i64> = sqlx::query_scalar(concat!(
                         "UPDATE deliveries SET status = 'sent', sent_at = $3, updated_at = $3, last_reply = '250',
                             claim_id = NULL, claimed_until = NULL
                          WHERE id ",
                         $any_ids,
-                        " AND claim_id = $2 AND status = 'sending'"
+                        " AND claim_id = $2 AND status = 'sending'
+                         RETURNING notice_id"
                     ))
                     .bind(id_list(&sent))
                     .bind(claim_id)
                     .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if marked != sent.len() as u64 {
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    if marked.len() != sent.len() {
+                        let marked = marked.len();
                         tracing::error!(claim_id, marked, sent = sent.len(), "a batch recorded a different number of sent messages");
                     }
+                    notices.extend(marked);
                 }
                 let mut completed = Vec::new();
                 for notice in notices {
