@@ -64,9 +64,11 @@ pub(crate) fn like_pattern(word: &str) -> String {
 }
 
 /// Expands the store for one backend. `any_ids` is the condition that a column
-/// is in a list of ids bound as `$1` with the backend's `id_list`.
+/// is in a list of ids bound as `$1` with the backend's `id_list`; `claim_ids`
+/// encloses the sub-select of a claim so that the backend looks the chosen rows
+/// up by key instead of joining the whole queue against them.
 macro_rules! store_impl {
-    ($store:ident, $row:ty, $backend:expr, skip_locked: $skip_locked:literal, for_update: $for_update:literal, begin: $begin:literal, any_ids: $any_ids:literal) => {
+    ($store:ident, $row:ty, $backend:expr, skip_locked: $skip_locked:literal, for_update: $for_update:literal, begin: $begin:literal, any_ids: $any_ids:literal, claim_ids: ($claim_open:literal, $claim_close:literal)) => {
         use std::path::Path;
 
         use async_trait::async_trait;
@@ -91,6 +93,9 @@ macro_rules! store_impl {
 
         use crate::records::*;
         use crate::{Backend, Result, Store, StoreError};
+
+        /// Deliveries one send must queue before the queue's statistics are refreshed.
+        const QUEUE_STATISTICS_AFTER: u64 = 1000;
 
         /// Queues one event per active webhook for a notice of a public category
         /// ($1 notice, $2 event, $3 now); staff-only notices never leave by webhook.
@@ -406,6 +411,19 @@ macro_rules! store_impl {
                 .execute(&mut **tx)
                 .await?;
                 Ok(())
+            }
+
+            /// A notice that filled the queue changes what the planner should do
+            /// with it: walk the queue index in order instead of sorting every
+            /// queued row for each batch. The notice is queued either way, so a
+            /// failure is only logged.
+            async fn after_queueing(&self, queued: u64) {
+                if queued < QUEUE_STATISTICS_AFTER {
+                    return;
+                }
+                if let Err(error) = self.refresh_queue_statistics().await {
+                    tracing::warn!(%error, queued, "could not refresh the queue's statistics");
+                }
             }
 
             /// Moves a notice to `sending` by `action` and queues one delivery per
@@ -1176,6 +1194,7 @@ macro_rules! store_impl {
                 let queued = Self::queue_sending(&mut tx, id, action, actor, now).await?;
                 Self::announce_work(&mut tx).await?;
                 tx.commit().await?;
+                self.after_queueing(queued).await;
                 let notice = self.notice(id).await?.ok_or(StoreError::NotFound)?;
                 Ok((notice, queued))
             }
@@ -1187,7 +1206,7 @@ macro_rules! store_impl {
                 let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
                 let mut tx = self.pool.begin_with($begin).await?;
                 let mut remaining = request.batch_size.max(1);
-                let mut ids: Vec<i64> = Vec::with_capacity(remaining as usize);
+                let mut claimed: Vec<$row> = Vec::with_capacity(remaining as usize);
                 let paced = sqlx::query(
                     "SELECT d.domain, MIN(p.per_minute) AS per_minute
                      FROM deliveries d LEFT JOIN pacing_rules p ON p.domain = d.domain
@@ -1224,15 +1243,18 @@ macro_rules! store_impl {
                     if budget == 0 {
                         continue;
                     }
-                    let paced_ids: Vec<i64> = sqlx::query_scalar(concat!(
+                    let rows = sqlx::query(concat!(
                         "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
                             claimed_until = $2, updated_at = $3
-                         WHERE id IN (SELECT id FROM deliveries
+                         WHERE id ",
+                        $claim_open,
+                        "SELECT id FROM deliveries
                             WHERE paced = TRUE AND domain = $4 AND status IN ('queued', 'deferred')
                               AND next_attempt_at <= $3
                             ORDER BY priority, id LIMIT $5 ",
                         $skip_locked,
-                        ") RETURNING id"
+                        $claim_close,
+                        " RETURNING id, notice_id, subscriber_id, attempts, created_at, priority"
                     ))
                     .bind(&request.claim_id)
                     .bind(until)
@@ -1241,27 +1263,30 @@ macro_rules! store_impl {
                     .bind(budget)
                     .fetch_all(&mut *tx)
                     .await?;
-                    let claimed = paced_ids.len() as i64;
-                    ids.extend(paced_ids);
+                    let taken = rows.len() as i64;
+                    claimed.extend(rows);
                     sqlx::query(
                         "UPDATE pacing_windows SET claimed = claimed + $3 WHERE domain = $1 AND window_start = $2",
                     )
                     .bind(&domain)
                     .bind(window)
-                    .bind(claimed)
+                    .bind(taken)
                     .execute(&mut *tx)
                     .await?;
-                    remaining -= claimed;
+                    remaining -= taken;
                 }
                 if remaining > 0 {
-                    let unpaced: Vec<i64> = sqlx::query_scalar(concat!(
+                    let rows = sqlx::query(concat!(
                         "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
                             claimed_until = $2, updated_at = $3
-                         WHERE id IN (SELECT id FROM deliveries
+                         WHERE id ",
+                        $claim_open,
+                        "SELECT id FROM deliveries
                             WHERE paced = FALSE AND status IN ('queued', 'deferred') AND next_attempt_at <= $3
                             ORDER BY priority, id LIMIT $4 ",
                         $skip_locked,
-                        ") RETURNING id"
+                        $claim_close,
+                        " RETURNING id, notice_id, subscriber_id, attempts, created_at, priority"
                     ))
                     .bind(&request.claim_id)
                     .bind(until)
@@ -1269,42 +1294,55 @@ macro_rules! store_impl {
                     .bind(remaining)
                     .fetch_all(&mut *tx)
                     .await?;
-                    ids.extend(unpaced);
+                    claimed.extend(rows);
                 }
-                if ids.is_empty() {
+                if claimed.is_empty() {
                     tx.commit().await?;
                     return Ok(Vec::new());
                 }
-                let rows = sqlx::query(concat!(
-                    "SELECT d.id, d.notice_id, d.subscriber_id, d.attempts, d.created_at,
-                        s.email, s.language, s.format, s.charset
-                     FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-                     WHERE d.id ",
-                    $any_ids,
-                    " ORDER BY d.priority, d.id"
+                // Looked up by key: joined in SQL, PostgreSQL would rather hash the
+                // whole subscribers table for every batch.
+                let mut subscriber_ids = Vec::with_capacity(claimed.len());
+                for row in &claimed {
+                    subscriber_ids.push(row.try_get::<i64, _>("subscriber_id")?);
+                }
+                let residents: std::collections::HashMap<i64, $row> = sqlx::query(concat!(
+                    "SELECT id, email, language, format, charset FROM subscribers WHERE id ",
+                    $any_ids
                 ))
-                .bind(id_list(&ids))
+                .bind(id_list(&subscriber_ids))
                 .fetch_all(&mut *tx)
-                .await?;
+                .await?
+                .into_iter()
+                .map(|row| Ok((row.try_get::<i64, _>("id")?, row)))
+                .collect::<Result<_>>()?;
                 tx.commit().await?;
-                rows.iter()
-                    .map(|row| {
-                        let format: String = row.try_get("format")?;
-                        let charset: String = row.try_get("charset")?;
-                        let language: String = row.try_get("language")?;
-                        Ok(ClaimedDelivery {
+                let mut batch = Vec::with_capacity(claimed.len());
+                for row in &claimed {
+                    let subscriber_id: i64 = row.try_get("subscriber_id")?;
+                    // Subscribers are deleted with their deliveries, inside a transaction.
+                    let resident = residents.get(&subscriber_id).ok_or_else(|| corrupt("delivery subscriber", &subscriber_id.to_string()))?;
+                    let format: String = resident.try_get("format")?;
+                    let charset: String = resident.try_get("charset")?;
+                    let language: String = resident.try_get("language")?;
+                    let priority: i64 = row.try_get("priority")?;
+                    batch.push((
+                        priority,
+                        ClaimedDelivery {
                             id: row.try_get("id")?,
                             notice_id: row.try_get("notice_id")?,
-                            subscriber_id: row.try_get("subscriber_id")?,
+                            subscriber_id,
                             attempts: row.try_get("attempts")?,
                             created_at: row.try_get("created_at")?,
-                            email: row.try_get("email")?,
+                            email: resident.try_get("email")?,
                             language: Lang::from_tag(&language),
                             format: MailFormat::parse(&format).ok_or_else(|| corrupt("format", &format))?,
                             charset: Charset::parse(&charset).ok_or_else(|| corrupt("charset", &charset))?,
-                        })
-                    })
-                    .collect()
+                        },
+                    ));
+                }
+                batch.sort_unstable_by_key(|(priority, delivery)| (*priority, delivery.id));
+                Ok(batch.into_iter().map(|(_, delivery)| delivery).collect())
             }
 
             async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()> {
@@ -1367,13 +1405,14 @@ macro_rules! store_impl {
                     }
                 }
                 if !sent.is_empty() {
-                    // The claim in the WHERE clause keeps a worker that lost its claim from writing.
+                    // The claim in the WHERE clause keeps a worker that lost its claim from
+                    // writing (a released or recorded row has none, a re-claimed one another).
                     let marked: Vec<i64> = sqlx::query_scalar(concat!(
                         "UPDATE deliveries SET status = 'sent', sent_at = $3, updated_at = $3, last_reply = '250',
                             claim_id = NULL, claimed_until = NULL
                          WHERE id ",
                         $any_ids,
-                        " AND claim_id = $2 AND status = 'sending'
+                        " AND claim_id = $2
                          RETURNING notice_id"
                     ))
                     .bind(id_list(&sent))
@@ -1416,9 +1455,11 @@ macro_rules! store_impl {
             }
 
             async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64> {
+                // The IN term names the open-deliveries index, which SQLite only
+                // uses when the query repeats its condition.
                 let done = sqlx::query(
                     "UPDATE deliveries SET status = 'queued', claim_id = NULL, claimed_until = NULL, updated_at = $1
-                     WHERE status = 'sending' AND claimed_until < $1",
+                     WHERE status IN ('queued', 'sending', 'deferred') AND status = 'sending' AND claimed_until < $1",
                 )
                 .bind(now)
                 .execute(&self.pool)
@@ -2131,6 +2172,7 @@ macro_rules! store_impl {
                 let queued = Self::queue_sending(&mut tx, new_id, action, actor, now).await?;
                 Self::announce_work(&mut tx).await?;
                 tx.commit().await?;
+                self.after_queueing(queued).await;
                 let notice = self.notice(new_id).await?.ok_or(StoreError::NotFound)?;
                 Ok((notice, queued))
             }

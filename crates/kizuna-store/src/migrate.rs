@@ -10,6 +10,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (2, "webhooks", include_str!("../migrations/sqlite/0002_webhooks.sql")),
     (3, "jma", include_str!("../migrations/sqlite/0003_jma.sql")),
     (4, "delivery_throughput", include_str!("../migrations/sqlite/0004_delivery_throughput.sql")),
+    (5, "open_deliveries", include_str!("../migrations/sqlite/0005_open_deliveries.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -17,6 +18,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (2, "webhooks", include_str!("../migrations/postgres/0002_webhooks.sql")),
     (3, "jma", include_str!("../migrations/postgres/0003_jma.sql")),
     (4, "delivery_throughput", include_str!("../migrations/postgres/0004_delivery_throughput.sql")),
+    (5, "open_deliveries", include_str!("../migrations/postgres/0005_open_deliveries.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

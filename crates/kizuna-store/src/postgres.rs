@@ -97,6 +97,18 @@ impl PgStore {
         Ok(())
     }
 
+    /// Autovacuum analyses a table a minute or more after it grew; until then the
+    /// planner takes a freshly queued fan-out for a handful of rows and sorts the
+    /// whole queue for every batch. A VACUUM holding the table does not hold up
+    /// the send for long.
+    async fn refresh_queue_statistics(&self) -> Result<(), crate::StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL lock_timeout = '1s'").execute(&mut *tx).await?;
+        sqlx::query("ANALYZE deliveries").execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn listen(&self, notify: std::sync::Arc<tokio::sync::Notify>) -> Result<(), crate::StoreError> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
         listener.listen(WORK_CHANNEL).await?;
@@ -138,7 +150,8 @@ crate::common::store_impl!(
     skip_locked: "FOR UPDATE SKIP LOCKED",
     for_update: "FOR UPDATE",
     begin: "BEGIN",
-    any_ids: "= ANY($1)"
+    any_ids: "= ANY($1)",
+    claim_ids: ("= ANY(ARRAY(", "))")
 );
 
 /// A list of row ids bound as one parameter: an array.

@@ -58,6 +58,12 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Without `ANALYZE` results SQLite plans from the indexes alone, which
+    /// already walks the queue index in order.
+    async fn refresh_queue_statistics(&self) -> Result<(), crate::StoreError> {
+        Ok(())
+    }
+
     async fn listen(&self, _notify: std::sync::Arc<tokio::sync::Notify>) -> Result<(), crate::StoreError> {
         Ok(())
     }
@@ -106,5 +112,6 @@ crate::common::store_impl!(
     skip_locked: "",
     for_update: "",
     begin: "BEGIN IMMEDIATE",
-    any_ids: "IN (SELECT value FROM json_each($1))"
+    any_ids: "IN (SELECT value FROM json_each($1))",
+    claim_ids: ("IN (", ")")
 );

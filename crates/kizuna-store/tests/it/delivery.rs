@@ -402,3 +402,38 @@ async fn tokens_resolve_to_their_delivery(store: Arc<dyn Store>) {
     assert_eq!(store.delivery_by_token(&second).await.unwrap(), expected);
     assert_eq!(store.delivery_by_token(&TokenHash::of("forged")).await.unwrap(), None);
 }
+
+/// A send fills the queue at once, long before autovacuum looks at the table.
+/// Planned on the old statistics, every claim of a 100,000-resident fan-out
+/// sorted the whole queue; after a large send the claims walk the queue index
+/// in order and stop at the batch.
+#[tokio::test]
+#[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
+async fn after_a_large_send_postgres_claims_walk_the_queue_index() {
+    use sqlx::Connection;
+
+    let db = crate::support::postgres().await;
+    let store = db.store.clone();
+    seeded(&store).await;
+    for n in 0..1100 {
+        add(&store, Resident::new(&format!("r{n}@example.net"), &[("112071", "weather")])).await;
+    }
+    let id = notice(&store, "weather", &["112071"], Urgency::Normal, vec![]).await;
+    assert_eq!(send(&store, id, at(1, 0)).await, 1100);
+
+    let mut conn = sqlx::postgres::PgConnection::connect(&db.url).await.unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "EXPLAIN SELECT id FROM deliveries
+         WHERE paced = FALSE AND status IN ('queued', 'deferred') AND next_attempt_at <= $1
+         ORDER BY priority, id LIMIT 1000 FOR UPDATE SKIP LOCKED",
+    )
+    .bind(at(2, 0))
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(plan.contains("Index Scan using deliveries_ready"), "the claim walks the queue index:\n{plan}");
+    assert!(!plan.contains("Sort"), "the claim does not sort the queue:\n{plan}");
+    conn.close().await.unwrap();
+    db.finish().await;
+}

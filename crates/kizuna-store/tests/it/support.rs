@@ -9,6 +9,8 @@ use sqlx::postgres::PgConnection;
 
 pub struct TestDb {
     pub store: Arc<dyn Store>,
+    /// The database's URL, for tests that look at PostgreSQL itself.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -28,7 +30,7 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite://{}", dir.join("kizuna.db").display());
     let store =
         kizuna_store::connect(&url, ConnectOptions::default()).await.unwrap_or_else(|e| panic!("sqlite store: {e}"));
-    TestDb { store, cleanup: Cleanup::Dir(dir) }
+    TestDb { store, url, cleanup: Cleanup::Dir(dir) }
 }
 
 /// The server URL with another database name.
@@ -85,10 +87,11 @@ pub async fn postgres() -> TestDb {
         .await
         .unwrap_or_else(|e| panic!("advisory unlock: {e}"));
     let _ = admin.close().await;
-    let store = kizuna_store::connect(&with_database(&url, &name), ConnectOptions { max_connections: 4 })
+    let url = with_database(&url, &name);
+    let store = kizuna_store::connect(&url, ConnectOptions { max_connections: 4 })
         .await
         .unwrap_or_else(|e| panic!("postgres store: {e}"));
-    TestDb { store, cleanup: Cleanup::Postgres { admin_url, name } }
+    TestDb { store, url, cleanup: Cleanup::Postgres { admin_url, name } }
 }
 
 impl TestDb {
