@@ -22,8 +22,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             // A fan-out walks the queue, the residents and the token index at once:
-            // with SQLite's default 2 MB page cache it re-reads pages from the OS (8 MB here).
-            .pragma("cache_size", "-8192")
+            // with SQLite's default 2 MB page cache it re-reads pages from the OS.
+            // 4 MB per connection sends as fast as 8 MB did, with less memory.
+            .pragma("cache_size", "-4096")
             .busy_timeout(StdDuration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))

@@ -156,7 +156,12 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     let probe_town = MunicipalityCode::parse(PROBE_TOWN).map_err(|e| CliError::Failed(e.to_string()))?;
     let probe_resident = resident(PROBE_ADDRESS, &probe_town, &category, true)?;
     store.import_subscribers(&[probe_resident], now()).await.map_err(fail("seeding the probe resident"))?;
-    eprintln!("seeded {} residents in {:.1} s", args.subscribers, seeding.elapsed().as_secs_f64());
+    eprintln!(
+        "seeded {} residents in {:.1} s (peak RSS so far {:.1} MB)",
+        args.subscribers,
+        seeding.elapsed().as_secs_f64(),
+        peak_rss_mb()
+    );
 
     let inner = kizuna_server::transport::from_settings(&settings).map_err(CliError::Failed)?;
     let measured = Arc::new(Measured {

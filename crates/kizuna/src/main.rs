@@ -161,7 +161,25 @@ enum SubscribersCommand {
     },
 }
 
+/// glibc gives each thread that allocates under contention an arena of its own,
+/// up to eight per core, and keeps what is freed there. A fan-out allocates on
+/// every runtime thread and on each SQLite connection's thread and frees
+/// elsewhere, so the arenas hold tens of megabytes that nothing uses (77 MB peak
+/// at 100,000 recipients against 58 MB with two arenas, at the same speed).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only changes allocator settings; it runs before any other
+    // thread exists, and a refusal (return value 0) leaves glibc's defaults.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
