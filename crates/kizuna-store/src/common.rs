@@ -413,6 +413,36 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            /// Deletes residents with their deliveries and the deliveries' tokens,
+            /// which no foreign key removes: the deliveries are found through their
+            /// (notice, subscriber) key, one probe per notice, where a search by
+            /// subscriber alone would read the whole delivery history.
+            async fn delete_subscribers(tx: &mut sqlx::Transaction<'_, <$row as sqlx::Row>::Database>, ids: &[i64]) -> Result<u64> {
+                if ids.is_empty() {
+                    return Ok(0);
+                }
+                let deliveries: Vec<i64> = sqlx::query_scalar(concat!(
+                    "DELETE FROM deliveries WHERE id IN (SELECT d.id FROM notices n
+                        JOIN deliveries d ON d.notice_id = n.id WHERE d.subscriber_id ",
+                    $any_ids,
+                    ") RETURNING id"
+                ))
+                .bind(id_list(ids))
+                .fetch_all(&mut **tx)
+                .await?;
+                if !deliveries.is_empty() {
+                    sqlx::query(concat!("DELETE FROM delivery_tokens WHERE delivery_id ", $any_ids))
+                        .bind(id_list(&deliveries))
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let done = sqlx::query(concat!("DELETE FROM subscribers WHERE id ", $any_ids))
+                    .bind(id_list(ids))
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
             /// A notice that filled the queue changes what the planner should do
             /// with it: walk the queue index in order instead of sorting every
             /// queued row for each batch. The notice is queued either way, so a
@@ -940,26 +970,22 @@ macro_rules! store_impl {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                // Deliveries go with the subscriber (a cascade); their tokens are not bound to them by a key.
-                sqlx::query(
-                    "DELETE FROM delivery_tokens WHERE delivery_id IN (SELECT id FROM deliveries WHERE subscriber_id = $1)",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM subscribers WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                Self::delete_subscribers(&mut tx, &[id]).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
             async fn expire_pending_subscribers(&self, now: DateTime<Utc>) -> Result<u64> {
-                let done = sqlx::query(
-                    "DELETE FROM subscribers WHERE status = 'pending' AND pending_expires_at IS NOT NULL AND pending_expires_at < $1",
+                let mut tx = self.pool.begin_with($begin).await?;
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM subscribers WHERE status = 'pending' AND pending_expires_at IS NOT NULL AND pending_expires_at < $1",
                 )
                 .bind(now)
-                .execute(&self.pool)
+                .fetch_all(&mut *tx)
                 .await?;
-                Ok(done.rows_affected())
+                let done = Self::delete_subscribers(&mut tx, &ids).await?;
+                tx.commit().await?;
+                Ok(done)
             }
 
             async fn subscriber_counts(&self) -> Result<Vec<SubscriberCount>> {
@@ -1320,8 +1346,13 @@ macro_rules! store_impl {
                 let mut batch = Vec::with_capacity(claimed.len());
                 for row in &claimed {
                     let subscriber_id: i64 = row.try_get("subscriber_id")?;
-                    // Subscribers are deleted with their deliveries, inside a transaction.
-                    let resident = residents.get(&subscriber_id).ok_or_else(|| corrupt("delivery subscriber", &subscriber_id.to_string()))?;
+                    // Subscribers are deleted with their deliveries (a cascade), so this
+                    // cannot happen while the key holds; one such row does not stop the batch.
+                    let Some(resident) = residents.get(&subscriber_id) else {
+                        let delivery: i64 = row.try_get("id")?;
+                        tracing::error!(delivery, subscriber_id, "a claimed delivery has no subscriber");
+                        continue;
+                    };
                     let format: String = resident.try_get("format")?;
                     let charset: String = resident.try_get("charset")?;
                     let language: String = resident.try_get("language")?;
@@ -2112,19 +2143,14 @@ macro_rules! store_impl {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "DELETE FROM delivery_tokens WHERE delivery_id IN (SELECT d.id FROM deliveries d
-                        JOIN subscribers s ON s.id = d.subscriber_id WHERE s.status = 'unsubscribed' AND s.updated_at < $1)",
-                )
-                .bind(before)
-                .execute(&mut *tx)
-                .await?;
-                let done = sqlx::query("DELETE FROM subscribers WHERE status = 'unsubscribed' AND updated_at < $1")
-                    .bind(before)
-                    .execute(&mut *tx)
-                    .await?;
+                let ids: Vec<i64> =
+                    sqlx::query_scalar("SELECT id FROM subscribers WHERE status = 'unsubscribed' AND updated_at < $1")
+                        .bind(before)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let done = Self::delete_subscribers(&mut tx, &ids).await?;
                 tx.commit().await?;
-                Ok(done.rows_affected())
+                Ok(done)
             }
 
             async fn list_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>> {

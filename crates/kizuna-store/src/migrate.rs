@@ -19,6 +19,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (3, "jma", include_str!("../migrations/postgres/0003_jma.sql")),
     (4, "delivery_throughput", include_str!("../migrations/postgres/0004_delivery_throughput.sql")),
     (5, "open_deliveries", include_str!("../migrations/postgres/0005_open_deliveries.sql")),
+    (
+        6,
+        "deliveries_without_subscriber_key",
+        include_str!("../migrations/postgres/0006_deliveries_without_subscriber_key.sql"),
+    ),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

@@ -26,6 +26,7 @@ crate::conformance!(
     concurrent_claims_never_share_a_delivery,
     tokens_resolve_to_their_delivery,
     a_late_bounce_report_counts_once,
+    erasing_residents_erases_their_deliveries_and_links,
 );
 
 async fn a_late_bounce_report_counts_once(store: Arc<dyn Store>) {
@@ -401,6 +402,39 @@ async fn tokens_resolve_to_their_delivery(store: Arc<dyn Store>) {
     assert_eq!(store.delivery_by_token(&first).await.unwrap(), expected, "links of an earlier attempt still work");
     assert_eq!(store.delivery_by_token(&second).await.unwrap(), expected);
     assert_eq!(store.delivery_by_token(&TokenHash::of("forged")).await.unwrap(), None);
+}
+
+/// A resident's deliveries (with the relay's replies, which may name the
+/// address) and the links mailed to them go with the resident, whichever way
+/// they leave: erased on request, or purged after unsubscribing.
+async fn erasing_residents_erases_their_deliveries_and_links(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let erased = add(&store, Resident::new("erased@example.jp", &[("112071", "weather")])).await;
+    let left = add(&store, Resident::new("left@example.jp", &[("112071", "weather")])).await;
+    let stays = add(&store, Resident::new("stays@example.jp", &[("112071", "weather")])).await;
+    let mut links = std::collections::HashMap::new();
+    for minute in [1, 2] {
+        let id = notice(&store, "weather", &["112071"], Urgency::Normal, vec![]).await;
+        assert_eq!(send(&store, id, at(minute, 0)).await, 3);
+        for delivery in store.claim_deliveries(&claim("a", at(minute, 0), 10)).await.unwrap() {
+            let hash = TokenHash::of(&format!("link-{}", delivery.id));
+            store.store_delivery_tokens(&[(delivery.id, hash.clone())]).await.unwrap();
+            links.entry(delivery.subscriber_id).or_insert_with(Vec::new).push((hash, id));
+        }
+    }
+    store.erase_subscriber(erased, at(3, 0)).await.unwrap();
+    store.unsubscribe_subscriber(left, at(3, 0)).await.unwrap();
+    assert_eq!(store.erase_unsubscribed(at(3, 1), at(4, 0)).await.unwrap(), 1);
+
+    for (subscriber, gone) in [(erased, true), (left, true), (stays, false)] {
+        for (hash, notice_id) in &links[&subscriber] {
+            let found = store.delivery_by_token(hash).await.unwrap();
+            assert_eq!(found.is_none(), gone, "link of subscriber {subscriber} to notice {notice_id}: {found:?}");
+        }
+    }
+    for (_, notice_id) in &links[&stays] {
+        assert_eq!(store.delivery_counts(*notice_id).await.unwrap().total, 1, "only the remaining resident's delivery");
+    }
 }
 
 /// A send fills the queue at once, long before autovacuum looks at the table.
