@@ -103,13 +103,17 @@ pub async fn get(
     timeout: Duration,
 ) -> Result<Response, HttpError> {
     let target = Target::parse(url)?;
-    tokio::time::timeout(timeout, fetch(&target, headers, max_bytes)).await.map_err(|_| HttpError::Timeout(timeout))?
+    let tls = tls_config().map_err(|reason| HttpError::Tls { host: target.authority.clone(), reason })?;
+    tokio::time::timeout(timeout, fetch(&target, headers, max_bytes, tls))
+        .await
+        .map_err(|_| HttpError::Timeout(timeout))?
 }
 
 async fn fetch(
     target: &Target,
     headers: &[(HeaderName, HeaderValue)],
     max_bytes: usize,
+    tls_config: Arc<rustls::ClientConfig>,
 ) -> Result<Response, HttpError> {
     let mut builder = Request::get(target.path_and_query.as_str())
         .header(header::HOST, target.authority.as_str())
@@ -129,10 +133,8 @@ async fn fetch(
         Ok(ip) => rustls::pki_types::ServerName::IpAddress(ip.into()),
         Err(_) => rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(|e| tls(e.to_string()))?,
     };
-    let stream = tokio_rustls::TlsConnector::from(tls_config().map_err(tls)?)
-        .connect(name, stream)
-        .await
-        .map_err(|e| tls(e.to_string()))?;
+    let stream =
+        tokio_rustls::TlsConnector::from(tls_config).connect(name, stream).await.map_err(|e| tls(e.to_string()))?;
     exchange(stream, request, max_bytes).await
 }
 
@@ -177,18 +179,19 @@ where
 pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
     static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
     CONFIG
-        .get_or_init(|| {
-            let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let mut config = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| format!("TLS set-up: {e}"))?
-                .with_root_certificates(roots)
-                .with_no_client_auth();
-            config.alpn_protocols = vec![b"http/1.1".to_vec()];
-            Ok(Arc::new(config))
-        })
+        .get_or_init(|| client_config(rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() }))
         .clone()
+}
+
+fn client_config(roots: rustls::RootCertStore) -> Result<Arc<rustls::ClientConfig>, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS set-up: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
 }
 
 #[cfg(test)]
@@ -219,5 +222,76 @@ mod tests {
     fn the_tls_configuration_builds_with_the_bundled_roots() {
         let config = tls_config();
         assert!(config.is_ok_and(|c| c.alpn_protocols == [b"http/1.1".to_vec()]));
+    }
+
+    /// JMA serves its feeds over https only: a real TLS handshake with a local
+    /// server (a certificate for 127.0.0.1 made with openssl), the answer read
+    /// in full, and a server that Mozilla's roots do not vouch for refused.
+    #[tokio::test]
+    async fn feeds_are_fetched_over_verified_https() {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let dir = std::env::temp_dir().join(format!("kizuna-https-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let status = std::process::Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"])
+            .args(["-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=localhost"])
+            .args(["-addext", "basicConstraints=critical,CA:FALSE", "-addext", "subjectAltName=IP:127.0.0.1"])
+            .args(["-addext", "extendedKeyUsage=serverAuth"])
+            .current_dir(&dir)
+            .stderr(std::process::Stdio::null())
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "this test needs openssl: apt-get install openssl");
+        let certificate = CertificateDer::from_pem_file(dir.join("cert.pem")).unwrap_or_else(|e| panic!("{e}"));
+        let key = PrivateKeyDer::from_pem_file(dir.join("key.pem")).unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let server = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .and_then(|b| b.with_no_client_auth().with_single_cert(vec![certificate.clone()], key))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                // The refused client hangs up during the handshake.
+                let Ok(mut tls) = acceptor.accept(tcp).await else { continue };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let body = if request.starts_with(b"GET /developer/xml/feed/extra.xml HTTP/1.1") {
+                    "<feed>気象警報・注意報</feed>"
+                } else {
+                    "unexpected request"
+                };
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = tls.write_all(head.as_bytes()).await;
+                let _ = tls.write_all(body.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            }
+        });
+
+        let target = Target::parse(&format!("https://127.0.0.1:{port}/developer/xml/feed/extra.xml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(certificate).unwrap_or_else(|e| panic!("{e}"));
+        let trusting = client_config(roots).unwrap_or_else(|e| panic!("{e}"));
+        let answer = fetch(&target, &[], 1 << 20, trusting).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (answer.status, String::from_utf8_lossy(&answer.body).as_ref()),
+            (200, "<feed>気象警報・注意報</feed>")
+        );
+
+        let refused =
+            get(&format!("https://127.0.0.1:{port}/developer/xml/feed/extra.xml"), &[], 1 << 20, DEFAULT_TIMEOUT).await;
+        assert!(matches!(refused, Err(HttpError::Tls { .. })), "{refused:?}");
     }
 }
