@@ -24,7 +24,10 @@ after(async () => {
 function lastMailTo(address) {
   const mail = kizuna.outbox().filter((m) => m.includes(address)).at(-1);
   assert.ok(mail, `no mail to ${address}`);
-  const [, body] = mail.split('\r\n\r\n');
+  const [head, ...rest] = mail.split('\r\n\r\n');
+  const body = rest.join('\r\n\r\n');
+  // Carrier addresses (docomo, au, SoftBank) get 7bit ISO-2022-JP, which old phones show.
+  if (/charset=ISO-2022-JP/i.test(head)) return new TextDecoder('iso-2022-jp').decode(Buffer.from(body, 'latin1'));
   return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
 }
 

@@ -1,9 +1,14 @@
-//! A small RFC 5322 writer for Kizuna's own mails: UTF-8 text, encoded-word
-//! headers and base64 bodies, so no line ever passes 998 octets.
+//! A small RFC 5322 writer for Kizuna's own mails: UTF-8 text in base64 or
+//! ISO-2022-JP in 7bit, with encoded-word headers, so no line ever passes 998
+//! octets.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
+use kizuna_core::EmailAddress;
+use kizuna_core::subscriber::Charset;
+
+use crate::iso2022jp::{encode_header_iso2022jp, push_iso2022jp_body};
 
 const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -92,6 +97,58 @@ pub fn mailbox(display_name: &str, address: &str) -> String {
     }
 }
 
+/// `From:`/`To:` with the display name encoded in `charset`, quoted when it stays ASCII.
+pub fn mailbox_in(charset: Charset, display_name: &str, address: &str) -> String {
+    match charset {
+        Charset::Utf8 => mailbox(display_name, address),
+        Charset::Iso2022Jp => {
+            let name = display_name.replace(['"', '\\', '\r', '\n'], "");
+            let encoded = encode_header_iso2022jp(&name);
+            if encoded.starts_with("=?") {
+                format!("{encoded} <{address}>")
+            } else {
+                format!("\"{encoded}\" <{address}>")
+            }
+        }
+    }
+}
+
+/// A header value in `charset`'s encoded words.
+pub fn encode_header_in(charset: Charset, text: &str) -> String {
+    match charset {
+        Charset::Utf8 => encode_header_text(text),
+        Charset::Iso2022Jp => encode_header_iso2022jp(text),
+    }
+}
+
+/// The mobile carriers' mail domains (and their subdomains, such as
+/// `d.vodafone.ne.jp` or `xx.pdx.ne.jp`) that older Japanese phones answer from.
+const CARRIER_DOMAINS: &[&str] = &[
+    "docomo.ne.jp",
+    "ezweb.ne.jp",
+    "au.com",
+    "softbank.ne.jp",
+    "i.softbank.jp",
+    "vodafone.ne.jp",
+    "disney.ne.jp",
+    "ymobile.ne.jp",
+    "willcom.com",
+    "pdx.ne.jp",
+    "emnet.ne.jp",
+];
+
+/// The charset of a mail written before the resident chose one (the reply to
+/// an empty mail, a confirmation link): ISO-2022-JP to a carrier address, which
+/// every Japanese phone shows while an old one shows UTF-8 as garbage; UTF-8
+/// elsewhere.
+pub fn charset_before_choice(to: &EmailAddress) -> Charset {
+    let domain = to.domain().to_ascii_lowercase();
+    let carrier = CARRIER_DOMAINS
+        .iter()
+        .any(|carrier| domain == *carrier || domain.strip_suffix(carrier).is_some_and(|rest| rest.ends_with('.')));
+    if carrier { Charset::Iso2022Jp } else { Charset::Utf8 }
+}
+
 /// Wraps base64 text at 76 characters per line.
 pub fn wrap_base64(encoded: &str) -> String {
     let mut out = String::with_capacity(encoded.len() + encoded.len() / 38);
@@ -104,8 +161,9 @@ pub fn wrap_base64(encoded: &str) -> String {
     out
 }
 
-/// A plain-text UTF-8 mail.
+/// A plain-text mail in UTF-8 or ISO-2022-JP.
 pub struct TextMessage<'a> {
+    /// Written with [`mailbox_in`] in the same charset.
     pub from: String,
     pub to: String,
     pub subject: &'a str,
@@ -114,6 +172,7 @@ pub struct TextMessage<'a> {
     pub date: DateTime<Utc>,
     /// Further headers, already encoded: (`List-Unsubscribe`, `<…>`), …
     pub extra_headers: Vec<(String, String)>,
+    pub charset: Charset,
 }
 
 impl TextMessage<'_> {
@@ -121,16 +180,29 @@ impl TextMessage<'_> {
         let mut out = String::new();
         let date = kizuna_core::time::to_tokyo(self.date).to_rfc2822();
         let _ = write!(out, "Date: {date}\r\nFrom: {}\r\nTo: {}\r\n", self.from, self.to);
-        let _ = write!(out, "Subject: {}\r\n", encode_header_text(self.subject));
+        let _ = write!(out, "Subject: {}\r\n", encode_header_in(self.charset, self.subject));
         let _ = write!(out, "Message-ID: <{}>\r\nMIME-Version: 1.0\r\n", self.message_id);
         for (name, value) in &self.extra_headers {
             let _ = write!(out, "{name}: {value}\r\n");
         }
-        out.push_str("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-        let body = self.body.replace("\r\n", "\n").replace('\n', "\r\n");
-        out.push_str(&wrap_base64(&base64_std(body.as_bytes())));
-        out.push_str("\r\n");
-        out.into_bytes()
+        match self.charset {
+            Charset::Utf8 => {
+                out.push_str("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+                let body = self.body.replace("\r\n", "\n").replace('\n', "\r\n");
+                out.push_str(&wrap_base64(&base64_std(body.as_bytes())));
+                out.push_str("\r\n");
+                out.into_bytes()
+            }
+            Charset::Iso2022Jp => {
+                out.push_str(
+                    "Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n",
+                );
+                let mut bytes = out.into_bytes();
+                push_iso2022jp_body(&mut bytes, self.body.trim_end());
+                bytes.extend_from_slice(b"\r\n");
+                bytes
+            }
+        }
     }
 }
 
@@ -183,11 +255,49 @@ mod tests {
             message_id: "1@example.jp".into(),
             date: Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).single().unwrap_or_default(),
             extra_headers: vec![],
+            charset: Charset::Utf8,
         };
         let bytes = message.to_bytes();
         let text = String::from_utf8(bytes).unwrap_or_default();
         assert!(text.split("\r\n").all(|line| line.len() <= 998));
         assert!(text.contains("Subject: =?UTF-8?B?"));
         assert!(text.contains("Date: Wed, 25 Nov 2026 09:00:00 +0900"));
+    }
+
+    #[test]
+    fn carrier_addresses_get_iso_2022_jp_before_a_resident_chooses() {
+        let charset = |address: &str| EmailAddress::parse(address).map(|a| charset_before_choice(&a)).ok();
+        for carrier in ["taro@docomo.ne.jp", "hanako@EZweb.ne.jp", "a@au.com", "b@i.softbank.jp", "c@d.vodafone.ne.jp"]
+        {
+            assert_eq!(charset(carrier), Some(Charset::Iso2022Jp), "{carrier}");
+        }
+        for other in ["taro@gmail.com", "x@notdocomo.ne.jp", "y@docomo.ne.jp.example.com", "z@city.chichibu.lg.jp"] {
+            assert_eq!(charset(other), Some(Charset::Utf8), "{other}");
+        }
+    }
+
+    #[test]
+    fn an_iso_2022_jp_mail_is_seven_bit_and_reads_back_as_written() {
+        let body =
+            "秩父市のきずなメールです。\n登録はこちら: https://example.jp/register/mail/abc\n\nThis is Kizuna.\n";
+        let message = TextMessage {
+            from: mailbox_in(Charset::Iso2022Jp, "きずなメール", "info@example.jp"),
+            to: "taro@docomo.ne.jp".into(),
+            subject: "【きずなメール】登録のご案内 / Registration",
+            body,
+            message_id: "2@example.jp".into(),
+            date: Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).single().unwrap_or_default(),
+            extra_headers: vec![],
+            charset: Charset::Iso2022Jp,
+        };
+        let bytes = message.to_bytes();
+        assert!(bytes.iter().all(|b| *b < 0x80), "7bit only");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("Content-Type: text/plain; charset=ISO-2022-JP\r\n"), "{text}");
+        assert!(text.contains("From: =?ISO-2022-JP?B?"), "{text}");
+        let parsed = crate::inbound::parse_inbound(&bytes);
+        assert_eq!(parsed.subject.as_deref(), Some("【きずなメール】登録のご案内 / Registration"));
+        let read = parsed.text.map(|t| t.replace("\r\n", "\n"));
+        assert_eq!(read.as_deref().map(str::trim_end), Some(body.trim_end()));
     }
 }

@@ -13,8 +13,8 @@ use kizuna_core::subscriber::{Charset, MailFormat};
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::{EmailAddress, Lang};
 
-use crate::iso2022jp::{encode_header_iso2022jp, push_iso2022jp_body};
-use crate::message::{encode_header_text, mailbox, push_base64_lines};
+use crate::iso2022jp::push_iso2022jp_body;
+use crate::message::{encode_header_in, mailbox_in, push_base64_lines};
 use crate::{Envelope, OutgoingMessage};
 
 /// One notice as one resident gets it. Borrowed, so that a fan-out shares the
@@ -118,12 +118,8 @@ pub fn render_signed(
 
 fn write_headers(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
     let date = kizuna_core::time::to_tokyo(mail.date).to_rfc2822();
-    let (from, subject) = match mail.charset {
-        Charset::Utf8 => (mailbox(mail.from_name, mail.from_address.as_str()), encode_header_text(subject)),
-        Charset::Iso2022Jp => {
-            (mailbox_iso2022jp(mail.from_name, mail.from_address.as_str()), encode_header_iso2022jp(subject))
-        }
-    };
+    let from = mailbox_in(mail.charset, mail.from_name, mail.from_address.as_str());
+    let subject = encode_header_in(mail.charset, subject);
     let _ = write!(
         out,
         "Date: {date}\r\nFrom: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\nMIME-Version: 1.0\r\n",
@@ -147,13 +143,6 @@ fn write_content_headers(out: &mut Vec<u8>, media_type: &str, charset: Charset) 
         Charset::Iso2022Jp => ("ISO-2022-JP", "7bit"),
     };
     let _ = write!(out, "Content-Type: {media_type}; charset={charset}\r\nContent-Transfer-Encoding: {encoding}\r\n");
-}
-
-/// `From:` with the display name in ISO-2022-JP, quoted when it stays ASCII.
-fn mailbox_iso2022jp(display_name: &str, address: &str) -> String {
-    let name = display_name.replace(['"', '\\', '\r', '\n'], "");
-    let encoded = encode_header_iso2022jp(&name);
-    if encoded.starts_with("=?") { format!("{encoded} <{address}>") } else { format!("\"{encoded}\" <{address}>") }
 }
 
 /// The boundary, lengthened until no part holds it.

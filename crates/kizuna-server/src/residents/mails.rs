@@ -4,8 +4,9 @@
 //! typed the address may not be whoever reads the mailbox.
 
 use chrono::{DateTime, Utc};
+use kizuna_core::subscriber::Charset;
 use kizuna_core::{EmailAddress, Lang};
-use kizuna_mail::message::{TextMessage, mailbox};
+use kizuna_mail::message::{TextMessage, charset_before_choice, mailbox_in};
 use kizuna_mail::{Envelope, OutgoingMessage};
 
 /// What every registration mail needs to know about the service.
@@ -17,8 +18,8 @@ pub struct MailSite<'a> {
 }
 
 impl MailSite<'_> {
-    fn from(&self) -> String {
-        mailbox(&format!("きずなメール（{}）", self.consortium_ja), &format!("info@{}", self.mail_domain))
+    fn from(&self, charset: Charset) -> String {
+        mailbox_in(charset, &format!("きずなメール（{}）", self.consortium_ja), &format!("info@{}", self.mail_domain))
     }
 
     /// Registration mails are not deliveries: bounces go to a plain box, not a VERP token.
@@ -43,8 +44,10 @@ fn compose(
     message_id: String,
     now: DateTime<Utc>,
 ) -> OutgoingMessage {
+    // Nobody has chosen a charset yet: what the address's phone can show.
+    let charset = charset_before_choice(to);
     let message = TextMessage {
-        from: site.from(),
+        from: site.from(charset),
         to: to.to_smtp(),
         subject,
         body,
@@ -53,6 +56,7 @@ fn compose(
         // Asked for by the resident, yet written by a machine: auto-generated
         // (RFC 3834), so no vacation responder answers it.
         extra_headers: vec![("Auto-Submitted".into(), "auto-generated".into())],
+        charset,
     };
     OutgoingMessage {
         envelope: Envelope { from: site.return_path(), to: vec![to.to_smtp()] },

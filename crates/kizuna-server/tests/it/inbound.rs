@@ -65,7 +65,13 @@ async fn an_empty_mail_gets_a_registration_link_but_automatic_mail_gets_nothing(
     assert_eq!(mails.len(), 1);
     assert_eq!(header(&mails[0], "To").as_deref(), Some("\"taro..yamada.\"@docomo.ne.jp"));
     assert_eq!(header(&mails[0], "Return-Path").as_deref(), Some("<>"), "a reply never invites a reply");
+    assert_eq!(
+        header(&mails[0], "Content-Type").as_deref(),
+        Some("text/plain; charset=ISO-2022-JP"),
+        "an old phone at a carrier address shows ISO-2022-JP, not UTF-8"
+    );
     let body = body_text(&mails[0]);
+    assert!(body.contains("きずなメール"), "{body}");
     assert!(
         body.contains("https://anshin.example.jp/register/mail/") && body.contains("?municipality=113620"),
         "{body}"

@@ -132,8 +132,13 @@ pub fn notice_template(title: &str, category: &str, towns: &[&str], urgency: Urg
     }
 }
 
-/// Decodes the base64 text part of a message written by Kizuna.
+/// Decodes the text of a one-part message written by Kizuna: base64 UTF-8, or
+/// 7bit ISO-2022-JP (read by Kizuna's own parser) for a carrier address.
 pub fn body_text(eml: &str) -> String {
+    if header(eml, "Content-Type").is_some_and(|t| t.contains("ISO-2022-JP")) {
+        let text = kizuna_mail::inbound::parse_inbound(eml.as_bytes()).text.unwrap_or_default();
+        return text.replace("\r\n", "\n");
+    }
     let (_, body) = eml.split_once("\r\n\r\n").unwrap();
     decode_base64(&body.replace("\r\n", ""))
 }
@@ -161,10 +166,14 @@ pub fn decode_base64(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Decodes `=?UTF-8?B?…?=` words of a header.
+/// Decodes the encoded words (UTF-8, or ISO-2022-JP for a carrier address) of a header.
 pub fn decode_subject(value: &str) -> String {
     if !value.contains("=?") {
         return value.to_owned();
+    }
+    if value.contains("=?ISO-2022-JP?") {
+        let head = format!("Subject: {value}\r\n\r\n");
+        return kizuna_mail::inbound::parse_inbound(head.as_bytes()).subject.unwrap_or_default();
     }
     // Whitespace between adjacent encoded words is not part of the text (RFC 2047).
     value
