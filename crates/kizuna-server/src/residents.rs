@@ -1017,6 +1017,9 @@ async fn mail_register_form(
     };
     let catalog = Catalog::load(&state).await.map_err(WebError::store(lang))?;
     let poster = fields.first("municipality").and_then(|code| catalog.municipality(code.trim()));
+    // The address is known: a carrier address starts on the charset every phone shows.
+    let charset = kizuna_core::EmailAddress::parse(&email)
+        .map_or(Charset::Utf8, |address| kizuna_mail::message::charset_before_choice(&address));
     let input = ChoicesInput {
         municipalities: poster.map(|m| m.code.to_string()).into_iter().collect(),
         scope: Some("chosen".to_owned()),
@@ -1027,7 +1030,7 @@ async fn mail_register_form(
             .map(|c| c.key.to_string())
             .collect(),
         format: Some(MailFormat::Text.as_str().to_owned()),
-        charset: Some(Charset::Utf8.as_str().to_owned()),
+        charset: Some(charset.as_str().to_owned()),
         language: Some(lang.as_str().to_owned()),
     };
     let source = if poster.is_some() { RegistrationSource::EmptyMailQr } else { RegistrationSource::EmptyMail };

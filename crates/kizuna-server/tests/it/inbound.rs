@@ -197,6 +197,10 @@ async fn the_empty_mail_reply_link_lets_the_resident_choose_and_is_then_register
     let (status, form) = page(&app, "GET", &path, None).await;
     assert_eq!(status, 200);
     assert!(form.contains("jiro@softbank.ne.jp") && form.contains("readonly"), "the proven address is shown");
+    assert!(
+        form.contains(r#"value="iso-2022-jp" checked"#) && !form.contains(r#"value="utf-8" checked"#),
+        "a carrier address starts on ISO-2022-JP"
+    );
     let action = path.split('?').next().unwrap();
     let choices = "poster=113620&municipality=113620&scope=chosen&category=disaster&category=event\
                    &format=text&charset=iso-2022-jp&language=ja";
