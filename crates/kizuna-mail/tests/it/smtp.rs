@@ -15,9 +15,17 @@ use serde_json::Value;
 use crate::relay::{Relay, scratch_dir};
 
 fn transport(url: &str, connections: usize) -> SmtpTransport {
-    let config = SmtpConfig::from_url(url).unwrap_or_else(|e| panic!("{e}"));
-    SmtpTransport::new(config.with_connections(connections).with_helo_name("kizuna.test"))
+    transport_with(url, connections, |_| {})
+}
+
+/// A transport whose settings `adjust` changes (a quota per connection, a shorter timeout).
+fn transport_with(url: &str, connections: usize, adjust: impl FnOnce(&mut SmtpConfig)) -> SmtpTransport {
+    let mut config = SmtpConfig::from_url(url)
         .unwrap_or_else(|e| panic!("{e}"))
+        .with_connections(connections)
+        .with_helo_name("kizuna.test");
+    adjust(&mut config);
+    SmtpTransport::new(config).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn message(n: usize, from: &str, to: &[&str], body: &str) -> OutgoingMessage {
@@ -118,9 +126,7 @@ fn subject_numbers(received: &[Value]) -> Vec<String> {
 #[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
 async fn a_share_sent_over_one_connection_is_answered_in_order_refusals_included() {
     let relay = Relay::start(&["--pipelining"]);
-    let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
-    config.messages_per_connection = 3;
-    let smtp = SmtpTransport::new(config).unwrap();
+    let smtp = transport_with(&relay.url(), 1, |c| c.messages_per_connection = 3);
     let from = "bounce@city.example.jp";
     let share = [
         message(0, from, &["ok0@example.jp"], "first\r\n"),
@@ -189,9 +195,7 @@ async fn a_share_goes_on_over_a_fresh_connection_when_the_relay_hangs_up_or_stal
     assert_eq!(arrived, ["0", "1", "2", "3", "4", "5", "6"], "each message arrived once");
 
     let relay = Relay::start(&["--pipelining", "--stall-after", "1"]);
-    let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
-    config.data_timeout = Duration::from_millis(500);
-    let smtp = SmtpTransport::new(config).unwrap();
+    let smtp = transport_with(&relay.url(), 1, |c| c.data_timeout = Duration::from_millis(500));
     let answers = smtp.send_all(&share[..3]).await;
     assert!(answers[0].is_ok(), "{answers:?}");
     for stalled in &answers[1..] {
@@ -239,9 +243,7 @@ async fn connections_the_relay_closed_are_replaced_without_losing_a_message() {
 #[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
 async fn a_connection_says_quit_after_its_quota_and_a_fresh_one_goes_on() {
     let relay = Relay::start(&["--pipelining"]);
-    let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
-    config.messages_per_connection = 3;
-    let smtp = SmtpTransport::new(config).unwrap();
+    let smtp = transport_with(&relay.url(), 1, |c| c.messages_per_connection = 3);
     for n in 0..7 {
         smtp.send(&message(n, "b@city.example.jp", &["a@example.jp"], "x\r\n")).await.unwrap();
     }
@@ -254,9 +256,7 @@ async fn a_connection_says_quit_after_its_quota_and_a_fresh_one_goes_on() {
 #[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
 async fn a_relay_that_stalls_is_a_temporary_failure() {
     let relay = Relay::start(&["--pipelining", "--stall-after", "1"]);
-    let mut config = SmtpConfig::from_url(&relay.url()).unwrap().with_connections(1);
-    config.data_timeout = Duration::from_millis(500);
-    let smtp = SmtpTransport::new(config).unwrap();
+    let smtp = transport_with(&relay.url(), 1, |c| c.data_timeout = Duration::from_millis(500));
     smtp.send(&message(1, "b@city.example.jp", &["a@example.jp"], "x\r\n")).await.unwrap();
     let started = Instant::now();
     let stalled = smtp.send(&message(2, "b@city.example.jp", &["a@example.jp"], "x\r\n")).await;
