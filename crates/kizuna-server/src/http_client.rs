@@ -103,17 +103,17 @@ pub async fn get(
     timeout: Duration,
 ) -> Result<Response, HttpError> {
     let target = Target::parse(url)?;
-    let tls = tls_config().map_err(|reason| HttpError::Tls { host: target.authority.clone(), reason })?;
-    tokio::time::timeout(timeout, fetch(&target, headers, max_bytes, tls))
+    tokio::time::timeout(timeout, fetch(&target, headers, max_bytes, tls_config))
         .await
         .map_err(|_| HttpError::Timeout(timeout))?
 }
 
+/// `tls_config` is asked for the TLS settings only when the target is https.
 async fn fetch(
     target: &Target,
     headers: &[(HeaderName, HeaderValue)],
     max_bytes: usize,
-    tls_config: Arc<rustls::ClientConfig>,
+    tls_config: impl FnOnce() -> Result<Arc<rustls::ClientConfig>, String>,
 ) -> Result<Response, HttpError> {
     let mut builder = Request::get(target.path_and_query.as_str())
         .header(header::HOST, target.authority.as_str())
@@ -133,8 +133,10 @@ async fn fetch(
         Ok(ip) => rustls::pki_types::ServerName::IpAddress(ip.into()),
         Err(_) => rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(|e| tls(e.to_string()))?,
     };
-    let stream =
-        tokio_rustls::TlsConnector::from(tls_config).connect(name, stream).await.map_err(|e| tls(e.to_string()))?;
+    let stream = tokio_rustls::TlsConnector::from(tls_config().map_err(tls)?)
+        .connect(name, stream)
+        .await
+        .map_err(|e| tls(e.to_string()))?;
     exchange(stream, request, max_bytes).await
 }
 
@@ -284,7 +286,7 @@ mod tests {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(certificate).unwrap_or_else(|e| panic!("{e}"));
         let trusting = client_config(roots).unwrap_or_else(|e| panic!("{e}"));
-        let answer = fetch(&target, &[], 1 << 20, trusting).await.unwrap_or_else(|e| panic!("{e}"));
+        let answer = fetch(&target, &[], 1 << 20, || Ok(trusting)).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (answer.status, String::from_utf8_lossy(&answer.body).as_ref()),
             (200, "<feed>気象警報・注意報</feed>")
