@@ -163,8 +163,9 @@ pub fn wrap_base64(encoded: &str) -> String {
 
 /// A plain-text mail in UTF-8 or ISO-2022-JP.
 pub struct TextMessage<'a> {
-    /// Written with [`mailbox_in`] in the same charset.
-    pub from: String,
+    /// The sender's display name, written in the message's charset.
+    pub from_name: &'a str,
+    pub from_address: &'a str,
     pub to: String,
     pub subject: &'a str,
     pub body: &'a str,
@@ -179,7 +180,8 @@ impl TextMessage<'_> {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = String::new();
         let date = kizuna_core::time::to_tokyo(self.date).to_rfc2822();
-        let _ = write!(out, "Date: {date}\r\nFrom: {}\r\nTo: {}\r\n", self.from, self.to);
+        let from = mailbox_in(self.charset, self.from_name, self.from_address);
+        let _ = write!(out, "Date: {date}\r\nFrom: {from}\r\nTo: {}\r\n", self.to);
         let _ = write!(out, "Subject: {}\r\n", encode_header_in(self.charset, self.subject));
         let _ = write!(out, "Message-ID: <{}>\r\nMIME-Version: 1.0\r\n", self.message_id);
         for (name, value) in &self.extra_headers {
@@ -248,7 +250,8 @@ mod tests {
     fn no_line_of_a_message_exceeds_998_octets() {
         let body = "あ".repeat(5000);
         let message = TextMessage {
-            from: mailbox("秩父市", "info@example.jp"),
+            from_name: "秩父市",
+            from_address: "info@example.jp",
             to: "taro@example.jp".into(),
             subject: "件名",
             body: &body,
@@ -281,7 +284,8 @@ mod tests {
         let body =
             "秩父市のきずなメールです。\n登録はこちら: https://example.jp/register/mail/abc\n\nThis is Kizuna.\n";
         let message = TextMessage {
-            from: mailbox_in(Charset::Iso2022Jp, "きずなメール", "info@example.jp"),
+            from_name: "きずなメール",
+            from_address: "info@example.jp",
             to: "taro@docomo.ne.jp".into(),
             subject: "【きずなメール】登録のご案内 / Registration",
             body,

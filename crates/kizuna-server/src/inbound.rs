@@ -14,7 +14,7 @@ use kizuna_mail::inbound::{
     ConnectionLimiter, HandlerError, InboundAddress, InboundHandler, InboundMessage, MailDomain, ReplyLimiter,
     SessionConfig, parse_inbound, refuse_connection, run_session,
 };
-use kizuna_mail::message::{TextMessage, charset_before_choice, mailbox_in};
+use kizuna_mail::message::{TextMessage, charset_before_choice};
 use kizuna_mail::{Envelope, OutgoingMessage};
 use kizuna_store::{NewAuditEntry, NewLinkToken, StoreError};
 use tokio::net::TcpListener;
@@ -95,17 +95,18 @@ impl MailHandler {
         let now = self.state.clock.now();
         let id =
             format!("reply.{}@{}", kizuna_core::token::random_secret(12).unwrap_or_default(), settings.mail_domain);
-        // The sender chose nothing yet: what an old phone at that address can show.
-        let charset = charset_before_choice(to);
+        let from_address = format!("info@{}", settings.mail_domain);
         let message = TextMessage {
-            from: mailbox_in(charset, "きずなメール", &format!("info@{}", settings.mail_domain)),
+            from_name: "きずなメール",
+            from_address: &from_address,
             to: to.to_smtp(),
             subject,
             body,
             message_id: id.clone(),
             date: now,
             extra_headers: vec![("Auto-Submitted".into(), "auto-replied".into())],
-            charset,
+            // The sender chose nothing yet: what an old phone at that address can show.
+            charset: charset_before_choice(to),
         };
         let outgoing = OutgoingMessage {
             // Replies to automatic mail are never sent; a bounce of this reply goes nowhere.

@@ -4,9 +4,8 @@
 //! typed the address may not be whoever reads the mailbox.
 
 use chrono::{DateTime, Utc};
-use kizuna_core::subscriber::Charset;
 use kizuna_core::{EmailAddress, Lang};
-use kizuna_mail::message::{TextMessage, charset_before_choice, mailbox_in};
+use kizuna_mail::message::{TextMessage, charset_before_choice};
 use kizuna_mail::{Envelope, OutgoingMessage};
 
 /// What every registration mail needs to know about the service.
@@ -18,8 +17,12 @@ pub struct MailSite<'a> {
 }
 
 impl MailSite<'_> {
-    fn from(&self, charset: Charset) -> String {
-        mailbox_in(charset, &format!("きずなメール（{}）", self.consortium_ja), &format!("info@{}", self.mail_domain))
+    fn sender_name(&self) -> String {
+        format!("きずなメール（{}）", self.consortium_ja)
+    }
+
+    fn sender_address(&self) -> String {
+        format!("info@{}", self.mail_domain)
     }
 
     /// Registration mails are not deliveries: bounces go to a plain box, not a VERP token.
@@ -44,10 +47,10 @@ fn compose(
     message_id: String,
     now: DateTime<Utc>,
 ) -> OutgoingMessage {
-    // Nobody has chosen a charset yet: what the address's phone can show.
-    let charset = charset_before_choice(to);
+    let (from_name, from_address) = (site.sender_name(), site.sender_address());
     let message = TextMessage {
-        from: site.from(charset),
+        from_name: &from_name,
+        from_address: &from_address,
         to: to.to_smtp(),
         subject,
         body,
@@ -56,7 +59,8 @@ fn compose(
         // Asked for by the resident, yet written by a machine: auto-generated
         // (RFC 3834), so no vacation responder answers it.
         extra_headers: vec![("Auto-Submitted".into(), "auto-generated".into())],
-        charset,
+        // Nobody has chosen a charset yet: what the address's phone can show.
+        charset: charset_before_choice(to),
     };
     OutgoingMessage {
         envelope: Envelope { from: site.return_path(), to: vec![to.to_smtp()] },
