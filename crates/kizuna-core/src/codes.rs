@@ -153,3 +153,23 @@ mod tests {
         assert!(CategoryKey::parse("").is_err());
     }
 }
+
+/// Lets a code be compared with the text it was parsed from (`code == "112071"`).
+macro_rules! compares_with_str {
+    ($($type:ty),*) => {$(
+        impl PartialEq<str> for $type {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $type {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    )*};
+}
+pub(crate) use compares_with_str;
+
+compares_with_str!(MunicipalityCode, JmaAreaCode, CategoryKey);

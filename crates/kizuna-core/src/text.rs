@@ -79,6 +79,11 @@ impl NoticeTitle {
         clean(input, field, Self::MAX, false).map(Self)
     }
 
+    /// A title read back from the store, which only ever keeps parsed titles.
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -97,6 +102,11 @@ impl NoticeBody {
 
     pub fn parse_field(input: &str, field: &'static str) -> Result<Self, TextError> {
         clean(input, field, Self::MAX, true).map(Self)
+    }
+
+    /// A body read back from the store, which only ever keeps parsed bodies.
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
     }
 
     pub fn as_str(&self) -> &str {
@@ -202,5 +212,19 @@ mod tests {
         assert_eq!(words("a b c d e f"), Err(SearchError::TooManyWords { max: 5 }));
         assert_eq!(words(&"あ".repeat(101)), Err(SearchError::TooLong { max: 100 }));
         assert!(SearchError::TooManyWords { max: 5 }.explain(Lang::Ja).contains("5個"));
+    }
+}
+
+crate::codes::compares_with_str!(NoticeTitle, NoticeBody);
+
+impl std::fmt::Display for NoticeTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for NoticeBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }

@@ -1,6 +1,9 @@
 //! The migrations of each backend and the bookkeeping that applies them once.
 
-use crate::Backend;
+use chrono::Utc;
+
+use crate::db::{Db, postgres::lock_migrations};
+use crate::{Backend, Result, StoreError};
 
 /// (version, name, SQL) in the order they apply.
 pub(crate) type Migration = (i64, &'static str, &'static str);
@@ -60,7 +63,36 @@ fn fingerprint_of(migrations: &[Migration]) -> String {
     format!("{hash:016x}")
 }
 
-pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kizuna_schema (
+/// Applies every migration the database lacks, in one transaction that holds
+/// the migration lock, so processes starting together migrate once.
+pub(crate) async fn run(db: &Db) -> Result<()> {
+    let backend = db.backend();
+    let latest = latest(backend);
+    let mut tx = db.begin().await?;
+    lock_migrations(&mut tx).await?;
+    tx.query(CREATE_TABLE).execute().await?;
+    let current: Option<i64> = tx.query("SELECT MAX(version) FROM kizuna_schema").fetch_scalar().await?;
+    let current = current.unwrap_or(0);
+    if current > latest {
+        return Err(StoreError::Migration(format!(
+            "the database has schema version {current}, newer than this Kizuna knows ({latest}); run a newer Kizuna"
+        )));
+    }
+    let applied: Vec<i64> = tx.query("SELECT version FROM kizuna_schema").fetch_scalars().await?;
+    for (version, name, sql) in pending(migrations(backend), &applied) {
+        tx.run_script(sql).await.map_err(|e| StoreError::Migration(format!("{version} {name}: {e}")))?;
+        tx.query("INSERT INTO kizuna_schema (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(*version)
+            .bind(*name)
+            .bind(Utc::now().to_rfc3339())
+            .execute()
+            .await?;
+        tracing::info!(version, name, "applied migration");
+    }
+    tx.commit().await
+}
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kizuna_schema (
     version BIGINT PRIMARY KEY,
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL

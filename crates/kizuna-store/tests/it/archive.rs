@@ -70,7 +70,7 @@ fn search(now: DateTime<Utc>, text: &str) -> ArchiveQuery {
 }
 
 async fn titles(store: &Arc<dyn Store>, query: &ArchiveQuery) -> Vec<String> {
-    store.archive_notices(query).await.unwrap().notices.into_iter().map(|n| n.title).collect()
+    store.archive_notices(query).await.unwrap().notices.into_iter().map(|n| n.title.to_string()).collect()
 }
 
 async fn two_character_japanese_words_and_half_width_kana_are_found(store: Arc<dyn Store>) {

@@ -187,7 +187,7 @@ async fn a_subscriber_registers_confirms_and_chooses(store: Arc<dyn Store>) {
     assert_eq!(found.status, SubscriberStatus::Pending);
     assert_eq!(found.charset, Charset::Iso2022Jp);
     assert_eq!(found.source, RegistrationSource::EmptyMailQr);
-    assert_eq!(found.source_municipality.as_deref(), Some("113620"));
+    assert_eq!(found.source_municipality.as_ref().map(|c| c.as_str()), Some("113620"));
     assert_eq!(found.confirmed_at, None);
 
     store.set_subscriber_status(id, SubscriberStatus::Active, at(1, 5)).await.unwrap_or_else(|e| panic!("{e}"));
@@ -206,7 +206,14 @@ async fn a_subscriber_registers_confirms_and_chooses(store: Arc<dyn Store>) {
     assert_eq!(store.subscriptions(id).await.unwrap_or_default(), choices[..1].to_vec());
 
     let counts = store.subscriber_counts().await.unwrap_or_default();
-    assert_eq!(counts, vec![SubscriberCount { municipality: "113620".into(), category: "disaster".into(), active: 1 }]);
+    assert_eq!(
+        counts,
+        vec![SubscriberCount {
+            municipality: code("113620"),
+            category: CategoryKey::parse("disaster").unwrap(),
+            active: 1
+        }]
+    );
     assert!(store.set_subscriber_staff("taro..yamada.@docomo.ne.jp", true, at(2, 0)).await.unwrap_or(false));
     assert!(!store.set_subscriber_staff("nobody@example.jp", true, at(2, 0)).await.unwrap_or(true));
     assert_eq!(store.subscriber(id).await.ok().flatten().map(|s| s.is_staff), Some(true));

@@ -208,8 +208,8 @@ async fn recipients_are_the_active_residents_whose_choices_match(store: Arc<dyn 
 
 async fn areas_narrow_a_notice_only_within_their_municipality(store: Arc<dyn Store>) {
     seeded(&store).await;
-    let kagemori = store.add_area("112071", "影森", "Kagemori").await.unwrap();
-    let otaki = store.add_area("112071", "大滝", "Otaki").await.unwrap();
+    let kagemori = store.add_area(&MunicipalityCode::parse("112071").unwrap(), "影森", "Kagemori").await.unwrap();
+    let otaki = store.add_area(&MunicipalityCode::parse("112071").unwrap(), "大滝", "Otaki").await.unwrap();
     let with_area = |email: &'static str, area: Option<i64>, town: &'static str| {
         let store = store.clone();
         async move {

@@ -7,6 +7,7 @@
 mod support;
 
 mod archive;
+mod changes;
 mod conformance;
 mod console;
 mod delivery;

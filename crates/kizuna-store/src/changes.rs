@@ -1,0 +1,76 @@
+//! The change channel: a process learns at once that something it keeps in
+//! memory or waits for has changed — in any process on PostgreSQL (LISTEN/NOTIFY,
+//! delivered when the writing transaction commits), in its own process on SQLite
+//! (where no other process shares the file). Features add a [`Topic`] instead of
+//! inventing a channel of their own.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// Deliveries were queued: delivery workers should claim.
+    Deliveries,
+    /// Municipalities, areas, categories or the consortium changed: reload the directory.
+    ReferenceData,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 2] = [Topic::Deliveries, Topic::ReferenceData];
+
+    /// The PostgreSQL channel the topic is announced on.
+    pub(crate) fn channel(self) -> &'static str {
+        match self {
+            // The name predates the other topics; processes of different versions agree on it.
+            Topic::Deliveries => "kizuna_deliveries",
+            Topic::ReferenceData => "kizuna_reference_data",
+        }
+    }
+
+    pub(crate) fn from_channel(channel: &str) -> Option<Topic> {
+        Self::ALL.into_iter().find(|topic| topic.channel() == channel)
+    }
+}
+
+/// Who is woken for which topic.
+#[derive(Default)]
+pub(crate) struct Listeners {
+    registered: Mutex<Vec<(Topic, Arc<Notify>)>>,
+    /// Whether this process already listens to the database (PostgreSQL).
+    listening: AtomicBool,
+}
+
+impl Listeners {
+    pub(crate) fn add(&self, topic: Topic, notify: Arc<Notify>) {
+        if let Ok(mut registered) = self.registered.lock() {
+            registered.push((topic, notify));
+        }
+    }
+
+    /// Wakes each listener of `topic` once; a listener not waiting right now
+    /// finds the wake-up when it next waits, so nothing is missed.
+    pub(crate) fn wake(&self, topic: Topic) {
+        if let Ok(registered) = self.registered.lock() {
+            for (_, notify) in registered.iter().filter(|(t, _)| *t == topic) {
+                notify.notify_one();
+            }
+        }
+    }
+
+    /// Wakes every listener (after a lost connection, when something may have been missed).
+    pub(crate) fn wake_all(&self) {
+        if let Ok(registered) = self.registered.lock() {
+            for (_, notify) in registered.iter() {
+                notify.notify_one();
+            }
+        }
+    }
+
+    /// True the first time only: the caller then starts listening to the database.
+    pub(crate) fn start_listening(&self) -> bool {
+        !self.listening.swap(true, Ordering::AcqRel)
+    }
+}

@@ -1,0 +1,56 @@
+//! The SQLite backend: an embedded file in WAL mode, so a small town runs Kizuna
+//! with no database server at all.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use super::Db;
+use crate::{ConnectOptions, Result, StoreError};
+
+pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
+    let connect = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::BadUrl(e.to_string()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        // A fan-out walks the queue, the residents and the token index at once:
+        // with SQLite's default 2 MB page cache it re-reads pages from the OS.
+        // 4 MB per connection sends as fast as 8 MB did, with less memory.
+        .pragma("cache_size", "-4096")
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(Duration::from_secs(15))
+        .connect_with(connect)
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    Ok(Db::sqlite(pool))
+}
+
+/// `VACUUM INTO` writes a consistent, compacted copy while others keep writing.
+pub(crate) async fn backup(db: &Db, path: &Path) -> Result<()> {
+    if path.exists() {
+        return Err(StoreError::Conflict(format!("{} already exists", path.display())));
+    }
+    let target = path.to_str().ok_or(StoreError::Unsupported("a backup path that is not UTF-8"))?;
+    db.query("VACUUM INTO $1").bind(target).execute().await?;
+    Ok(())
+}
+
+/// A list of row ids bound as one parameter: a JSON array, read with `json_each`.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    let mut json = String::with_capacity(ids.len() * 8 + 2);
+    json.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&id.to_string());
+    }
+    json.push(']');
+    json
+}

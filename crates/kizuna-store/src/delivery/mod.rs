@@ -1,0 +1,343 @@
+//! The delivery queue: one row per message. Workers claim batches (emergencies
+//! first, within each paced domain's budget for the minute), store the hashes of
+//! the tokens they mail, and record each outcome under their claim; a claim
+//! never recorded is released to be sent again.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use kizuna_core::Lang;
+use kizuna_core::subscriber::{Charset, MailFormat};
+use kizuna_core::token::TokenHash;
+
+use crate::changes::Topic;
+use crate::db::{Ids, Row, Tx, corrupt};
+use crate::operations::Operations;
+use crate::{Backend, Result, SqlStore};
+
+mod queries;
+mod records;
+use queries::*;
+pub use records::*;
+
+#[async_trait]
+pub trait DeliveryQueue: Send + Sync + 'static {
+    /// Replaces the per-minute limits of destination domains.
+    async fn sync_pacing_rules(&self, rules: &[PacingRule]) -> Result<()>;
+    /// Claims ready deliveries, emergencies first, within each paced domain's
+    /// budget for the current minute.
+    async fn claim_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>>;
+    /// Stores the SHA-256 of the tokens mailed with claimed deliveries.
+    async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()>;
+    /// Records a batch's outcomes; suppresses addresses that reached
+    /// `suppress_after` hard bounces; completes notices with nothing left to
+    /// send. Returns the ids of notices that became `sent`.
+    async fn record_delivery_outcomes(
+        &self,
+        claim_id: &str,
+        outcomes: &[DeliveryOutcome],
+        suppress_after: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>>;
+    /// Puts deliveries whose claim expired (a worker died) back in the queue,
+    /// and forgets pacing counts older than an hour.
+    async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64>;
+    async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts>;
+    /// A bounce report arrived later for a delivery the relay had accepted:
+    /// marks it bounced and counts it toward suppressing the address, once.
+    /// Returns false when the delivery was already counted as bounced.
+    async fn record_late_bounce(
+        &self,
+        delivery_id: i64,
+        reply: &str,
+        suppress_after: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>>;
+    /// When the oldest emergency delivery still waiting was queued.
+    async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>>;
+    /// Wakes `notify` whenever any process queues deliveries (the change
+    /// channel's [`Topic::Deliveries`]).
+    async fn listen_for_deliveries(&self, notify: Arc<tokio::sync::Notify>) -> Result<()>;
+}
+
+#[async_trait]
+impl DeliveryQueue for SqlStore {
+    async fn sync_pacing_rules(&self, rules: &[PacingRule]) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        tx.query(CLEAR_PACING_RULES).execute().await?;
+        for rule in rules {
+            tx.query(INSERT_PACING_RULE).bind(rule.domain.to_ascii_lowercase()).bind(rule.per_minute).execute().await?;
+        }
+        tx.commit().await
+    }
+
+    async fn claim_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>> {
+        let now = request.now;
+        let until = now + request.claim_ttl;
+        // Pacing counts claims per wall-clock minute.
+        let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
+        let mut tx = self.db.begin().await?;
+        let mut remaining = request.batch_size.max(1);
+        let mut claimed: Vec<Row> = Vec::with_capacity(remaining as usize);
+        for row in tx.query(READY_PACED_DOMAINS).bind(now).fetch_all().await? {
+            if remaining == 0 {
+                break;
+            }
+            let domain: String = row.get("domain")?;
+            let per_minute: Option<i64> = row.get("per_minute")?;
+            tx.query(OPEN_PACING_WINDOW).bind(&domain).bind(window).execute().await?;
+            let used: i64 = tx.query(PACING_WINDOW_USED).bind(&domain).bind(window).fetch_scalar().await?;
+            // A domain whose rule was removed keeps its flag but has no limit.
+            let budget = per_minute.map_or(remaining, |limit| (limit - used).max(0)).min(remaining);
+            if budget == 0 {
+                continue;
+            }
+            let rows = tx
+                .query(CLAIM_PACED)
+                .bind(&request.claim_id)
+                .bind(until)
+                .bind(now)
+                .bind(&domain)
+                .bind(budget)
+                .fetch_all()
+                .await?;
+            let taken = rows.len() as i64;
+            claimed.extend(rows);
+            tx.query(SPEND_PACING_WINDOW).bind(&domain).bind(window).bind(taken).execute().await?;
+            remaining -= taken;
+        }
+        if remaining > 0 {
+            let rows = tx
+                .query(CLAIM_UNPACED)
+                .bind(&request.claim_id)
+                .bind(until)
+                .bind(now)
+                .bind(remaining)
+                .fetch_all()
+                .await?;
+            claimed.extend(rows);
+        }
+        if claimed.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let subscriber_ids = claimed.iter().map(|row| row.get("subscriber_id")).collect::<Result<Vec<i64>>>()?;
+        let residents: HashMap<i64, Row> = tx
+            .query(RECIPIENTS)
+            .bind(Ids(&subscriber_ids))
+            .fetch_all()
+            .await?
+            .into_iter()
+            .map(|row| Ok((row.get::<i64>("id")?, row)))
+            .collect::<Result<_>>()?;
+        tx.commit().await?;
+        let mut batch = Vec::with_capacity(claimed.len());
+        for row in &claimed {
+            let subscriber_id: i64 = row.get("subscriber_id")?;
+            // Residents are erased with their deliveries, so this cannot happen
+            // while that holds; one such row does not stop the batch.
+            let Some(resident) = residents.get(&subscriber_id) else {
+                let delivery: i64 = row.get("id")?;
+                tracing::error!(delivery, subscriber_id, "a claimed delivery has no subscriber");
+                continue;
+            };
+            let format: String = resident.get("format")?;
+            let charset: String = resident.get("charset")?;
+            let language: String = resident.get("language")?;
+            let priority: i64 = row.get("priority")?;
+            batch.push((
+                priority,
+                ClaimedDelivery {
+                    id: row.get("id")?,
+                    notice_id: row.get("notice_id")?,
+                    subscriber_id,
+                    attempts: row.get("attempts")?,
+                    created_at: row.get("created_at")?,
+                    email: resident.get("email")?,
+                    language: Lang::from_tag(&language),
+                    format: MailFormat::parse(&format).ok_or_else(|| corrupt("format", &format))?,
+                    charset: Charset::parse(&charset).ok_or_else(|| corrupt("charset", &charset))?,
+                },
+            ));
+        }
+        batch.sort_unstable_by_key(|(priority, delivery)| (*priority, delivery.id));
+        Ok(batch.into_iter().map(|(_, delivery)| delivery).collect())
+    }
+
+    async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()> {
+        if tokens.is_empty() {
+            return Ok(());
+        }
+        match self.db.backend() {
+            Backend::Sqlite => {
+                let mut json = String::with_capacity(tokens.len() * 80 + 2);
+                json.push('[');
+                for (i, (id, hash)) in tokens.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    // Ids are integers and hashes are hex: nothing here needs escaping.
+                    json.push_str(&format!("[{id},\"{}\"]", hash.as_str()));
+                }
+                json.push(']');
+                self.db.query(INSERT_TOKENS).bind(json).execute().await?;
+            }
+            Backend::Postgres => {
+                let ids: Vec<i64> = tokens.iter().map(|(id, _)| *id).collect();
+                let hashes: Vec<String> = tokens.iter().map(|(_, hash)| hash.as_str().to_owned()).collect();
+                let pool = self.db.postgres_pool().ok_or(crate::StoreError::Unsupported("tokens"))?;
+                sqlx::query(INSERT_TOKENS.postgres).bind(ids).bind(hashes).execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_delivery_outcomes(
+        &self,
+        claim_id: &str,
+        outcomes: &[DeliveryOutcome],
+        suppress_after: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        if outcomes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sent: Vec<i64> =
+            outcomes.iter().filter(|o| matches!(o.result, DeliveryResult::Sent)).map(|o| o.delivery_id).collect();
+        let mut tx = self.db.begin().await?;
+        // The notices this batch wrote to, which may now be settled.
+        let mut notices = BTreeSet::new();
+        for outcome in outcomes {
+            let (status, reply, next): (&str, Option<&str>, Option<DateTime<Utc>>) = match &outcome.result {
+                DeliveryResult::Sent => continue,
+                DeliveryResult::Deferred { reply, next_attempt_at } => {
+                    ("deferred", Some(reply.as_str()), Some(*next_attempt_at))
+                }
+                DeliveryResult::Bounced { reply } => ("bounced", Some(reply.as_str()), None),
+                DeliveryResult::Failed { reply } => ("failed", Some(reply.as_str()), None),
+                DeliveryResult::Cancelled => ("cancelled", None, None),
+                DeliveryResult::Released => ("queued", None, None),
+            };
+            let released = matches!(outcome.result, DeliveryResult::Released);
+            let notice: Option<i64> = tx
+                .query(RECORD_UNSENT)
+                .bind(outcome.delivery_id)
+                .bind(claim_id)
+                .bind(status)
+                .bind(reply)
+                .bind(next)
+                .bind(now)
+                .bind(released)
+                .fetch_optional_scalar()
+                .await?;
+            notices.extend(notice);
+            if matches!(outcome.result, DeliveryResult::Bounced { .. }) {
+                count_hard_bounce(&mut tx, outcome.delivery_id, suppress_after, now).await?;
+            }
+        }
+        if !sent.is_empty() {
+            let marked: Vec<i64> =
+                tx.query(RECORD_SENT).bind(Ids(&sent)).bind(claim_id).bind(now).fetch_scalars().await?;
+            if marked.len() != sent.len() {
+                let marked = marked.len();
+                tracing::error!(
+                    claim_id,
+                    marked,
+                    sent = sent.len(),
+                    "a batch recorded a different number of sent messages"
+                );
+            }
+            notices.extend(marked);
+        }
+        let mut completed = Vec::new();
+        for notice in notices {
+            if tx.query(SETTLE_NOTICE).bind(notice).bind(now).execute().await? > 0 {
+                tx.query(SETTLED_EVENT).bind(notice).bind(now).execute().await?;
+                completed.push(notice);
+            }
+        }
+        tx.commit().await?;
+        Ok(completed)
+    }
+
+    async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64> {
+        let released = self.db.query(RELEASE_STALE).bind(now).execute().await?;
+        self.db.query(FORGET_PACING_WINDOWS).bind(now - Duration::hours(1)).execute().await?;
+        Ok(released)
+    }
+
+    async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts> {
+        let mut counts = DeliveryCounts::default();
+        for row in self.db.query(COUNTS).bind(notice_id).fetch_all().await? {
+            let status: String = row.get("status")?;
+            let n: i64 = row.get("n")?;
+            counts.total += n;
+            match status.as_str() {
+                "queued" => counts.queued += n,
+                "sending" => counts.sending += n,
+                "sent" => counts.sent += n,
+                "deferred" => counts.deferred += n,
+                "bounced" => counts.bounced += n,
+                "failed" => counts.failed += n,
+                "cancelled" => counts.cancelled += n,
+                other => return Err(corrupt("delivery status", other)),
+            }
+        }
+        Ok(counts)
+    }
+
+    async fn record_late_bounce(
+        &self,
+        delivery_id: i64,
+        reply: &str,
+        suppress_after: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.db.begin().await?;
+        if tx.query(LATE_BOUNCE).bind(delivery_id).bind(reply).bind(now).execute().await? == 0 {
+            return Ok(false);
+        }
+        count_hard_bounce(&mut tx, delivery_id, suppress_after, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>> {
+        let row = self.db.query(BY_TOKEN).bind(hash.as_str()).fetch_optional().await?;
+        row.map(|row| {
+            Ok(DeliveryRef {
+                delivery_id: row.get("id")?,
+                notice_id: row.get("notice_id")?,
+                subscriber_id: row.get("subscriber_id")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>> {
+        self.db.query(OLDEST_WAITING_EMERGENCY).fetch_scalar().await
+    }
+
+    async fn listen_for_deliveries(&self, notify: Arc<tokio::sync::Notify>) -> Result<()> {
+        self.listen(Topic::Deliveries, notify).await
+    }
+}
+
+/// Counts a hard bounce against the delivery's resident and suppresses the
+/// address once it reaches `suppress_after`.
+async fn count_hard_bounce(tx: &mut Tx, delivery_id: i64, suppress_after: i64, now: DateTime<Utc>) -> Result<()> {
+    let Some(row) = tx.query(COUNT_BOUNCE).bind(delivery_id).bind(now).fetch_optional().await? else {
+        return Ok(());
+    };
+    let bounces: i64 = row.get("hard_bounces")?;
+    if bounces >= suppress_after {
+        let subscriber: i64 = row.get("id")?;
+        let hash: String = row.get("email_hash")?;
+        tx.query(SUPPRESS_RESIDENT).bind(subscriber).execute().await?;
+        tx.query(SUPPRESS_BOUNCED).bind(hash).bind(now).execute().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! The statements of the delivery queue.
+
+use crate::db::PerBackend;
+
+pub(super) const CLEAR_PACING_RULES: &str = "DELETE FROM pacing_rules";
+
+pub(super) const INSERT_PACING_RULE: &str = "INSERT INTO pacing_rules (domain, per_minute) VALUES ($1, $2)";
+
+/// The paced domains that have something ready, with their limit (none when
+/// the rule was removed after the deliveries were queued).
+pub(super) const READY_PACED_DOMAINS: &str = "SELECT d.domain, MIN(p.per_minute) AS per_minute
+     FROM deliveries d LEFT JOIN pacing_rules p ON p.domain = d.domain
+     WHERE d.paced = TRUE AND d.status IN ('queued', 'deferred') AND d.next_attempt_at <= $1
+     GROUP BY d.domain";
+
+pub(super) const OPEN_PACING_WINDOW: &str = "INSERT INTO pacing_windows (domain, window_start, claimed)
+     VALUES ($1, $2, 0) ON CONFLICT (domain, window_start) DO NOTHING";
+
+/// How much of a domain's minute is used; PostgreSQL locks the row so two
+/// processes cannot both spend the same budget.
+pub(super) const PACING_WINDOW_USED: PerBackend = PerBackend {
+    sqlite: "SELECT claimed FROM pacing_windows WHERE domain = $1 AND window_start = $2",
+    postgres: "SELECT claimed FROM pacing_windows WHERE domain = $1 AND window_start = $2 FOR UPDATE",
+};
+
+pub(super) const SPEND_PACING_WINDOW: &str =
+    "UPDATE pacing_windows SET claimed = claimed + $3 WHERE domain = $1 AND window_start = $2";
+
+/// Claims up to `$5` ready deliveries to paced domain `$4`, emergencies first.
+/// On PostgreSQL the chosen rows are locked (`SKIP LOCKED`: another process
+/// takes the next ones) and looked up by key rather than joined with the queue.
+pub(super) const CLAIM_PACED: PerBackend = PerBackend {
+    sqlite: "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
+            claimed_until = $2, updated_at = $3
+         WHERE id IN (SELECT id FROM deliveries
+            WHERE paced = TRUE AND domain = $4 AND status IN ('queued', 'deferred') AND next_attempt_at <= $3
+            ORDER BY priority, id LIMIT $5)
+         RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
+    postgres: "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
+            claimed_until = $2, updated_at = $3
+         WHERE id = ANY(ARRAY(SELECT id FROM deliveries
+            WHERE paced = TRUE AND domain = $4 AND status IN ('queued', 'deferred') AND next_attempt_at <= $3
+            ORDER BY priority, id LIMIT $5 FOR UPDATE SKIP LOCKED))
+         RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
+};
+
+/// Claims up to `$4` ready deliveries to unpaced domains, emergencies first.
+pub(super) const CLAIM_UNPACED: PerBackend = PerBackend {
+    sqlite: "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
+            claimed_until = $2, updated_at = $3
+         WHERE id IN (SELECT id FROM deliveries
+            WHERE paced = FALSE AND status IN ('queued', 'deferred') AND next_attempt_at <= $3
+            ORDER BY priority, id LIMIT $4)
+         RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
+    postgres: "UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claim_id = $1,
+            claimed_until = $2, updated_at = $3
+         WHERE id = ANY(ARRAY(SELECT id FROM deliveries
+            WHERE paced = FALSE AND status IN ('queued', 'deferred') AND next_attempt_at <= $3
+            ORDER BY priority, id LIMIT $4 FOR UPDATE SKIP LOCKED))
+         RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
+};
+
+/// The recipients of a claimed batch, by key: joined in SQL, PostgreSQL would
+/// rather hash the whole subscribers table for every batch.
+pub(super) const RECIPIENTS: PerBackend = PerBackend {
+    sqlite: "SELECT id, email, language, format, charset FROM subscribers
+        WHERE id IN (SELECT value FROM json_each($1))",
+    postgres: "SELECT id, email, language, format, charset FROM subscribers WHERE id = ANY($1)",
+};
+
+/// One statement for a batch of tokens: the (delivery, hash) pairs as a JSON
+/// array on SQLite, two arrays on PostgreSQL.
+pub(super) const INSERT_TOKENS: PerBackend = PerBackend {
+    sqlite: "INSERT INTO delivery_tokens (delivery_id, token_hash)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1)",
+    postgres: "INSERT INTO delivery_tokens (delivery_id, token_hash)
+        SELECT * FROM UNNEST($1::bigint[], $2::text[])",
+};
+
+/// Records one message that was not sent. The claim in the WHERE clause keeps a
+/// worker that lost its claim from writing (a released or recorded row has none,
+/// a re-claimed one another); a released message gets its attempt back.
+pub(super) const RECORD_UNSENT: &str = "UPDATE deliveries SET status = $3, last_reply = COALESCE($4, last_reply),
+        next_attempt_at = COALESCE($5, next_attempt_at), updated_at = $6,
+        attempts = CASE WHEN $7 THEN attempts - 1 ELSE attempts END,
+        claim_id = NULL, claimed_until = NULL
+     WHERE id = $1 AND claim_id = $2
+     RETURNING notice_id";
+
+/// Records the messages the relay accepted, in one statement.
+pub(super) const RECORD_SENT: PerBackend = PerBackend {
+    sqlite: "UPDATE deliveries SET status = 'sent', sent_at = $3, updated_at = $3, last_reply = '250',
+            claim_id = NULL, claimed_until = NULL
+         WHERE id IN (SELECT value FROM json_each($1)) AND claim_id = $2
+         RETURNING notice_id",
+    postgres: "UPDATE deliveries SET status = 'sent', sent_at = $3, updated_at = $3, last_reply = '250',
+            claim_id = NULL, claimed_until = NULL
+         WHERE id = ANY($1) AND claim_id = $2
+         RETURNING notice_id",
+};
+
+/// A notice with nothing left to send is sent.
+pub(super) const SETTLE_NOTICE: &str = "UPDATE notices SET status = 'sent', updated_at = $2
+     WHERE id = $1 AND status = 'sending'
+       AND NOT EXISTS (SELECT 1 FROM deliveries WHERE notice_id = $1 AND status IN ('queued', 'sending', 'deferred'))";
+
+pub(super) const SETTLED_EVENT: &str =
+    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+     VALUES ($1, 'sending', 'sent', 'complete', 'delivery', $2)";
+
+/// The IN term names the open-deliveries index, which SQLite only uses when the
+/// query repeats its condition.
+pub(super) const RELEASE_STALE: &str = "UPDATE deliveries SET status = 'queued', claim_id = NULL,
+        claimed_until = NULL, updated_at = $1
+     WHERE status IN ('queued', 'sending', 'deferred') AND status = 'sending' AND claimed_until < $1";
+
+pub(super) const FORGET_PACING_WINDOWS: &str = "DELETE FROM pacing_windows WHERE window_start < $1";
+
+pub(super) const LATE_BOUNCE: &str = "UPDATE deliveries SET status = 'bounced', last_reply = $2, updated_at = $3
+     WHERE id = $1 AND status IN ('sent', 'deferred', 'failed')";
+
+/// Counts a hard bounce against the delivery's resident.
+pub(super) const COUNT_BOUNCE: &str = "UPDATE subscribers SET hard_bounces = hard_bounces + 1, updated_at = $2
+     WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)
+     RETURNING id, hard_bounces, email_hash";
+
+pub(super) const SUPPRESS_RESIDENT: &str = "UPDATE subscribers SET status = 'suppressed' WHERE id = $1";
+
+pub(super) const SUPPRESS_BOUNCED: &str = "INSERT INTO suppressions (email_hash, reason, created_at)
+     VALUES ($1, 'bounced', $2) ON CONFLICT (email_hash) DO NOTHING";
+
+pub(super) const COUNTS: &str = "SELECT status, COUNT(*) AS n FROM deliveries WHERE notice_id = $1 GROUP BY status";
+
+pub(super) const BY_TOKEN: &str = "SELECT d.id, d.notice_id, d.subscriber_id FROM delivery_tokens t
+     JOIN deliveries d ON d.id = t.delivery_id WHERE t.token_hash = $1";
+
+pub(super) const OLDEST_WAITING_EMERGENCY: &str =
+    "SELECT MIN(created_at) FROM deliveries WHERE priority = 0 AND status IN ('queued', 'deferred')";

@@ -1,0 +1,164 @@
+//! The writes of a notice's life, inside the caller's transaction: a draft and
+//! its targets, a move the lifecycle allows, and queueing its recipients.
+
+use chrono::{DateTime, Utc};
+use kizuna_core::notice::{NoticeAction, NoticeStatus, TransitionError, Urgency};
+
+use super::NewNotice;
+use super::queries::*;
+use crate::db::{Tx, corrupt};
+use crate::webhooks::{QUEUE_WEBHOOK_EVENTS, WebhookEvent};
+use crate::{Result, StoreError};
+
+/// Deliveries of emergencies are claimed first.
+const EMERGENCY_PRIORITY: i64 = 0;
+const NORMAL_PRIORITY: i64 = 1;
+
+/// Writes the notice row of a new draft; the caller decides what a clash of
+/// idempotency keys means. `supersedes` overrides the one in `n`.
+pub(super) async fn insert_notice_row(
+    tx: &mut Tx,
+    n: &NewNotice,
+    supersedes: Option<i64>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let search_text = kizuna_core::text::search_fold(&format!(
+        "{}\n{}\n{}\n{}",
+        n.title.as_str(),
+        n.body.as_str(),
+        n.title_en.as_ref().map_or("", |t| t.as_str()),
+        n.body_en.as_ref().map_or("", |b| b.as_str())
+    ));
+    tx.query(INSERT_NOTICE)
+        .bind(n.source.as_str())
+        .bind(n.source_ref.as_deref())
+        .bind(n.title.as_str())
+        .bind(n.body.as_str())
+        .bind(n.title_en.as_ref().map(|t| t.as_str()))
+        .bind(n.body_en.as_ref().map(|b| b.as_str()))
+        .bind(n.category.as_str())
+        .bind(n.urgency.as_str())
+        .bind(n.exercise)
+        .bind(n.expires_at)
+        .bind(n.send_at)
+        .bind(n.checkin_question.as_deref())
+        .bind(supersedes.or(n.supersedes))
+        .bind(n.idempotency_key.as_deref())
+        .bind(&search_text)
+        .bind(actor)
+        .bind(now)
+        .fetch_scalar()
+        .await
+}
+
+/// Writes a new draft's municipalities, areas and its `create` event.
+pub(super) async fn insert_notice_targets(
+    tx: &mut Tx,
+    id: i64,
+    n: &NewNotice,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut codes: Vec<&str> = n.municipalities.iter().map(|c| c.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    for code in codes {
+        tx.query(INSERT_MUNICIPALITY).bind(id).bind(code).execute().await?;
+    }
+    let mut areas = n.area_ids.clone();
+    areas.sort_unstable();
+    areas.dedup();
+    for area in areas {
+        tx.query(INSERT_AREA).bind(id).bind(area).execute().await?;
+    }
+    tx.query(CREATED_EVENT).bind(id).bind(actor).bind(now).execute().await?;
+    Ok(())
+}
+
+/// Moves a notice by `action` as the lifecycle allows, stopping waiting
+/// deliveries of a cancelled notice and recording the event. Returns the new status.
+pub(super) async fn apply_transition(
+    tx: &mut Tx,
+    id: i64,
+    action: NoticeAction,
+    actor: &str,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<NoticeStatus> {
+    let current: Option<String> = tx.query(STATUS).bind(id).fetch_optional_scalar().await?;
+    let current = current.ok_or(StoreError::NotFound)?;
+    let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
+    let to = from.apply(action)?;
+    let moved = tx.query(MOVE).bind(id).bind(to.as_str()).bind(from.as_str()).bind(now).execute().await?;
+    if moved == 0 {
+        return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
+    }
+    if to == NoticeStatus::Withdrawn {
+        tx.query(QUEUE_WEBHOOK_EVENTS)
+            .bind(id)
+            .bind(WebhookEvent::NoticeWithdrawn.as_str())
+            .bind(now)
+            .execute()
+            .await?;
+    }
+    if to == NoticeStatus::Cancelled {
+        tx.query(CANCEL_WAITING).bind(id).bind(now).execute().await?;
+    }
+    tx.query(EVENT)
+        .bind(id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(action.as_str())
+        .bind(actor)
+        .bind(now)
+        .bind(note)
+        .execute()
+        .await?;
+    Ok(to)
+}
+
+/// Moves a notice to `sending` by `action` and queues one delivery per matching
+/// resident; a notice nobody receives is `sent` at once. Announces the queued
+/// work. Returns the number of deliveries queued.
+pub(super) async fn queue_sending(
+    tx: &mut Tx,
+    id: i64,
+    action: NoticeAction,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let row = tx.query(SENDING_FACTS).bind(id).fetch_optional().await?.ok_or(StoreError::NotFound)?;
+    let current: String = row.get("status")?;
+    let urgency: String = row.get("urgency")?;
+    let emergency_category: bool = row.get("emergency")?;
+    let restricted: bool = row.get("restricted")?;
+    let supersedes: Option<i64> = row.get("supersedes_id")?;
+    let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
+    let to = from.apply(action)?;
+    if to != NoticeStatus::Sending {
+        return Err(StoreError::Transition(TransitionError { from, action: action.as_str() }));
+    }
+    if tx.query(START_SENDING).bind(id).bind(from.as_str()).bind(now).execute().await? == 0 {
+        return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
+    }
+    tx.query(SENDING_EVENT).bind(id).bind(from.as_str()).bind(action.as_str()).bind(actor).bind(now).execute().await?;
+    let priority = if urgency == Urgency::Emergency.as_str() { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY };
+    let queued = tx
+        .query(QUEUE_RECIPIENTS)
+        .bind(id)
+        .bind(priority)
+        .bind(now)
+        .bind(restricted)
+        .bind(emergency_category)
+        .execute()
+        .await?;
+    let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };
+    tx.query(QUEUE_WEBHOOK_EVENTS).bind(id).bind(event.as_str()).bind(now).execute().await?;
+    if queued == 0 {
+        tx.query(SENT_TO_NOBODY).bind(id).bind(now).execute().await?;
+        tx.query(SENT_TO_NOBODY_EVENT).bind(id).bind(now).execute().await?;
+    }
+    tx.announce(crate::Topic::Deliveries).await?;
+    Ok(queued)
+}

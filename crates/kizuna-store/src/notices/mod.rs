@@ -1,0 +1,199 @@
+//! Notices (お知らせ) and their lifecycle: drafts, moves the lifecycle allows
+//! (each recorded as an event), sending — which queues one delivery per
+//! matching resident in the same transaction — and corrections.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeStatus};
+
+use crate::db::{Db, corrupt};
+use crate::{Result, SqlStore, StoreError};
+
+mod lifecycle;
+pub(crate) mod queries;
+pub(crate) mod read;
+mod records;
+use lifecycle::*;
+use queries::*;
+pub use records::*;
+
+/// Deliveries one send must queue before the queue's statistics are refreshed.
+const QUEUE_STATISTICS_AFTER: u64 = 1000;
+
+#[async_trait]
+pub trait Notices: Send + Sync + 'static {
+    /// Creates a draft. With an idempotency key already used, returns the earlier
+    /// notice and `false` instead of creating a second one.
+    async fn create_notice(&self, notice: &NewNotice, actor: &str, now: DateTime<Utc>) -> Result<(Notice, bool)>;
+    async fn notice(&self, id: i64) -> Result<Option<Notice>>;
+    async fn notice_events(&self, id: i64) -> Result<Vec<NoticeEvent>>;
+    /// Notices of every status for staff and API clients, newest first, one page
+    /// at a time (`before` is the last id of the previous page).
+    async fn list_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>>;
+    /// Moves a notice through its lifecycle, refusing what the lifecycle forbids
+    /// and what another process changed first; records who did it and when.
+    async fn transition_notice(
+        &self,
+        id: i64,
+        action: NoticeAction,
+        actor: &str,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Notice>;
+    /// Scheduled notices whose time has come.
+    async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
+    /// Moves a notice to `sending` and queues one delivery per matching resident,
+    /// in one transaction: the notice is fully queued or not at all. Returns the
+    /// notice and the number of deliveries queued.
+    async fn start_sending(
+        &self,
+        id: i64,
+        action: NoticeAction,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Notice, u64)>;
+    /// Replaces a sent notice with a corrected text (CAP Update) in one
+    /// transaction: the original becomes `superseded`, the correction (which
+    /// `supersedes` it) is created and starts sending with its deliveries queued.
+    /// Nothing changes when the original is not `sent`. Returns the correction
+    /// and the number of deliveries queued.
+    async fn correct_notice(
+        &self,
+        id: i64,
+        correction: &NewNotice,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Notice, u64)>;
+}
+
+#[async_trait]
+impl Notices for SqlStore {
+    async fn create_notice(&self, n: &NewNotice, actor: &str, now: DateTime<Utc>) -> Result<(Notice, bool)> {
+        if let Some(key) = &n.idempotency_key {
+            let earlier: Option<i64> = self.db.query(ID_BY_IDEMPOTENCY_KEY).bind(key).fetch_optional_scalar().await?;
+            if let Some(id) = earlier {
+                return Ok((existing(&self.db, id).await?, false));
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        let id = match (insert_notice_row(&mut tx, n, None, actor, now).await, &n.idempotency_key) {
+            (Ok(id), _) => id,
+            // Another request with the same key won the race: answer with its notice.
+            (Err(StoreError::Conflict(_)), Some(key)) => {
+                drop(tx);
+                let id: i64 = self.db.query(ID_BY_IDEMPOTENCY_KEY).bind(key).fetch_scalar().await?;
+                return Ok((existing(&self.db, id).await?, false));
+            }
+            (Err(error), _) => return Err(error),
+        };
+        insert_notice_targets(&mut tx, id, n, actor, now).await?;
+        tx.commit().await?;
+        Ok((existing(&self.db, id).await?, true))
+    }
+
+    async fn notice(&self, id: i64) -> Result<Option<Notice>> {
+        let row = self.db.query(NOTICE).bind(id).fetch_optional().await?;
+        Ok(read::notices(&self.db, row.as_slice()).await?.pop())
+    }
+
+    async fn notice_events(&self, id: i64) -> Result<Vec<NoticeEvent>> {
+        let rows = self.db.query(EVENTS).bind(id).fetch_all().await?;
+        let status = |text: &str| NoticeStatus::parse(text).ok_or_else(|| corrupt("notice status", text));
+        rows.iter()
+            .map(|row| {
+                let from: Option<String> = row.get("from_status")?;
+                Ok(NoticeEvent {
+                    from: from.as_deref().map(status).transpose()?,
+                    to: status(&row.get::<String>("to_status")?)?,
+                    action: row.get("action")?,
+                    actor: row.get("actor")?,
+                    at: row.get("at")?,
+                    note: row.get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn list_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>> {
+        let rows = self
+            .db
+            .query(LIST)
+            .bind(filter.source.map(|s| s.as_str()))
+            .bind(filter.municipality.as_ref().map(|c| c.as_str()))
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(filter.within.municipality().map(|c| c.as_str()))
+            .bind(filter.before)
+            .bind(filter.limit.clamp(1, 500))
+            .fetch_all()
+            .await?;
+        read::notices(&self.db, &rows).await
+    }
+
+    async fn transition_notice(
+        &self,
+        id: i64,
+        action: NoticeAction,
+        actor: &str,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Notice> {
+        let mut tx = self.db.begin().await?;
+        apply_transition(&mut tx, id, action, actor, note, now).await?;
+        tx.commit().await?;
+        existing(&self.db, id).await
+    }
+
+    async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
+        self.db.query(DUE_SCHEDULED).bind(now).fetch_scalars().await
+    }
+
+    async fn start_sending(
+        &self,
+        id: i64,
+        action: NoticeAction,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Notice, u64)> {
+        let mut tx = self.db.begin().await?;
+        let queued = queue_sending(&mut tx, id, action, actor, now).await?;
+        tx.commit().await?;
+        after_queueing(&self.db, queued).await;
+        Ok((existing(&self.db, id).await?, queued))
+    }
+
+    async fn correct_notice(
+        &self,
+        id: i64,
+        correction: &NewNotice,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Notice, u64)> {
+        let mut tx = self.db.begin().await?;
+        apply_transition(&mut tx, id, NoticeAction::Supersede, actor, None, now).await?;
+        let new_id = insert_notice_row(&mut tx, correction, Some(id), actor, now).await?;
+        insert_notice_targets(&mut tx, new_id, correction, actor, now).await?;
+        let action = NoticeAction::SendImmediately(ImmediateSend::Correction);
+        let queued = queue_sending(&mut tx, new_id, action, actor, now).await?;
+        tx.commit().await?;
+        after_queueing(&self.db, queued).await;
+        Ok((existing(&self.db, new_id).await?, queued))
+    }
+}
+
+/// A notice that must exist (it was just written or found by key).
+async fn existing(db: &Db, id: i64) -> Result<Notice> {
+    let row = db.query(NOTICE).bind(id).fetch_optional().await?.ok_or(StoreError::NotFound)?;
+    read::notices(db, std::slice::from_ref(&row)).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// A notice that filled the queue changes what the planner should do with it:
+/// walk the queue index in order instead of sorting every queued row for each
+/// batch. The notice is queued either way, so a failure is only logged.
+async fn after_queueing(db: &Db, queued: u64) {
+    if queued < QUEUE_STATISTICS_AFTER {
+        return;
+    }
+    if let Err(error) = crate::db::postgres::refresh_queue_statistics(db).await {
+        tracing::warn!(%error, queued, "could not refresh the queue's statistics");
+    }
+}

@@ -1,0 +1,127 @@
+//! The statements of notices and their lifecycle.
+
+use crate::db::PerBackend;
+
+/// The columns a [`Notice`](super::Notice) is read from (its targets come separately).
+macro_rules! notice_columns {
+    () => {
+        "n.id, n.status, n.source, n.source_ref, n.title, n.body, n.title_en, n.body_en, n.category_key,
+         n.urgency, n.exercise, n.expires_at, n.send_at, n.checkin_question, n.supersedes_id, n.created_by,
+         n.created_at, n.updated_at, n.sent_at"
+    };
+}
+pub(crate) use notice_columns;
+
+pub(super) const NOTICE: &str = concat!("SELECT ", notice_columns!(), " FROM notices n WHERE n.id = $1");
+
+/// Staff's and API clients' lists: `$4` keeps notices whose every municipality
+/// is that one (a key or account of one town sees only its own).
+pub(super) const LIST: &str = concat!(
+    "SELECT ",
+    notice_columns!(),
+    " FROM notices n
+     WHERE ($1 IS NULL OR n.source = $1)
+       AND ($2 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
+                                  WHERE nm.notice_id = n.id AND nm.municipality_code = $2))
+       AND ($3 IS NULL OR n.status = $3)
+       AND ($4 IS NULL OR NOT EXISTS (SELECT 1 FROM notice_municipalities nm
+                                      WHERE nm.notice_id = n.id AND nm.municipality_code <> $4))
+       AND ($5 IS NULL OR n.id < $5)
+     ORDER BY n.id DESC
+     LIMIT $6"
+);
+
+/// The municipalities of several notices, each notice's in the consortium's order.
+pub(crate) const MUNICIPALITIES_OF: PerBackend = PerBackend {
+    sqlite: "SELECT nm.notice_id, nm.municipality_code FROM notice_municipalities nm
+        JOIN municipalities m ON m.code = nm.municipality_code
+        WHERE nm.notice_id IN (SELECT value FROM json_each($1)) ORDER BY nm.notice_id, m.position",
+    postgres: "SELECT nm.notice_id, nm.municipality_code FROM notice_municipalities nm
+        JOIN municipalities m ON m.code = nm.municipality_code
+        WHERE nm.notice_id = ANY($1) ORDER BY nm.notice_id, m.position",
+};
+
+pub(crate) const AREAS_OF: PerBackend = PerBackend {
+    sqlite: "SELECT notice_id, area_id FROM notice_areas
+        WHERE notice_id IN (SELECT value FROM json_each($1)) ORDER BY notice_id, area_id",
+    postgres: "SELECT notice_id, area_id FROM notice_areas WHERE notice_id = ANY($1) ORDER BY notice_id, area_id",
+};
+
+pub(super) const EVENTS: &str =
+    "SELECT from_status, to_status, action, actor, at, note FROM notice_events WHERE notice_id = $1 ORDER BY id";
+
+pub(super) const ID_BY_IDEMPOTENCY_KEY: &str = "SELECT id FROM notices WHERE idempotency_key = $1";
+
+pub(super) const DUE_SCHEDULED: &str =
+    "SELECT id FROM notices WHERE status = 'scheduled' AND send_at <= $1 ORDER BY send_at";
+
+/// A new draft; `search_text` is the folded text the archive searches.
+pub(super) const INSERT_NOTICE: &str = "INSERT INTO notices (status, source, source_ref, title, body, title_en,
+        body_en, category_key, urgency, exercise, expires_at, send_at, checkin_question, supersedes_id,
+        idempotency_key, search_text, created_by, created_at, updated_at)
+     VALUES ('draft', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+     RETURNING id";
+
+pub(super) const INSERT_MUNICIPALITY: &str =
+    "INSERT INTO notice_municipalities (notice_id, municipality_code) VALUES ($1, $2)";
+
+pub(super) const INSERT_AREA: &str = "INSERT INTO notice_areas (notice_id, area_id) VALUES ($1, $2)";
+
+pub(super) const CREATED_EVENT: &str =
+    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+     VALUES ($1, NULL, 'draft', 'create', $2, $3)";
+
+pub(super) const EVENT: &str = "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+pub(super) const STATUS: &str = "SELECT status FROM notices WHERE id = $1";
+
+/// The status in the WHERE clause makes a concurrent change lose cleanly.
+pub(super) const MOVE: &str = "UPDATE notices SET status = $2, updated_at = $4,
+     sent_at = CASE WHEN $2 = 'sending' AND sent_at IS NULL THEN $4 ELSE sent_at END
+     WHERE id = $1 AND status = $3";
+
+/// Whatever is still waiting stops at once; batches in flight see the status.
+pub(super) const CANCEL_WAITING: &str = "UPDATE deliveries SET status = 'cancelled', updated_at = $2
+     WHERE notice_id = $1 AND status IN ('queued', 'deferred')";
+
+/// What queueing needs to know of a notice and its category.
+pub(super) const SENDING_FACTS: &str = "SELECT n.status, n.urgency, n.supersedes_id, c.emergency, c.restricted
+     FROM notices n JOIN categories c ON c.key = n.category_key WHERE n.id = $1";
+
+pub(super) const START_SENDING: &str = "UPDATE notices SET status = 'sending', updated_at = $3,
+     sent_at = COALESCE(sent_at, $3) WHERE id = $1 AND status = $2";
+
+pub(super) const SENDING_EVENT: &str =
+    "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
+     VALUES ($1, $2, 'sending', $3, $4, $5)";
+
+/// One set-based statement queues every recipient: a subscription matches the
+/// notice's municipality and category, and its area when the notice names areas
+/// of that municipality. `$4` restricted category (staff-flagged residents only),
+/// `$5` emergency category (emergency-only residents too); suppressed addresses never.
+pub(super) const QUEUE_RECIPIENTS: &str = "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
+        priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
+     SELECT $1, s.id, 'email', 'queued', $2, 0, $3, s.domain,
+        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $3, $3
+     FROM subscribers s
+     WHERE s.status = 'active'
+       AND ($4 = FALSE OR s.is_staff = TRUE)
+       AND ($5 = TRUE OR s.emergency_only = FALSE)
+       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+       AND EXISTS (
+         SELECT 1 FROM subscriptions sub
+         JOIN notice_municipalities nm ON nm.municipality_code = sub.municipality_code
+         JOIN notices n ON n.id = nm.notice_id AND n.category_key = sub.category_key
+         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id
+           AND (sub.area_id IS NULL
+                OR sub.area_id IN (SELECT na.area_id FROM notice_areas na WHERE na.notice_id = $1)
+                OR NOT EXISTS (SELECT 1 FROM notice_areas na JOIN areas a ON a.id = na.area_id
+                               WHERE na.notice_id = $1 AND a.municipality_code = sub.municipality_code)))
+     ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING";
+
+/// Nobody to send to: the notice is sent (published) at once.
+pub(super) const SENT_TO_NOBODY: &str = "UPDATE notices SET status = 'sent', updated_at = $2 WHERE id = $1";
+
+pub(super) const SENT_TO_NOBODY_EVENT: &str = "INSERT INTO notice_events (notice_id, from_status, to_status,
+     action, actor, at, note) VALUES ($1, 'sending', 'sent', 'complete', 'delivery', $2, 'no matching recipients')";

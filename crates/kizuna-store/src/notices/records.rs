@@ -1,0 +1,86 @@
+//! Notices and their history as they cross the storage boundary.
+
+use chrono::{DateTime, Utc};
+use kizuna_core::notice::{NoticeSource, NoticeStatus, Urgency};
+use kizuna_core::staff::Scope;
+use kizuna_core::text::{NoticeBody, NoticeTitle};
+use kizuna_core::{CategoryKey, MunicipalityCode};
+
+#[derive(Debug, Clone)]
+pub struct NewNotice {
+    pub title: NoticeTitle,
+    pub body: NoticeBody,
+    pub title_en: Option<NoticeTitle>,
+    pub body_en: Option<NoticeBody>,
+    pub category: CategoryKey,
+    pub municipalities: Vec<MunicipalityCode>,
+    pub area_ids: Vec<i64>,
+    pub urgency: Urgency,
+    pub exercise: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub send_at: Option<DateTime<Utc>>,
+    pub checkin_question: Option<String>,
+    pub source: NoticeSource,
+    pub source_ref: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub supersedes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub id: i64,
+    pub status: NoticeStatus,
+    pub source: NoticeSource,
+    pub source_ref: Option<String>,
+    pub title: NoticeTitle,
+    pub body: NoticeBody,
+    pub title_en: Option<NoticeTitle>,
+    pub body_en: Option<NoticeBody>,
+    pub category: CategoryKey,
+    /// In the order of the consortium file.
+    pub municipalities: Vec<MunicipalityCode>,
+    /// Ascending.
+    pub area_ids: Vec<i64>,
+    pub urgency: Urgency,
+    pub exercise: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub send_at: Option<DateTime<Utc>>,
+    pub checkin_question: Option<String>,
+    pub supersedes: Option<i64>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// One step in a notice's life: who moved it from which status to which.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeEvent {
+    pub from: Option<NoticeStatus>,
+    pub to: NoticeStatus,
+    pub action: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+/// Which notices staff or an API client list, newest first.
+#[derive(Debug, Clone)]
+pub struct NoticeFilter {
+    pub source: Option<NoticeSource>,
+    /// Notices addressed to this municipality (among others).
+    pub municipality: Option<MunicipalityCode>,
+    pub status: Option<NoticeStatus>,
+    /// Only notices whose every municipality this scope covers.
+    pub within: Scope,
+    /// Only notices older than this id: the cursor of the next page.
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+impl NoticeFilter {
+    /// Every notice the scope covers, `limit` at a time.
+    pub fn within(scope: Scope, limit: i64) -> Self {
+        Self { source: None, municipality: None, status: None, within: scope, before: None, limit }
+    }
+}

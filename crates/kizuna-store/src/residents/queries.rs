@@ -1,0 +1,112 @@
+//! The statements of residents (subscribers), their choices and suppressed addresses.
+
+use crate::db::PerBackend;
+
+/// The columns a [`Subscriber`](super::Subscriber) is read from.
+macro_rules! subscriber {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, email, status, language, format, charset, emergency_only, is_staff, source,
+                source_municipality, monitor_age_band, hard_bounces, created_at, confirmed_at
+             FROM subscribers ",
+            $where
+        )
+    };
+}
+
+/// `email_hash` names the address in suppressions after it is erased; `domain`
+/// lets the queue pace per destination without parsing addresses.
+pub(super) const INSERT_SUBSCRIBER: &str = "INSERT INTO subscribers (email, status, language, format, charset,
+     emergency_only, source, source_municipality, monitor_age_band, created_at, updated_at, confirmed_at,
+     pending_expires_at, email_hash, domain)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) RETURNING id";
+
+/// An imported resident is active at once (the earlier system confirmed them);
+/// an address already registered is left as it is.
+pub(super) const IMPORT_SUBSCRIBER: &str = "INSERT INTO subscribers (email, status, language, format, charset,
+     emergency_only, source, source_municipality, monitor_age_band, created_at, updated_at, confirmed_at,
+     email_hash, domain)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12)
+     ON CONFLICT (email) DO NOTHING RETURNING id";
+
+pub(super) const SUBSCRIBER_BY_ID: &str = subscriber!("WHERE id = $1");
+pub(super) const SUBSCRIBER_BY_EMAIL: &str = subscriber!("WHERE email = $1");
+
+/// Confirming stamps `confirmed_at` once; only a pending registration keeps its expiry.
+pub(super) const SET_STATUS: &str = "UPDATE subscribers SET status = $2, updated_at = $3,
+     confirmed_at = CASE WHEN $2 = 'active' AND confirmed_at IS NULL THEN $3 ELSE confirmed_at END,
+     pending_expires_at = CASE WHEN $2 = 'pending' THEN pending_expires_at ELSE NULL END
+     WHERE id = $1";
+
+pub(super) const SET_STAFF: &str = "UPDATE subscribers SET is_staff = $2, updated_at = $3 WHERE email = $1";
+
+pub(super) const DELETE_SUBSCRIPTIONS: &str = "DELETE FROM subscriptions WHERE subscriber_id = $1";
+
+pub(super) const INSERT_SUBSCRIPTION: &str =
+    "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id) VALUES ($1, $2, $3, $4)";
+
+pub(super) const SUBSCRIPTIONS_OF: &str =
+    "SELECT municipality_code, category_key, area_id FROM subscriptions WHERE subscriber_id = $1";
+
+pub(super) const UPDATE_PREFERENCES: &str = "UPDATE subscribers SET language = $2, format = $3, charset = $4,
+     emergency_only = $5, updated_at = $6 WHERE id = $1 AND status = 'active'";
+
+pub(super) const STATUS_OF: &str = "SELECT status FROM subscribers WHERE id = $1";
+
+pub(super) const MARK_UNSUBSCRIBED: &str =
+    "UPDATE subscribers SET status = 'unsubscribed', updated_at = $2, pending_expires_at = NULL WHERE id = $1";
+
+pub(super) const EMAIL_OF: &str = "SELECT email FROM subscribers WHERE id = $1";
+
+pub(super) const LAPSED_PENDING: &str = "SELECT id FROM subscribers
+     WHERE status = 'pending' AND pending_expires_at IS NOT NULL AND pending_expires_at < $1";
+
+/// Keeps the hash of each address unsubscribed long enough ago, before the resident goes.
+pub(super) const SUPPRESS_OLD_UNSUBSCRIBED: &str = "INSERT INTO suppressions (email_hash, reason, created_at)
+     SELECT email_hash, 'unsubscribed', $2 FROM subscribers WHERE status = 'unsubscribed' AND updated_at < $1
+     ON CONFLICT (email_hash) DO NOTHING";
+
+pub(super) const OLD_UNSUBSCRIBED: &str =
+    "SELECT id FROM subscribers WHERE status = 'unsubscribed' AND updated_at < $1";
+
+pub(super) const ACTIVE_COUNTS: &str = "SELECT s.municipality_code, s.category_key,
+        COUNT(DISTINCT s.subscriber_id) AS active
+     FROM subscriptions s JOIN subscribers r ON r.id = s.subscriber_id
+     WHERE r.status = 'active'
+     GROUP BY s.municipality_code, s.category_key
+     ORDER BY s.municipality_code, s.category_key";
+
+/// Suppresses an address; a later reason replaces the earlier one.
+pub(super) const SUPPRESS: &str = "INSERT INTO suppressions (email_hash, reason, created_at) VALUES ($1, $2, $3)
+     ON CONFLICT (email_hash) DO UPDATE SET reason = excluded.reason";
+
+/// Suppresses an address that is being erased, keeping an earlier reason.
+pub(super) const SUPPRESS_ERASED: &str = "INSERT INTO suppressions (email_hash, reason, created_at)
+     VALUES ($1, 'erased', $2) ON CONFLICT (email_hash) DO NOTHING";
+
+pub(super) const IS_SUPPRESSED: &str = "SELECT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = $1)";
+
+pub(super) const UNSUPPRESS: &str = "DELETE FROM suppressions WHERE email_hash = $1";
+
+/// Deliveries of erased residents, found through the (notice, subscriber) key,
+/// one probe per notice: a search by subscriber alone would read the whole
+/// delivery history, which has no index on it.
+pub(super) const DELETE_DELIVERIES_OF: PerBackend = PerBackend {
+    sqlite: "DELETE FROM deliveries WHERE id IN (SELECT d.id FROM notices n
+        JOIN deliveries d ON d.notice_id = n.id WHERE d.subscriber_id IN (SELECT value FROM json_each($1)))
+        RETURNING id",
+    postgres: "DELETE FROM deliveries WHERE id IN (SELECT d.id FROM notices n
+        JOIN deliveries d ON d.notice_id = n.id WHERE d.subscriber_id = ANY($1))
+        RETURNING id",
+};
+
+/// The tokens mailed with those deliveries: no foreign key removes them.
+pub(super) const DELETE_TOKENS_OF: PerBackend = PerBackend {
+    sqlite: "DELETE FROM delivery_tokens WHERE delivery_id IN (SELECT value FROM json_each($1))",
+    postgres: "DELETE FROM delivery_tokens WHERE delivery_id = ANY($1)",
+};
+
+pub(super) const DELETE_SUBSCRIBERS: PerBackend = PerBackend {
+    sqlite: "DELETE FROM subscribers WHERE id IN (SELECT value FROM json_each($1))",
+    postgres: "DELETE FROM subscribers WHERE id = ANY($1)",
+};

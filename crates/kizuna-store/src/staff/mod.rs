@@ -1,0 +1,113 @@
+//! Who may act: staff accounts (with their role, municipality and emergency
+//! right) and the API keys of other systems (with their rights).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kizuna_core::staff::{ApiRight, Role, Scope};
+use kizuna_core::token::TokenHash;
+
+use crate::catalog::municipality_code;
+use crate::db::{Row, corrupt};
+use crate::{Result, SqlStore};
+
+mod queries;
+mod records;
+use queries::*;
+pub use records::*;
+
+#[async_trait]
+pub trait Staff: Send + Sync + 'static {
+    async fn create_staff(&self, staff: &NewStaff, now: DateTime<Utc>) -> Result<i64>;
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffAccount>>;
+    async fn count_staff(&self) -> Result<i64>;
+
+    async fn create_api_key(&self, key: &NewApiKey, now: DateTime<Utc>) -> Result<i64>;
+    async fn api_key_by_hash(&self, hash: &TokenHash) -> Result<Option<ApiKey>>;
+    /// False when there is no such key or it was already revoked.
+    async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> Result<bool>;
+}
+
+#[async_trait]
+impl Staff for SqlStore {
+    async fn create_staff(&self, staff: &NewStaff, now: DateTime<Utc>) -> Result<i64> {
+        self.db
+            .query(INSERT_STAFF)
+            .bind(staff.email.as_str())
+            .bind(&staff.password_hash)
+            .bind(staff.scope.municipality().map(|c| c.as_str()))
+            .bind(staff.role.as_str())
+            .bind(staff.emergency)
+            .bind(staff.must_change_password)
+            .bind(now)
+            .fetch_scalar()
+            .await
+    }
+
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffAccount>> {
+        let row = self.db.query(STAFF_BY_EMAIL).bind(email).fetch_optional().await?;
+        row.as_ref().map(staff_from_row).transpose()
+    }
+
+    async fn count_staff(&self) -> Result<i64> {
+        self.db.query(COUNT_STAFF).fetch_scalar().await
+    }
+
+    async fn create_api_key(&self, key: &NewApiKey, now: DateTime<Utc>) -> Result<i64> {
+        let rights = key.rights.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        self.db
+            .query(INSERT_API_KEY)
+            .bind(&key.prefix)
+            .bind(key.hash.as_str())
+            .bind(key.scope.municipality().map(|c| c.as_str()))
+            .bind(rights)
+            .bind(&key.label)
+            .bind(now)
+            .fetch_scalar()
+            .await
+    }
+
+    async fn api_key_by_hash(&self, hash: &TokenHash) -> Result<Option<ApiKey>> {
+        let row = self.db.query(API_KEY_BY_HASH).bind(hash.as_str()).fetch_optional().await?;
+        row.map(|row| {
+            let rights: String = row.get("rights")?;
+            Ok(ApiKey {
+                id: row.get("id")?,
+                prefix: row.get("prefix")?,
+                scope: scope_from(row.get("municipality_code")?)?,
+                rights: ApiRight::parse_list(&rights).map_err(|bad| corrupt("API right", &bad))?,
+                label: row.get("label")?,
+                created_at: row.get("created_at")?,
+                revoked_at: row.get("revoked_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+        Ok(self.db.query(REVOKE_API_KEY).bind(id).bind(now).execute().await? > 0)
+    }
+}
+
+fn staff_from_row(row: &Row) -> Result<StaffAccount> {
+    let role: String = row.get("role")?;
+    let disabled_at: Option<DateTime<Utc>> = row.get("disabled_at")?;
+    Ok(StaffAccount {
+        id: row.get("id")?,
+        email: row.get("email")?,
+        password_hash: row.get("password_hash")?,
+        scope: scope_from(row.get("municipality_code")?)?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+        emergency: row.get("emergency")?,
+        must_change_password: row.get("must_change_password")?,
+        created_at: row.get("created_at")?,
+        disabled: disabled_at.is_some(),
+    })
+}
+
+/// No municipality stored means every municipality.
+fn scope_from(code: Option<String>) -> Result<Scope> {
+    match code {
+        None => Ok(Scope::AllMunicipalities),
+        Some(code) => municipality_code(&code).map(Scope::Municipality),
+    }
+}
