@@ -155,7 +155,7 @@ pub async fn health(state: &AppState, now: DateTime<Utc>) -> Result<Option<Strin
 struct Poller<'a> {
     state: &'a AppState,
     holder: Option<&'a str>,
-    /// Built from the stored consortium when the first report needs it.
+    /// Built from the directory's consortium when the first report needs it.
     mapper: Option<JmaMapper>,
     now: DateTime<Utc>,
     /// Loaded when the first report needs it, then kept in step with the store.

@@ -320,3 +320,32 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
 async fn unknown_route(uri: Uri) -> ApiError {
     ApiError::UnknownRoute(uri.path().to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notices::Permission;
+
+    /// The operation table gates each route with a right and the notice service
+    /// checks the actor again: both must ask for the same right.
+    #[test]
+    fn each_notice_route_demands_the_right_the_service_checks() {
+        let checked = [
+            ("createNotice", Permission::Create),
+            ("listNotices", Permission::Read),
+            ("getNotice", Permission::Read),
+            ("submitNotice", Permission::Submit),
+            ("approveNotice", Permission::Approve),
+            ("sendNotice", Permission::Send),
+            ("cancelNotice", Permission::Cancel),
+            ("correctNotice", Permission::Correct),
+            ("withdrawNotice", Permission::Withdraw),
+        ];
+        for (operation_id, permission) in checked {
+            let op = OPERATIONS.iter().find(|op| op.operation_id == operation_id);
+            assert_eq!(op.and_then(|op| op.right), Some(permission.api_right()), "{operation_id}");
+        }
+        let notice_routes = OPERATIONS.iter().filter(|op| op.path.starts_with("/api/v1/notices")).count();
+        assert_eq!(notice_routes, checked.len(), "a new notice route needs its permission here");
+    }
+}
