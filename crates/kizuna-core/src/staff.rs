@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::codes::MunicipalityCode;
+use crate::token::{TokenHash, random_secret};
 
 /// What a staff member may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,6 +28,12 @@ impl Role {
 
     pub fn parse(input: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|role| role.as_str() == input)
+    }
+
+    /// Whether an account of this role may act for `scope`: a consortium admin
+    /// manages the whole region, so it always acts for every municipality.
+    pub fn allows(self, scope: &Scope) -> bool {
+        self != Role::ConsortiumAdmin || *scope == Scope::AllMunicipalities
     }
 
     pub fn label_ja(self) -> &'static str {
@@ -125,6 +132,45 @@ impl ApiRight {
     }
 }
 
+/// A new API key, shown once to whoever asked for it: `kz_` and eight characters
+/// that name the key in lists and the audit log, a dot, and the secret. Only the
+/// hash of the whole key is stored.
+pub struct ApiKeySecret {
+    prefix: String,
+    key: String,
+}
+
+impl ApiKeySecret {
+    /// 6 random bytes name the key (kept free of `-` and `_`, so the prefix reads as
+    /// one word); 32 more make the secret.
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        let prefix = format!("kz_{}", random_secret(6)?.replace(['-', '_'], "x"));
+        let key = format!("{prefix}.{}", random_secret(32)?);
+        Ok(Self { prefix, key })
+    }
+
+    /// The part that may be shown and logged.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The whole key, for the one time it is shown.
+    pub fn expose(&self) -> &str {
+        &self.key
+    }
+
+    /// What the store keeps, and what a presented key is looked up by.
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(&self.key)
+    }
+}
+
+impl fmt::Debug for ApiKeySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKeySecret({}.…)", self.prefix)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +201,29 @@ mod tests {
         assert!(scope.covers(&chichibu));
         assert!(!scope.covers(&yokoze));
         assert!(Scope::AllMunicipalities.covers(&yokoze));
+    }
+
+    #[test]
+    fn a_consortium_admin_acts_for_every_municipality_only() {
+        let Ok(chichibu) = MunicipalityCode::parse("112071") else { panic!("consortium codes must parse") };
+        let one = Scope::Municipality(chichibu);
+        assert!(!Role::ConsortiumAdmin.allows(&one));
+        assert!(Role::ConsortiumAdmin.allows(&Scope::AllMunicipalities));
+        for role in [Role::Author, Role::Approver, Role::MunicipalityAdmin] {
+            assert!(role.allows(&one) && role.allows(&Scope::AllMunicipalities), "{role}");
+        }
+    }
+
+    #[test]
+    fn an_api_key_is_named_by_its_prefix_and_stored_as_a_hash() {
+        let Ok(secret) = ApiKeySecret::generate() else { panic!("no randomness") };
+        let prefix = secret.prefix();
+        assert!(prefix.starts_with("kz_") && prefix.len() == 11, "{prefix}");
+        assert!(!prefix[3..].contains(['-', '_']), "{prefix}");
+        let (named, rest) = secret.expose().split_once('.').unwrap_or_default();
+        assert_eq!(named, prefix);
+        assert_eq!(rest.len(), 43, "32 random bytes in base64url");
+        assert_eq!(secret.hash(), TokenHash::of(secret.expose()));
+        assert!(!format!("{secret:?}").contains(rest), "Debug never prints the secret");
     }
 }

@@ -14,7 +14,7 @@ use kizuna_store::{ClaimRequest, ClaimedDelivery, DeliveryOutcome, DeliveryResul
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::mailer::{MailContext, PreparedNotice, render};
+use crate::mailer::{self, PreparedNotice};
 use crate::state::AppState;
 
 /// What one step of a worker did.
@@ -44,12 +44,7 @@ pub struct Worker {
     state: AppState,
     /// Lanes a batch is sent in: one per relay connection.
     concurrency: usize,
-    /// Names and addresses for rendering, read once a minute rather than per batch.
-    context: Option<(std::time::Instant, Arc<MailContext>)>,
 }
-
-/// How long a worker reuses the municipality and category names it read.
-const CONTEXT_TTL: StdDuration = StdDuration::from_secs(60);
 
 /// When to try a deferred message again: exponential from 30 s, capped at 30
 /// minutes, with ±20 % jitter so retries of a large fan-out spread out.
@@ -70,7 +65,7 @@ fn jitter() -> f64 {
 impl Worker {
     pub fn new(state: AppState) -> Self {
         let concurrency = (state.settings.smtp_connections as usize).max(1);
-        Self { state, concurrency, context: None }
+        Self { state, concurrency }
     }
 
     /// Makes the configured pacing rules the store's.
@@ -85,26 +80,6 @@ impl Worker {
         state.store.sync_pacing_rules(&rules).await
     }
 
-    async fn mail_context(&mut self) -> Result<Arc<MailContext>, StoreError> {
-        if let Some((read_at, context)) = &self.context
-            && read_at.elapsed() < CONTEXT_TTL
-        {
-            return Ok(context.clone());
-        }
-        let store = &self.state.store;
-        let consortium = store.consortium().await?;
-        let context = Arc::new(MailContext {
-            base_url: self.state.settings.base_url.clone(),
-            mail_domain: self.state.settings.mail_domain.clone(),
-            consortium_ja: consortium.as_ref().map(|c| c.name_ja.clone()).unwrap_or_default(),
-            consortium_en: consortium.map(|c| c.name_en).unwrap_or_default(),
-            municipalities: store.municipalities().await?,
-            categories: store.categories().await?,
-        });
-        self.context = Some((std::time::Instant::now(), context.clone()));
-        Ok(context)
-    }
-
     /// Claims and delivers one batch.
     pub async fn try_execute_batch(&mut self) -> Result<Outcome, StoreError> {
         let Some(batch) = self.prepare().await? else {
@@ -116,9 +91,7 @@ impl Worker {
 
     /// Claims a batch and renders its messages; their tokens are stored before any leaves.
     async fn prepare(&mut self) -> Result<Option<Batch>, StoreError> {
-        // A cheap clone (shared handles), so the worker can refresh its cached names below.
-        let state = self.state.clone();
-        let state = &state;
+        let state = &self.state;
         let now = state.clock.now();
         let settings = &state.settings.delivery;
         let claim_id = random_secret(12).map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
@@ -141,9 +114,11 @@ impl Worker {
                 notices.insert(notice.id, Arc::new(notice));
             }
         }
-        let context = self.mail_context().await?;
+        // Names and senders come from the directory, never from the store per batch.
+        let directory = state.directory.current();
+        let mail_domain = &state.settings.mail_domain;
         let prepared: HashMap<i64, PreparedNotice> =
-            notices.values().filter_map(|n| context.prepare(n).map(|p| (n.id, p))).collect();
+            notices.values().filter_map(|n| mailer::prepare(&directory, mail_domain, n).map(|p| (n.id, p))).collect();
         let mut batch = Batch {
             claim_id,
             now,
@@ -159,7 +134,9 @@ impl Worker {
                 continue;
             };
             let token = SecretToken::generate().map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
-            let rendered = prepared.get(&notice.id).and_then(|p| render(&context, p, &delivery, token.expose(), now));
+            let rendered = prepared
+                .get(&notice.id)
+                .and_then(|p| mailer::render(&state.settings, p, &delivery, token.expose(), now));
             match rendered {
                 Some(message) => {
                     tokens.push((delivery.id, token.hash()));

@@ -14,19 +14,18 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use hyper::header::{self, HeaderName, HeaderValue};
 use kizuna_core::jma::{Decision, JmaArea, JmaMapper, JmaNotice, JmaState, SendMode};
-use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeSource, NoticeStatus};
-use kizuna_store::{JmaFeedState, NewNotice, StoreError};
+use kizuna_core::notice::NoticeStatus;
+use kizuna_store::{JmaFeedState, StoreError};
 use tokio::sync::watch;
 
 pub use feed::{FeedEntry, FeedError, Triage, parse as parse_feed, triage};
 
 use crate::http_client::{self, HttpError};
+use crate::notices::{self, Actor, Created, NoticeError};
 use crate::state::AppState;
 
 /// The lease row that makes one process of many the poller.
 pub const LEASE: &str = "jma-poller";
-/// Who the notices' history names as their author and sender.
-pub const ACTOR: &str = "jma";
 /// JMA's feeds are well under a megabyte; the long ones a few.
 pub const FEED_MAX_BYTES: usize = 10 * 1024 * 1024;
 /// As large as `kizuna_core::jma::JmaLimits` lets a report be.
@@ -49,6 +48,8 @@ fn lease_ttl() -> Duration {
 pub enum PollError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Notice(#[from] NoticeError),
     #[error("the database holds no consortium to match JMA reports against")]
     NoConsortium,
 }
@@ -154,7 +155,7 @@ pub async fn health(state: &AppState, now: DateTime<Utc>) -> Result<Option<Strin
 struct Poller<'a> {
     state: &'a AppState,
     holder: Option<&'a str>,
-    /// Built from the stored consortium when the first report needs it.
+    /// Built from the directory's consortium when the first report needs it.
     mapper: Option<JmaMapper>,
     now: DateTime<Utc>,
     /// Loaded when the first report needs it, then kept in step with the store.
@@ -205,10 +206,9 @@ impl<'a> Poller<'a> {
         let mapper = match self.mapper.take() {
             Some(mapper) => mapper,
             None => {
-                let store = &self.state.store;
-                let info = store.consortium().await?.ok_or(PollError::NoConsortium)?;
-                let municipalities = store.municipalities().await?;
-                JmaMapper::new(JmaArea::new(&info, &municipalities), self.state.settings.jma.rules.clone())
+                let directory = self.state.directory.current();
+                let info = directory.consortium.as_ref().ok_or(PollError::NoConsortium)?;
+                JmaMapper::new(JmaArea::new(info, &directory.municipalities), self.state.settings.jma.rules.clone())
             }
         };
         let jma_state = match self.jma_state.take() {
@@ -383,35 +383,14 @@ impl<'a> Poller<'a> {
     }
 
     async fn make_notice(&mut self, entry: &FeedEntry, notice: &JmaNotice) -> Result<(), PollError> {
-        let source = notice.source.to_string();
-        let new = NewNotice {
-            title: notice.title.clone(),
-            body: notice.body.clone(),
-            title_en: Some(notice.title_en.clone()),
-            body_en: Some(notice.body_en.clone()),
-            category: notice.category.clone(),
-            municipalities: notice.municipalities.clone(),
-            area_ids: Vec::new(),
-            urgency: notice.urgency,
-            exercise: notice.exercise,
-            expires_at: notice.expires_at,
-            send_at: None,
-            checkin_question: None,
-            source: NoticeSource::Jma,
-            source_ref: Some(source.clone()),
-            // The same report read again (after a crash, or from the long feed) finds
-            // the notice it made instead of making a second one.
-            idempotency_key: Some(source.clone()),
-            supersedes: None,
-        };
-        let (created, is_new) = self.state.store.create_notice(&new, ACTOR, self.now).await?;
+        let Created { notice: created, new: is_new } = notices::create_from_jma(self.state, notice).await?;
         if is_new {
             self.report.created.push(created.id);
         }
         tracing::info!(
             entry = %entry.id,
             notice = created.id,
-            source = %source,
+            source = %notice.source,
             title = %created.title,
             send = %notice.send,
             exercise = notice.exercise,
@@ -421,11 +400,10 @@ impl<'a> Poller<'a> {
         if notice.send != SendMode::Auto || created.status != NoticeStatus::Draft {
             return Ok(());
         }
-        let action = NoticeAction::SendImmediately(ImmediateSend::JmaRule);
-        match crate::notices::send(self.state, created.id, action, ACTOR).await {
+        match notices::send(self.state, &Actor::jma(), created.id).await {
             Ok(_) => self.report.sent.push(created.id),
             // Someone acted on it first (sent, cancelled): theirs stands.
-            Err(error @ (StoreError::Transition(_) | StoreError::Conflict(_))) => {
+            Err(error @ (NoticeError::Transition(_) | NoticeError::Conflict(_))) => {
                 tracing::info!(notice = created.id, %error, "JMA notice not sent: it changed meanwhile");
             }
             Err(error) => return Err(error.into()),

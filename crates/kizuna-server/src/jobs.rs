@@ -4,10 +4,10 @@
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use kizuna_core::notice::NoticeAction;
-use kizuna_store::{NewAuditEntry, StoreError};
+use kizuna_store::NewAuditEntry;
 use tokio::sync::watch;
 
+use crate::notices::{self, Actor, NoticeError};
 use crate::state::AppState;
 
 /// How long a lease lasts without renewal; a crashed holder is replaced after this.
@@ -42,12 +42,15 @@ pub async fn housekeeping_step(
         return Ok(HousekeepingOutcome::default());
     }
     let mut scheduled_sent = Vec::new();
+    let scheduler = Actor::scheduler();
     for id in state.store.due_scheduled_notices(now).await? {
-        match crate::notices::send(state, id, NoticeAction::SendScheduled, "scheduler").await {
+        match notices::send_scheduled(state, &scheduler, id).await {
             Ok(_) => scheduled_sent.push(id),
             // Cancelled or sent by someone else meanwhile: nothing to do.
-            Err(StoreError::Transition(_) | StoreError::Conflict(_)) => {}
-            Err(error) => return Err(error),
+            Err(NoticeError::Transition(_) | NoticeError::Conflict(_)) => {}
+            Err(NoticeError::Store(error)) => return Err(error),
+            // The scheduler acts for every municipality and may send; nothing else can refuse it.
+            Err(error) => tracing::warn!(notice = id, %error, "a scheduled notice was not sent"),
         }
     }
     let released_claims = state.store.release_stale_claims(now).await?;

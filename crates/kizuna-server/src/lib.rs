@@ -1,5 +1,11 @@
 //! Kizuna's server: the web (public pages, health, metrics), the singleton jobs
 //! and the wiring that runs them over one store.
+//!
+//! Each feature is a folder of the same shape — `mod.rs`, `routes.rs` (extract,
+//! call one service function, respond), `service.rs` (the rules) and what else it
+//! needs: `archive/`, `posters/`, `residents/`, `api/`. `notices/` is the one
+//! notice service every caller moves notices through; `directory` holds the
+//! reference data they all read.
 
 #![deny(clippy::unwrap_used)]
 
@@ -8,6 +14,7 @@ pub mod archive;
 pub mod auth;
 pub mod config;
 pub mod delivery;
+pub mod directory;
 pub mod error;
 pub mod http_client;
 pub mod inbound;

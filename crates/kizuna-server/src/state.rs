@@ -6,10 +6,11 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use kizuna_core::time::Clock;
 use kizuna_mail::Transport;
-use kizuna_store::Store;
+use kizuna_store::{Store, StoreError};
 use tokio::sync::Notify;
 
 use crate::config::Settings;
+use crate::directory::Directory;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,26 +18,32 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub transport: Arc<dyn Transport>,
+    /// The region's municipalities, areas, categories and names; `directory.reload`
+    /// reads them again after they change.
+    pub directory: Arc<Directory>,
     /// Wakes the delivery workers when deliveries are queued.
     pub work: Arc<Notify>,
     pub relay: Arc<RelayHealth>,
 }
 
 impl AppState {
-    pub fn new(
+    /// The state of a process over `store`, whose reference data is read here once.
+    pub async fn new(
         store: Arc<dyn Store>,
         settings: Settings,
         clock: Arc<dyn Clock>,
         transport: Arc<dyn Transport>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, StoreError> {
+        let directory = Arc::new(Directory::load(store.as_ref()).await?);
+        Ok(Self {
             store,
             settings: Arc::new(settings),
             clock,
             transport,
             work: Arc::new(Notify::new()),
             relay: Arc::new(RelayHealth::default()),
-        }
+            directory,
+        })
     }
 }
 

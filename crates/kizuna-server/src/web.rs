@@ -1,5 +1,6 @@
-//! HTTP routes: the home page, `/healthz` and `/metrics`, and the route modules
-//! merged here (the archive, posters). Handlers extract, call one service, and render.
+//! HTTP routes: the home page, `/healthz` and `/metrics`, and every feature's
+//! routes merged into one router (the archive, posters, residents, the API), with
+//! what their pages share. Handlers extract, call one service, and render.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -14,12 +15,9 @@ use axum::{Json, Router};
 use kizuna_core::Lang;
 use serde::Deserialize;
 
-use crate::archive::Catalogue;
+use crate::archive;
 use crate::error::WebError;
 use crate::state::AppState;
-
-pub mod archive;
-pub mod posters;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -27,8 +25,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/static/kizuna.css", get(stylesheet))
-        .merge(archive::routes())
-        .merge(posters::routes())
+        .merge(crate::archive::routes())
+        .merge(crate::posters::routes())
         .merge(crate::residents::routes())
         .merge(crate::api::routes())
         .fallback(not_found)
@@ -43,6 +41,25 @@ pub struct LangQuery {
 impl LangQuery {
     pub(crate) fn lang(&self) -> Lang {
         self.lang.as_deref().map(Lang::from_tag).unwrap_or_default()
+    }
+}
+
+/// Query parameters as given. Read leniently (a repeated key keeps its first value)
+/// so that no malformed address ends in a framework error instead of our page.
+#[derive(Debug, Default)]
+pub(crate) struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub(crate) fn parse(query: Option<&str>) -> Self {
+        Self(query.and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default())
+    }
+
+    pub(crate) fn get(&self, key: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
+    }
+
+    pub(crate) fn lang(&self) -> Lang {
+        Lang::from_tag(self.get("lang"))
     }
 }
 
@@ -99,11 +116,11 @@ pub(crate) fn public_page(html: String) -> Response {
 
 async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> Result<Response, WebError> {
     let lang = query.lang();
-    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
-    let notices = crate::archive::latest(&state, 20).await.map_err(archive::web_error(lang))?;
+    let directory = state.directory.current();
+    let notices = archive::latest(&state, 20).await.map_err(archive::web_error(lang))?;
     let page = HomePage {
-        frame: Frame::new(lang, lang.pick("トップ", "Home").to_owned(), catalogue.consortium_name(lang), "/"),
-        municipalities: catalogue
+        frame: Frame::new(lang, lang.pick("トップ", "Home").to_owned(), directory.consortium_name(lang), "/"),
+        municipalities: directory
             .municipalities
             .iter()
             .map(|m| MunicipalityView {
@@ -112,7 +129,7 @@ async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> 
                 other_lang: if lang == Lang::En { "ja" } else { "en" },
             })
             .collect(),
-        notices: archive::notice_views(&notices, &catalogue, lang),
+        notices: archive::notice_views(&notices, &directory, lang),
     };
     Ok(public_page(page.render()?))
 }

@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use kizuna_core::consortium::ConsortiumSeed;
-use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeSource, Urgency};
+use kizuna_core::notice::{NoticeSource, Urgency};
 use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, SubscriberStatus};
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::time::SystemClock;
 use kizuna_core::{CategoryKey, EmailAddress, Lang, MunicipalityCode};
 use kizuna_mail::{MailError, OutgoingMessage, Transport};
 use kizuna_server::delivery::Worker;
+use kizuna_server::notices::{self, Actor, NoticeError};
 use kizuna_server::{AppState, Settings};
 use kizuna_store::{ConnectOptions, ImportRow, NewNotice, NewSubscriber, Subscription};
 use tokio::sync::watch;
@@ -106,6 +107,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         let what = what.to_owned();
         move |e: kizuna_store::StoreError| CliError::Failed(format!("{what}: {e}"))
     };
+    let notice_failed = |what: &'static str| move |e: NoticeError| CliError::Failed(format!("{what}: {e}"));
     let dir = std::env::temp_dir().join(format!("kizuna-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
     let pg_name = format!("kizuna_bench_{}", std::process::id());
@@ -171,7 +173,9 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         probe_accept: OnceLock::new(),
         sizes: Mutex::new(Vec::new()),
     });
-    let state = AppState::new(store.clone(), settings, Arc::new(SystemClock), measured.clone());
+    let state = AppState::new(store.clone(), settings, Arc::new(SystemClock), measured.clone())
+        .await
+        .map_err(fail("reading the reference data"))?;
     Worker::sync_pacing(&state).await.map_err(fail("pacing rules"))?;
     let notice = NewNotice {
         title: NoticeTitle::parse("【ベンチマーク】大雨警報（秩父市）").map_err(|e| CliError::Failed(e.to_string()))?,
@@ -210,15 +214,16 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     for _ in 0..state.settings.delivery.workers {
         workers.push(tokio::spawn(Worker::new(state.clone()).run(stop_rx.clone())));
     }
-    let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
-    kizuna_server::notices::send(&state, notice.id, action, "bench").await.map_err(fail("sending"))?;
+    // The operator sends at once, as a person with the emergency right would.
+    let bench = Actor::operator("bench");
+    notices::send(&state, &bench, notice.id).await.map_err(notice_failed("sending"))?;
     let sent_at = Instant::now();
     let deadline = sent_at + Duration::from_secs(3600);
     let mut probe_sent_at = None;
     let total = args.subscribers + 1;
     while measured.accepted.load(Ordering::Relaxed) < total && Instant::now() < deadline {
         if probe_sent_at.is_none() && measured.accepted.load(Ordering::Relaxed) >= args.subscribers / 4 {
-            kizuna_server::notices::send(&state, probe.id, action, "bench").await.map_err(fail("sending the probe"))?;
+            notices::send(&state, &bench, probe.id).await.map_err(notice_failed("sending the probe"))?;
             probe_sent_at = Some(Instant::now());
         }
         if measured.accepted.load(Ordering::Relaxed) == 0 && sent_at.elapsed() > Duration::from_secs(60) {

@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kizuna_core::consortium::ConsortiumSeed;
-use kizuna_core::staff::{ApiRight, Role, Scope};
+use kizuna_core::staff::{ApiKeySecret, ApiRight, Role, Scope};
 use kizuna_core::time::{Clock, SystemClock};
-use kizuna_core::token::{TokenHash, random_secret};
 use kizuna_core::{EmailAddress, MunicipalityCode};
 use kizuna_server::config::{ConfigError, Settings};
 use kizuna_server::serve::Listeners;
@@ -247,7 +246,9 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
         // Links in mails must name the port actually bound (127.0.0.1:0 picks one).
         settings.base_url = format!("http://{addr}");
     }
-    let state = AppState::new(store, settings, Arc::new(SystemClock), transport);
+    let state = AppState::new(store, settings, Arc::new(SystemClock), transport)
+        .await
+        .map_err(failed("reading the consortium's reference data"))?;
     if let Some(addr) = listeners.smtp_addr() {
         println!("Kizuna receives mail on smtp://{addr}");
     }
@@ -380,7 +381,7 @@ async fn create_staff(
     let hash = kizuna_server::auth::hash_password(&password).map_err(|e| CliError::Usage(format!("password: {e}")))?;
     let store = open_store(settings).await?;
     let scope = parse_scope(&store, scope).await?;
-    if role == Role::ConsortiumAdmin && scope != Scope::AllMunicipalities {
+    if !role.allows(&scope) {
         return Err(CliError::Usage("a consortium-admin acts for --all-municipalities".into()));
     }
     let staff = NewStaff {
@@ -435,12 +436,11 @@ async fn create_api_key(
     };
     let store = open_store(settings).await?;
     let scope = parse_scope(&store, scope).await?;
-    let random = |bytes| random_secret(bytes).map_err(|e| CliError::Failed(e.to_string()));
-    let prefix = format!("kz_{}", random(6)?.replace(['-', '_'], "x"));
-    let key = format!("{prefix}.{}", random(32)?);
+    let secret = ApiKeySecret::generate().map_err(|e| CliError::Failed(e.to_string()))?;
+    let prefix = secret.prefix().to_owned();
     let new = NewApiKey {
         prefix: prefix.clone(),
-        hash: TokenHash::of(&key),
+        hash: secret.hash(),
         scope: scope.clone(),
         rights: rights.clone(),
         label: label.trim().to_owned(),
@@ -459,7 +459,7 @@ async fn create_api_key(
     store.close().await;
     println!("API key {id} ({prefix}) for municipalities: {scope_text}; rights: {}", rights_text.join(","));
     println!("Keep the key secret; it is shown only now and stored only as a hash:");
-    println!("{key}");
+    println!("{}", secret.expose());
     Ok(())
 }
 

@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 use kizuna_core::notice::TransitionError;
 use kizuna_core::staff::ApiRight;
 use kizuna_store::StoreError;
+
+use crate::notices::NoticeError;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +121,34 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(what) => ApiError::Conflict(format!("another request changed this first: {what}")),
             error @ StoreError::Unavailable(_) => ApiError::Unavailable(error),
             error => ApiError::Internal(error),
+        }
+    }
+}
+
+impl From<NoticeError> for ApiError {
+    /// The notice service's refusals as the API has always answered them.
+    fn from(error: NoticeError) -> Self {
+        let message = error.to_string();
+        match error {
+            NoticeError::NotFound(id) => ApiError::NoticeNotFound(id.to_string()),
+            NoticeError::NotAllowed { permission, why } => ApiError::MissingRight(permission.api_right(), why),
+            NoticeError::OutOfScope(code) => ApiError::OutOfScope(code),
+            NoticeError::UnknownMunicipality { index, .. } => {
+                ApiError::invalid("unknown_municipality", format!("municipalities[{index}]"), message)
+            }
+            NoticeError::UnknownCategory(_) => ApiError::invalid("unknown_category", "category", message),
+            NoticeError::UnknownArea { index, .. } => {
+                ApiError::invalid("unknown_area", format!("areas[{index}]"), message)
+            }
+            NoticeError::SendAtNotAhead(_) => ApiError::invalid("invalid_time", "send_at", message),
+            NoticeError::ExpiresBeforeStart { .. } => ApiError::invalid("invalid_time", "expires_at", message),
+            NoticeError::IdempotencyKeyReused(_) => {
+                ApiError::invalid("idempotency_key_reused", "Idempotency-Key", message)
+            }
+            NoticeError::ScheduledNeedsApproval => ApiError::ScheduledNeedsApproval,
+            NoticeError::Transition(transition) => ApiError::Transition(transition),
+            NoticeError::Conflict(what) => ApiError::from(StoreError::Conflict(what)),
+            NoticeError::Store(error) => ApiError::from(error),
         }
     }
 }

@@ -14,38 +14,32 @@ use kizuna_store::ApiKey;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-use super::rate::RateLimiter;
+use super::rate::KeyRateLimiter;
+use crate::notices::Actor;
 use crate::state::AppState;
 
 /// The largest JSON body the API reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The API key a request came with: known, not revoked, within its rate, and
-/// holding the right that the route's entry in the operation table names.
+/// holding the right that the route's entry in the operation table names. That
+/// check is the gate of the route; the notice service checks the actor again for
+/// what it is asked to do.
 #[derive(Debug, Clone)]
 pub struct ApiCaller {
     pub key: ApiKey,
+    /// The key as the notice service sees it: its scope and rights.
+    pub actor: Actor,
 }
 
 impl ApiCaller {
-    /// Who is recorded as having acted.
-    pub fn actor(&self) -> String {
-        format!("api-key:{}", self.key.id)
+    pub fn new(key: ApiKey) -> Self {
+        let actor = Actor::api_key(&key);
+        Self { key, actor }
     }
 
-    pub fn require(&self, right: ApiRight, why: &'static str) -> Result<(), ApiError> {
-        if self.key.rights.contains(&right) { Ok(()) } else { Err(ApiError::MissingRight(right, why)) }
-    }
-
-    /// Refuses unless the key acts for every one of `codes`.
-    pub fn require_scope<'a>(&self, codes: impl IntoIterator<Item = &'a str>) -> Result<(), ApiError> {
-        match self.key.scope.municipality() {
-            None => Ok(()),
-            Some(own) => match codes.into_iter().find(|code| *code != own.as_str()) {
-                Some(other) => Err(ApiError::OutOfScope(other.to_owned())),
-                None => Ok(()),
-            },
-        }
+    fn require(&self, right: ApiRight) -> Result<(), ApiError> {
+        if self.key.rights.contains(&right) { Ok(()) } else { Err(ApiError::MissingRight(right, "")) }
     }
 }
 
@@ -73,7 +67,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         if key.revoked_at.is_some() {
             return Err(ApiError::InvalidKey("this API key was revoked"));
         }
-        if let Some(limiter) = parts.extensions.get::<Arc<RateLimiter>>() {
+        if let Some(limiter) = parts.extensions.get::<Arc<KeyRateLimiter>>() {
             limiter
                 .check(key.id, state.settings.api_rate_per_minute, state.clock.now())
                 .map_err(ApiError::RateLimited)?;
@@ -82,9 +76,9 @@ impl FromRequestParts<AppState> for ApiCaller {
         let method = if parts.method == Method::HEAD { Method::GET } else { parts.method.clone() };
         // Fails closed: a handler taking a caller on a route missing from the table serves nobody.
         let operation = super::operation(&method, path).ok_or_else(|| ApiError::UnknownRoute(path.to_owned()))?;
-        let caller = ApiCaller { key };
+        let caller = ApiCaller::new(key);
         if let Some(right) = operation.right {
-            caller.require(right, "")?;
+            caller.require(right)?;
         }
         Ok(caller)
     }

@@ -1,6 +1,9 @@
 //! The JSON API under `/api/v1`: other systems create, move and read notices and
 //! read statistics with API keys. One table of operations builds the router, the
 //! rights each route demands and the OpenAPI document, so none of them can drift.
+//!
+//! `routes` holds the handlers, `bodies` and `views` the JSON they read and write,
+//! `extract` the calling key; the rules are the notice service's (`crate::notices`).
 
 use std::sync::Arc;
 
@@ -12,16 +15,18 @@ use kizuna_core::staff::ApiRight;
 
 use crate::state::AppState;
 
+mod bodies;
 mod error;
 mod extract;
-mod notices;
 pub mod openapi;
 mod rate;
+mod routes;
 mod service;
+mod views;
 
 pub use error::ApiError;
-pub use extract::{BODY_LIMIT, IDEMPOTENCY_KEY_MAX};
-pub use rate::RateLimiter;
+pub use extract::{ApiCaller, BODY_LIMIT, IDEMPOTENCY_KEY_MAX};
+pub use rate::KeyRateLimiter;
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +101,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: Some("NewNotice"),
         success: &[(201, "The notice was created.", NOTICE), (200, "This Idempotency-Key already created it.", NOTICE)],
         moves_notice: false,
-        handler: |m| on(m, notices::create_notice),
+        handler: |m| on(m, routes::create_notice),
     },
     Operation {
         verb: Verb::Get,
@@ -129,7 +134,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "One page of notices.", "NoticeList")],
         moves_notice: false,
-        handler: |m| on(m, notices::list_notices),
+        handler: |m| on(m, routes::list_notices),
     },
     Operation {
         verb: Verb::Get,
@@ -143,7 +148,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "The notice.", NOTICE)],
         moves_notice: false,
-        handler: |m| on(m, notices::get_notice),
+        handler: |m| on(m, routes::get_notice),
     },
     Operation {
         verb: Verb::Post,
@@ -157,7 +162,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "The notice, now pending approval.", NOTICE)],
         moves_notice: true,
-        handler: |m| on(m, notices::submit),
+        handler: |m| on(m, routes::submit),
     },
     Operation {
         verb: Verb::Post,
@@ -171,7 +176,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "The notice, now approved.", NOTICE)],
         moves_notice: true,
-        handler: |m| on(m, notices::approve),
+        handler: |m| on(m, routes::approve),
     },
     Operation {
         verb: Verb::Post,
@@ -187,7 +192,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "The notice, now sending, sent (nobody to send to) or scheduled.", NOTICE)],
         moves_notice: true,
-        handler: |m| on(m, notices::send),
+        handler: |m| on(m, routes::send),
     },
     Operation {
         verb: Verb::Post,
@@ -201,7 +206,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "The notice, now cancelled.", NOTICE)],
         moves_notice: true,
-        handler: |m| on(m, notices::cancel),
+        handler: |m| on(m, routes::cancel),
     },
     Operation {
         verb: Verb::Post,
@@ -217,7 +222,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: Some("Correction"),
         success: &[(201, "The correction, now sending.", NOTICE)],
         moves_notice: true,
-        handler: |m| on(m, notices::correct),
+        handler: |m| on(m, routes::correct),
     },
     Operation {
         verb: Verb::Post,
@@ -231,7 +236,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "The notice, now withdrawn.", NOTICE)],
         moves_notice: true,
-        handler: |m| on(m, notices::withdraw),
+        handler: |m| on(m, routes::withdraw),
     },
     Operation {
         verb: Verb::Get,
@@ -246,7 +251,7 @@ pub static OPERATIONS: &[Operation] = &[
         body: None,
         success: &[(200, "The counts.", "SubscriberStats")],
         moves_notice: false,
-        handler: |m| on(m, notices::subscriber_stats),
+        handler: |m| on(m, routes::subscriber_stats),
     },
     Operation {
         verb: Verb::Get,
@@ -304,7 +309,7 @@ fn build() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .route("/api/v1/", any(unknown_route))
         .route("/api/v1/{*rest}", any(unknown_route))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(Extension(Arc::new(RateLimiter::default())));
+        .layer(Extension(Arc::new(KeyRateLimiter::default())));
     (router, registered)
 }
 
@@ -314,4 +319,33 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
 
 async fn unknown_route(uri: Uri) -> ApiError {
     ApiError::UnknownRoute(uri.path().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notices::Permission;
+
+    /// The operation table gates each route with a right and the notice service
+    /// checks the actor again: both must ask for the same right.
+    #[test]
+    fn each_notice_route_demands_the_right_the_service_checks() {
+        let checked = [
+            ("createNotice", Permission::Create),
+            ("listNotices", Permission::Read),
+            ("getNotice", Permission::Read),
+            ("submitNotice", Permission::Submit),
+            ("approveNotice", Permission::Approve),
+            ("sendNotice", Permission::Send),
+            ("cancelNotice", Permission::Cancel),
+            ("correctNotice", Permission::Correct),
+            ("withdrawNotice", Permission::Withdraw),
+        ];
+        for (operation_id, permission) in checked {
+            let op = OPERATIONS.iter().find(|op| op.operation_id == operation_id);
+            assert_eq!(op.and_then(|op| op.right), Some(permission.api_right()), "{operation_id}");
+        }
+        let notice_routes = OPERATIONS.iter().filter(|op| op.path.starts_with("/api/v1/notices")).count();
+        assert_eq!(notice_routes, checked.len(), "a new notice route needs its permission here");
+    }
 }

@@ -10,18 +10,18 @@ use kizuna_core::staff::ApiRight;
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use serde_json::{Map, Value, json};
 
-use super::error::ApiError;
+use super::bodies::{MAX_PAGE, MAX_TARGETS};
 use super::extract::{BODY_LIMIT, IDEMPOTENCY_KEY_MAX};
-use super::notices::{MAX_PAGE, MAX_TARGETS};
 use super::{OPERATIONS, Operation, Verb};
 use crate::state::AppState;
 
-pub async fn serve(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let municipalities = state.store.municipalities().await?.into_iter().map(|m| m.code.as_str().to_owned()).collect();
-    let categories = state.store.categories().await?.into_iter().map(|c| c.key.as_str().to_owned()).collect();
+pub async fn serve(State(state): State<AppState>) -> Response {
+    let directory = state.directory.current();
+    let municipalities = directory.municipalities.iter().map(|m| m.code.as_str().to_owned()).collect();
+    let categories = directory.categories.iter().map(|c| c.key.as_str().to_owned()).collect();
     let mut response = Json(document(&Consortium { municipalities, categories })).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
-    Ok(response)
+    response
 }
 
 /// The codes a client may name, listed in the document as enums.

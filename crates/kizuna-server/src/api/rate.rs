@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Default)]
-pub struct RateLimiter {
+pub struct KeyRateLimiter {
     buckets: Mutex<HashMap<i64, Bucket>>,
 }
 
@@ -17,7 +17,7 @@ struct Bucket {
     at: DateTime<Utc>,
 }
 
-impl RateLimiter {
+impl KeyRateLimiter {
     /// Takes one request from `key`'s bucket, which holds `per_minute` requests
     /// and refills evenly over a minute. When it is empty, says how many whole
     /// seconds to wait before the next request is allowed.
@@ -50,7 +50,7 @@ mod tests {
 
     #[test]
     fn a_burst_up_to_the_limit_passes_then_the_bucket_refills_over_the_minute() {
-        let limiter = RateLimiter::default();
+        let limiter = KeyRateLimiter::default();
         for _ in 0..60 {
             assert_eq!(limiter.check(1, 60, t0()), Ok(()));
         }
@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn a_slow_limit_asks_for_a_longer_wait() {
-        let limiter = RateLimiter::default();
+        let limiter = KeyRateLimiter::default();
         assert_eq!(limiter.check(1, 2, t0()), Ok(()));
         assert_eq!(limiter.check(1, 2, t0()), Ok(()));
         assert_eq!(limiter.check(1, 2, t0()), Err(30));

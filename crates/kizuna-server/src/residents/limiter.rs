@@ -14,7 +14,7 @@ use crate::config::RateLimit;
 const SWEEP_EVERY: u64 = 1024;
 
 #[derive(Default)]
-pub struct RateLimiter {
+pub struct RegistrationLimiter {
     buckets: Mutex<HashMap<String, Bucket>>,
     checks: AtomicU64,
 }
@@ -24,7 +24,7 @@ struct Bucket {
     times: VecDeque<DateTime<Utc>>,
 }
 
-impl RateLimiter {
+impl RegistrationLimiter {
     /// Counts one event for `key` and says whether it is within `limit`. An
     /// event over the limit is not counted, so waiting out the window always helps.
     pub fn allow(&self, key: &str, limit: RateLimit, now: DateTime<Utc>) -> bool {
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn a_key_gets_its_count_per_window_and_then_waits() {
-        let limiter = RateLimiter::default();
+        let limiter = RegistrationLimiter::default();
         let limit = RateLimit { count: 3, window: Duration::minutes(60) };
         let allowed: Vec<bool> =
             (0..5).map(|i| limiter.allow("address:a", limit, t0() + Duration::minutes(i))).collect();
@@ -79,7 +79,7 @@ mod tests {
 
     #[test]
     fn a_zero_count_never_limits_and_old_keys_are_swept() {
-        let limiter = RateLimiter::default();
+        let limiter = RegistrationLimiter::default();
         let off = RateLimit { count: 0, window: Duration::minutes(10) };
         assert!((0..10_000).all(|_| limiter.allow("ip:203.0.113.9", off, t0())));
         let limit = RateLimit { count: 1, window: Duration::minutes(10) };

@@ -1,21 +1,22 @@
-//! Resident services: register with double opt-in, confirm, change choices,
-//! unsubscribe and erase. Each is what one form submission does.
+//! Resident services: register with double opt-in (or by empty mail), confirm,
+//! change choices, unsubscribe and erase. Each is what one form submission does.
 
 use chrono::Duration;
-use kizuna_core::consortium::{Category, Municipality};
-use kizuna_core::registration::{Choices, Reach, Registration};
+use kizuna_core::registration::{Choices, ChoicesInput, Registration};
 use kizuna_core::subscriber::{RegistrationSource, SubscriberStatus, TokenPurpose};
 use kizuna_core::token::{SecretToken, TokenHash, random_secret};
 use kizuna_core::{Lang, MunicipalityCode};
 use kizuna_mail::MailError;
 use kizuna_store::{
-    ConfirmOutcome, NewAuditEntry, NewLinkToken, PendingOutcome, PendingRegistration, Preferences, StoreError,
-    Subscriber, Subscription,
+    ConfirmOutcome, NewAuditEntry, NewLinkToken, PendingOutcome, PendingRegistration, StoreError, Subscriber,
+    Subscription,
 };
 
+use super::choices;
 use super::client::network_key;
-use super::limiter::RateLimiter;
-use super::mails::{self, ChoiceSummary, MailSite};
+use super::limiter::RegistrationLimiter;
+use super::mails::{self, MailSite};
+use crate::directory::ReferenceData;
 use crate::state::AppState;
 
 /// How long the manage link in an "already registered" mail works.
@@ -31,105 +32,12 @@ pub enum ResidentError {
     Random(String),
 }
 
-/// The consortium's municipalities and categories, which every form is parsed against.
-pub struct Catalog {
-    pub municipalities: Vec<Municipality>,
-    pub categories: Vec<Category>,
-    pub consortium_ja: String,
-    pub consortium_en: String,
-}
-
-impl Catalog {
-    pub async fn load(state: &AppState) -> Result<Self, StoreError> {
-        let consortium = state.store.consortium().await?;
-        Ok(Self {
-            municipalities: state.store.municipalities().await?,
-            categories: state.store.categories().await?,
-            consortium_ja: consortium.as_ref().map(|c| c.name_ja.clone()).unwrap_or_default(),
-            consortium_en: consortium.map(|c| c.name_en).unwrap_or_default(),
-        })
-    }
-
-    pub fn consortium(&self, lang: Lang) -> &str {
-        lang.pick(&self.consortium_ja, &self.consortium_en)
-    }
-
-    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
-        self.municipalities.iter().find(|m| m.code.as_str() == code)
-    }
-
-    pub fn category(&self, key: &str) -> Option<&Category> {
-        self.categories.iter().find(|c| c.key.as_str() == key)
-    }
-
-    /// The emergency categories' names, which "emergency information only" stands for.
-    pub fn emergency_names(&self, lang: Lang) -> String {
-        let names: Vec<&str> =
-            self.categories.iter().filter(|c| c.emergency && !c.restricted).map(|c| c.name(lang)).collect();
-        names.join(lang.pick("、", ", "))
-    }
-
-    /// "秩父市、皆野町" and "防災情報、気象情報" for what a resident receives.
-    pub fn describe(&self, subscriptions: &[Subscription], emergency_only: bool, lang: Lang) -> (String, String) {
-        // Category names hold "・" themselves, so lists are joined with "、".
-        let separator = lang.pick("、", ", ");
-        let towns: Vec<&str> = self
-            .municipalities
-            .iter()
-            .filter(|m| subscriptions.iter().any(|s| s.municipality == m.code))
-            .map(|m| m.name(lang))
-            .collect();
-        let categories = if emergency_only {
-            format!("{}{}", lang.pick("緊急情報のみ", "Emergency information only"), self.bracketed(lang))
-        } else {
-            let names: Vec<&str> = self
-                .categories
-                .iter()
-                .filter(|c| !c.restricted && subscriptions.iter().any(|s| s.category == c.key))
-                .map(|c| c.name(lang))
-                .collect();
-            names.join(separator)
-        };
-        (towns.join(separator), categories)
-    }
-
-    fn bracketed(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Ja => format!("（{}）", self.emergency_names(lang)),
-            Lang::En => format!(" ({})", self.emergency_names(lang)),
-        }
-    }
-
-    fn summary(&self, subscriptions: &[Subscription], emergency_only: bool) -> ChoiceSummary {
-        let (municipalities_ja, categories_ja) = self.describe(subscriptions, emergency_only, Lang::Ja);
-        let (municipalities_en, categories_en) = self.describe(subscriptions, emergency_only, Lang::En);
-        ChoiceSummary { municipalities_ja, municipalities_en, categories_ja, categories_en }
-    }
-
-    fn subscriptions(&self, choices: &Choices) -> Vec<Subscription> {
-        choices
-            .pairs(&self.categories)
-            .into_iter()
-            .map(|(municipality, category)| Subscription { municipality, category, area_id: None })
-            .collect()
-    }
-}
-
-fn preferences(choices: &Choices) -> Preferences {
-    Preferences {
-        language: choices.language,
-        format: choices.format,
-        charset: choices.charset,
-        emergency_only: choices.reach == Reach::EmergencyOnly,
-    }
-}
-
-fn mail_site<'a>(state: &'a AppState, catalog: &'a Catalog) -> MailSite<'a> {
+fn mail_site<'a>(state: &'a AppState, directory: &'a ReferenceData) -> MailSite<'a> {
     MailSite {
         base_url: &state.settings.base_url,
         mail_domain: &state.settings.mail_domain,
-        consortium_ja: &catalog.consortium_ja,
-        consortium_en: &catalog.consortium_en,
+        consortium_ja: directory.consortium_name(Lang::Ja),
+        consortium_en: directory.consortium_name(Lang::En),
     }
 }
 
@@ -164,8 +72,8 @@ pub enum Registered {
 /// registered one gets its manage link. The answer never tells them apart.
 pub async fn register(
     state: &AppState,
-    limiter: &RateLimiter,
-    catalog: &Catalog,
+    limiter: &RegistrationLimiter,
+    directory: &ReferenceData,
     submission: &Submission,
     client: Option<std::net::IpAddr>,
 ) -> Result<Registered, ResidentError> {
@@ -184,22 +92,22 @@ pub async fn register(
         return Ok(Registered::Accepted);
     }
     let choices = &submission.registration.choices;
-    let subscriptions = catalog.subscriptions(choices);
+    let subscriptions = choices::subscriptions(directory, choices);
     let token = new_token()?;
     let pending = PendingRegistration {
         email: email.clone(),
-        preferences: preferences(choices),
+        preferences: choices::preferences(choices),
         source: submission.source,
         source_municipality: submission.poster.clone(),
         subscriptions: subscriptions.clone(),
         token: token.hash(),
         expires_at: now + limits.confirmation,
     };
-    let site = mail_site(state, catalog);
+    let site = mail_site(state, directory);
     let message = match state.store.save_pending_registration(&pending, now).await? {
         PendingOutcome::Saved { .. } => {
             let link = format!("{}/confirm/{}", site.base_url, token.expose());
-            let summary = catalog.summary(&subscriptions, pending.preferences.emergency_only);
+            let summary = choices::summary(directory, &subscriptions, pending.preferences.emergency_only);
             let hours = limits.confirmation.num_hours();
             tracing::info!(address = %email.masked(), "confirmation mail");
             mails::confirmation(&site, email, choices.language, &link, &summary, hours, message_id(state)?, now)
@@ -222,6 +130,13 @@ pub async fn register(
     };
     state.transport.send(&message).await?;
     Ok(Registered::Accepted)
+}
+
+/// The address an empty-mail reply link proves, while the link is unused and valid.
+pub async fn mail_link_address(state: &AppState, token: &str) -> Result<Option<String>, StoreError> {
+    let hash = SecretToken::from_presented(token).hash();
+    let link = state.store.link_token(&hash, state.clock.now()).await?;
+    Ok(link.filter(|l| l.purpose == TokenPurpose::EmptyMailReply && l.used_at.is_none()).and_then(|l| l.email))
 }
 
 /// Tokens are 43 characters of base64url; anything else is not looked up at all.
@@ -318,30 +233,34 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<Option<(Subscriber
     Ok(Some((subscriber, subscriptions)))
 }
 
-/// Replaces a resident's choices and returns the resident as now stored.
-/// Restricted (staff-only) subscriptions are not on the form, so they are kept.
+/// Replaces a resident's choices; returns the resident as now stored, with the
+/// choices as the manage form shows them again. Restricted (staff-only)
+/// subscriptions are not on the form, so they are kept.
 pub async fn change_choices(
     state: &AppState,
-    catalog: &Catalog,
+    directory: &ReferenceData,
     subscriber: &Subscriber,
     choices: &Choices,
-) -> Result<Subscriber, StoreError> {
-    let mut subscriptions = catalog.subscriptions(choices);
+) -> Result<(Subscriber, ChoicesInput), StoreError> {
+    let mut subscriptions = choices::subscriptions(directory, choices);
     let kept = state.store.subscriptions(subscriber.id).await?;
     subscriptions
-        .extend(kept.into_iter().filter(|s| catalog.category(s.category.as_str()).is_some_and(|c| c.restricted)));
-    state.store.update_preferences(subscriber.id, &preferences(choices), &subscriptions, state.clock.now()).await?;
-    state.store.subscriber(subscriber.id).await?.ok_or(StoreError::NotFound)
+        .extend(kept.into_iter().filter(|s| directory.category(s.category.as_str()).is_some_and(|c| c.restricted)));
+    let now = state.clock.now();
+    state.store.update_preferences(subscriber.id, &choices::preferences(choices), &subscriptions, now).await?;
+    let saved = state.store.subscriber(subscriber.id).await?.ok_or(StoreError::NotFound)?;
+    let input = current_choices(state, directory, &saved).await?;
+    Ok((saved, input))
 }
 
 /// A resident's stored choices, as the manage form shows them.
 pub async fn current_choices(
     state: &AppState,
-    catalog: &Catalog,
+    directory: &ReferenceData,
     subscriber: &Subscriber,
-) -> Result<kizuna_core::registration::ChoicesInput, StoreError> {
+) -> Result<ChoicesInput, StoreError> {
     let subscriptions = state.store.subscriptions(subscriber.id).await?;
-    Ok(stored_choices(catalog, subscriber, &subscriptions))
+    Ok(choices::stored_choices(directory, subscriber, &subscriptions))
 }
 
 /// Stops every mail to a resident; false when they had already left.
@@ -369,44 +288,13 @@ pub async fn erase(state: &AppState, subscriber: &Subscriber) -> Result<(), Stor
     Ok(())
 }
 
-fn stored_choices(
-    catalog: &Catalog,
-    subscriber: &Subscriber,
-    subscriptions: &[Subscription],
-) -> kizuna_core::registration::ChoicesInput {
-    let municipalities = catalog
-        .municipalities
-        .iter()
-        .filter(|m| subscriptions.iter().any(|s| s.municipality == m.code))
-        .map(|m| m.code.to_string())
-        .collect();
-    let categories = if subscriber.emergency_only {
-        Vec::new()
-    } else {
-        catalog
-            .categories
-            .iter()
-            .filter(|c| !c.restricted && subscriptions.iter().any(|s| s.category == c.key))
-            .map(|c| c.key.to_string())
-            .collect()
-    };
-    kizuna_core::registration::ChoicesInput {
-        municipalities,
-        scope: Some(if subscriber.emergency_only { "emergency" } else { "chosen" }.to_owned()),
-        categories,
-        format: Some(subscriber.format.as_str().to_owned()),
-        charset: Some(subscriber.charset.as_str().to_owned()),
-        language: Some(subscriber.language.as_str().to_owned()),
-    }
-}
-
 /// Registers an address an empty-mail reply link has proven: saved and
 /// confirmed at once, the link used up. Returns the subscriber, their choices
 /// and a manage token for the page; `None` when the link is no longer valid.
 /// An address that was already active keeps its choices and gets its manage link.
 pub async fn register_proven(
     state: &AppState,
-    catalog: &Catalog,
+    directory: &ReferenceData,
     submission: &Submission,
     mail_token: &str,
 ) -> Result<Option<(Subscriber, Vec<Subscription>, String)>, ResidentError> {
@@ -416,10 +304,10 @@ pub async fn register_proven(
     let confirm = new_token()?;
     let pending = PendingRegistration {
         email: submission.registration.email.clone(),
-        preferences: preferences(choices),
+        preferences: choices::preferences(choices),
         source: submission.source,
         source_municipality: submission.poster.clone(),
-        subscriptions: catalog.subscriptions(choices),
+        subscriptions: choices::subscriptions(directory, choices),
         token: confirm.hash(),
         expires_at: now + state.settings.residents.confirmation,
     };

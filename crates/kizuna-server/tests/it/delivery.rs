@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use kizuna_core::Lang;
-use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeStatus, Urgency};
+use kizuna_core::notice::{NoticeAction, NoticeStatus, Urgency};
 use kizuna_core::subscriber::Charset;
 use kizuna_core::token::SecretToken;
 use kizuna_server::delivery::{Outcome, Worker};
@@ -29,8 +29,7 @@ async fn every_matching_resident_gets_one_personal_message() {
     app.resident("hanako@example.jp", &[("113620", "disaster")], Charset::Utf8, Lang::En).await;
     app.resident("other-town@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::Ja).await;
     let id = app.draft("土砂災害警戒情報", "disaster", &["113620"], Urgency::Emergency, false).await;
-    let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
-    let (_, queued) = notices::send(&app.state, id, action, "staff:1").await.unwrap();
+    let queued = notices::send(&app.state, &emergency_staff(), id).await.unwrap().queued;
     assert_eq!(queued, 2);
 
     let mut worker = Worker::new(app.state.clone());
@@ -77,9 +76,7 @@ async fn drills_are_marked_in_the_subject() {
     let app = spawn_app(&[], None).await;
     app.resident("kunren@example.jp", &[("113654", "disaster")], Charset::Utf8, Lang::Ja).await;
     let id = app.draft("避難指示（訓練）のお知らせ", "disaster", &["113654"], Urgency::Emergency, true).await;
-    notices::send(&app.state, id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     run_until_idle(&mut Worker::new(app.state.clone())).await;
     let mails = app.outbox();
     assert_eq!(decode_subject(&header(&mails[0], "Subject").unwrap()), "【訓練】避難指示（訓練）のお知らせ");
@@ -119,9 +116,7 @@ async fn cancelling_mid_send_stops_the_rest_at_once() {
         app.resident(&format!("r{i}@example.jp"), &[("112071", "event")], Charset::Utf8, Lang::Ja).await;
     }
     let id = app.draft("秩父夜祭の交通規制", "event", &["112071"], Urgency::Normal, false).await;
-    notices::send(&app.state, id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     let mut worker = Worker::new(app.state.clone());
     assert!(matches!(worker.try_execute_batch().await.unwrap(), Outcome::Delivered(_)));
     app.state
@@ -142,9 +137,7 @@ async fn a_worker_that_died_mid_batch_has_its_messages_sent_again() {
         app.resident(&format!("crash{i}@example.jp"), &[("113638", "notice")], Charset::Utf8, Lang::Ja).await;
     }
     let id = app.draft("お知らせ", "notice", &["113638"], Urgency::Normal, false).await;
-    notices::send(&app.state, id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     // A claim that is never recorded stands for a worker killed mid-batch.
     let request = kizuna_store::ClaimRequest {
         claim_id: "killed".into(),
@@ -170,9 +163,7 @@ async fn residents_with_old_phones_get_strict_iso_2022_jp() {
     let mut notice = notice_template("①髙橋さん宅周辺〜断水", "notice", &["112071"], Urgency::Normal, false);
     notice.body = kizuna_core::text::NoticeBody::parse("㈱秩父水道より：ｶﾀｶﾅのお知らせ🚰").unwrap();
     let id = app.create(&notice).await;
-    notices::send(&app.state, id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     run_until_idle(&mut Worker::new(app.state.clone())).await;
     let mails = app.outbox();
     let mail = &mails[0];

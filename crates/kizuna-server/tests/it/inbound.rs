@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use kizuna_core::Lang;
-use kizuna_core::notice::{ImmediateSend, NoticeAction, Urgency};
+use kizuna_core::notice::Urgency;
 use kizuna_core::subscriber::{Charset, SubscriberStatus};
 use kizuna_server::delivery::{Outcome, Worker};
 use kizuna_server::notices;
@@ -116,9 +116,7 @@ async fn other_domains_are_refused_so_kizuna_is_no_open_relay() {
 async fn delivered_token(app: &TestApp) -> (i64, String) {
     let subscriber = app.resident("full@ezweb.ne.jp", &[("113654", "notice")], Charset::Utf8, Lang::Ja).await;
     let id = app.draft("お知らせ", "notice", &["113654"], Urgency::Normal, false).await;
-    notices::send(&app.state, id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     let mut worker = Worker::new(app.state.clone());
     while worker.try_execute_batch().await.unwrap() != Outcome::Idle {}
     let mail = app.outbox().pop().unwrap();

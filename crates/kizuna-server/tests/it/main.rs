@@ -9,6 +9,7 @@ mod archive;
 mod delivery;
 mod inbound;
 mod jma;
+mod notices;
 #[path = "../../../kizuna-mail/tests/it/relay.rs"]
 mod relay;
 mod relay_delivery;

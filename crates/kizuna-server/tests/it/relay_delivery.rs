@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use kizuna_core::Lang;
-use kizuna_core::notice::{ImmediateSend, NoticeAction, Urgency};
+use kizuna_core::notice::Urgency;
 use kizuna_core::subscriber::{Charset, SubscriberStatus};
 use kizuna_server::delivery::{Outcome, Worker};
 use kizuna_server::notices;
@@ -21,9 +21,7 @@ async fn app_with_relay(relay: &Relay, extra: &[(&str, &str)]) -> TestApp {
 }
 
 async fn send_now(app: &TestApp, id: i64) {
-    notices::send(&app.state, id, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
 }
 
 async fn drain(worker: &mut Worker) -> Vec<Outcome> {

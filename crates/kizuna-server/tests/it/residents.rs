@@ -10,7 +10,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::Duration;
 use kizuna_core::Lang;
-use kizuna_core::notice::{ImmediateSend, NoticeAction, Urgency};
+use kizuna_core::notice::Urgency;
 use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, SubscriberStatus};
 use kizuna_core::token::TokenHash;
 use kizuna_server::delivery::{Outcome, Worker};
@@ -87,8 +87,7 @@ async fn run_worker(app: &TestApp) {
 /// Sends a disaster notice to 皆野町 and returns how many residents it was queued for.
 async fn disaster_notice(app: &TestApp) -> u64 {
     let id = app.draft("避難所開設のお知らせ", "disaster", &["113620"], Urgency::Emergency, false).await;
-    let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
-    notices::send(&app.state, id, action, "staff:1").await.unwrap().1
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap().queued
 }
 
 async fn status_of(app: &TestApp, email: &str) -> Option<SubscriberStatus> {

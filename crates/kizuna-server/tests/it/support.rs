@@ -8,11 +8,13 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 use kizuna_core::consortium::ConsortiumSeed;
 use kizuna_core::notice::{NoticeSource, Urgency};
+use kizuna_core::staff::{Role, Scope};
 use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, SubscriberStatus};
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::time::ManualClock;
 use kizuna_core::{CategoryKey, EmailAddress, Lang, MunicipalityCode};
 use kizuna_mail::Transport;
+use kizuna_server::notices::Actor;
 use kizuna_server::{AppState, Settings};
 use kizuna_store::{ConnectOptions, NewNotice, NewSubscriber, Subscription};
 
@@ -43,9 +45,15 @@ pub async fn spawn_app(env: &[(&str, &str)], transport: Option<Arc<dyn Transport
     let clock = Arc::new(ManualClock::new(t0()));
     // The file outbox, or the relay when the environment names one.
     let transport = transport.unwrap_or_else(|| kizuna_server::transport::from_settings(&settings).unwrap());
-    let state = AppState::new(store, settings, clock.clone(), transport);
+    let state = AppState::new(store, settings, clock.clone(), transport).await.unwrap();
     kizuna_server::delivery::Worker::sync_pacing(&state).await.unwrap();
     TestApp { state, clock, dir }
+}
+
+/// An approver of every municipality with the emergency right, recorded as
+/// `staff:1`: sends a draft at once.
+pub fn emergency_staff() -> Actor {
+    Actor::staff(1, Scope::AllMunicipalities, Role::Approver, true)
 }
 
 impl TestApp {

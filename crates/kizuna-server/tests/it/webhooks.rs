@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Duration;
 use hmac::{Hmac, KeyInit, Mac};
-use kizuna_core::notice::{ImmediateSend, NoticeAction, Urgency};
+use kizuna_core::notice::{NoticeAction, Urgency};
 use kizuna_server::notices;
 use kizuna_server::webhooks::{self, BatchReport, MAX_ATTEMPTS, Outcome, RegisterError, TargetError};
 use kizuna_store::{NewWebhook, WebhookDeliveryStatus, WebhookEvent};
@@ -63,8 +63,7 @@ impl Receiver {
 
 async fn send_notice(app: &TestApp, title: &str) -> i64 {
     let id = app.draft(title, "disaster", &["113620"], Urgency::Emergency, false).await;
-    let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
-    notices::send(&app.state, id, action, "staff:1").await.unwrap();
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     id
 }
 
@@ -258,18 +257,14 @@ async fn corrections_and_withdrawals_are_announced_and_cancelled_notices_are_not
     let cancelled = app.draft("取り消す配信", "event", &["112071"], Urgency::Normal, false).await;
     app.resident("r@example.jp", &[("112071", "event")], kizuna_core::subscriber::Charset::Utf8, kizuna_core::Lang::Ja)
         .await;
-    notices::send(&app.state, cancelled, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), cancelled).await.unwrap();
     store.transition_notice(cancelled, NoticeAction::Cancel, "staff:1", None, app.clock_now()).await.unwrap();
 
     let original = send_notice(&app, "お知らせ").await;
     let mut correction = notice_template("お知らせ（訂正）", "disaster", &["113620"], Urgency::Normal, false);
     correction.supersedes = Some(original);
     let correction = app.create(&correction).await;
-    notices::send(&app.state, correction, NoticeAction::SendImmediately(ImmediateSend::EmergencyRight), "staff:1")
-        .await
-        .unwrap();
+    notices::send(&app.state, &emergency_staff(), correction).await.unwrap();
     store.transition_notice(original, NoticeAction::Supersede, "staff:1", None, app.clock_now()).await.unwrap();
     store.transition_notice(correction, NoticeAction::Withdraw, "staff:1", None, app.clock_now()).await.unwrap();
 

@@ -8,15 +8,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kizuna_core::Lang;
-use kizuna_core::cap::{CAP_MEDIA_TYPE, CapMsgType};
-use kizuna_core::notice::{NoticeStatus, Urgency};
-use kizuna_core::time::{format_en, format_ja, rfc3339_tokyo};
-use kizuna_store::{ArchivePage, Notice};
+use kizuna_core::cap::CAP_MEDIA_TYPE;
+use kizuna_store::ArchivePage;
 
-use super::{Frame, public_page};
-use crate::archive::{self, ArchiveError, Catalogue, FilterError, Filters, PAGE_SIZE, RawFilters};
+use super::service::{self as archive, ArchiveError, FilterError, Filters, PAGE_SIZE, RawFilters};
+use super::views::{NoticeView, format_date, notice_views};
+use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::web::{Frame, Params, public_page};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// How an archive failure looks to a person.
-pub(crate) fn web_error(lang: Lang) -> impl FnOnce(ArchiveError) -> WebError {
+pub fn web_error(lang: Lang) -> impl FnOnce(ArchiveError) -> WebError {
     move |error| match error {
         ArchiveError::NotFound => WebError::NotFound(lang),
         ArchiveError::Gone => WebError::Gone(lang),
@@ -37,33 +37,15 @@ pub(crate) fn web_error(lang: Lang) -> impl FnOnce(ArchiveError) -> WebError {
     }
 }
 
-/// Query parameters as given. Read leniently (a repeated key keeps its first value)
-/// so that no malformed address ends in a framework error instead of our page.
-#[derive(Debug, Default)]
-pub(crate) struct Params(Vec<(String, String)>);
-
-impl Params {
-    pub(crate) fn parse(query: Option<&str>) -> Self {
-        Self(query.and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default())
-    }
-
-    pub(crate) fn get(&self, key: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
-    }
-
-    pub(crate) fn lang(&self) -> Lang {
-        Lang::from_tag(self.get("lang"))
-    }
-
-    fn filters(&self) -> RawFilters {
-        RawFilters {
-            q: self.get("q").to_owned(),
-            municipality: self.get("municipality").to_owned(),
-            category: self.get("category").to_owned(),
-            from: self.get("from").to_owned(),
-            to: self.get("to").to_owned(),
-            page: self.get("page").to_owned(),
-        }
+/// The archive's filters from the query, unchecked.
+fn raw_filters(params: &Params) -> RawFilters {
+    RawFilters {
+        q: params.get("q").to_owned(),
+        municipality: params.get("municipality").to_owned(),
+        category: params.get("category").to_owned(),
+        from: params.get("from").to_owned(),
+        to: params.get("to").to_owned(),
+        page: params.get("page").to_owned(),
     }
 }
 
@@ -80,74 +62,8 @@ fn lang_param(lang: Lang) -> &'static str {
     if lang == Lang::En { "en" } else { "" }
 }
 
-fn format_date(at: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format_ja(at),
-        Lang::En => format_en(at),
-    }
-}
-
 fn parse_id(id: &str, lang: Lang) -> Result<i64, WebError> {
     id.parse::<i64>().ok().filter(|id| *id > 0).ok_or(WebError::NotFound(lang))
-}
-
-/// A notice in a list.
-pub struct NoticeView {
-    pub href: String,
-    pub title: String,
-    /// `ja` when an English page shows a Japanese title.
-    pub title_lang: &'static str,
-    pub date: String,
-    pub datetime: String,
-    pub category: String,
-    pub municipalities: String,
-    pub emergency: bool,
-    pub exercise: bool,
-    /// This notice corrects an earlier one.
-    pub correction: bool,
-    /// A later notice corrected this one.
-    pub corrected: bool,
-    pub withdrawn: bool,
-}
-
-/// Lists never show an obituary's title, which names the deceased: only its page
-/// does, and that page is kept out of search engines.
-pub(crate) fn notice_views(notices: &[Notice], catalogue: &Catalogue, lang: Lang) -> Vec<NoticeView> {
-    notices
-        .iter()
-        .map(|notice| {
-            let municipalities = catalogue.municipality_names(notice, lang);
-            let english = lang == Lang::En && notice.title_en.is_some();
-            let (title, title_lang) = if archive::is_obituary(notice) {
-                let title = match lang {
-                    Lang::Ja => format!("{municipalities}のお悔やみ情報"),
-                    Lang::En => format!("Obituary notice ({municipalities})"),
-                };
-                (title, "")
-            } else if english {
-                (notice.title_en.clone().unwrap_or_default(), "")
-            } else {
-                (notice.title.clone(), if lang == Lang::En { "ja" } else { "" })
-            };
-            let at = notice.sent_at.unwrap_or(notice.created_at);
-            NoticeView {
-                href: format!("/notices/{}{}", notice.id, if lang == Lang::En { "?lang=en" } else { "" }),
-                title,
-                title_lang,
-                date: format_date(at, lang),
-                datetime: rfc3339_tokyo(at),
-                category: catalogue
-                    .category(&notice.category)
-                    .map_or_else(|| notice.category.clone(), |c| c.name(lang).to_owned()),
-                municipalities,
-                emergency: notice.urgency == Urgency::Emergency,
-                exercise: notice.exercise,
-                correction: archive::msg_type(notice) == CapMsgType::Update,
-                corrected: notice.status == NoticeStatus::Superseded,
-                withdrawn: notice.status == NoticeStatus::Withdrawn,
-            }
-        })
-        .collect()
 }
 
 pub struct OptionView {
@@ -188,9 +104,9 @@ impl NoticesPage {
 async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let params = Params::parse(query.as_deref());
     let lang = params.lang();
-    let raw = params.filters();
-    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
-    let (filters, errors) = match Filters::parse(&raw, &catalogue, lang) {
+    let raw = raw_filters(&params);
+    let directory = state.directory.current();
+    let (filters, errors) = match Filters::parse(&raw, &directory, lang) {
         Ok(filters) => (Some(filters), Vec::new()),
         Err(errors) => (None, errors),
     };
@@ -198,7 +114,7 @@ async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) 
         Some(filters) => Some(archive::search(&state, filters).await.map_err(web_error(lang))?),
         None => None,
     };
-    let page = notices_page_view(&catalogue, &raw, filters.as_ref(), result, errors, lang);
+    let page = notices_page_view(&directory, &raw, filters.as_ref(), result, errors, lang);
     let status = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let mut response = public_page(page.render()?);
     *response.status_mut() = status;
@@ -206,7 +122,7 @@ async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) 
 }
 
 fn notices_page_view(
-    catalogue: &Catalogue,
+    directory: &ReferenceData,
     raw: &RawFilters,
     filters: Option<&Filters>,
     result: Option<ArchivePage>,
@@ -236,7 +152,7 @@ fn notices_page_view(
     let mut frame = Frame::new(
         lang,
         lang.pick("お知らせの検索", "Search notices").to_owned(),
-        catalogue.consortium_name(lang),
+        directory.consortium_name(lang),
         "/notices",
     );
     frame.switch_href = link(page, if lang == Lang::En { "" } else { "en" });
@@ -250,7 +166,7 @@ fn notices_page_view(
     NoticesPage {
         frame,
         q: raw.q.clone(),
-        municipalities: catalogue
+        municipalities: directory
             .municipalities
             .iter()
             .map(|m| OptionView {
@@ -259,7 +175,7 @@ fn notices_page_view(
                 selected: m.code.as_str() == raw.municipality.trim(),
             })
             .collect(),
-        categories: catalogue
+        categories: directory
             .public_categories()
             .map(|c| OptionView {
                 value: c.key.to_string(),
@@ -272,7 +188,7 @@ fn notices_page_view(
         searched: [&raw.q, &raw.municipality, &raw.category, &raw.from, &raw.to, &raw.page]
             .iter()
             .any(|v| !v.trim().is_empty()),
-        notices: notice_views(&notices, catalogue, lang),
+        notices: notice_views(&notices, directory, lang),
         total,
         first,
         last: (first + PAGE_SIZE - 1).min(total),
@@ -310,17 +226,17 @@ async fn notice_page(
 ) -> Result<Response, WebError> {
     let lang = Params::parse(query.as_deref()).lang();
     let id = parse_id(&id, lang)?;
-    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
-    let public = archive::public_notice(&state, &catalogue, id).await.map_err(web_error(lang))?;
+    let directory = state.directory.current();
+    let public = archive::public_notice(&state, &directory, id).await.map_err(web_error(lang))?;
     let notice = &public.notice;
-    let mut view = notice_views(std::slice::from_ref(notice), &catalogue, lang).remove(0);
+    let mut view = notice_views(std::slice::from_ref(notice), &directory, lang).remove(0);
     let english_title = lang == Lang::En && notice.title_en.is_some();
     view.title = if english_title { notice.title_en.clone().unwrap_or_default() } else { notice.title.clone() };
     view.title_lang = if lang == Lang::En && !english_title { "ja" } else { "" };
     let english_body = lang == Lang::En && notice.body_en.is_some();
     let suffix = if lang == Lang::En { "?lang=en" } else { "" };
     let page = NoticePage {
-        frame: Frame::new(lang, view.title.clone(), catalogue.consortium_name(lang), &format!("/notices/{id}")),
+        frame: Frame::new(lang, view.title.clone(), directory.consortium_name(lang), &format!("/notices/{id}")),
         body: if english_body { notice.body_en.clone().unwrap_or_default() } else { notice.body.clone() },
         text_lang: if lang == Lang::En && !english_body { "ja" } else { "" },
         obituary: archive::is_obituary(notice),
@@ -356,18 +272,18 @@ async fn notice_cap(
 async fn atom_feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let params = Params::parse(query.as_deref());
     let lang = params.lang();
-    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
+    let directory = state.directory.current();
     // A feed is narrowed by municipality and category only.
     let raw = RawFilters {
         municipality: params.get("municipality").to_owned(),
         category: params.get("category").to_owned(),
         ..RawFilters::default()
     };
-    let filters = Filters::parse(&raw, &catalogue, lang).map_err(|errors| WebError::BadRequest {
+    let filters = Filters::parse(&raw, &directory, lang).map_err(|errors| WebError::BadRequest {
         lang,
         message: errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" "),
     })?;
-    let xml = archive::atom_feed(&state, &catalogue, filters.municipality.as_ref(), filters.category.as_ref())
+    let xml = archive::atom_feed(&state, &directory, filters.municipality.as_ref(), filters.category.as_ref())
         .await
         .map_err(web_error(lang))?;
     Ok(xml_response(ATOM_CONTENT_TYPE, xml))
@@ -378,7 +294,7 @@ const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
 
 async fn cap_feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let lang = Params::parse(query.as_deref()).lang();
-    let catalogue = Catalogue::load(&state).await.map_err(WebError::store(lang))?;
-    let xml = archive::cap_index(&state, &catalogue).await.map_err(web_error(lang))?;
+    let directory = state.directory.current();
+    let xml = archive::cap_index(&state, &directory).await.map_err(web_error(lang))?;
     Ok(xml_response(ATOM_CONTENT_TYPE, xml))
 }

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use askama::Template;
-use kizuna_core::MunicipalityCode;
 use kizuna_core::consortium::Municipality;
+use kizuna_core::{Lang, MunicipalityCode};
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::state::AppState;
@@ -15,8 +15,6 @@ use crate::state::AppState;
 pub enum PosterError {
     #[error("no such municipality")]
     UnknownMunicipality,
-    #[error(transparent)]
-    Store(#[from] kizuna_store::StoreError),
     #[error("the text cannot be put in a QR code: {0}")]
     Qr(#[from] qrcode::types::QrError),
     #[error("template: {0}")]
@@ -130,12 +128,11 @@ pub fn register_poster(
 }
 
 /// The poster of a municipality of the region, for the configured site and mail domain.
-pub async fn for_municipality(state: &AppState, code: &MunicipalityCode) -> Result<String, PosterError> {
-    let store = &state.store;
-    let municipality =
-        store.municipalities().await?.into_iter().find(|m| m.code == *code).ok_or(PosterError::UnknownMunicipality)?;
-    let consortium = store.consortium().await?.map(|c| c.name_ja).unwrap_or_default();
-    register_poster(&municipality, &consortium, &state.settings.base_url, &state.settings.mail_domain)
+pub fn for_municipality(state: &AppState, code: &MunicipalityCode) -> Result<String, PosterError> {
+    let directory = state.directory.current();
+    let municipality = directory.municipality(code.as_str()).ok_or(PosterError::UnknownMunicipality)?;
+    let consortium = directory.consortium_name(Lang::Ja);
+    register_poster(municipality, consortium, &state.settings.base_url, &state.settings.mail_domain)
 }
 
 #[cfg(test)]

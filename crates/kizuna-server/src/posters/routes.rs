@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kizuna_core::MunicipalityCode;
 
-use super::archive::Params;
+use super::service::{self as posters, PosterError};
 use crate::error::WebError;
-use crate::posters::{self, PosterError};
 use crate::state::AppState;
+use crate::web::Params;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/posters/register.svg", get(register_poster))
@@ -28,9 +28,8 @@ async fn register_poster(State(state): State<AppState>, RawQuery(query): RawQuer
             )
             .to_owned(),
     })?;
-    let svg = posters::for_municipality(&state, &code).await.map_err(|error| match error {
+    let svg = posters::for_municipality(&state, &code).map_err(|error| match error {
         PosterError::UnknownMunicipality => WebError::NotFound(lang),
-        PosterError::Store(source) => WebError::Store { lang, source },
         other => WebError::Internal { lang, message: other.to_string() },
     })?;
     let disposition = format!("inline; filename=\"kizuna-register-{code}.svg\"");

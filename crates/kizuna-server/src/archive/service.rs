@@ -10,13 +10,14 @@ use kizuna_core::atom::{FeedScope, Listing, cap_index_feed, notice_feed, render_
 use kizuna_core::cap::{
     CapArea, CapError, CapIssuer, CapMsgType, CapNotice, CapReference, OBITUARY_CATEGORY, render_cap,
 };
-use kizuna_core::consortium::{Category, ConsortiumInfo, Municipality};
+use kizuna_core::consortium::Category;
 use kizuna_core::lang::Explain;
 use kizuna_core::notice::{NoticeStatus, Urgency};
 use kizuna_core::text::SearchQuery;
 use kizuna_core::{CategoryKey, EmailAddress, Lang, MunicipalityCode};
 use kizuna_store::{ArchivePage, ArchiveQuery, Notice, StoreError};
 
+use crate::directory::ReferenceData;
 use crate::state::AppState;
 
 /// Notices on one page of the archive.
@@ -41,56 +42,23 @@ pub enum ArchiveError {
     Cap(#[from] CapError),
 }
 
-/// The region's municipalities, categories and name, read once per request.
-pub struct Catalogue {
-    pub municipalities: Vec<Municipality>,
-    pub categories: Vec<Category>,
-    pub consortium: ConsortiumInfo,
+/// The names of the municipalities a notice is for, joined the way each language lists them.
+pub fn municipality_names(directory: &ReferenceData, notice: &Notice, lang: Lang) -> String {
+    let names: Vec<&str> =
+        notice.municipalities.iter().filter_map(|code| directory.municipality(code)).map(|m| m.name(lang)).collect();
+    names.join(lang.pick("・", ", "))
 }
 
-impl Catalogue {
-    pub async fn load(state: &AppState) -> Result<Self, StoreError> {
-        let store = &state.store;
-        let municipalities = store.municipalities().await?;
-        let categories = store.categories().await?;
-        let consortium = store.consortium().await?.ok_or(StoreError::NotFound)?;
-        Ok(Self { municipalities, categories, consortium })
-    }
+fn areas(directory: &ReferenceData, notice: &Notice) -> Vec<CapArea> {
+    notice.municipalities.iter().filter_map(|code| directory.municipality(code)).map(CapArea::from).collect()
+}
 
-    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
-        self.municipalities.iter().find(|m| m.code.as_str() == code)
-    }
-
-    pub fn category(&self, key: &str) -> Option<&Category> {
-        self.categories.iter().find(|c| c.key.as_str() == key)
-    }
-
-    /// The categories a resident may filter by: never the restricted ones.
-    pub fn public_categories(&self) -> impl Iterator<Item = &Category> {
-        self.categories.iter().filter(|c| !c.restricted)
-    }
-
-    pub fn consortium_name(&self, lang: Lang) -> &str {
-        lang.pick(&self.consortium.name_ja, &self.consortium.name_en)
-    }
-
-    /// The names of the municipalities a notice is for, joined the way each language lists them.
-    pub fn municipality_names(&self, notice: &Notice, lang: Lang) -> String {
-        let names: Vec<&str> =
-            notice.municipalities.iter().filter_map(|code| self.municipality(code)).map(|m| m.name(lang)).collect();
-        names.join(lang.pick("・", ", "))
-    }
-
-    fn areas(&self, notice: &Notice) -> Vec<CapArea> {
-        notice.municipalities.iter().filter_map(|code| self.municipality(code)).map(CapArea::from).collect()
-    }
-
-    /// Kizuna's CAP identity: `info@` the mail domain, the public base URL, the region's name.
-    pub fn issuer(&self, state: &AppState) -> Result<CapIssuer, ArchiveError> {
-        let sender = EmailAddress::parse(&format!("info@{}", state.settings.mail_domain))
-            .map_err(|_| CapError::Sender(state.settings.mail_domain.clone()))?;
-        Ok(CapIssuer::new(&sender, &state.settings.base_url, &self.consortium.name_ja, &self.consortium.name_en)?)
-    }
+/// Kizuna's CAP identity: `info@` the mail domain, the public base URL, the region's name.
+pub fn issuer(state: &AppState, directory: &ReferenceData) -> Result<CapIssuer, ArchiveError> {
+    let consortium = directory.consortium.as_ref().ok_or(StoreError::NotFound)?;
+    let sender = EmailAddress::parse(&format!("info@{}", state.settings.mail_domain))
+        .map_err(|_| CapError::Sender(state.settings.mail_domain.clone()))?;
+    Ok(CapIssuer::new(&sender, &state.settings.base_url, &consortium.name_ja, &consortium.name_en)?)
 }
 
 /// The archive's filters as a resident typed them (query parameters, unchecked).
@@ -127,7 +95,7 @@ impl Filters {
     /// Parses what the form sent. Unknown municipalities and categories (restricted
     /// ones included: they do not exist for the public) and malformed dates are
     /// errors, each named by its field, in the resident's language.
-    pub fn parse(raw: &RawFilters, catalogue: &Catalogue, lang: Lang) -> Result<Filters, Vec<FilterError>> {
+    pub fn parse(raw: &RawFilters, directory: &ReferenceData, lang: Lang) -> Result<Filters, Vec<FilterError>> {
         let mut errors = Vec::new();
         let mut fail = |field: &'static str, message: String| errors.push(FilterError { field, message });
         let search = SearchQuery::parse(&raw.q).unwrap_or_else(|error| {
@@ -136,7 +104,7 @@ impl Filters {
         });
         let municipality = match raw.municipality.trim() {
             "" => None,
-            code => match MunicipalityCode::parse(code).ok().filter(|c| catalogue.municipality(c.as_str()).is_some()) {
+            code => match MunicipalityCode::parse(code).ok().filter(|c| directory.municipality(c.as_str()).is_some()) {
                 Some(code) => Some(code),
                 None => {
                     fail(
@@ -151,7 +119,7 @@ impl Filters {
             "" => None,
             key => match CategoryKey::parse(key)
                 .ok()
-                .filter(|k| catalogue.category(k.as_str()).is_some_and(|c| !c.restricted))
+                .filter(|k| directory.category(k.as_str()).is_some_and(|c| !c.restricted))
             {
                 Some(key) => Some(key),
                 None => {
@@ -255,15 +223,15 @@ pub struct PublicNotice {
 
 /// A public notice by id: not found unless published and of a public category;
 /// gone once an obituary's days are over.
-pub async fn public_notice(state: &AppState, catalogue: &Catalogue, id: i64) -> Result<PublicNotice, ArchiveError> {
+pub async fn public_notice(state: &AppState, directory: &ReferenceData, id: i64) -> Result<PublicNotice, ArchiveError> {
     let notice = state.store.notice(id).await?.ok_or(ArchiveError::NotFound)?;
     let published = notice.status.is_published() || notice.status == NoticeStatus::Withdrawn;
-    let category = catalogue.category(&notice.category).filter(|c| !c.restricted).cloned();
+    let category = directory.category(&notice.category).filter(|c| !c.restricted).cloned();
     let (true, Some(category)) = (published, category) else {
         return Err(ArchiveError::NotFound);
     };
-    let issuer = catalogue.issuer(state)?;
-    let cap = cap_notice(state, catalogue, &issuer, &notice).await?;
+    let issuer = issuer(state, directory)?;
+    let cap = cap_notice(state, directory, &issuer, &notice).await?;
     if !cap.is_publicly_listable(state.clock.now(), state.settings.obituary_days) {
         return Err(ArchiveError::Gone);
     }
@@ -274,37 +242,37 @@ pub async fn public_notice(state: &AppState, catalogue: &Catalogue, id: i64) -> 
 
 /// `/notices/{id}/cap.xml`.
 pub async fn notice_cap(state: &AppState, id: i64) -> Result<String, ArchiveError> {
-    let catalogue = Catalogue::load(state).await?;
-    let public = public_notice(state, &catalogue, id).await?;
-    Ok(render_cap(&catalogue.issuer(state)?, &public.cap)?)
+    let directory = state.directory.current();
+    let public = public_notice(state, &directory, id).await?;
+    Ok(render_cap(&issuer(state, &directory)?, &public.cap)?)
 }
 
 /// `/feeds/atom.xml`, narrowed to a municipality and a category when asked.
 pub async fn atom_feed(
     state: &AppState,
-    catalogue: &Catalogue,
+    directory: &ReferenceData,
     municipality: Option<&MunicipalityCode>,
     category: Option<&CategoryKey>,
 ) -> Result<String, ArchiveError> {
-    let issuer = catalogue.issuer(state)?;
+    let issuer = issuer(state, directory)?;
     let filters =
         Filters { municipality: municipality.cloned(), category: category.cloned(), page: 1, ..Filters::default() };
     let notices = state.store.archive_notices(&filters.query(state, FEED_SIZE)).await?.notices;
-    let caps = cap_notices(state, catalogue, &issuer, &notices).await?;
-    let area = municipality.and_then(|code| catalogue.municipality(code.as_str())).map(CapArea::from);
+    let caps = cap_notices(state, directory, &issuer, &notices).await?;
+    let area = municipality.and_then(|code| directory.municipality(code.as_str())).map(CapArea::from);
     let scope =
-        FeedScope { municipality: area.as_ref(), category: category.and_then(|key| catalogue.category(key.as_str())) };
+        FeedScope { municipality: area.as_ref(), category: category.and_then(|key| directory.category(key.as_str())) };
     Ok(render_atom_feed(&notice_feed(&issuer, &scope, &caps, &listing(state))))
 }
 
 /// `/feeds/cap.xml`: the current CAP message of each recent notice (corrected
 /// notices give way to their correction; withdrawals stay so readers learn of them).
-pub async fn cap_index(state: &AppState, catalogue: &Catalogue) -> Result<String, ArchiveError> {
-    let issuer = catalogue.issuer(state)?;
+pub async fn cap_index(state: &AppState, directory: &ReferenceData) -> Result<String, ArchiveError> {
+    let issuer = issuer(state, directory)?;
     let mut query = ArchiveQuery::everything(state.clock.now(), state.settings.obituary_days, FEED_SIZE);
     query.include_superseded = false;
     let notices = state.store.archive_notices(&query).await?.notices;
-    let caps = cap_notices(state, catalogue, &issuer, &notices).await?;
+    let caps = cap_notices(state, directory, &issuer, &notices).await?;
     Ok(render_atom_feed(&cap_index_feed(&issuer, &caps, &listing(state))))
 }
 
@@ -314,13 +282,13 @@ fn listing(state: &AppState) -> Listing {
 
 async fn cap_notices(
     state: &AppState,
-    catalogue: &Catalogue,
+    directory: &ReferenceData,
     issuer: &CapIssuer,
     notices: &[Notice],
 ) -> Result<Vec<CapNotice>, ArchiveError> {
     let mut caps = Vec::with_capacity(notices.len());
     for notice in notices {
-        caps.push(cap_notice(state, catalogue, issuer, notice).await?);
+        caps.push(cap_notice(state, directory, issuer, notice).await?);
     }
     Ok(caps)
 }
@@ -330,11 +298,11 @@ async fn cap_notices(
 /// references the notice's own message (and what that one corrected).
 async fn cap_notice(
     state: &AppState,
-    catalogue: &Catalogue,
+    directory: &ReferenceData,
     issuer: &CapIssuer,
     notice: &Notice,
 ) -> Result<CapNotice, ArchiveError> {
-    let category = catalogue.category(&notice.category).cloned().ok_or(ArchiveError::NotFound)?;
+    let category = directory.category(&notice.category).cloned().ok_or(ArchiveError::NotFound)?;
     let sent_at = notice.sent_at.unwrap_or(notice.created_at);
     let mut references = earlier_messages(state, issuer, notice).await?;
     let msg_type = msg_type(notice);
@@ -357,7 +325,7 @@ async fn cap_notice(
         title_en: notice.title_en.clone(),
         body_en: notice.body_en.clone(),
         expires: notice.expires_at,
-        areas: catalogue.areas(notice),
+        areas: areas(directory, notice),
     })
 }
 

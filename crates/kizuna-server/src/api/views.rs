@@ -1,0 +1,134 @@
+//! The JSON shapes the notice and statistics endpoints answer with.
+
+use chrono::{DateTime, Utc};
+use kizuna_store::{DeliveryCounts, Notice, SubscriberCount};
+use serde::Serialize;
+
+use crate::notices::{NoticePage, NoticeReport};
+
+#[derive(Debug, Serialize)]
+pub struct DeliveriesView {
+    total: i64,
+    queued: i64,
+    sending: i64,
+    sent: i64,
+    deferred: i64,
+    bounced: i64,
+    failed: i64,
+    cancelled: i64,
+}
+
+impl From<DeliveryCounts> for DeliveriesView {
+    fn from(c: DeliveryCounts) -> Self {
+        Self {
+            total: c.total,
+            queued: c.queued,
+            sending: c.sending,
+            sent: c.sent,
+            deferred: c.deferred,
+            bounced: c.bounced,
+            failed: c.failed,
+            cancelled: c.cancelled,
+        }
+    }
+}
+
+/// A notice as the API shows it; `deliveries` only where one notice is answered.
+#[derive(Debug, Serialize)]
+pub struct NoticeView {
+    id: i64,
+    status: &'static str,
+    source: &'static str,
+    title: String,
+    body: String,
+    title_en: Option<String>,
+    body_en: Option<String>,
+    category: String,
+    municipalities: Vec<String>,
+    areas: Vec<i64>,
+    urgency: &'static str,
+    exercise: bool,
+    send_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+    supersedes: Option<i64>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deliveries: Option<DeliveriesView>,
+}
+
+impl NoticeView {
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn new(n: Notice, deliveries: Option<DeliveryCounts>) -> Self {
+        Self {
+            id: n.id,
+            status: n.status.as_str(),
+            source: n.source.as_str(),
+            title: n.title,
+            body: n.body,
+            title_en: n.title_en,
+            body_en: n.body_en,
+            category: n.category,
+            municipalities: n.municipalities,
+            areas: n.area_ids,
+            urgency: n.urgency.as_str(),
+            exercise: n.exercise,
+            send_at: n.send_at,
+            expires_at: n.expires_at,
+            supersedes: n.supersedes,
+            created_at: n.created_at,
+            updated_at: n.updated_at,
+            sent_at: n.sent_at,
+            deliveries: deliveries.map(DeliveriesView::from),
+        }
+    }
+}
+
+impl From<NoticeReport> for NoticeView {
+    fn from(report: NoticeReport) -> Self {
+        NoticeView::new(report.notice, Some(report.deliveries))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoticeListView {
+    notices: Vec<NoticeView>,
+    /// Pass as `before` for the next page; null on the last page.
+    next_before: Option<i64>,
+}
+
+impl From<NoticePage> for NoticeListView {
+    fn from(page: NoticePage) -> Self {
+        Self {
+            notices: page.notices.into_iter().map(|n| NoticeView::new(n, None)).collect(),
+            next_before: page.next_before,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubscriberCountView {
+    municipality: String,
+    category: String,
+    active: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubscriberStatsView {
+    subscribers: Vec<SubscriberCountView>,
+}
+
+impl From<Vec<SubscriberCount>> for SubscriberStatsView {
+    fn from(counts: Vec<SubscriberCount>) -> Self {
+        Self {
+            subscribers: counts
+                .into_iter()
+                .map(|c| SubscriberCountView { municipality: c.municipality, category: c.category, active: c.active })
+                .collect(),
+        }
+    }
+}

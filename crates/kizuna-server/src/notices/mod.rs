@@ -1,0 +1,19 @@
+//! The notice service: create, validate, submit, approve, return, send (or
+//! schedule), cancel, correct and withdraw a notice, and read them, for every
+//! caller — the JSON API, the scheduler, the JMA poller and the coming staff
+//! console. Who may do what is decided here, from an [`Actor`]; callers map a
+//! [`NoticeError`] to their own answers.
+
+mod actor;
+mod draft;
+mod error;
+mod read;
+mod service;
+
+pub use actor::{Actor, Authority, Permission};
+pub use draft::{CorrectionText, Created, Dispatch, ListRequest, NoticeDraft, NoticePage, NoticeReport};
+pub use error::NoticeError;
+pub use read::{list, read, report};
+pub use service::{
+    approve, cancel, correct, create, create_from_jma, return_notice, send, send_scheduled, submit, validate, withdraw,
+};

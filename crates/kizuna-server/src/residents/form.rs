@@ -1,0 +1,165 @@
+//! The residents' forms as they arrive and as they are shown again: fields read
+//! in order, and the choices fieldsets shared by the registration and manage pages.
+
+use kizuna_core::Lang;
+use kizuna_core::lang::Explain;
+use kizuna_core::registration::{ChoicesInput, Field, FormErrors};
+use kizuna_core::subscriber::{Charset, MailFormat};
+
+use super::choices::emergency_names;
+use crate::directory::ReferenceData;
+
+/// Fields read from one submission; the rest is ignored.
+const MAX_FIELDS: usize = 200;
+/// Raw address text shown back in the form after an error.
+const MAX_ECHO: usize = 320;
+
+/// Query or form fields in order, repeated names kept (`municipality=…&municipality=…`).
+pub(super) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(super) fn parse(bytes: &[u8]) -> Self {
+        Self(form_urlencoded::parse(bytes).take(MAX_FIELDS).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+    }
+
+    pub(super) fn query(raw: Option<&str>) -> Self {
+        Self::parse(raw.unwrap_or_default().as_bytes())
+    }
+
+    pub(super) fn first(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// The language asked for with `?lang=`, if any.
+    pub(super) fn lang(&self) -> Option<Lang> {
+        match self.first("lang").map(str::trim) {
+            Some("en") => Some(Lang::En),
+            Some("ja") => Some(Lang::Ja),
+            _ => None,
+        }
+    }
+
+    pub(super) fn choices(&self) -> ChoicesInput {
+        ChoicesInput {
+            municipalities: self.all("municipality"),
+            scope: self.first("scope").map(str::to_owned),
+            categories: self.all("category"),
+            format: self.first("format").map(str::to_owned),
+            charset: self.first("charset").map(str::to_owned),
+            language: self.first("language").map(str::to_owned),
+        }
+    }
+}
+
+/// A checkbox or radio button of the choices form.
+pub struct OptionView {
+    pub(super) id: String,
+    pub(super) value: String,
+    pub(super) label: String,
+    pub(super) other: String,
+    pub(super) other_lang: &'static str,
+    pub(super) checked: bool,
+}
+
+/// One line of the error summary, linking to its field.
+pub struct ErrorLink {
+    pub(super) href: String,
+    pub(super) message: String,
+}
+
+/// The choices fieldsets, shared by the registration and manage pages.
+pub struct ChoicesView {
+    pub(super) municipalities: Vec<OptionView>,
+    pub(super) categories: Vec<OptionView>,
+    pub(super) scope_emergency: bool,
+    pub(super) scope_chosen: bool,
+    pub(super) emergency_names: String,
+    pub(super) format_html: bool,
+    pub(super) charset_iso: bool,
+    pub(super) language_en: bool,
+    pub(super) municipality_error: Option<String>,
+    pub(super) scope_error: Option<String>,
+    pub(super) category_error: Option<String>,
+    pub(super) format_error: Option<String>,
+    pub(super) charset_error: Option<String>,
+    pub(super) language_error: Option<String>,
+}
+
+impl ChoicesView {
+    pub(super) fn new(directory: &ReferenceData, input: &ChoicesInput, errors: &FormErrors, lang: Lang) -> Self {
+        let other_lang = if lang == Lang::En { Lang::Ja } else { Lang::En };
+        let has = |values: &[String], wanted: &str| values.iter().any(|v| v.trim() == wanted);
+        let message = |field: Field| errors.get(field).map(|e| e.explain(lang));
+        let scope = input.scope.as_deref().map(str::trim);
+        Self {
+            municipalities: directory
+                .municipalities
+                .iter()
+                .map(|m| OptionView {
+                    id: format!("municipality-{}", m.code),
+                    value: m.code.to_string(),
+                    label: m.name(lang).to_owned(),
+                    other: m.name(other_lang).to_owned(),
+                    other_lang: other_lang.as_str(),
+                    checked: has(&input.municipalities, m.code.as_str()),
+                })
+                .collect(),
+            categories: directory
+                .categories
+                .iter()
+                .filter(|c| !c.restricted)
+                .map(|c| OptionView {
+                    id: format!("category-{}", c.key),
+                    value: c.key.to_string(),
+                    label: c.name(lang).to_owned(),
+                    other: String::new(),
+                    other_lang: other_lang.as_str(),
+                    checked: has(&input.categories, c.key.as_str()),
+                })
+                .collect(),
+            scope_emergency: scope == Some("emergency"),
+            scope_chosen: scope == Some("chosen") || (scope.is_none() && !input.categories.is_empty()),
+            emergency_names: emergency_names(directory, lang),
+            format_html: input.format.as_deref().map(str::trim) == Some(MailFormat::Html.as_str()),
+            charset_iso: input.charset.as_deref().map(str::trim) == Some(Charset::Iso2022Jp.as_str()),
+            language_en: match input.language.as_deref().map(str::trim) {
+                Some(tag) => tag == "en",
+                None => lang == Lang::En,
+            },
+            municipality_error: message(Field::Municipality),
+            scope_error: message(Field::Scope),
+            category_error: message(Field::Category),
+            format_error: message(Field::Format),
+            charset_error: message(Field::Charset),
+            language_error: message(Field::Language),
+        }
+    }
+
+    /// The summary's links point at the first control of each field.
+    pub(super) fn error_links(&self, errors: &FormErrors, lang: Lang) -> Vec<ErrorLink> {
+        errors
+            .iter()
+            .map(|error| {
+                let target = match error.field() {
+                    Field::Email => "email".to_owned(),
+                    Field::Municipality => self.municipalities.first().map(|o| o.id.clone()).unwrap_or_default(),
+                    Field::Scope => "scope-emergency".to_owned(),
+                    Field::Category => self.categories.first().map(|o| o.id.clone()).unwrap_or_default(),
+                    Field::Format => "format-text".to_owned(),
+                    Field::Charset => "charset-utf-8".to_owned(),
+                    Field::Language => "language-ja".to_owned(),
+                };
+                ErrorLink { href: format!("#{target}"), message: error.explain(lang) }
+            })
+            .collect()
+    }
+}
+
+/// What the resident typed, safe to show again: no control characters, not too long.
+pub(super) fn echo(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_control()).take(MAX_ECHO).collect()
+}

@@ -1,0 +1,32 @@
+//! Residents on the web: `/register` (double opt-in), `/register/mail/{token}`
+//! (empty-mail registration), `/confirm/{token}`, `/manage/{token}` (and its
+//! `/erase`), `/unsubscribe/{token}` (RFC 8058 one-click) and `/privacy`, one
+//! module per journey; `service` holds what each form submission does.
+//!
+//! Every state change is a POST: mail scanners and link previews open GET links
+//! on their own, so a GET only ever shows a page with a button. No cookies and
+//! no JavaScript are needed anywhere. The registration page reads the same
+//! whether or not the address is registered; only the mailbox learns which.
+
+mod choices;
+mod client;
+mod confirm;
+mod erase;
+mod form;
+mod limiter;
+mod link;
+mod mail_register;
+mod mails;
+mod manage;
+mod pages;
+mod privacy;
+mod register;
+mod routes;
+mod service;
+mod unsubscribe;
+
+pub use client::{ClientIp, client_ip, network_key};
+pub use limiter::RegistrationLimiter;
+pub use link::ResidentLink;
+pub use routes::{BODY_LIMIT, routes};
+pub use service::{MANAGE_LINK_DAYS, ResidentError};
