@@ -7,7 +7,9 @@ use thiserror::Error;
 use crate::lang::{Explain, Lang};
 
 /// 全国地方公共団体コード: five digits and a mod-11 check digit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Serialises as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
 pub struct MunicipalityCode(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -86,7 +88,9 @@ impl fmt::Display for JmaAreaCode {
 }
 
 /// The `key` of a notice category, as in `consortium.toml` (`disaster`, `weather`, …).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Serialises as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
 pub struct CategoryKey(String);
 
 impl CategoryKey {

@@ -65,7 +65,8 @@ fn clean(input: &str, field: &'static str, max: usize, multiline: bool) -> Resul
 }
 
 /// A notice's title: one line, at most 100 characters (a subject an old phone shows).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct NoticeTitle(String);
 
 impl NoticeTitle {
@@ -90,7 +91,8 @@ impl NoticeTitle {
 }
 
 /// A notice's body: several lines, at most 10,000 characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct NoticeBody(String);
 
 impl NoticeBody {

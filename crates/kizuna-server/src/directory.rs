@@ -9,10 +9,12 @@
 //! without a restart and no reader ever sees half of one.
 
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
-use kizuna_core::Lang;
 use kizuna_core::consortium::{Category, ConsortiumInfo, Municipality};
-use kizuna_store::{Area, Store, StoreError};
+use kizuna_core::{CategoryKey, Lang, MunicipalityCode};
+use kizuna_store::{Area, Store, StoreError, Topic};
+use tokio::sync::{Notify, watch};
 
 /// The reference data as read at one moment.
 #[derive(Debug, Clone, Default)]
@@ -33,17 +35,27 @@ impl ReferenceData {
         let categories = store.categories().await?;
         let mut areas = Vec::new();
         for municipality in &municipalities {
-            areas.extend(store.areas(municipality.code.as_str()).await?);
+            areas.extend(store.areas(&municipality.code).await?);
         }
         Ok(Self { consortium, municipalities, categories, areas })
     }
 
-    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
-        self.municipalities.iter().find(|m| m.code.as_str() == code)
+    /// The municipality of a code, parsed or as typed.
+    pub fn municipality<C>(&self, code: &C) -> Option<&Municipality>
+    where
+        C: ?Sized,
+        MunicipalityCode: PartialEq<C>,
+    {
+        self.municipalities.iter().find(|m| m.code == *code)
     }
 
-    pub fn category(&self, key: &str) -> Option<&Category> {
-        self.categories.iter().find(|c| c.key.as_str() == key)
+    /// The category of a key, parsed or as typed.
+    pub fn category<K>(&self, key: &K) -> Option<&Category>
+    where
+        K: ?Sized,
+        CategoryKey: PartialEq<K>,
+    {
+        self.categories.iter().find(|c| c.key == *key)
     }
 
     /// The categories residents see and choose: never the restricted (staff-only) ones.
@@ -51,8 +63,12 @@ impl ReferenceData {
         self.categories.iter().filter(|c| !c.restricted)
     }
 
-    pub fn areas_of<'a>(&'a self, municipality: &'a str) -> impl Iterator<Item = &'a Area> {
-        self.areas.iter().filter(move |a| a.municipality == municipality)
+    pub fn areas_of<'a, C>(&'a self, municipality: &'a C) -> impl Iterator<Item = &'a Area>
+    where
+        C: ?Sized,
+        MunicipalityCode: PartialEq<C>,
+    {
+        self.areas.iter().filter(move |a| a.municipality == *municipality)
     }
 
     /// The consortium's name in `lang`; empty in a database that was never seeded.
@@ -91,5 +107,47 @@ impl Directory {
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = fresh;
         tracing::info!("reference data reloaded");
         Ok(())
+    }
+}
+
+/// How often the directory is read again when changes cannot be heard (the
+/// LISTEN connection could not be opened).
+const RELOAD_WITHOUT_CHANNEL: Duration = Duration::from_secs(60);
+
+/// Keeps a directory current: reloads it whenever any process announces a
+/// change of reference data on the store's change channel.
+pub struct Follower {
+    store: Arc<dyn Store>,
+    directory: Arc<Directory>,
+    changed: Arc<Notify>,
+    hearing: bool,
+}
+
+impl Follower {
+    /// Starts listening; a change committed after this returns is not missed.
+    pub async fn listen(store: Arc<dyn Store>, directory: Arc<Directory>) -> Self {
+        let changed = Arc::new(Notify::new());
+        let hearing = match store.listen(Topic::ReferenceData, changed.clone()).await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, "cannot hear reference data changes; reading them again every minute");
+                false
+            }
+        };
+        Self { store, directory, changed, hearing }
+    }
+
+    /// Reloads on every change until `stop`.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                _ = self.changed.notified() => {}
+                _ = tokio::time::sleep(RELOAD_WITHOUT_CHANNEL), if !self.hearing => {}
+                _ = stop.changed() => return,
+            }
+            if let Err(error) = self.directory.reload(self.store.as_ref()).await {
+                tracing::warn!(%error, "could not reload the reference data; the previous data stays in force");
+            }
+        }
     }
 }

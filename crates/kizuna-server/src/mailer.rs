@@ -37,7 +37,7 @@ pub fn prepare(directory: &ReferenceData, mail_domain: &str, notice: &Notice) ->
         _ => consortium(),
     };
     let english = match (&notice.title_en, &notice.body_en) {
-        (Some(title), Some(body)) => Some((NoticeTitle::parse(title).ok()?, NoticeBody::parse(body).ok()?)),
+        (Some(title), Some(body)) => Some((title.clone(), body.clone())),
         _ => None,
     };
     Some(PreparedNotice {
@@ -45,8 +45,8 @@ pub fn prepare(directory: &ReferenceData, mail_domain: &str, notice: &Notice) ->
         exercise: notice.exercise,
         from_name,
         from_address: EmailAddress::parse(&format!("{local}@{mail_domain}")).ok()?,
-        title: NoticeTitle::parse(&notice.title).ok()?,
-        body: NoticeBody::parse(&notice.body).ok()?,
+        title: notice.title.clone(),
+        body: notice.body.clone(),
         english,
     })
 }

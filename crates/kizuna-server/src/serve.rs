@@ -86,6 +86,8 @@ pub async fn serve(
     let holder = crate::jobs::holder_id();
     let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder.clone(), stop_rx.clone()));
     let jma_poller = tokio::spawn(crate::jma_poller::run(state.clone(), holder.clone(), stop_rx.clone()));
+    let follower = crate::directory::Follower::listen(state.store.clone(), state.directory.clone()).await;
+    let directory = tokio::spawn(follower.run(stop_rx.clone()));
     let mut workers = Vec::new();
     if listeners.workers {
         if let Err(error) = crate::delivery::Worker::sync_pacing(&state).await {
@@ -142,6 +144,9 @@ pub async fn serve(
     }
     if let Err(join) = jma_poller.await {
         tracing::error!(%join, "the JMA poller task ended abnormally");
+    }
+    if let Err(join) = directory.await {
+        tracing::error!(%join, "the reference data follower ended abnormally");
     }
     state.store.close().await;
     result

@@ -10,5 +10,5 @@ use crate::state::AppState;
 pub async fn subscriber_counts(state: &AppState, scope: &Scope) -> Result<Vec<SubscriberCount>, StoreError> {
     let own = scope.municipality();
     let counts = state.store.subscriber_counts().await?;
-    Ok(counts.into_iter().filter(|c| own.is_none_or(|code| code.as_str() == c.municipality)).collect())
+    Ok(counts.into_iter().filter(|c| own.is_none_or(|code| *code == c.municipality)).collect())
 }

@@ -68,12 +68,12 @@ impl NoticeView {
             id: n.id,
             status: n.status.as_str(),
             source: n.source.as_str(),
-            title: n.title,
-            body: n.body,
-            title_en: n.title_en,
-            body_en: n.body_en,
-            category: n.category,
-            municipalities: n.municipalities,
+            title: n.title.to_string(),
+            body: n.body.to_string(),
+            title_en: n.title_en.map(|t| t.to_string()),
+            body_en: n.body_en.map(|b| b.to_string()),
+            category: n.category.to_string(),
+            municipalities: n.municipalities.iter().map(|c| c.to_string()).collect(),
             areas: n.area_ids,
             urgency: n.urgency.as_str(),
             exercise: n.exercise,
@@ -127,7 +127,11 @@ impl From<Vec<SubscriberCount>> for SubscriberStatsView {
         Self {
             subscribers: counts
                 .into_iter()
-                .map(|c| SubscriberCountView { municipality: c.municipality, category: c.category, active: c.active })
+                .map(|c| SubscriberCountView {
+                    municipality: c.municipality.to_string(),
+                    category: c.category.to_string(),
+                    active: c.active,
+                })
                 .collect(),
         }
     }

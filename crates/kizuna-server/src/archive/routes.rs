@@ -231,13 +231,19 @@ async fn notice_page(
     let notice = &public.notice;
     let mut view = notice_views(std::slice::from_ref(notice), &directory, lang).remove(0);
     let english_title = lang == Lang::En && notice.title_en.is_some();
-    view.title = if english_title { notice.title_en.clone().unwrap_or_default() } else { notice.title.clone() };
+    view.title = match (&notice.title_en, english_title) {
+        (Some(title), true) => title.to_string(),
+        _ => notice.title.to_string(),
+    };
     view.title_lang = if lang == Lang::En && !english_title { "ja" } else { "" };
     let english_body = lang == Lang::En && notice.body_en.is_some();
     let suffix = if lang == Lang::En { "?lang=en" } else { "" };
     let page = NoticePage {
         frame: Frame::new(lang, view.title.clone(), directory.consortium_name(lang), &format!("/notices/{id}")),
-        body: if english_body { notice.body_en.clone().unwrap_or_default() } else { notice.body.clone() },
+        body: match (&notice.body_en, english_body) {
+            (Some(body), true) => body.to_string(),
+            _ => notice.body.to_string(),
+        },
         text_lang: if lang == Lang::En && !english_body { "ja" } else { "" },
         obituary: archive::is_obituary(notice),
         withdrawn_at: view.withdrawn.then(|| format_date(public.cap.sent, lang)),

@@ -50,9 +50,9 @@ pub fn notice_views(notices: &[Notice], directory: &ReferenceData, lang: Lang) -
                 };
                 (title, "")
             } else if english {
-                (notice.title_en.clone().unwrap_or_default(), "")
+                (notice.title_en.as_ref().map(|t| t.to_string()).unwrap_or_default(), "")
             } else {
-                (notice.title.clone(), if lang == Lang::En { "ja" } else { "" })
+                (notice.title.to_string(), if lang == Lang::En { "ja" } else { "" })
             };
             let at = notice.sent_at.unwrap_or(notice.created_at);
             NoticeView {
@@ -63,7 +63,7 @@ pub fn notice_views(notices: &[Notice], directory: &ReferenceData, lang: Lang) -
                 datetime: rfc3339_tokyo(at),
                 category: directory
                     .category(&notice.category)
-                    .map_or_else(|| notice.category.clone(), |c| c.name(lang).to_owned()),
+                    .map_or_else(|| notice.category.to_string(), |c| c.name(lang).to_owned()),
                 municipalities,
                 emergency: notice.urgency == Urgency::Emergency,
                 exercise: notice.exercise,

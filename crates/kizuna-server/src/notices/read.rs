@@ -12,7 +12,7 @@ fn expired_obituary(state: &AppState, notice: &Notice) -> bool {
     notice.sent_at.is_some_and(|sent| {
         !kizuna_core::cap::is_publicly_listable(
             false,
-            &notice.category,
+            notice.category.as_str(),
             sent,
             state.clock.now(),
             state.settings.obituary_days,
@@ -29,7 +29,7 @@ pub(super) async fn notice_for(state: &AppState, actor: &Actor, id: i64) -> Resu
         .await?
         .filter(|notice| !expired_obituary(state, notice))
         .ok_or(NoticeError::NotFound(id))?;
-    actor.require_scope(notice.municipalities.iter().map(String::as_str))?;
+    actor.require_scope(notice.municipalities.iter().map(|code| code.as_str()))?;
     Ok(notice)
 }
 

@@ -5,11 +5,10 @@
 //! its transaction, so a concurrent change loses cleanly instead of twice.
 
 use chrono::{DateTime, Utc};
+use kizuna_core::MunicipalityCode;
 use kizuna_core::jma::JmaNotice;
 use kizuna_core::notice::{NoticeAction, NoticeSource, NoticeStatus};
-use kizuna_core::text::{NoticeBody, NoticeTitle};
-use kizuna_core::{CategoryKey, MunicipalityCode};
-use kizuna_store::{NewNotice, Notice, StoreError};
+use kizuna_store::{NewNotice, Notice};
 
 use super::draft::Origin;
 use super::read::notice_for;
@@ -104,17 +103,17 @@ pub async fn create_from_jma(state: &AppState, notice: &JmaNotice) -> Result<Cre
 fn same_content(stored: &Notice, asked: &NewNotice) -> bool {
     let mut stored_towns = stored.municipalities.clone();
     stored_towns.sort();
-    let mut asked_towns: Vec<String> = asked.municipalities.iter().map(|c| c.as_str().to_owned()).collect();
+    let mut asked_towns = asked.municipalities.clone();
     asked_towns.sort();
     asked_towns.dedup();
     let mut asked_areas = asked.area_ids.clone();
     asked_areas.sort_unstable();
     asked_areas.dedup();
-    stored.title == asked.title.as_str()
-        && stored.body == asked.body.as_str()
-        && stored.title_en.as_deref() == asked.title_en.as_ref().map(NoticeTitle::as_str)
-        && stored.body_en.as_deref() == asked.body_en.as_ref().map(NoticeBody::as_str)
-        && stored.category == asked.category.as_str()
+    stored.title == asked.title
+        && stored.body == asked.body
+        && stored.title_en == asked.title_en
+        && stored.body_en == asked.body_en
+        && stored.category == asked.category
         && stored_towns == asked_towns
         && stored.area_ids == asked_areas
         && stored.urgency == asked.urgency
@@ -219,14 +218,8 @@ pub async fn correct(state: &AppState, actor: &Actor, id: i64, text: CorrectionT
     actor.require(Permission::Correct, "")?;
     let original = notice_for(state, actor, id).await?;
     original.status.apply(NoticeAction::Supersede)?;
-    let corrupt = |what: &str| NoticeError::Store(StoreError::Corrupt(format!("notice {id} has {what}")));
-    let municipalities = original
-        .municipalities
-        .iter()
-        .map(|code| MunicipalityCode::parse(code))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| corrupt("a malformed municipality code"))?;
-    let category = CategoryKey::parse(&original.category).map_err(|_| corrupt("a malformed category key"))?;
+    let municipalities = original.municipalities.clone();
+    let category = original.category.clone();
     let draft = NoticeDraft {
         title: text.title,
         body: text.body,

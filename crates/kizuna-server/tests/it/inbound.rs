@@ -208,7 +208,7 @@ async fn the_empty_mail_reply_link_lets_the_resident_choose_and_is_then_register
     let subscriber = app.state.store.subscriber_by_email("jiro@softbank.ne.jp").await.unwrap().unwrap();
     assert_eq!(subscriber.status, SubscriberStatus::Active);
     assert_eq!(subscriber.source, kizuna_core::subscriber::RegistrationSource::EmptyMailQr);
-    assert_eq!(subscriber.source_municipality.as_deref(), Some("113620"));
+    assert_eq!(subscriber.source_municipality.as_ref().map(|c| c.as_str()), Some("113620"));
     assert_eq!(subscriber.charset, Charset::Iso2022Jp);
     assert_eq!(app.state.store.subscriptions(subscriber.id).await.unwrap().len(), 2);
     let (status, _) = page(&app, "POST", action, Some(choices)).await;

@@ -189,7 +189,7 @@ async fn created(app: &TestApp, report: &PollReport) -> Vec<(String, NoticeStatu
         assert_eq!(notice.source, NoticeSource::Jma);
         assert!(notice.source_ref.as_deref().is_some_and(|r| r.starts_with("jma:")), "{:?}", notice.source_ref);
         let queued = app.state.store.delivery_counts(*id).await.unwrap().queued;
-        seen.push((notice.title, notice.status, queued));
+        seen.push((notice.title.to_string(), notice.status, queued));
     }
     seen
 }
@@ -346,8 +346,10 @@ async fn a_warning_is_sent_when_issued_switched_and_lifted_and_advisories_wait_f
     }
     let first = notice(&app, 1).await;
     assert_eq!((first.urgency, first.exercise), (Urgency::Emergency, false));
-    assert!(first.body.starts_with("秩父市・横瀬町・小鹿野町に大雨警報（土砂災害）、雷注意報が発表されました。"));
-    assert!(first.title_en.is_some_and(|t| t.starts_with("Heavy Rain Warning (landslides)")));
+    assert!(
+        first.body.as_str().starts_with("秩父市・横瀬町・小鹿野町に大雨警報（土砂災害）、雷注意報が発表されました。")
+    );
+    assert!(first.title_en.is_some_and(|t| t.as_str().starts_with("Heavy Rain Warning (landslides)")));
     assert!(app.state.store.jma_state().await.unwrap().warnings.is_empty(), "everything was lifted");
 }
 
@@ -443,7 +445,7 @@ async fn a_drill_is_left_as_a_draft_marked_exercise_while_the_real_report_goes_o
     let [id] = report.created[..] else { panic!("{report:?}") };
     let notice = notice(&app, id).await;
     assert_eq!((notice.status, notice.exercise), (NoticeStatus::Draft, true));
-    assert!(notice.body.starts_with("【訓練】"), "{}", notice.body);
+    assert!(notice.body.as_str().starts_with("【訓練】"), "{}", notice.body);
     assert!(report.sent.is_empty());
     assert_eq!(app.state.store.delivery_counts(id).await.unwrap().total, 0);
 

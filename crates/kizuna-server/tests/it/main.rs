@@ -7,6 +7,7 @@ mod support;
 mod api;
 mod archive;
 mod delivery;
+mod directory;
 mod inbound;
 mod jma;
 mod notices;

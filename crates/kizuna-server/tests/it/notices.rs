@@ -84,7 +84,12 @@ async fn a_draft_is_checked_against_the_directory_which_sees_new_areas_once_relo
     let unknown = notices::validate(&app.state, &author, &draft(&["131016"], vec![]));
     assert!(matches!(unknown, Err(NoticeError::UnknownMunicipality { index: 0, .. })), "{unknown:?}");
 
-    let area = app.state.store.add_area("112071", "影森", "Kagemori").await.unwrap();
+    let area = app
+        .state
+        .store
+        .add_area(&kizuna_core::MunicipalityCode::parse("112071").unwrap(), "影森", "Kagemori")
+        .await
+        .unwrap();
     let with_area = draft(&["112071"], vec![area]);
     let before = notices::validate(&app.state, &author, &with_area);
     assert!(matches!(before, Err(NoticeError::UnknownArea { index: 0, .. })), "not reloaded yet: {before:?}");
