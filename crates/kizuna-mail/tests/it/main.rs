@@ -2,7 +2,7 @@
 //! received mail and bounces from fixtures, property tests that feed them arbitrary input,
 //! and the outbound SMTP transport against a real third-party server (aiosmtpd).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod dsn;
 mod parse;

@@ -2,7 +2,7 @@
 //! PostgreSQL (the `_postgres` twins, ignored unless asked for: `scripts/test`
 //! runs them against a real server named by `KIZUNA_TEST_POSTGRES_URL`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod support;
 

@@ -1,6 +1,6 @@
 //! Tests that run the real `kizuna` binary as an operator would.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod support;
 
