@@ -1,0 +1,58 @@
+//! How the delivery workers pace, retry and give up, and when `/healthz` raises
+//! an alarm about them.
+
+use super::ConfigError;
+use super::layers::Layers;
+use super::values::parse_pacing;
+
+/// How the delivery workers pace, retry and give up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliverySettings {
+    /// Messages per minute into the relay for each listed destination domain.
+    pub pacing: Vec<(String, i64)>,
+    pub batch_size: i64,
+    /// Delivery loops per process: while some claim and record, others keep the
+    /// relay connections busy.
+    pub workers: usize,
+    /// Hard bounces after which an address is suppressed.
+    pub suppress_after: i64,
+    /// A message still failing after this long is given up.
+    pub retry_max_age: chrono::Duration,
+    /// `/healthz` turns unhealthy when an emergency waits longer than this.
+    pub emergency_alert: chrono::Duration,
+    /// … or when the relay has been unreachable this long.
+    pub relay_alert: chrono::Duration,
+}
+
+/// Carriers that throttle bulk senders; conservative so residents' mail is not
+/// deferred for hours. Tune with KIZUNA_PACING.
+pub const DEFAULT_PACING: &str = "docomo.ne.jp=300,ezweb.ne.jp=300,au.com=300,softbank.ne.jp=300,i.softbank.jp=300";
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            pacing: parse_pacing(DEFAULT_PACING).unwrap_or_default(),
+            batch_size: 1000,
+            workers: 3,
+            suppress_after: 3,
+            retry_max_age: chrono::Duration::hours(24),
+            emergency_alert: chrono::Duration::seconds(120),
+            relay_alert: chrono::Duration::seconds(300),
+        }
+    }
+}
+
+impl DeliverySettings {
+    pub(super) fn read(layers: &Layers) -> Result<Self, ConfigError> {
+        let defaults = Self::default();
+        Ok(Self {
+            pacing: layers.parsed("pacing", DEFAULT_PACING, parse_pacing)?,
+            batch_size: layers.whole("delivery_batch_size", defaults.batch_size, 1..=10_000)?,
+            workers: layers.whole("delivery_workers", defaults.workers, 1..=32)?,
+            suppress_after: layers.whole("bounce_suppress_after", defaults.suppress_after, 1..=100)?,
+            retry_max_age: layers.minutes("retry_max_age_minutes", defaults.retry_max_age, 1..=10_080)?,
+            emergency_alert: layers.seconds("emergency_alert_seconds", defaults.emergency_alert, 1..=86_400)?,
+            relay_alert: layers.seconds("relay_alert_seconds", defaults.relay_alert, 1..=86_400)?,
+        })
+    }
+}
