@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::cap::{CAP_MEDIA_TYPE, CAP_NAMESPACE, CapArea, CapIssuer, CapNotice, cap_category};
 use crate::consortium::Category;
 use crate::lang::Lang;
+use crate::texts;
 use crate::time::{format_ja, rfc3339_tokyo, to_tokyo};
 use crate::xml::XmlWriter;
 
@@ -158,22 +159,29 @@ impl FeedScope<'_> {
     }
 }
 
+/// The language of the feeds: names, titles and dates in Japanese.
+const FEED_LANG: Lang = Lang::Ja;
+
 /// The public notice archive as a feed in Japanese. Notices outside the scope or
 /// that may not be listed (restricted categories, old obituaries) are left out here
 /// too, whatever the caller's query returned.
 pub fn notice_feed(issuer: &CapIssuer, scope: &FeedScope<'_>, notices: &[CapNotice], listing: &Listing) -> AtomFeed {
     let query = scope.query();
     let self_url = format!("{}/feeds/atom.xml{query}", issuer.base_url());
-    let mut title = format!("{}のお知らせ", issuer.name(Lang::Ja));
     let narrowing: Vec<&str> = scope
         .municipality
         .map(|area| area.name_ja.as_str())
         .into_iter()
         .chain(scope.category.map(|category| category.name_ja.as_str()))
         .collect();
-    if !narrowing.is_empty() {
-        title.push_str(&format!("（{}）", narrowing.join("・")));
+    let issuer_name = ("issuer", issuer.name(FEED_LANG).into());
+    let title = if narrowing.is_empty() {
+        texts::format(FEED_LANG, "feed-notices-title", &[issuer_name])
+    } else {
+        let narrowing = narrowing.join(&texts::text(FEED_LANG, "feed-list-separator"));
+        texts::format(FEED_LANG, "feed-notices-narrowed", &[issuer_name, ("narrowing", narrowing.into())])
     }
+    .into_owned();
     let entries: Vec<AtomEntry> = notices
         .iter()
         .filter(|notice| scope.covers(notice) && notice.is_publicly_listable(listing.now, listing.obituary_days))
@@ -182,10 +190,10 @@ pub fn notice_feed(issuer: &CapIssuer, scope: &FeedScope<'_>, notices: &[CapNoti
     AtomFeed {
         id: feed_urn(&self_url),
         title,
-        subtitle: Some("配信されたお知らせの公開記録".into()),
-        lang: Lang::Ja,
+        subtitle: Some(texts::text(FEED_LANG, "feed-notices-subtitle").into_owned()),
+        lang: FEED_LANG,
         updated: latest(&entries, listing.now),
-        author_name: issuer.name(Lang::Ja).to_owned(),
+        author_name: issuer.name(FEED_LANG).to_owned(),
         author_uri: Some(format!("{}/", issuer.base_url())),
         alternate_url: Some(format!("{}/notices{query}", issuer.base_url())),
         self_url,
@@ -206,7 +214,7 @@ fn notice_entry(issuer: &CapIssuer, notice: &CapNotice) -> AtomEntry {
     }));
     AtomEntry {
         id: tag_uri(issuer, notice.sent, &format!("notice:{}", notice.id)),
-        title: notice.display_title(Lang::Ja),
+        title: notice.display_title(FEED_LANG),
         links: vec![
             AtomLink::new("alternate", issuer.notice_url(notice.id), "text/html"),
             AtomLink::new("alternate", issuer.cap_url(notice.id), CAP_MEDIA_TYPE),
@@ -232,11 +240,11 @@ pub fn cap_index_feed(issuer: &CapIssuer, notices: &[CapNotice], listing: &Listi
         .collect();
     AtomFeed {
         id: feed_urn(&self_url),
-        title: format!("{}の警報・お知らせ（CAP）", issuer.name(Lang::Ja)),
-        subtitle: Some("共通警報プロトコル（CAP 1.2）による現在の配信".into()),
-        lang: Lang::Ja,
+        title: texts::format(FEED_LANG, "feed-cap-title", &[("issuer", issuer.name(FEED_LANG).into())]).into_owned(),
+        subtitle: Some(texts::text(FEED_LANG, "feed-cap-subtitle").into_owned()),
+        lang: FEED_LANG,
         updated: latest(&entries, listing.now),
-        author_name: issuer.name(Lang::Ja).to_owned(),
+        author_name: issuer.name(FEED_LANG).to_owned(),
         author_uri: Some(format!("{}/", issuer.base_url())),
         alternate_url: Some(format!("{}/notices", issuer.base_url())),
         self_url,
@@ -249,14 +257,20 @@ fn cap_entry(issuer: &CapIssuer, notice: &CapNotice) -> AtomEntry {
     let areas: Vec<&str> = notice.areas.iter().map(|area| area.name_ja.as_str()).collect();
     let mut summary = notice.category.name_ja.clone();
     if !areas.is_empty() {
-        summary.push_str(&format!("／{}", areas.join("・")));
+        let areas = areas.join(&texts::text(FEED_LANG, "feed-list-separator"));
+        summary =
+            texts::format(FEED_LANG, "feed-cap-summary-areas", &[("summary", summary.into()), ("areas", areas.into())])
+                .into_owned();
     }
     if let Some(expires) = notice.expires {
-        summary.push_str(&format!("／{}まで", format_ja(expires)));
+        let until = format_ja(expires);
+        summary =
+            texts::format(FEED_LANG, "feed-cap-summary-until", &[("summary", summary.into()), ("until", until.into())])
+                .into_owned();
     }
     AtomEntry {
         id: tag_uri(issuer, notice.sent, &format!("cap:{identifier}")),
-        title: notice.display_title(Lang::Ja),
+        title: notice.display_title(FEED_LANG),
         links: vec![
             AtomLink::new("alternate", issuer.cap_url(notice.id), CAP_MEDIA_TYPE),
             AtomLink::new("related", issuer.notice_url(notice.id), "text/html"),

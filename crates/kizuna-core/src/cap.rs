@@ -16,6 +16,7 @@ use crate::consortium::{Category, Municipality};
 use crate::email::EmailAddress;
 use crate::lang::Lang;
 use crate::notice::Urgency;
+use crate::texts;
 use crate::time::rfc3339_tokyo;
 use crate::xml::XmlWriter;
 
@@ -274,12 +275,12 @@ impl CapNotice {
         };
         let mut out = String::new();
         if self.exercise {
-            out.push_str(lang.pick("【訓練】", "[Drill] "));
+            out.push_str(&texts::text(lang, "cap-title-drill"));
         }
         match self.msg_type {
             CapMsgType::Alert => {}
-            CapMsgType::Update => out.push_str(lang.pick("【訂正】", "[Correction] ")),
-            CapMsgType::Cancel => out.push_str(lang.pick("【撤回】", "[Withdrawn] ")),
+            CapMsgType::Update => out.push_str(&texts::text(lang, "cap-title-correction")),
+            CapMsgType::Cancel => out.push_str(&texts::text(lang, "cap-title-withdrawn")),
         }
         out.push_str(title);
         out
@@ -291,7 +292,7 @@ impl CapNotice {
             return issuer.name(lang).to_owned();
         }
         let names: Vec<&str> = self.areas.iter().map(|area| area.name(lang)).collect();
-        names.join(lang.pick("・", ", "))
+        names.join(&texts::text(lang, "cap-sender-separator"))
     }
 }
 
@@ -458,14 +459,17 @@ pub fn render_cap(issuer: &CapIssuer, notice: &CapNotice) -> Result<String, CapE
     xml.text("status", &[], if notice.exercise { "Exercise" } else { "Actual" });
     xml.text("msgType", &[], notice.msg_type.as_str());
     xml.text("scope", &[], "Public");
+    // The note belongs to the whole alert, not to one language's <info>: it is
+    // written in Japanese and English side by side.
+    let both = |key: &str| format!("{} {}", texts::text(Lang::Ja, key), texts::text(Lang::En, key));
     let mut note = Vec::new();
     if notice.exercise {
-        note.push("訓練のための配信です。 This is a drill.");
+        note.push(both("cap-note-drill"));
     }
     match notice.msg_type {
         CapMsgType::Alert => {}
-        CapMsgType::Update => note.push("先の配信を訂正します。 This corrects an earlier message."),
-        CapMsgType::Cancel => note.push("先の配信を撤回します。 This withdraws an earlier message."),
+        CapMsgType::Update => note.push(both("cap-note-update")),
+        CapMsgType::Cancel => note.push(both("cap-note-cancel")),
     }
     if !note.is_empty() {
         xml.text("note", &[], &note.join("\n"));

@@ -5,6 +5,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::lang::{Explain, Lang};
+use crate::texts;
 
 /// 全国地方公共団体コード: five digits and a mod-11 check digit.
 /// Serialises as its text.
@@ -26,14 +27,14 @@ pub enum CodeError {
 
 impl Explain for CodeError {
     fn explain(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (CodeError::MunicipalityShape(_) | CodeError::MunicipalityCheckDigit(_), Lang::Ja) => {
-                "市町村コードが正しくありません（6桁の全国地方公共団体コード）。".into()
-            }
-            (CodeError::JmaAreaShape(_), Lang::Ja) => "気象庁の地域コードが正しくありません（7桁）。".into(),
-            (CodeError::CategoryKeyShape(_), Lang::Ja) => "分類の指定が正しくありません。".into(),
-            (error, Lang::En) => format!("{error}."),
-        }
+        // `input` is quoted as the Display text quotes it, so both read alike.
+        let (key, input) = match self {
+            CodeError::MunicipalityShape(input) => ("code-error-municipality-shape", format!("{input:?}")),
+            CodeError::MunicipalityCheckDigit(input) => ("code-error-municipality-check-digit", input.clone()),
+            CodeError::JmaAreaShape(input) => ("code-error-jma-area", format!("{input:?}")),
+            CodeError::CategoryKeyShape(input) => ("code-error-category-key", format!("{input:?}")),
+        };
+        texts::format(lang, key, &[("input", input.into())]).into_owned()
     }
 }
 

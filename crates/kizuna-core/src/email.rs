@@ -10,6 +10,7 @@ use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::lang::{Explain, Lang};
+use crate::texts;
 
 /// A deliverable email address. The whole address is lower-cased: Japanese carriers
 /// and the common providers treat local parts without regard to case, and one
@@ -36,17 +37,14 @@ pub enum EmailError {
 
 impl Explain for EmailError {
     fn explain(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Ja => match self {
-                EmailError::Empty => "メールアドレスを入力してください。",
-                EmailError::TooLong => "メールアドレスが長すぎます（254文字まで）。",
-                EmailError::NoSingleAt => "メールアドレスには「@」を1つだけ含めてください。",
-                EmailError::BadLocalPart => "「@」の前の部分に使えない文字があるか、長すぎます。",
-                EmailError::BadDomain => "「@」の後ろのドメイン名が正しくありません（例: docomo.ne.jp）。",
-            }
-            .to_owned(),
-            Lang::En => format!("Please check the email address: {self}."),
-        }
+        let key = match self {
+            EmailError::Empty => "email-error-empty",
+            EmailError::TooLong => "email-error-too-long",
+            EmailError::NoSingleAt => "email-error-no-single-at",
+            EmailError::BadLocalPart => "email-error-bad-local-part",
+            EmailError::BadDomain => "email-error-bad-domain",
+        };
+        texts::text(lang, key).into_owned()
     }
 }
 

@@ -1,10 +1,12 @@
 //! Notices and their lifecycle: who may move a notice from which state to which.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use thiserror::Error;
 
 use crate::lang::{Explain, Lang};
+use crate::texts;
 
 /// Where a notice stands in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,20 +61,20 @@ impl NoticeStatus {
         matches!(self, NoticeStatus::Sending | NoticeStatus::Sent | NoticeStatus::Superseded)
     }
 
-    pub fn label(self, lang: Lang) -> &'static str {
-        let (ja, en) = match self {
-            NoticeStatus::Draft => ("下書き", "Draft"),
-            NoticeStatus::PendingApproval => ("承認待ち", "Awaiting approval"),
-            NoticeStatus::Approved => ("承認済み", "Approved"),
-            NoticeStatus::Scheduled => ("予約済み", "Scheduled"),
-            NoticeStatus::Sending => ("配信中", "Sending"),
-            NoticeStatus::Sent => ("配信済み", "Sent"),
-            NoticeStatus::Returned => ("差し戻し", "Returned"),
-            NoticeStatus::Cancelled => ("取り消し", "Cancelled"),
-            NoticeStatus::Superseded => ("訂正済み", "Corrected"),
-            NoticeStatus::Withdrawn => ("撤回", "Withdrawn"),
+    pub fn label(self, lang: Lang) -> Cow<'static, str> {
+        let key = match self {
+            NoticeStatus::Draft => "notice-status-draft",
+            NoticeStatus::PendingApproval => "notice-status-pending-approval",
+            NoticeStatus::Approved => "notice-status-approved",
+            NoticeStatus::Scheduled => "notice-status-scheduled",
+            NoticeStatus::Sending => "notice-status-sending",
+            NoticeStatus::Sent => "notice-status-sent",
+            NoticeStatus::Returned => "notice-status-returned",
+            NoticeStatus::Cancelled => "notice-status-cancelled",
+            NoticeStatus::Superseded => "notice-status-superseded",
+            NoticeStatus::Withdrawn => "notice-status-withdrawn",
         };
-        lang.pick(ja, en)
+        texts::text(lang, key)
     }
 }
 
@@ -165,10 +167,7 @@ pub struct TransitionError {
 
 impl Explain for TransitionError {
     fn explain(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Ja => format!("「{}」の配信には、この操作はできません。", self.from.label(Lang::Ja)),
-            Lang::En => format!("This cannot be done to a notice that is {}.", self.from.label(Lang::En)),
-        }
+        texts::format(lang, "notice-refused", &[("status", self.from.label(lang).into())]).into_owned()
     }
 }
 
@@ -259,7 +258,11 @@ impl NoticeSource {
 /// The subject line a resident sees: drills are marked at the very start so no one
 /// mistakes one for the real thing.
 pub fn subject_line(title: &str, exercise: bool, lang: Lang) -> String {
-    if exercise { format!("{}{title}", lang.pick("【訓練】", "[DRILL] ")) } else { title.to_owned() }
+    if exercise {
+        texts::format(lang, "notice-subject-drill", &[("title", title.into())]).into_owned()
+    } else {
+        title.to_owned()
+    }
 }
 
 #[cfg(test)]

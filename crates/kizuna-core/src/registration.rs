@@ -7,6 +7,7 @@ use crate::consortium::{Category, Municipality};
 use crate::email::{EmailAddress, EmailError};
 use crate::lang::{Explain, Lang};
 use crate::subscriber::{Charset, MailFormat};
+use crate::texts;
 use crate::{CategoryKey, MunicipalityCode};
 
 /// Longer input is refused before it is normalised: no address is this long.
@@ -87,27 +88,18 @@ impl FormError {
 
 impl Explain for FormError {
     fn explain(&self, lang: Lang) -> String {
-        let ja = match self {
+        let key = match self {
             FormError::Email(error) => return error.explain(lang),
-            FormError::NoMunicipality => "市町村を1つ以上選んでください。",
-            FormError::UnknownMunicipality => {
-                "選んだ市町村に、この配信サービスの対象ではないものがあります。一覧から選び直してください。"
-            }
-            FormError::BadScope => "「緊急情報のみ」か「下の分類から選ぶ」のどちらかを選んでください。",
-            FormError::NoCategory => "受け取る分類を1つ以上選んでください。",
-            FormError::UnknownCategory => "選んだ分類に、存在しないものがあります。一覧から選び直してください。",
-            FormError::BadFormat => "メールの形式は「テキスト」か「HTML」から選んでください。",
-            FormError::BadCharset => "文字コードは「標準」か「古い携帯電話向け」から選んでください。",
-            FormError::BadLanguage => "メールの言語は「日本語」か「English」から選んでください。",
+            FormError::NoMunicipality => "form-error-no-municipality",
+            FormError::UnknownMunicipality => "form-error-unknown-municipality",
+            FormError::BadScope => "form-error-bad-scope",
+            FormError::NoCategory => "form-error-no-category",
+            FormError::UnknownCategory => "form-error-unknown-category",
+            FormError::BadFormat => "form-error-bad-format",
+            FormError::BadCharset => "form-error-bad-charset",
+            FormError::BadLanguage => "form-error-bad-language",
         };
-        match lang {
-            Lang::Ja => ja.to_owned(),
-            Lang::En => {
-                let text = self.to_string();
-                let mut chars = text.chars();
-                chars.next().map(|first| format!("{}{}.", first.to_uppercase(), chars.as_str())).unwrap_or_default()
-            }
-        }
+        texts::text(lang, key).into_owned()
     }
 }
 

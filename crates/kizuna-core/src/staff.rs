@@ -36,13 +36,14 @@ impl Role {
         self != Role::ConsortiumAdmin || *scope == Scope::AllMunicipalities
     }
 
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Role::Author => "作成者",
-            Role::Approver => "承認者",
-            Role::MunicipalityAdmin => "市町村管理者",
-            Role::ConsortiumAdmin => "圏域管理者",
-        }
+    pub fn label_ja(self) -> std::borrow::Cow<'static, str> {
+        let key = match self {
+            Role::Author => "staff-role-author",
+            Role::Approver => "staff-role-approver",
+            Role::MunicipalityAdmin => "staff-role-municipality-admin",
+            Role::ConsortiumAdmin => "staff-role-consortium-admin",
+        };
+        crate::texts::text(crate::Lang::Ja, key)
     }
 }
 

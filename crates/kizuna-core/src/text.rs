@@ -5,6 +5,7 @@ use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::lang::{Explain, Lang};
+use crate::texts;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TextError {
@@ -16,30 +17,17 @@ pub enum TextError {
     ControlCharacters { field: &'static str },
 }
 
-impl TextError {
-    fn field_ja(field: &str) -> &'static str {
-        match field {
-            "title" => "件名",
-            "body" => "本文",
-            "title_en" => "英語の件名",
-            "body_en" => "英語の本文",
-            _ => "入力",
-        }
-    }
-}
-
 impl Explain for TextError {
     fn explain(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TextError::Empty { field }, Lang::Ja) => format!("{}を入力してください。", Self::field_ja(field)),
-            (TextError::TooLong { field, max }, Lang::Ja) => {
-                format!("{}は{max}文字以内にしてください。", Self::field_ja(field))
-            }
-            (TextError::ControlCharacters { field }, Lang::Ja) => {
-                format!("{}に使えない制御文字が含まれています。", Self::field_ja(field))
-            }
-            (error, Lang::En) => format!("The {error}."),
-        }
+        // The catalog names the field in the reader's language (text-field).
+        let (key, field, max) = match self {
+            TextError::Empty { field } => ("text-error-empty", field, None),
+            TextError::TooLong { field, max } => ("text-error-too-long", field, Some(max)),
+            TextError::ControlCharacters { field } => ("text-error-control", field, None),
+        };
+        let mut args = vec![("field", (*field).into())];
+        args.extend(max.map(|max| ("max", max.into())));
+        texts::format(lang, key, &args).into_owned()
     }
 }
 
@@ -140,12 +128,11 @@ pub enum SearchError {
 
 impl Explain for SearchError {
     fn explain(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (SearchError::TooLong { max }, Lang::Ja) => format!("検索語は{max}文字以内にしてください。"),
-            (SearchError::TooManyWords { max }, Lang::Ja) => format!("検索語は{max}個までにしてください。"),
-            (SearchError::TooLong { max }, Lang::En) => format!("Please use at most {max} characters."),
-            (SearchError::TooManyWords { max }, Lang::En) => format!("Please use at most {max} words."),
-        }
+        let (key, max) = match self {
+            SearchError::TooLong { max } => ("search-error-too-long", max),
+            SearchError::TooManyWords { max } => ("search-error-too-many-words", max),
+        };
+        texts::format(lang, key, &[("max", max.into())]).into_owned()
     }
 }
 

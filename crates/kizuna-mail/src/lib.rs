@@ -10,6 +10,7 @@ pub mod message;
 pub mod outbox;
 pub mod render;
 pub mod smtp;
+mod texts;
 
 use async_trait::async_trait;
 

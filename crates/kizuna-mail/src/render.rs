@@ -5,6 +5,7 @@
 //! writes straight into the message buffer and copies the notice text as few
 //! times as it can.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +16,7 @@ use kizuna_core::{EmailAddress, Lang};
 
 use crate::iso2022jp::push_iso2022jp_body;
 use crate::message::{encode_header_in, mailbox_in, push_base64_lines};
+use crate::texts;
 use crate::{Envelope, OutgoingMessage};
 
 /// One notice as one resident gets it. Borrowed, so that a fan-out shares the
@@ -157,11 +159,8 @@ fn boundary_for(parts: &[&[u8]]) -> String {
 }
 
 /// The words of the links at the end of every mail.
-fn link_labels(lang: Lang) -> (&'static str, &'static str) {
-    match lang {
-        Lang::Ja => ("配信内容の変更", "配信の停止"),
-        Lang::En => ("Change what you receive", "Unsubscribe"),
-    }
+fn link_labels(lang: Lang) -> (Cow<'static, str>, Cow<'static, str>) {
+    (texts::text(lang, "footer-link-manage"), texts::text(lang, "footer-link-unsubscribe"))
 }
 
 /// Writes the plain-text part's body, the notice and then the resident's own
@@ -247,11 +246,11 @@ fn write_html_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
     html.push_str("<br>\n<a href=\"");
     push_escaped(&mut html, mail.manage_url);
     html.push_str("\">");
-    html.push_str(manage);
+    html.push_str(&manage);
     html.push_str("</a><br>\n<a href=\"");
     push_escaped(&mut html, mail.unsubscribe_url);
     html.push_str("\">");
-    html.push_str(unsubscribe);
+    html.push_str(&unsubscribe);
     html.push_str("</a></p>\n</body>\n</html>\n");
     match mail.charset {
         Charset::Utf8 => {

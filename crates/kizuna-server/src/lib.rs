@@ -26,6 +26,7 @@ pub mod posters;
 pub mod residents;
 pub mod serve;
 pub mod state;
+pub mod texts;
 pub mod transport;
 pub mod web;
 pub mod webhooks;

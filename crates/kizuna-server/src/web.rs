@@ -13,11 +13,13 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use kizuna_core::Lang;
+use kizuna_core::i18n::DEFAULT_LANGUAGE;
 use serde::Deserialize;
 
 use crate::archive;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::texts::{self, PageText};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -83,13 +85,29 @@ impl Frame {
             lang: lang.as_str(),
             en,
             title,
-            site_name: lang.pick("きずなメール", "Kizuna alerts").to_owned(),
+            site_name: texts::text(lang, "layout-site-name").into_owned(),
             consortium: consortium.to_owned(),
             home_href: if en { "/?lang=en" } else { "/" },
             switch_href: if en { path.to_owned() } else { format!("{path}?lang=en") },
             switch_label: if en { "日本語" } else { "English" },
             switch_lang: if en { "ja" } else { "en" },
         }
+    }
+
+    /// A text of the server's catalog in the page's language: `{{ frame.t("key") }}`.
+    pub fn t<'a>(&self, key: &'static str) -> PageText<'a> {
+        PageText::new(self.lang, key)
+    }
+
+    /// What a link adds to keep the page's language: nothing in the default
+    /// language, else `?lang=<tag>`.
+    pub fn lang_query(&self) -> String {
+        self.lang_param().map(|tag| format!("?lang={tag}")).unwrap_or_default()
+    }
+
+    /// The page's language when it is not the default, for a form's hidden `lang` field.
+    pub fn lang_param(&self) -> Option<&'static str> {
+        (self.lang != DEFAULT_LANGUAGE).then_some(self.lang)
     }
 }
 
@@ -119,7 +137,7 @@ async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> 
     let directory = state.directory.current();
     let notices = archive::latest(&state, 20).await.map_err(archive::web_error(lang))?;
     let page = HomePage {
-        frame: Frame::new(lang, lang.pick("トップ", "Home").to_owned(), directory.consortium_name(lang), "/"),
+        frame: Frame::new(lang, texts::text(lang, "home-title").into_owned(), directory.consortium_name(lang), "/"),
         municipalities: directory
             .municipalities
             .iter()

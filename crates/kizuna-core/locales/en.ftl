@@ -1,0 +1,88 @@
+# kizuna-core's texts: input errors, notice states, subject marks, feed titles.
+# Every key of ja.ftl is here too (a test checks).
+
+## Notice states (notice.rs)
+
+notice-status-draft = Draft
+notice-status-pending-approval = Awaiting approval
+notice-status-approved = Approved
+notice-status-scheduled = Scheduled
+notice-status-sending = Sending
+notice-status-sent = Sent
+notice-status-returned = Returned
+notice-status-cancelled = Cancelled
+notice-status-superseded = Corrected
+notice-status-withdrawn = Withdrawn
+# $status: one of the state names above
+notice-refused = This cannot be done to a notice that is { $status }.
+# The subject of a drill's mail. $title: the notice's title
+notice-subject-drill = [DRILL] { $title }
+
+## Errors on the registration and manage forms (registration.rs, email.rs)
+
+form-error-no-municipality = Choose at least one municipality.
+form-error-unknown-municipality = One of the chosen municipalities is not part of this service.
+form-error-bad-scope = Choose whether to receive emergency information only or the categories you pick.
+form-error-no-category = Choose at least one category.
+form-error-unknown-category = One of the chosen categories does not exist.
+form-error-bad-format = Choose plain text or HTML.
+form-error-bad-charset = Choose the standard character set or the one for older phones.
+form-error-bad-language = Choose Japanese or English.
+
+email-error-empty = Please check the email address: the address is empty.
+email-error-too-long = Please check the email address: the address is longer than 254 characters.
+email-error-no-single-at = Please check the email address: the address needs exactly one '@'.
+email-error-bad-local-part = Please check the email address: the part before '@' is empty, longer than 64 characters or has characters that mail does not allow.
+email-error-bad-domain = Please check the email address: the part after '@' is not a valid domain name.
+
+## Errors in a notice's text (text.rs)
+
+# $field: the field's code name, shown as it is
+text-field = { $field }
+text-error-empty = The { text-field } is empty.
+# $max: the most characters allowed
+text-error-too-long = The { text-field } is longer than { $max } characters.
+text-error-control = The { text-field } contains control characters.
+
+search-error-too-long = Please use at most { $max } characters.
+search-error-too-many-words = Please use at most { $max } words.
+
+## Code errors (codes.rs). $input: what was given, quoted where the text says so
+
+code-error-municipality-shape = a local government code has exactly 6 digits: { $input }.
+code-error-municipality-check-digit = the check digit of local government code { $input } is wrong.
+code-error-jma-area = a JMA area code has exactly 7 digits: { $input }.
+code-error-category-key = a category key is 1 to 32 lower-case letters, digits or '_': { $input }.
+
+## CAP (cap.rs)
+
+# Marks before the headline
+cap-title-drill = [Drill]{ " " }
+cap-title-correction = [Correction]{ " " }
+cap-title-withdrawn = [Withdrawn]{ " " }
+# Between the sender names (municipalities)
+cap-sender-separator = ,{ " " }
+# <note>: the Japanese and the English text side by side
+cap-note-drill = This is a drill.
+cap-note-update = This corrects an earlier message.
+cap-note-cancel = This withdraws an earlier message.
+
+## Atom feeds (atom.rs; the feeds are in Japanese today). $issuer: the consortium's name
+
+feed-notices-title = Notices of { $issuer }
+# $narrowing: the names of the municipality and category chosen
+feed-notices-narrowed = Notices of { $issuer } ({ $narrowing })
+feed-notices-subtitle = The public record of the notices sent
+feed-cap-title = Alerts and notices of { $issuer } (CAP)
+feed-cap-subtitle = Current messages in the Common Alerting Protocol (CAP 1.2)
+feed-list-separator = ,{ " " }
+# $summary: the category's name (and areas), $areas: area names, $until: when it lapses
+feed-cap-summary-areas = { $summary } / { $areas }
+feed-cap-summary-until = { $summary } / until { $until }
+
+## Staff roles (staff.rs)
+
+staff-role-author = Author
+staff-role-approver = Approver
+staff-role-municipality-admin = Municipality admin
+staff-role-consortium-admin = Consortium admin

@@ -1,0 +1,95 @@
+# kizuna-core の文言: 入力エラー、配信の状態、件名の印、フィードの見出し。
+# キーは en.ftl と同じものをすべてそろえる（テストで確かめる）。
+
+## 配信の状態 (notice.rs)
+
+notice-status-draft = 下書き
+notice-status-pending-approval = 承認待ち
+notice-status-approved = 承認済み
+notice-status-scheduled = 予約済み
+notice-status-sending = 配信中
+notice-status-sent = 配信済み
+notice-status-returned = 差し戻し
+notice-status-cancelled = 取り消し
+notice-status-superseded = 訂正済み
+notice-status-withdrawn = 撤回
+# $status: 上の状態の名前
+notice-refused = 「{ $status }」の配信には、この操作はできません。
+# 訓練の配信メールの件名。$title: お知らせの件名
+notice-subject-drill = 【訓練】{ $title }
+
+## 登録・変更フォームの入力エラー (registration.rs, email.rs)
+
+form-error-no-municipality = 市町村を1つ以上選んでください。
+form-error-unknown-municipality = 選んだ市町村に、この配信サービスの対象ではないものがあります。一覧から選び直してください。
+form-error-bad-scope = 「緊急情報のみ」か「下の分類から選ぶ」のどちらかを選んでください。
+form-error-no-category = 受け取る分類を1つ以上選んでください。
+form-error-unknown-category = 選んだ分類に、存在しないものがあります。一覧から選び直してください。
+form-error-bad-format = メールの形式は「テキスト」か「HTML」から選んでください。
+form-error-bad-charset = 文字コードは「標準」か「古い携帯電話向け」から選んでください。
+form-error-bad-language = メールの言語は「日本語」か「English」から選んでください。
+
+email-error-empty = メールアドレスを入力してください。
+email-error-too-long = メールアドレスが長すぎます（254文字まで）。
+email-error-no-single-at = メールアドレスには「@」を1つだけ含めてください。
+email-error-bad-local-part = 「@」の前の部分に使えない文字があるか、長すぎます。
+email-error-bad-domain = 「@」の後ろのドメイン名が正しくありません（例: docomo.ne.jp）。
+
+## お知らせの文面のエラー (text.rs)
+
+# $field: 入力欄のコード名
+text-field =
+    { $field ->
+        [title] 件名
+        [body] 本文
+        [title_en] 英語の件名
+        [body_en] 英語の本文
+       *[other] 入力
+    }
+text-error-empty = { text-field }を入力してください。
+# $max: 文字数の上限
+text-error-too-long = { text-field }は{ $max }文字以内にしてください。
+text-error-control = { text-field }に使えない制御文字が含まれています。
+
+search-error-too-long = 検索語は{ $max }文字以内にしてください。
+search-error-too-many-words = 検索語は{ $max }個までにしてください。
+
+## コードのエラー (codes.rs)。$input: 入力されたもの
+
+code-error-municipality-shape = 市町村コードが正しくありません（6桁の全国地方公共団体コード）。
+code-error-municipality-check-digit = 市町村コードが正しくありません（6桁の全国地方公共団体コード）。
+code-error-jma-area = 気象庁の地域コードが正しくありません（7桁）。
+code-error-category-key = 分類の指定が正しくありません。
+
+## CAP (cap.rs)
+
+# 見出しの前に付ける印
+cap-title-drill = 【訓練】
+cap-title-correction = 【訂正】
+cap-title-withdrawn = 【撤回】
+# 送信者名（市町村名）の区切り
+cap-sender-separator = ・
+# <note>: 日本語と英語を並べて一つにする
+cap-note-drill = 訓練のための配信です。
+cap-note-update = 先の配信を訂正します。
+cap-note-cancel = 先の配信を撤回します。
+
+## Atom フィード (atom.rs)。$issuer: 圏域の名前
+
+feed-notices-title = { $issuer }のお知らせ
+# $narrowing: 絞り込んだ市町村・分類の名前
+feed-notices-narrowed = { $issuer }のお知らせ（{ $narrowing }）
+feed-notices-subtitle = 配信されたお知らせの公開記録
+feed-cap-title = { $issuer }の警報・お知らせ（CAP）
+feed-cap-subtitle = 共通警報プロトコル（CAP 1.2）による現在の配信
+feed-list-separator = ・
+# $summary: 分類名（と地域）、$areas: 地域名、$until: 期限の日時
+feed-cap-summary-areas = { $summary }／{ $areas }
+feed-cap-summary-until = { $summary }／{ $until }まで
+
+## 職員の役割 (staff.rs)
+
+staff-role-author = 作成者
+staff-role-approver = 承認者
+staff-role-municipality-admin = 市町村管理者
+staff-role-consortium-admin = 圏域管理者

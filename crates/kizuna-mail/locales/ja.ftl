@@ -1,0 +1,5 @@
+# kizuna-mail の文言: お知らせメールの末尾にある、登録者ごとのリンクの名前。
+# キーは en.ftl と同じものをすべてそろえる（テストで確かめる）。
+
+footer-link-manage = 配信内容の変更
+footer-link-unsubscribe = 配信の停止
