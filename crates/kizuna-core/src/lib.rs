@@ -20,6 +20,7 @@ pub mod text;
 mod texts;
 pub mod time;
 pub mod token;
+pub mod totp;
 mod xml;
 
 pub use codes::{CategoryKey, JmaAreaCode, MunicipalityCode};
