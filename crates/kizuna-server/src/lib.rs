@@ -24,6 +24,7 @@ pub mod mailer;
 pub mod notices;
 pub mod posters;
 pub mod residents;
+pub mod secrets;
 pub mod serve;
 pub mod state;
 pub mod texts;
