@@ -100,6 +100,8 @@ pub enum ImmediateSend {
 /// Something a person or a job does to a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoticeAction {
+    /// Change the text or targets of a draft or a returned notice.
+    Edit,
     Submit,
     Approve,
     Return,
@@ -121,7 +123,8 @@ pub enum NoticeAction {
 }
 
 impl NoticeAction {
-    pub const ALL: [NoticeAction; 14] = [
+    pub const ALL: [NoticeAction; 15] = [
+        NoticeAction::Edit,
         NoticeAction::Submit,
         NoticeAction::Approve,
         NoticeAction::Return,
@@ -140,6 +143,7 @@ impl NoticeAction {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            NoticeAction::Edit => "edit",
             NoticeAction::Submit => "submit",
             NoticeAction::Approve => "approve",
             NoticeAction::Return => "return",
@@ -177,6 +181,7 @@ impl NoticeStatus {
         use NoticeAction as A;
         use NoticeStatus as S;
         let next = match (self, action) {
+            (S::Draft | S::Returned, A::Edit) => self,
             (S::Draft | S::Returned, A::Submit) => S::PendingApproval,
             (S::PendingApproval, A::Approve) => S::Approved,
             (S::PendingApproval, A::Return) => S::Returned,
@@ -300,6 +305,8 @@ mod tests {
         (S::Sending, A::Complete, S::Sent),
         (S::Sent, A::Supersede, S::Superseded),
         (S::Sent, A::Withdraw, S::Withdrawn),
+        (S::Draft, A::Edit, S::Draft),
+        (S::Returned, A::Edit, S::Returned),
     ];
 
     #[test]

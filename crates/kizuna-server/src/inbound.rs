@@ -168,12 +168,7 @@ impl MailHandler {
     }
 
     async fn audit(&self, action: &str, subject: &str) {
-        let entry = NewAuditEntry {
-            actor: "inbound-mail".into(),
-            action: action.into(),
-            subject: subject.into(),
-            detail: "{}".into(),
-        };
+        let entry = NewAuditEntry::new("inbound-mail", action, subject, "{}");
         if let Err(error) = self.state.store.record_audit(&entry, self.state.clock.now()).await {
             tracing::warn!(%error, "audit entry not written");
         }

@@ -63,12 +63,12 @@ pub async fn housekeeping_step(
         state
             .store
             .record_audit(
-                &NewAuditEntry {
-                    actor: "scheduler".into(),
-                    action: "erase_unconfirmed".into(),
-                    subject: "subscribers".into(),
-                    detail: format!("{{\"count\":{expired}}}"),
-                },
+                &NewAuditEntry::new(
+                    "scheduler",
+                    "erase_unconfirmed",
+                    "subscribers",
+                    format!("{{\"count\":{expired}}}"),
+                ),
                 now,
             )
             .await?;
@@ -79,12 +79,12 @@ pub async fn housekeeping_step(
         state
             .store
             .record_audit(
-                &NewAuditEntry {
-                    actor: "scheduler".into(),
-                    action: "erase_unsubscribed".into(),
-                    subject: "subscribers".into(),
-                    detail: format!("{{\"count\":{erased_unsubscribed}}}"),
-                },
+                &NewAuditEntry::new(
+                    "scheduler",
+                    "erase_unsubscribed",
+                    "subscribers",
+                    format!("{{\"count\":{erased_unsubscribed}}}"),
+                ),
                 now,
             )
             .await?;

@@ -21,6 +21,7 @@ pub mod notices;
 pub mod operations;
 pub mod registrations;
 pub mod residents;
+pub mod sessions;
 pub mod staff;
 pub mod webhooks;
 
@@ -33,10 +34,13 @@ pub use delivery::{
     PacingRule,
 };
 pub use jma::{Jma, JmaFeedState};
-pub use notices::{NewNotice, Notice, NoticeEvent, NoticeFilter, Notices};
+pub use notices::{
+    MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices, RecipientCounts,
+};
 pub use operations::Operations;
 pub use registrations::{ConfirmOutcome, LinkToken, NewLinkToken, PendingOutcome, PendingRegistration, Registrations};
 pub use residents::{ImportRow, NewSubscriber, Preferences, Residents, Subscriber, SubscriberCount, Subscription};
+pub use sessions::{NewSession, Session, Sessions, SignInFailures};
 pub use staff::{ApiKey, NewApiKey, NewStaff, Staff, StaffAccount};
 pub use webhooks::{
     ClaimedWebhookDelivery, NewWebhook, Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent,
@@ -89,7 +93,18 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything Kizuna keeps. Callers that need less take the narrowest domain
 /// trait instead (the delivery worker needs only `DeliveryQueue`).
 pub trait Store:
-    Operations + Catalog + Staff + Residents + Registrations + Notices + Archive + DeliveryQueue + Webhooks + Jma + Audit
+    Operations
+    + Catalog
+    + Staff
+    + Sessions
+    + Residents
+    + Registrations
+    + Notices
+    + Archive
+    + DeliveryQueue
+    + Webhooks
+    + Jma
+    + Audit
 {
 }
 
@@ -97,6 +112,7 @@ impl<T> Store for T where
     T: Operations
         + Catalog
         + Staff
+        + Sessions
         + Residents
         + Registrations
         + Notices

@@ -14,6 +14,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (3, "jma", include_str!("../migrations/sqlite/0003_jma.sql")),
     (4, "delivery_throughput", include_str!("../migrations/sqlite/0004_delivery_throughput.sql")),
     (5, "open_deliveries", include_str!("../migrations/sqlite/0005_open_deliveries.sql")),
+    (7, "console", include_str!("../migrations/sqlite/0007_console.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -27,6 +28,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "deliveries_without_subscriber_key",
         include_str!("../migrations/postgres/0006_deliveries_without_subscriber_key.sql"),
     ),
+    (7, "console", include_str!("../migrations/postgres/0007_console.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

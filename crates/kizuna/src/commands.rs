@@ -193,8 +193,7 @@ fn lock_sqlite(db: &Path) -> Result<File, CliError> {
 }
 
 async fn audit(store: &Arc<dyn Store>, actor: &str, action: &str, subject: &str, detail: &str) -> Result<(), CliError> {
-    let entry =
-        NewAuditEntry { actor: actor.into(), action: action.into(), subject: subject.into(), detail: detail.into() };
+    let entry = NewAuditEntry::new(actor, action, subject, detail);
     store.record_audit(&entry, SystemClock.now()).await.map_err(failed("writing the audit log"))
 }
 

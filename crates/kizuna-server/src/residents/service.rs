@@ -277,12 +277,7 @@ pub async fn unsubscribe(state: &AppState, subscriber: &Subscriber) -> Result<bo
 pub async fn erase(state: &AppState, subscriber: &Subscriber) -> Result<(), StoreError> {
     let now = state.clock.now();
     state.store.erase_subscriber(subscriber.id, now).await?;
-    let entry = NewAuditEntry {
-        actor: "resident".into(),
-        action: "erase_self".into(),
-        subject: format!("subscriber:{}", subscriber.id),
-        detail: "{}".into(),
-    };
+    let entry = NewAuditEntry::new("resident", "erase_self", format!("subscriber:{}", subscriber.id), "{}");
     state.store.record_audit(&entry, now).await?;
     tracing::info!(subscriber = subscriber.id, "erased at the resident's request");
     Ok(())

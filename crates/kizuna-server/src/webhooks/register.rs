@@ -49,8 +49,7 @@ pub async fn register(
     let url = url.to_string();
     let id = store.create_webhook(&NewWebhook { url: url.clone(), secret: secret.clone(), allow_private }, now).await?;
     let detail = serde_json::json!({ "url": url, "allow_private": allow_private }).to_string();
-    let entry =
-        NewAuditEntry { actor: actor.into(), action: "webhook_add".into(), subject: format!("webhook:{id}"), detail };
+    let entry = NewAuditEntry::new(actor, "webhook_add", format!("webhook:{id}"), detail);
     store.record_audit(&entry, now).await?;
     Ok(RegisteredWebhook { id, url, secret })
 }
@@ -60,12 +59,7 @@ pub async fn remove(store: &Arc<dyn Store>, id: i64, actor: &str, now: DateTime<
     if !store.remove_webhook(id, now).await? {
         return Ok(false);
     }
-    let entry = NewAuditEntry {
-        actor: actor.into(),
-        action: "webhook_remove".into(),
-        subject: format!("webhook:{id}"),
-        detail: "{}".into(),
-    };
+    let entry = NewAuditEntry::new(actor, "webhook_remove", format!("webhook:{id}"), "{}");
     store.record_audit(&entry, now).await?;
     Ok(true)
 }

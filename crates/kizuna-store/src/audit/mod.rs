@@ -1,17 +1,50 @@
-//! The audit log: who did what, when, to which subject. Entries are only ever
-//! added; nothing here changes or removes one.
+//! The audit log: who did what, when, from where, to which subject. Entries are
+//! only ever added: nothing here changes or removes one, and the database
+//! refuses it too (triggers). Residents are named by id or a masked address, so
+//! erasing a resident never has to touch the log.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kizuna_core::MunicipalityCode;
 
+use crate::catalog::municipality_code;
+use crate::db::Row;
 use crate::{Result, SqlStore};
 
 #[derive(Debug, Clone)]
 pub struct NewAuditEntry {
+    /// `staff:ID`, `api-key:ID`, `scheduler`, …
     pub actor: String,
     pub action: String,
     pub subject: String,
     pub detail: String,
+    /// The client's address, for what a person did over HTTP.
+    pub client_address: Option<String>,
+    /// The municipality the action concerns, for filtering the log.
+    pub municipality: Option<MunicipalityCode>,
+}
+
+impl NewAuditEntry {
+    pub fn new(actor: impl Into<String>, action: &str, subject: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            actor: actor.into(),
+            action: action.to_owned(),
+            subject: subject.into(),
+            detail: detail.into(),
+            client_address: None,
+            municipality: None,
+        }
+    }
+
+    pub fn from_client(mut self, address: impl Into<String>) -> Self {
+        self.client_address = Some(address.into());
+        self
+    }
+
+    pub fn in_municipality(mut self, code: Option<&MunicipalityCode>) -> Self {
+        self.municipality = code.cloned();
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +55,8 @@ pub struct AuditEntry {
     pub action: String,
     pub subject: String,
     pub detail: String,
+    pub client_address: Option<String>,
+    pub municipality: Option<MunicipalityCode>,
 }
 
 #[async_trait]
@@ -31,9 +66,11 @@ pub trait Audit: Send + Sync + 'static {
     async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>>;
 }
 
-const INSERT_ENTRY: &str = "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)";
+const INSERT_ENTRY: &str = "INSERT INTO audit_log (at, actor, action, subject, detail, client_address,
+     municipality_code) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-const NEWEST_ENTRIES: &str = "SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1";
+const NEWEST_ENTRIES: &str = "SELECT id, at, actor, action, subject, detail, client_address, municipality_code
+     FROM audit_log ORDER BY id DESC LIMIT $1";
 
 #[async_trait]
 impl Audit for SqlStore {
@@ -45,24 +82,28 @@ impl Audit for SqlStore {
             .bind(&e.action)
             .bind(&e.subject)
             .bind(&e.detail)
+            .bind(e.client_address.as_deref())
+            .bind(e.municipality.as_ref().map(|c| c.as_str()))
             .execute()
             .await?;
         Ok(())
     }
 
     async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows = self.db.query(NEWEST_ENTRIES).bind(limit).fetch_all().await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditEntry {
-                    id: row.get("id")?,
-                    at: row.get("at")?,
-                    actor: row.get("actor")?,
-                    action: row.get("action")?,
-                    subject: row.get("subject")?,
-                    detail: row.get("detail")?,
-                })
-            })
-            .collect()
+        self.db.query(NEWEST_ENTRIES).bind(limit).fetch_all().await?.iter().map(entry_from_row).collect()
     }
+}
+
+fn entry_from_row(row: &Row) -> Result<AuditEntry> {
+    let municipality: Option<String> = row.get("municipality_code")?;
+    Ok(AuditEntry {
+        id: row.get("id")?,
+        at: row.get("at")?,
+        actor: row.get("actor")?,
+        action: row.get("action")?,
+        subject: row.get("subject")?,
+        detail: row.get("detail")?,
+        client_address: row.get("client_address")?,
+        municipality: municipality.as_deref().map(municipality_code).transpose()?,
+    })
 }

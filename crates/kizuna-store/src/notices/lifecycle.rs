@@ -23,13 +23,7 @@ pub(super) async fn insert_notice_row(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let search_text = kizuna_core::text::search_fold(&format!(
-        "{}\n{}\n{}\n{}",
-        n.title.as_str(),
-        n.body.as_str(),
-        n.title_en.as_ref().map_or("", |t| t.as_str()),
-        n.body_en.as_ref().map_or("", |b| b.as_str())
-    ));
+    let search_text = search_text(n);
     tx.query(INSERT_NOTICE)
         .bind(n.source.as_str())
         .bind(n.source_ref.as_deref())
@@ -52,7 +46,18 @@ pub(super) async fn insert_notice_row(
         .await
 }
 
-/// Writes a new draft's municipalities, areas and its `create` event.
+/// The folded text the archive searches.
+pub(super) fn search_text(n: &NewNotice) -> String {
+    kizuna_core::text::search_fold(&format!(
+        "{}\n{}\n{}\n{}",
+        n.title.as_str(),
+        n.body.as_str(),
+        n.title_en.as_ref().map_or("", |t| t.as_str()),
+        n.body_en.as_ref().map_or("", |b| b.as_str())
+    ))
+}
+
+/// Writes a new draft's municipalities, areas, first version and `create` event.
 pub(super) async fn insert_notice_targets(
     tx: &mut Tx,
     id: i64,
@@ -60,6 +65,14 @@ pub(super) async fn insert_notice_targets(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    insert_targets(tx, id, n).await?;
+    super::drafts::insert_version(tx, id, n, actor, now).await?;
+    tx.query(CREATED_EVENT).bind(id).bind(actor).bind(now).execute().await?;
+    Ok(())
+}
+
+/// Writes a notice's municipalities and areas.
+pub(super) async fn insert_targets(tx: &mut Tx, id: i64, n: &NewNotice) -> Result<()> {
     let mut codes: Vec<&str> = n.municipalities.iter().map(|c| c.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
@@ -72,7 +85,6 @@ pub(super) async fn insert_notice_targets(
     for area in areas {
         tx.query(INSERT_AREA).bind(id).bind(area).execute().await?;
     }
-    tx.query(CREATED_EVENT).bind(id).bind(actor).bind(now).execute().await?;
     Ok(())
 }
 
@@ -147,10 +159,10 @@ pub(super) async fn queue_sending(
     let queued = tx
         .query(QUEUE_RECIPIENTS)
         .bind(id)
-        .bind(priority)
-        .bind(now)
         .bind(restricted)
         .bind(emergency_category)
+        .bind(priority)
+        .bind(now)
         .execute()
         .await?;
     let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };

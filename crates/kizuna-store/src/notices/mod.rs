@@ -9,6 +9,7 @@ use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeStatus};
 use crate::db::{Db, corrupt};
 use crate::{Result, SqlStore, StoreError};
 
+mod drafts;
 mod lifecycle;
 pub(crate) mod queries;
 pub(crate) mod read;
@@ -40,6 +41,14 @@ pub trait Notices: Send + Sync + 'static {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Notice>;
+    /// Replaces the text and targets of a draft or a returned notice, keeping
+    /// the earlier version; refused (a lifecycle error) in any other status.
+    async fn edit_notice(&self, id: i64, notice: &NewNotice, actor: &str, now: DateTime<Utc>) -> Result<Notice>;
+    /// Every saved version of a notice's text and targets, the first first.
+    async fn notice_versions(&self, id: i64) -> Result<Vec<NoticeVersion>>;
+    /// Who the notice would reach if it were sent now, counted exactly as
+    /// sending queues them.
+    async fn recipient_counts(&self, id: i64) -> Result<RecipientCounts>;
     /// Scheduled notices whose time has come.
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
     /// Moves a notice to `sending` and queues one delivery per matching resident,
@@ -141,6 +150,21 @@ impl Notices for SqlStore {
         apply_transition(&mut tx, id, action, actor, note, now).await?;
         tx.commit().await?;
         existing(&self.db, id).await
+    }
+
+    async fn edit_notice(&self, id: i64, notice: &NewNotice, actor: &str, now: DateTime<Utc>) -> Result<Notice> {
+        let mut tx = self.db.begin().await?;
+        drafts::edit(&mut tx, id, notice, actor, now).await?;
+        tx.commit().await?;
+        existing(&self.db, id).await
+    }
+
+    async fn notice_versions(&self, id: i64) -> Result<Vec<NoticeVersion>> {
+        drafts::versions(&self.db, id).await
+    }
+
+    async fn recipient_counts(&self, id: i64) -> Result<RecipientCounts> {
+        drafts::recipient_counts(&self.db, id).await
     }
 
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {

@@ -47,6 +47,10 @@ pub(crate) const AREAS_OF: PerBackend = PerBackend {
     postgres: "SELECT notice_id, area_id FROM notice_areas WHERE notice_id = ANY($1) ORDER BY notice_id, area_id",
 };
 
+/// One notice's municipalities in the consortium's order.
+pub(super) const MUNICIPALITIES_OF_ONE: &str = "SELECT nm.municipality_code FROM notice_municipalities nm
+     JOIN municipalities m ON m.code = nm.municipality_code WHERE nm.notice_id = $1 ORDER BY m.position";
+
 pub(super) const EVENTS: &str =
     "SELECT from_status, to_status, action, actor, at, note FROM notice_events WHERE notice_id = $1 ORDER BY id";
 
@@ -96,29 +100,80 @@ pub(super) const SENDING_EVENT: &str =
     "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)
      VALUES ($1, $2, 'sending', $3, $4, $5)";
 
-/// One set-based statement queues every recipient: a subscription matches the
-/// notice's municipality and category, and its area when the notice names areas
-/// of that municipality. `$4` restricted category (staff-flagged residents only),
-/// `$5` emergency category (emergency-only residents too); suppressed addresses never.
-pub(super) const QUEUE_RECIPIENTS: &str = "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
-        priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
-     SELECT $1, s.id, 'email', 'queued', $2, 0, $3, s.domain,
-        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $3, $3
-     FROM subscribers s
-     WHERE s.status = 'active'
-       AND ($4 = FALSE OR s.is_staff = TRUE)
-       AND ($5 = TRUE OR s.emergency_only = FALSE)
+/// Who receives a notice, as a condition on `subscribers s`: an active resident
+/// with a subscription to one of the notice's municipalities (`$1`) in its
+/// category — and to its area when the notice names areas of that municipality —
+/// whose address is not suppressed; of a restricted category (`$2`) only
+/// staff-flagged residents; emergency-only residents only for an emergency
+/// category (`$3`); `$narrow` may keep the subscriptions of one municipality.
+/// The queue and the pre-send counts share it, so the count staff confirm is the
+/// number of messages that go out.
+macro_rules! recipients {
+    ($narrow:literal) => {
+        concat!(
+            "s.status = 'active'
+       AND ($2 = FALSE OR s.is_staff = TRUE)
+       AND ($3 = TRUE OR s.emergency_only = FALSE)
        AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
        AND EXISTS (
          SELECT 1 FROM subscriptions sub
          JOIN notice_municipalities nm ON nm.municipality_code = sub.municipality_code
          JOIN notices n ON n.id = nm.notice_id AND n.category_key = sub.category_key
-         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id
+         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id ",
+            $narrow,
+            "
            AND (sub.area_id IS NULL
                 OR sub.area_id IN (SELECT na.area_id FROM notice_areas na WHERE na.notice_id = $1)
                 OR NOT EXISTS (SELECT 1 FROM notice_areas na JOIN areas a ON a.id = na.area_id
-                               WHERE na.notice_id = $1 AND a.municipality_code = sub.municipality_code)))
-     ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING";
+                               WHERE na.notice_id = $1 AND a.municipality_code = sub.municipality_code)))"
+        )
+    };
+}
+
+/// One set-based statement queues every recipient (`$4` priority, `$5` now).
+pub(super) const QUEUE_RECIPIENTS: &str = concat!(
+    "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
+        priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
+     SELECT $1, s.id, 'email', 'queued', $4, 0, $5, s.domain,
+        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $5, $5
+     FROM subscribers s
+     WHERE ",
+    recipients!(""),
+    " ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
+);
+
+/// How many residents a notice reaches.
+pub(super) const COUNT_RECIPIENTS: &str = concat!("SELECT COUNT(*) FROM subscribers s WHERE ", recipients!(""));
+
+/// How many of them through a subscription to municipality `$4`.
+pub(super) const COUNT_RECIPIENTS_IN: &str =
+    concat!("SELECT COUNT(*) FROM subscribers s WHERE ", recipients!("AND sub.municipality_code = $4"));
+
+/// A notice's category decides restricted and emergency recipients.
+pub(super) const CATEGORY_FLAGS: &str = "SELECT c.restricted, c.emergency FROM notices n
+     JOIN categories c ON c.key = n.category_key WHERE n.id = $1";
+
+/// An edit changes a draft's text and targets; `search_text` follows the text.
+pub(super) const EDIT: &str = "UPDATE notices SET title = $2, body = $3, title_en = $4, body_en = $5,
+        category_key = $6, urgency = $7, exercise = $8, expires_at = $9, send_at = $10, search_text = $11,
+        updated_at = $12
+     WHERE id = $1 AND status = $13";
+
+pub(super) const CLEAR_MUNICIPALITIES: &str = "DELETE FROM notice_municipalities WHERE notice_id = $1";
+
+pub(super) const CLEAR_AREAS: &str = "DELETE FROM notice_areas WHERE notice_id = $1";
+
+pub(super) const NEXT_VERSION: &str = "SELECT COALESCE(MAX(version), 0) + 1 FROM notice_versions WHERE notice_id = $1";
+
+/// Each version keeps its targets as comma-separated lists: they are only ever
+/// read back whole, to show what changed between versions.
+pub(super) const INSERT_VERSION: &str = "INSERT INTO notice_versions (notice_id, version, title, body, title_en,
+        body_en, category_key, municipalities, area_ids, urgency, exercise, send_at, edited_by, edited_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+pub(super) const VERSIONS: &str = "SELECT version, title, body, title_en, body_en, category_key, municipalities,
+        area_ids, urgency, exercise, send_at, edited_by, edited_at
+     FROM notice_versions WHERE notice_id = $1 ORDER BY version";
 
 /// Nobody to send to: the notice is sent (published) at once.
 pub(super) const SENT_TO_NOBODY: &str = "UPDATE notices SET status = 'sent', updated_at = $2 WHERE id = $1";

@@ -84,3 +84,41 @@ impl NoticeFilter {
         Self { source: None, municipality: None, status: None, within: scope, before: None, limit }
     }
 }
+
+/// One version of a notice's text and targets, as its author saved it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeVersion {
+    pub version: i64,
+    pub title: NoticeTitle,
+    pub body: NoticeBody,
+    pub title_en: Option<NoticeTitle>,
+    pub body_en: Option<NoticeBody>,
+    pub category: CategoryKey,
+    pub municipalities: Vec<MunicipalityCode>,
+    pub area_ids: Vec<i64>,
+    pub urgency: Urgency,
+    pub exercise: bool,
+    pub send_at: Option<DateTime<Utc>>,
+    pub edited_by: String,
+    pub edited_at: DateTime<Utc>,
+}
+
+/// Who a notice would reach if it were sent now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecipientCounts {
+    /// Residents who receive it (each once, whatever they chose).
+    pub total: i64,
+    /// Residents who chose "emergency information only" and would otherwise
+    /// receive it: not reached, since its category is not an emergency one.
+    pub emergency_only_left_out: i64,
+    /// The same per municipality of the notice, in the consortium's order. A
+    /// resident subscribed to two of its municipalities counts in each.
+    pub by_municipality: Vec<MunicipalityRecipients>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MunicipalityRecipients {
+    pub municipality: MunicipalityCode,
+    pub recipients: i64,
+    pub emergency_only_left_out: i64,
+}

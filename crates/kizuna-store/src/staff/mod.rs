@@ -8,7 +8,7 @@ use kizuna_core::token::TokenHash;
 
 use crate::catalog::municipality_code;
 use crate::db::{Row, corrupt};
-use crate::{Result, SqlStore};
+use crate::{Result, SqlStore, StoreError};
 
 mod queries;
 mod records;
@@ -19,7 +19,25 @@ pub use records::*;
 pub trait Staff: Send + Sync + 'static {
     async fn create_staff(&self, staff: &NewStaff, now: DateTime<Utc>) -> Result<i64>;
     async fn staff_by_email(&self, email: &str) -> Result<Option<StaffAccount>>;
+    async fn staff_account(&self, id: i64) -> Result<Option<StaffAccount>>;
     async fn count_staff(&self) -> Result<i64>;
+    /// Sets a new password hash; `must_change` makes it a temporary one.
+    async fn set_staff_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        must_change: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Enrols a second factor (the sealed secret) with fresh recovery codes
+    /// (their hashes) in place of any earlier ones; `None` removes it.
+    async fn set_second_factor(&self, id: i64, sealed_secret: Option<&str>, recovery_codes: &[TokenHash])
+    -> Result<()>;
+    /// Takes a TOTP time step; false when it or a later one was used already.
+    async fn use_totp_step(&self, id: i64, step: i64) -> Result<bool>;
+    /// Spends a recovery code; false when there is no such unused code.
+    async fn use_recovery_code(&self, id: i64, code: &TokenHash, now: DateTime<Utc>) -> Result<bool>;
+    async fn unused_recovery_codes(&self, id: i64) -> Result<i64>;
 
     async fn create_api_key(&self, key: &NewApiKey, now: DateTime<Utc>) -> Result<i64>;
     async fn api_key_by_hash(&self, hash: &TokenHash) -> Result<Option<ApiKey>>;
@@ -48,8 +66,57 @@ impl Staff for SqlStore {
         row.as_ref().map(staff_from_row).transpose()
     }
 
+    async fn staff_account(&self, id: i64) -> Result<Option<StaffAccount>> {
+        let row = self.db.query(STAFF_BY_ID).bind(id).fetch_optional().await?;
+        row.as_ref().map(staff_from_row).transpose()
+    }
+
     async fn count_staff(&self) -> Result<i64> {
         self.db.query(COUNT_STAFF).fetch_scalar().await
+    }
+
+    async fn set_staff_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        must_change: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let changed =
+            self.db.query(SET_PASSWORD).bind(id).bind(password_hash).bind(must_change).bind(now).execute().await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_second_factor(
+        &self,
+        id: i64,
+        sealed_secret: Option<&str>,
+        recovery_codes: &[TokenHash],
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if tx.query(SET_TOTP).bind(id).bind(sealed_secret).execute().await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.query(DELETE_RECOVERY_CODES).bind(id).execute().await?;
+        for code in recovery_codes {
+            tx.query(INSERT_RECOVERY_CODE).bind(id).bind(code.as_str()).execute().await?;
+        }
+        tx.commit().await
+    }
+
+    async fn use_totp_step(&self, id: i64, step: i64) -> Result<bool> {
+        Ok(self.db.query(USE_TOTP_STEP).bind(id).bind(step).execute().await? > 0)
+    }
+
+    async fn use_recovery_code(&self, id: i64, code: &TokenHash, now: DateTime<Utc>) -> Result<bool> {
+        Ok(self.db.query(USE_RECOVERY_CODE).bind(id).bind(code.as_str()).bind(now).execute().await? > 0)
+    }
+
+    async fn unused_recovery_codes(&self, id: i64) -> Result<i64> {
+        self.db.query(UNUSED_RECOVERY_CODES).bind(id).fetch_scalar().await
     }
 
     async fn create_api_key(&self, key: &NewApiKey, now: DateTime<Utc>) -> Result<i64> {
@@ -101,6 +168,9 @@ fn staff_from_row(row: &Row) -> Result<StaffAccount> {
         must_change_password: row.get("must_change_password")?,
         created_at: row.get("created_at")?,
         disabled: disabled_at.is_some(),
+        totp_secret: row.get("totp_secret")?,
+        totp_last_step: row.get("totp_last_step")?,
+        password_changed_at: row.get("password_changed_at")?,
     })
 }
 

@@ -3,8 +3,42 @@
 pub(super) const INSERT_STAFF: &str = "INSERT INTO staff (email, password_hash, municipality_code, role, emergency,
      must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 
-pub(super) const STAFF_BY_EMAIL: &str = "SELECT id, email, password_hash, municipality_code, role, emergency,
-     must_change_password, created_at, disabled_at FROM staff WHERE email = $1";
+/// The columns a [`StaffAccount`](super::StaffAccount) is read from.
+macro_rules! staff {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, email, password_hash, municipality_code, role, emergency, must_change_password, created_at,
+                disabled_at, totp_secret, totp_last_step, password_changed_at
+             FROM staff ",
+            $where
+        )
+    };
+}
+
+pub(super) const STAFF_BY_EMAIL: &str = staff!("WHERE email = $1");
+pub(super) const STAFF_BY_ID: &str = staff!("WHERE id = $1");
+
+/// A new password; a temporary one (`$3`) must be changed at the next sign-in.
+pub(super) const SET_PASSWORD: &str = "UPDATE staff SET password_hash = $2, must_change_password = $3,
+     password_changed_at = $4 WHERE id = $1";
+
+/// Enrols (or, with NULL, removes) the second factor; earlier codes no longer count.
+pub(super) const SET_TOTP: &str = "UPDATE staff SET totp_secret = $2, totp_last_step = NULL WHERE id = $1";
+
+pub(super) const DELETE_RECOVERY_CODES: &str = "DELETE FROM staff_recovery_codes WHERE staff_id = $1";
+
+pub(super) const INSERT_RECOVERY_CODE: &str = "INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)";
+
+/// Takes a time step only when it is later than every step used before, so a
+/// code works once even when two sign-ins race with it.
+pub(super) const USE_TOTP_STEP: &str = "UPDATE staff SET totp_last_step = $2
+     WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)";
+
+pub(super) const USE_RECOVERY_CODE: &str = "UPDATE staff_recovery_codes SET used_at = $3
+     WHERE staff_id = $1 AND code_hash = $2 AND used_at IS NULL";
+
+pub(super) const UNUSED_RECOVERY_CODES: &str =
+    "SELECT COUNT(*) FROM staff_recovery_codes WHERE staff_id = $1 AND used_at IS NULL";
 
 pub(super) const COUNT_STAFF: &str = "SELECT COUNT(*) FROM staff";
 

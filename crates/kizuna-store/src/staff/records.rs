@@ -26,9 +26,14 @@ pub struct StaffAccount {
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub disabled: bool,
+    /// The TOTP secret, sealed with the secret key; `None` until enrolled.
+    pub totp_secret: Option<String>,
+    /// The last TOTP time step accepted: a code of it or before is refused.
+    pub totp_last_step: Option<i64>,
+    pub password_changed_at: Option<DateTime<Utc>>,
 }
 
-/// Never prints the address or the password hash.
+/// Never prints the address, the password hash or the second factor.
 impl std::fmt::Debug for StaffAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StaffAccount")

@@ -402,15 +402,10 @@ async fn scheduled_notices_fall_due_at_their_time(store: Arc<dyn Store>) {
 
 async fn audit_entries_come_back_newest_first(store: Arc<dyn Store>) {
     for (minute, action) in (0u32..).zip(["export", "view_subscriber", "login"]) {
-        let entry = NewAuditEntry {
-            actor: "staff:1".into(),
-            action: action.into(),
-            subject: "subscribers".into(),
-            detail: "{}".into(),
-        };
+        let entry = NewAuditEntry::new("staff:1", action, "subscribers", "{}");
         store.record_audit(&entry, at(4, minute)).await.unwrap_or_else(|e| panic!("{e}"));
     }
-    let entries = store.audit_entries(2).await.unwrap_or_default();
+    let entries = store.audit_entries(2).await.unwrap();
     let actions: Vec<(&str, DateTime<Utc>)> = entries.iter().map(|e| (e.action.as_str(), e.at)).collect();
     assert_eq!(actions, [("login", at(4, 2)), ("view_subscriber", at(4, 1))]);
 }

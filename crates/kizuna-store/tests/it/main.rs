@@ -11,6 +11,8 @@ mod changes;
 mod conformance;
 mod console;
 mod delivery;
+mod drafts;
 mod jma;
 mod residents;
+mod sessions;
 mod webhooks;
