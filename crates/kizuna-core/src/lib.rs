@@ -18,6 +18,7 @@ pub mod staff;
 pub mod subscriber;
 pub mod text;
 mod texts;
+pub mod throttle;
 pub mod time;
 pub mod token;
 pub mod totp;
