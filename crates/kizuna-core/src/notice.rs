@@ -113,6 +113,9 @@ pub enum NoticeAction {
     SendScheduled,
     /// Send without approval.
     SendImmediately(ImmediateSend),
+    /// Start the countdown of an emergency send without approval: the notice is
+    /// scheduled a few seconds ahead and can still be cancelled until then.
+    Arm,
     Cancel,
     /// Every delivery has been settled.
     Complete,
@@ -123,7 +126,7 @@ pub enum NoticeAction {
 }
 
 impl NoticeAction {
-    pub const ALL: [NoticeAction; 15] = [
+    pub const ALL: [NoticeAction; 16] = [
         NoticeAction::Edit,
         NoticeAction::Submit,
         NoticeAction::Approve,
@@ -135,6 +138,7 @@ impl NoticeAction {
         NoticeAction::SendImmediately(ImmediateSend::EmergencyRight),
         NoticeAction::SendImmediately(ImmediateSend::JmaRule),
         NoticeAction::SendImmediately(ImmediateSend::Correction),
+        NoticeAction::Arm,
         NoticeAction::Cancel,
         NoticeAction::Complete,
         NoticeAction::Supersede,
@@ -154,6 +158,7 @@ impl NoticeAction {
             NoticeAction::SendImmediately(ImmediateSend::EmergencyRight) => "send_emergency",
             NoticeAction::SendImmediately(ImmediateSend::JmaRule) => "send_jma_rule",
             NoticeAction::SendImmediately(ImmediateSend::Correction) => "send_correction",
+            NoticeAction::Arm => "arm",
             NoticeAction::Cancel => "cancel",
             NoticeAction::Complete => "complete",
             NoticeAction::Supersede => "supersede",
@@ -190,6 +195,7 @@ impl NoticeStatus {
             (S::Approved, A::Send) => S::Sending,
             (S::Scheduled, A::SendScheduled) => S::Sending,
             (S::Draft | S::PendingApproval | S::Returned, A::SendImmediately(_)) => S::Sending,
+            (S::Draft | S::PendingApproval | S::Returned, A::Arm) => S::Scheduled,
             (S::Draft | S::PendingApproval | S::Approved | S::Scheduled | S::Returned | S::Sending, A::Cancel) => {
                 S::Cancelled
             }
@@ -306,6 +312,9 @@ mod tests {
         (S::Sent, A::Supersede, S::Superseded),
         (S::Sent, A::Withdraw, S::Withdrawn),
         (S::Draft, A::Edit, S::Draft),
+        (S::Draft, A::Arm, S::Scheduled),
+        (S::PendingApproval, A::Arm, S::Scheduled),
+        (S::Returned, A::Arm, S::Scheduled),
         (S::Returned, A::Edit, S::Returned),
     ];
 

@@ -70,6 +70,11 @@ pub(super) const KEYS: &[Key] = &[
     text("trusted_proxies"),
     number("unsubscribed_retention_days"),
     number("api_rate_per_minute"),
+    text("secret_key_file"),
+    text("console_networks"),
+    number("session_idle_minutes"),
+    number("session_hours"),
+    number("emergency_countdown_seconds"),
 ];
 
 pub(super) fn find(name: &str) -> Option<Key> {

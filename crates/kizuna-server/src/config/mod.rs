@@ -18,6 +18,7 @@
 //! environment, `file.rs` is the TOML file's shape, `secret.rs` keeps secrets out
 //! of logs.
 
+mod console;
 mod delivery;
 mod file;
 mod jma;
@@ -34,6 +35,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+pub use console::{ConsoleSettings, Network, parse_networks};
 pub use delivery::{DEFAULT_PACING, DeliverySettings};
 pub use jma::JmaSettings;
 pub use residents::{RateLimit, ResidentSettings};
@@ -65,6 +67,7 @@ pub struct Settings {
     pub residents: ResidentSettings,
     /// Requests each API key may make per minute (a token bucket: bursts up to this).
     pub api_rate_per_minute: u32,
+    pub console: ConsoleSettings,
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -135,6 +138,7 @@ impl Settings {
         let residents = ResidentSettings::read(layers)?;
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
         let jma = JmaSettings::read(layers)?;
+        let console = ConsoleSettings::read(layers)?;
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -152,6 +156,7 @@ impl Settings {
             obituary_days,
             residents,
             api_rate_per_minute,
+            console,
         })
     }
 

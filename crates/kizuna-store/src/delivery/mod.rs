@@ -56,6 +56,11 @@ pub trait DeliveryQueue: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<bool>;
     async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>>;
+    /// How many messages of a notice the relay accepted since `since`.
+    async fn accepted_since(&self, notice_id: i64, since: DateTime<Utc>) -> Result<i64>;
+    /// When the relay had accepted the `n`th message of a notice (1 is the
+    /// first), for each `n` asked; `None` where it has not yet.
+    async fn accepted_at(&self, notice_id: i64, nth: &[i64]) -> Result<Vec<Option<DateTime<Utc>>>>;
     /// When the oldest emergency delivery still waiting was queued.
     async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>>;
     /// Wakes `notify` whenever any process queues deliveries (the change
@@ -315,6 +320,23 @@ impl DeliveryQueue for SqlStore {
             })
         })
         .transpose()
+    }
+
+    async fn accepted_since(&self, notice_id: i64, since: DateTime<Utc>) -> Result<i64> {
+        self.db.query(ACCEPTED_SINCE).bind(notice_id).bind(since).fetch_scalar().await
+    }
+
+    async fn accepted_at(&self, notice_id: i64, nth: &[i64]) -> Result<Vec<Option<DateTime<Utc>>>> {
+        let mut times = Vec::with_capacity(nth.len());
+        for n in nth {
+            let time = if *n < 1 {
+                None
+            } else {
+                self.db.query(NTH_ACCEPTED).bind(notice_id).bind(n - 1).fetch_optional_scalar().await?
+            };
+            times.push(time);
+        }
+        Ok(times)
     }
 
     async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>> {

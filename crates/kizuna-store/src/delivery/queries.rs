@@ -134,5 +134,13 @@ pub(super) const COUNTS: &str = "SELECT status, COUNT(*) AS n FROM deliveries WH
 pub(super) const BY_TOKEN: &str = "SELECT d.id, d.notice_id, d.subscriber_id FROM delivery_tokens t
      JOIN deliveries d ON d.id = t.delivery_id WHERE t.token_hash = $1";
 
+/// Messages of a notice the relay accepted since `$2` (for the current rate).
+pub(super) const ACCEPTED_SINCE: &str =
+    "SELECT COUNT(*) FROM deliveries WHERE notice_id = $1 AND sent_at IS NOT NULL AND sent_at >= $2";
+
+/// When the relay accepted a notice's `$2`-th message (counting from 0).
+pub(super) const NTH_ACCEPTED: &str = "SELECT sent_at FROM deliveries WHERE notice_id = $1 AND sent_at IS NOT NULL
+     ORDER BY sent_at LIMIT 1 OFFSET $2";
+
 pub(super) const OLDEST_WAITING_EMERGENCY: &str =
     "SELECT MIN(created_at) FROM deliveries WHERE priority = 0 AND status IN ('queued', 'deferred')";

@@ -49,6 +49,17 @@ pub trait Notices: Send + Sync + 'static {
     /// Who the notice would reach if it were sent now, counted exactly as
     /// sending queues them.
     async fn recipient_counts(&self, id: i64) -> Result<RecipientCounts>;
+    /// Sets when a notice goes out and moves it to `scheduled` by `action` (an
+    /// approved notice by `Schedule`, an unapproved emergency by `Arm` for its
+    /// countdown), in one transaction.
+    async fn schedule_notice(
+        &self,
+        id: i64,
+        send_at: DateTime<Utc>,
+        action: NoticeAction,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Notice>;
     /// Scheduled notices whose time has come.
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
     /// Moves a notice to `sending` and queues one delivery per matching resident,
@@ -165,6 +176,25 @@ impl Notices for SqlStore {
 
     async fn recipient_counts(&self, id: i64) -> Result<RecipientCounts> {
         drafts::recipient_counts(&self.db, id).await
+    }
+
+    async fn schedule_notice(
+        &self,
+        id: i64,
+        send_at: DateTime<Utc>,
+        action: NoticeAction,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Notice> {
+        let mut tx = self.db.begin().await?;
+        let to = apply_transition(&mut tx, id, action, actor, None, now).await?;
+        if to != NoticeStatus::Scheduled {
+            let from = to;
+            return Err(StoreError::Transition(kizuna_core::notice::TransitionError { from, action: action.as_str() }));
+        }
+        tx.query(SET_SEND_AT).bind(id).bind(send_at).execute().await?;
+        tx.commit().await?;
+        existing(&self.db, id).await
     }
 
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {

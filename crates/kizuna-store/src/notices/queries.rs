@@ -78,6 +78,8 @@ pub(super) const CREATED_EVENT: &str =
 pub(super) const EVENT: &str = "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at, note)
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
+pub(super) const SET_SEND_AT: &str = "UPDATE notices SET send_at = $2 WHERE id = $1";
+
 pub(super) const STATUS: &str = "SELECT status FROM notices WHERE id = $1";
 
 /// The status in the WHERE clause makes a concurrent change lose cleanly.

@@ -16,6 +16,8 @@ use kizuna_store::*;
 crate::conformance!(
     an_edit_keeps_every_version_and_is_refused_once_submitted,
     the_recipient_count_is_exactly_who_sending_queues,
+    an_armed_emergency_waits_for_its_countdown_and_can_be_cancelled,
+    acceptance_times_follow_the_relays_answers,
 );
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -178,4 +180,48 @@ async fn the_audit_log_refuses_changes_and_keeps_where_an_action_came_from(store
         assert!(refused.is_err(), "{sql} must be refused");
     }
     assert_eq!(store.audit_entries(10).await.unwrap(), vec![stored], "the entry is unchanged");
+}
+
+async fn an_armed_emergency_waits_for_its_countdown_and_can_be_cancelled(store: Arc<dyn Store>) {
+    store.seed_if_empty(&ConsortiumSeed::chichibu().unwrap(), at(0)).await.unwrap();
+    let (notice, _) = store
+        .create_notice(&draft("避難指示", "避難してください。", &["112071"], "disaster"), "staff:1", at(1))
+        .await
+        .unwrap();
+    let due = at(1) + chrono::Duration::seconds(10);
+    let armed = store.schedule_notice(notice.id, due, NoticeAction::Arm, "staff:1", at(1)).await.unwrap();
+    assert_eq!((armed.status, armed.send_at), (NoticeStatus::Scheduled, Some(due)));
+    assert!(store.due_scheduled_notices(at(1)).await.unwrap().is_empty(), "not before the countdown ends");
+    assert_eq!(store.due_scheduled_notices(due).await.unwrap(), [notice.id]);
+    store.transition_notice(notice.id, NoticeAction::Cancel, "staff:1", None, at(1)).await.unwrap();
+    assert!(store.due_scheduled_notices(due).await.unwrap().is_empty(), "a cancelled countdown sends nothing");
+    let refused = store.schedule_notice(notice.id, due, NoticeAction::Arm, "staff:1", at(2)).await;
+    assert!(matches!(refused, Err(StoreError::Transition(_))), "{refused:?}");
+}
+
+async fn acceptance_times_follow_the_relays_answers(store: Arc<dyn Store>) {
+    store.seed_if_empty(&ConsortiumSeed::chichibu().unwrap(), at(0)).await.unwrap();
+    for i in 0..4 {
+        resident(&store, &format!("r{i}@example.jp"), &[("113620", "notice")], false).await;
+    }
+    let (notice, _) =
+        store.create_notice(&draft("訓練", "訓練です。", &["113620"], "notice"), "staff:1", at(1)).await.unwrap();
+    let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
+    store.start_sending(notice.id, action, "staff:1", at(1)).await.unwrap();
+    for (minute, batch) in [(2u32, 1i64), (3, 3)] {
+        let request = ClaimRequest {
+            claim_id: format!("c{minute}"),
+            now: at(minute),
+            batch_size: batch,
+            claim_ttl: chrono::Duration::minutes(5),
+        };
+        let claimed = store.claim_deliveries(&request).await.unwrap();
+        let outcomes: Vec<DeliveryOutcome> =
+            claimed.iter().map(|d| DeliveryOutcome { delivery_id: d.id, result: DeliveryResult::Sent }).collect();
+        store.record_delivery_outcomes(&request.claim_id, &outcomes, 3, at(minute)).await.unwrap();
+    }
+    let times = store.accepted_at(notice.id, &[1, 2, 4, 5]).await.unwrap();
+    assert_eq!(times, [Some(at(2)), Some(at(3)), Some(at(3)), None]);
+    assert_eq!(store.accepted_since(notice.id, at(3)).await.unwrap(), 3);
+    assert_eq!(store.accepted_since(notice.id, at(2)).await.unwrap(), 4);
 }
