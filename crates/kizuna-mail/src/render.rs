@@ -228,18 +228,7 @@ fn write_html_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
     html.push_str("\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     push_escaped(&mut html, subject);
     html.push_str("</title>\n</head>\n<body>\n");
-    // NoticeBody has only LF line ends.
-    let body = mail.body.as_str();
-    for paragraph in body.split("\n\n").map(|p| p.trim_matches('\n')).filter(|p| !p.trim().is_empty()) {
-        html.push_str("<p>");
-        for (i, line) in paragraph.split('\n').enumerate() {
-            if i > 0 {
-                html.push_str("<br>\n");
-            }
-            push_linked(&mut html, line);
-        }
-        html.push_str("</p>\n");
-    }
+    push_body_html(&mut html, mail.body);
     let (manage, unsubscribe) = link_labels(mail.lang);
     html.push_str("<hr>\n<p>");
     push_escaped(&mut html, mail.from_name);
@@ -259,6 +248,30 @@ fn write_html_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
             push_base64_lines(out, &crlf);
         }
         Charset::Iso2022Jp => push_iso2022jp_body(out, &html),
+    }
+}
+
+/// The notice text as the HTML part shows it: escaped, a paragraph for each
+/// block between blank lines, web addresses made links. Staff previews show
+/// exactly this.
+pub fn body_html(body: &NoticeBody) -> String {
+    let mut html = String::with_capacity(body.as_str().len() * 2);
+    push_body_html(&mut html, body);
+    html
+}
+
+fn push_body_html(html: &mut String, body: &NoticeBody) {
+    // NoticeBody has only LF line ends.
+    let body = body.as_str();
+    for paragraph in body.split("\n\n").map(|p| p.trim_matches('\n')).filter(|p| !p.trim().is_empty()) {
+        html.push_str("<p>");
+        for (i, line) in paragraph.split('\n').enumerate() {
+            if i > 0 {
+                html.push_str("<br>\n");
+            }
+            push_linked(html, line);
+        }
+        html.push_str("</p>\n");
     }
 }
 

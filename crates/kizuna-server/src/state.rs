@@ -11,6 +11,16 @@ use tokio::sync::Notify;
 
 use crate::config::Settings;
 use crate::directory::Directory;
+use crate::secrets::{KeyFile, SecretError, SecretKeys};
+
+/// Why a process cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("reading the reference data: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Secrets(#[from] SecretError),
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,6 +34,8 @@ pub struct AppState {
     /// Wakes the delivery workers when deliveries are queued.
     pub work: Arc<Notify>,
     pub relay: Arc<RelayHealth>,
+    /// The key that seals secrets kept in the database (TOTP secrets).
+    pub secrets: Arc<SecretKeys>,
 }
 
 impl AppState {
@@ -33,9 +45,18 @@ impl AppState {
         settings: Settings,
         clock: Arc<dyn Clock>,
         transport: Arc<dyn Transport>,
-    ) -> Result<Self, StoreError> {
+    ) -> Result<Self, StartError> {
         let directory = Arc::new(Directory::load(store.as_ref()).await?);
+        let path = settings.console.secret_key_path(&settings.data_dir);
+        let (secrets, found) = SecretKeys::load_or_create(&path)?;
+        if found == KeyFile::Created {
+            tracing::warn!(
+                path = %path.display(),
+                "created a secret key file; in production keep it outside the data directory and its backups (KIZUNA_SECRET_KEY_FILE)"
+            );
+        }
         Ok(Self {
+            secrets: Arc::new(secrets),
             store,
             settings: Arc::new(settings),
             clock,

@@ -22,6 +22,11 @@ pub(crate) fn text(lang: impl LanguageTag, key: &str) -> Cow<'static, str> {
     CATALOG.text(lang, key)
 }
 
+/// A text with its arguments.
+pub(crate) fn format(lang: impl LanguageTag, key: &str, args: &[(&str, Arg<'_>)]) -> Cow<'static, str> {
+    CATALOG.format(lang, key, args)
+}
+
 /// A text of the server's catalog, looked up when the template writes it.
 pub struct PageText<'a> {
     lang: &'static str,

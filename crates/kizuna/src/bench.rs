@@ -175,7 +175,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     });
     let state = AppState::new(store.clone(), settings, Arc::new(SystemClock), measured.clone())
         .await
-        .map_err(fail("reading the reference data"))?;
+        .map_err(|e| CliError::Failed(format!("starting: {e}")))?;
     Worker::sync_pacing(&state).await.map_err(fail("pacing rules"))?;
     let notice = NewNotice {
         title: NoticeTitle::parse("【ベンチマーク】大雨警報（秩父市）").map_err(|e| CliError::Failed(e.to_string()))?,

@@ -247,7 +247,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
     }
     let state = AppState::new(store, settings, Arc::new(SystemClock), transport)
         .await
-        .map_err(failed("reading the consortium's reference data"))?;
+        .map_err(|e| CliError::Failed(e.to_string()))?;
     if let Some(addr) = listeners.smtp_addr() {
         println!("Kizuna receives mail on smtp://{addr}");
     }

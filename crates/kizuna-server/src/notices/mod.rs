@@ -9,6 +9,7 @@ mod draft;
 mod error;
 mod read;
 mod service;
+mod staffing;
 
 pub use actor::{Actor, Authority, Permission};
 pub use draft::{CorrectionText, Created, Dispatch, ListRequest, NoticeDraft, NoticePage, NoticeReport};
@@ -17,3 +18,4 @@ pub use read::{list, read, report};
 pub use service::{
     approve, cancel, correct, create, create_from_jma, return_notice, send, send_scheduled, submit, validate, withdraw,
 };
+pub use staffing::{approve_as_second_person, arm, clone_notice, edit, history, recipients, schedule, unschedule};
