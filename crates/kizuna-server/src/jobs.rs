@@ -31,8 +31,9 @@ pub struct HousekeepingOutcome {
 }
 
 /// The scheduler: send scheduled notices whose time has come, put deliveries of
-/// dead workers back in the queue, erase unconfirmed registrations past their
-/// time and residents who unsubscribed longer ago than the retention period. Steppable so tests drive it with an injected clock.
+/// dead workers back in the queue, forget ended console sessions and old sign-in
+/// failures, erase unconfirmed registrations past their time and residents who
+/// unsubscribed longer ago than the retention period. Steppable so tests drive it with an injected clock.
 pub async fn housekeeping_step(
     state: &AppState,
     holder: &str,
@@ -58,6 +59,11 @@ pub async fn housekeeping_step(
         tracing::warn!(released_claims, "deliveries of a stopped worker are queued again");
         state.work.notify_one();
     }
+    let console = &state.settings.console;
+    state
+        .store
+        .prune_sessions(now - console.session_idle, now - console.session_lifetime, now - kizuna_core::throttle::MEMORY)
+        .await?;
     let expired = state.store.expire_pending_subscribers(now).await?;
     if expired > 0 {
         state

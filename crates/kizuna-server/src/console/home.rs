@@ -31,6 +31,8 @@ pub struct Row {
     pub exercise: bool,
     /// The approver's note of a returned notice.
     pub note: Option<String>,
+    /// A scheduled notice the person may take off the schedule from the list.
+    pub unschedule: bool,
 }
 
 /// A group of notices on the home page, with its heading.
@@ -54,6 +56,7 @@ pub fn row(notice: &Notice, directory: &ReferenceData, lang: Lang) -> Row {
         emergency: notice.urgency == kizuna_core::notice::Urgency::Emergency,
         exercise: notice.exercise,
         note: None,
+        unschedule: false,
     }
 }
 
@@ -114,9 +117,17 @@ pub async fn home(State(state): State<AppState>, signed: Signed, Query(query): Q
             "console-home-approved-none",
             approved.iter().map(|n| row(n, &directory, lang)).collect(),
         ));
-        let mut going: Vec<Row> = Vec::new();
-        for status in [NoticeStatus::Sending, NoticeStatus::Scheduled] {
-            going.extend(listed(&state, &signed, status, 20).await?.iter().map(|n| row(n, &directory, lang)));
+        let mut going: Vec<Row> = listed(&state, &signed, NoticeStatus::Sending, 20)
+            .await?
+            .iter()
+            .map(|n| row(n, &directory, lang))
+            .collect();
+        for notice in listed(&state, &signed, NoticeStatus::Scheduled, 20).await? {
+            let mut row = row(&notice, &directory, lang);
+            // A countdown of an emergency send is stopped on its own page, not unscheduled.
+            let armed = state.store.notice_events(notice.id).await?.last().is_some_and(|e| e.action == "arm");
+            row.unschedule = !armed && signed.actor.may(Permission::Send);
+            going.push(row);
         }
         sections.push(section("console-home-going", "console-home-going-none", going));
         let sent = listed(&state, &signed, NoticeStatus::Sent, 5).await?;

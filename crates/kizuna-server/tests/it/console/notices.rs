@@ -179,3 +179,44 @@ async fn an_emergency_countdown_can_be_stopped_and_otherwise_sends() {
     deliver_everything(&mut Worker::new(app.state.clone())).await;
     assert_eq!(app.outbox().len(), 1);
 }
+
+#[tokio::test]
+async fn a_notice_is_scheduled_in_japan_time_listed_with_a_cancel_button_and_sent_at_its_time() {
+    let app = spawn_app(&[], None).await;
+    app.resident("ogano@example.jp", &[("113654", "event")], Charset::Utf8, Lang::Ja).await;
+    staff(&app, "approver@ogano.example", Some("113654"), Role::Approver, false, false).await;
+    let id = app.draft("龍勢祭りのお知らせ", "event", &["113654"], kizuna_core::notice::Urgency::Normal, false).await;
+    for action in [kizuna_core::notice::NoticeAction::Submit, kizuna_core::notice::NoticeAction::Approve] {
+        app.state.store.transition_notice(id, action, "staff:1", None, app.clock_now()).await.unwrap();
+    }
+    let mut browser = Browser::new(&app);
+    browser.sign_in("approver@ogano.example", PASSWORD).await;
+    let form = browser.get(&format!("/admin/notices/{id}/schedule")).await;
+    assert!(form.body.contains("明日"), "today, tomorrow and the days of the week are offered");
+    let past = browser.post(&format!("/admin/notices/{id}/schedule"), &[("day", "0"), ("time", "00:01")]).await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY, "a time already passed is refused");
+    let bad = browser.post(&format!("/admin/notices/{id}/schedule"), &[("day", "1"), ("time", "9時")]).await;
+    assert!(bad.body.contains("href=\"#time\""));
+    browser.post(&format!("/admin/notices/{id}/schedule"), &[("day", "1"), ("time", "09:00")]).await;
+    let notice = app.state.store.notice(id).await.unwrap().unwrap();
+    assert_eq!(notice.status, NoticeStatus::Scheduled);
+    let at = kizuna_core::time::to_tokyo(notice.send_at.unwrap());
+    let tomorrow = kizuna_core::time::tokyo_date(app.clock_now()) + Duration::days(1);
+    assert_eq!(
+        (at.date_naive(), at.format("%H:%M").to_string()),
+        (tomorrow, "09:00".to_owned()),
+        "09:00 in Japan, tomorrow"
+    );
+
+    let home = browser.get("/admin").await;
+    assert!(home.body.contains(&format!("/admin/notices/{id}/unschedule")), "the scheduled list has a cancel button");
+    browser.post(&format!("/admin/notices/{id}/unschedule"), &[]).await;
+    assert_eq!(app.state.store.notice(id).await.unwrap().unwrap().status, NoticeStatus::Approved);
+
+    browser.get(&format!("/admin/notices/{id}/schedule")).await;
+    browser.post(&format!("/admin/notices/{id}/schedule"), &[("day", "1"), ("time", "09:00")]).await;
+    app.clock.set(notice.send_at.unwrap());
+    kizuna_server::jobs::housekeeping_step(&app.state, "test").await.unwrap();
+    deliver_everything(&mut Worker::new(app.state.clone())).await;
+    assert_eq!(app.outbox().len(), 1, "the scheduler sent it at its time");
+}
