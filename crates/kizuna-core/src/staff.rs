@@ -5,6 +5,30 @@ use std::fmt;
 use crate::codes::MunicipalityCode;
 use crate::token::{TokenHash, random_secret};
 
+/// Work of the staff console beyond notices, and which roles do it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Duty {
+    /// The region (or one's municipality) at a glance: registrants, growth, rates.
+    Dashboard,
+    /// Residents' records, their import and export.
+    Residents,
+    /// Staff accounts.
+    Staff,
+    /// Emergency templates.
+    Templates,
+    /// Reading the audit log.
+    Audit,
+    /// Municipalities, areas, categories, pacing, webhooks and API keys.
+    ReferenceData,
+    /// The running costs and their sharing.
+    Costs,
+}
+
+impl Duty {
+    pub const ALL: [Duty; 7] =
+        [Duty::Dashboard, Duty::Residents, Duty::Staff, Duty::Templates, Duty::Audit, Duty::ReferenceData, Duty::Costs];
+}
+
 /// What a staff member may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -34,6 +58,18 @@ impl Role {
     /// manages the whole region, so it always acts for every municipality.
     pub fn allows(self, scope: &Scope) -> bool {
         self != Role::ConsortiumAdmin || *scope == Scope::AllMunicipalities
+    }
+
+    /// Whether this role has `duty` (within the account's own scope).
+    pub fn has(self, duty: Duty) -> bool {
+        use Role::*;
+        match duty {
+            Duty::Dashboard => true,
+            Duty::Residents | Duty::Staff | Duty::Templates | Duty::Audit => {
+                matches!(self, MunicipalityAdmin | ConsortiumAdmin)
+            }
+            Duty::ReferenceData | Duty::Costs => self == ConsortiumAdmin,
+        }
     }
 
     pub fn label_ja(self) -> std::borrow::Cow<'static, str> {

@@ -3,7 +3,7 @@
 //! confirmation banner shown after a change (GOV.UK's notification banner).
 
 use kizuna_core::Lang;
-use kizuna_core::staff::{Role, Scope};
+use kizuna_core::staff::{Duty, Role, Scope};
 
 use super::session::Signed;
 use crate::directory::ReferenceData;
@@ -66,6 +66,20 @@ impl ConsoleFrame {
             nav.push(("/admin/notices", "console-nav-notices"));
             if signed.actor.may(Permission::Create) {
                 nav.push(("/admin/notices/new", "console-nav-compose"));
+            }
+            let role = signed.staff.role;
+            for (duty, href, key) in [
+                (Duty::Dashboard, "/admin/dashboard", "console-nav-dashboard"),
+                (Duty::Residents, "/admin/residents", "console-nav-residents"),
+                (Duty::Staff, "/admin/staff", "console-nav-staff"),
+                (Duty::Templates, "/admin/templates", "console-nav-templates"),
+                (Duty::ReferenceData, "/admin/settings", "console-nav-settings"),
+                (Duty::Costs, "/admin/costs", "console-nav-costs"),
+                (Duty::Audit, "/admin/audit", "console-nav-audit"),
+            ] {
+                if role.has(duty) {
+                    nav.push((href, key));
+                }
             }
         }
         nav.push(("/admin/account", "console-nav-account"));

@@ -30,6 +30,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
 
+use kizuna_core::staff::Duty;
+
 use crate::notices::Permission;
 use crate::state::AppState;
 use session::{LOGIN_COOKIE, NoSession, Stage, cookie, same_secret};
@@ -44,8 +46,10 @@ pub enum Gate {
     Anyone,
     /// Any session, whatever is still due (the password change, the second factor).
     Session,
-    /// A session past every sign-in step, allowed `Permission`.
+    /// A session past every sign-in step, allowed `Permission` on notices.
     Staff(Permission),
+    /// A session past every sign-in step whose role has the duty.
+    Manage(Duty),
 }
 
 /// One console route: where, what it needs, and its handler.
@@ -192,12 +196,17 @@ async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Re
     if changes && !form_token_matches(&body, &signed.session.csrf_token) {
         return pages::refused(lang, StatusCode::FORBIDDEN, "console-refused-token");
     }
-    if let Gate::Staff(permission) = route.gate {
+    if matches!(route.gate, Gate::Staff(_) | Gate::Manage(_)) {
         let stage = signed.stage();
         if stage != Stage::Ready {
             return secure(Redirect::to(stage.path()).into_response());
         }
-        if !signed.actor.may(permission) {
+        let allowed = match route.gate {
+            Gate::Staff(permission) => signed.actor.may(permission),
+            Gate::Manage(duty) => signed.staff.role.has(duty),
+            Gate::Anyone | Gate::Session => true,
+        };
+        if !allowed {
             return pages::refused(lang, StatusCode::FORBIDDEN, "console-refused-role");
         }
     }
