@@ -21,6 +21,7 @@ mod pages;
 mod preview;
 mod progress;
 pub mod session;
+mod staff;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -66,7 +67,7 @@ macro_rules! route {
     };
 }
 
-use Gate::{Anyone, Session, Staff};
+use Gate::{Anyone, Manage, Session, Staff};
 use Permission as P;
 
 /// Every route of the console.
@@ -111,6 +112,14 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/notices/{id}/withdraw", Staff(P::Withdraw), notice::withdraw),
     route!(POST "/admin/notices/{id}/test", Staff(P::Read), notice::test_send),
     route!(GET "/admin/notices/{id}/progress", Staff(P::Read), progress::stream),
+    route!(GET "/admin/staff", Manage(Duty::Staff), staff::list),
+    route!(GET "/admin/staff/new", Manage(Duty::Staff), staff::new_page),
+    route!(POST "/admin/staff/new", Manage(Duty::Staff), staff::new_submit),
+    route!(GET "/admin/staff/{id}", Manage(Duty::Staff), staff::account_page),
+    route!(POST "/admin/staff/{id}", Manage(Duty::Staff), staff::account_submit),
+    route!(POST "/admin/staff/{id}/disable", Manage(Duty::Staff), staff::disable),
+    route!(POST "/admin/staff/{id}/password", Manage(Duty::Staff), staff::reset_password),
+    route!(POST "/admin/staff/{id}/second-factor", Manage(Duty::Staff), staff::reset_second_factor),
 ];
 
 /// The console's routes, to merge into the web router.

@@ -5,6 +5,7 @@
 mod browser;
 mod matrix;
 mod notices;
+mod staff;
 
 use axum::http::StatusCode;
 use chrono::Duration;
