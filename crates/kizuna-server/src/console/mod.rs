@@ -21,7 +21,9 @@ mod pages;
 mod preview;
 mod progress;
 pub mod session;
+mod settings;
 mod staff;
+mod templates;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -120,6 +122,23 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/staff/{id}/disable", Manage(Duty::Staff), staff::disable),
     route!(POST "/admin/staff/{id}/password", Manage(Duty::Staff), staff::reset_password),
     route!(POST "/admin/staff/{id}/second-factor", Manage(Duty::Staff), staff::reset_second_factor),
+    route!(GET "/admin/templates", Manage(Duty::Templates), templates::list),
+    route!(GET "/admin/templates/new", Manage(Duty::Templates), templates::new_page),
+    route!(POST "/admin/templates/new", Manage(Duty::Templates), templates::new_submit),
+    route!(GET "/admin/templates/{id}", Manage(Duty::Templates), templates::edit_page),
+    route!(POST "/admin/templates/{id}", Manage(Duty::Templates), templates::edit_submit),
+    route!(POST "/admin/templates/{id}/delete", Manage(Duty::Templates), templates::delete),
+    route!(GET "/admin/settings", Manage(Duty::ReferenceData), settings::page),
+    route!(POST "/admin/settings/quiet-hours", Manage(Duty::ReferenceData), settings::quiet_hours),
+    route!(POST "/admin/settings/municipalities/{code}", Manage(Duty::ReferenceData), settings::municipality),
+    route!(POST "/admin/settings/areas", Manage(Duty::ReferenceData), settings::add_area),
+    route!(POST "/admin/settings/areas/{id}", Manage(Duty::ReferenceData), settings::rename_area),
+    route!(POST "/admin/settings/categories", Manage(Duty::ReferenceData), settings::category),
+    route!(POST "/admin/settings/pacing", Manage(Duty::ReferenceData), settings::pacing),
+    route!(POST "/admin/settings/webhooks", Manage(Duty::ReferenceData), settings::add_webhook),
+    route!(POST "/admin/settings/webhooks/{id}/remove", Manage(Duty::ReferenceData), settings::remove_webhook),
+    route!(POST "/admin/settings/api-keys", Manage(Duty::ReferenceData), settings::create_key),
+    route!(POST "/admin/settings/api-keys/{id}/revoke", Manage(Duty::ReferenceData), settings::revoke_key),
 ];
 
 /// The console's routes, to merge into the web router.

@@ -83,6 +83,23 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("POST", "/admin/staff/{id}/disable", Need::Admins),
     ("POST", "/admin/staff/{id}/password", Need::Admins),
     ("POST", "/admin/staff/{id}/second-factor", Need::Admins),
+    ("GET", "/admin/templates", Need::Admins),
+    ("GET", "/admin/templates/new", Need::Admins),
+    ("POST", "/admin/templates/new", Need::Admins),
+    ("GET", "/admin/templates/{id}", Need::Admins),
+    ("POST", "/admin/templates/{id}", Need::Admins),
+    ("POST", "/admin/templates/{id}/delete", Need::Admins),
+    ("GET", "/admin/settings", Need::Region),
+    ("POST", "/admin/settings/quiet-hours", Need::Region),
+    ("POST", "/admin/settings/municipalities/{code}", Need::Region),
+    ("POST", "/admin/settings/areas", Need::Region),
+    ("POST", "/admin/settings/areas/{id}", Need::Region),
+    ("POST", "/admin/settings/categories", Need::Region),
+    ("POST", "/admin/settings/pacing", Need::Region),
+    ("POST", "/admin/settings/webhooks", Need::Region),
+    ("POST", "/admin/settings/webhooks/{id}/remove", Need::Region),
+    ("POST", "/admin/settings/api-keys", Need::Region),
+    ("POST", "/admin/settings/api-keys/{id}/revoke", Need::Region),
 ];
 
 #[test]
@@ -149,12 +166,15 @@ async fn each_route_admits_exactly_the_roles_it_is_for_and_only_their_municipali
         let mut browser = signed_in(&app, email, town, role, emergency).await;
         for (method, path, need) in EXPECTED.iter().filter(|(_, _, need)| !matches!(need, Need::Anyone | Need::Session))
         {
-            let (own_id, other_id) =
-                if path.starts_with("/admin/notices/") { (yokoze, chichibu) } else { (yokoze_staff, chichibu_staff) };
-            let targets: Vec<(i64, bool)> =
-                if path.contains("{id}") { vec![(own_id, true), (other_id, town.is_none())] } else { vec![(0, true)] };
+            // Notices and accounts are tried in the person's own town and in another;
+            // the rest has no town of its own.
+            let targets: Vec<(i64, bool)> = match (path.contains("{id}"), path.split('/').nth(2)) {
+                (true, Some("notices")) => vec![(yokoze, true), (chichibu, town.is_none())],
+                (true, Some("staff")) => vec![(yokoze_staff, true), (chichibu_staff, town.is_none())],
+                _ => vec![(1, true)],
+            };
             for (id, own) in targets {
-                let uri = path.replace("{id}", &id.to_string());
+                let uri = path.replace("{id}", &id.to_string()).replace("{code}", "113611");
                 let page = if *method == Method::GET.as_str() {
                     if path.ends_with("/progress") {
                         // An event stream never ends by itself; its gate is all this test needs.

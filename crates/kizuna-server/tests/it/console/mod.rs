@@ -5,6 +5,7 @@
 mod browser;
 mod matrix;
 mod notices;
+mod settings;
 mod staff;
 
 use axum::http::StatusCode;
