@@ -70,6 +70,8 @@ pub(super) const KEYS: &[Key] = &[
     text("trusted_proxies"),
     number("unsubscribed_retention_days"),
     number("api_rate_per_minute"),
+    // Language tags, as a comma-separated string or an array.
+    number("languages"),
 ];
 
 pub(super) fn find(name: &str) -> Option<Key> {

@@ -34,6 +34,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use kizuna_core::lang::Languages;
+
 pub use delivery::{DEFAULT_PACING, DeliverySettings};
 pub use jma::JmaSettings;
 pub use residents::{RateLimit, ResidentSettings};
@@ -65,6 +67,9 @@ pub struct Settings {
     pub residents: ResidentSettings,
     /// Requests each API key may make per minute (a token bucket: bursts up to this).
     pub api_rate_per_minute: u32,
+    /// The languages pages, forms and mails offer residents, in the order pages
+    /// list them (`ja,en`); each needs its locale files, and Japanese is always one.
+    pub languages: Languages,
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -135,6 +140,8 @@ impl Settings {
         let residents = ResidentSettings::read(layers)?;
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
         let jma = JmaSettings::read(layers)?;
+        let languages =
+            layers.parsed("languages", "ja,en", |list| Languages::parse(list).map_err(|e| e.to_string()))?;
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -152,6 +159,7 @@ impl Settings {
             obituary_days,
             residents,
             api_rate_per_minute,
+            languages,
         })
     }
 

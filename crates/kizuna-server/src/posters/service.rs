@@ -131,7 +131,7 @@ pub fn register_poster(
 pub fn for_municipality(state: &AppState, code: &MunicipalityCode) -> Result<String, PosterError> {
     let directory = state.directory.current();
     let municipality = directory.municipality(code.as_str()).ok_or(PosterError::UnknownMunicipality)?;
-    let consortium = directory.consortium_name(Lang::Ja);
+    let consortium = directory.consortium_name(Lang::JA);
     register_poster(municipality, consortium, &state.settings.base_url, &state.settings.mail_domain)
 }
 
