@@ -285,3 +285,39 @@ mail-already-body =
     { $link }
 
     If you did not ask for this, please delete this mail. Nothing has been changed.
+
+## The registration poster (poster.svg): printed on A4; its lines are measured for Japanese
+
+poster-title = Alert mails of { $town }: how to register
+poster-desc = How to register for { $town }'s notices by mail: a QR code for the web form ({ $web_url }), one for empty-mail registration ({ $address }), and how to let the mails through spam filters.
+poster-heading = Alert mails of { $town }
+poster-subheading = How to register
+poster-lead-1 = Disaster, weather and crime-prevention news and notices from { $town }
+poster-lead-2 = come to you by mail. Registration is free (your usual data charges apply).
+poster-web = ① Register on the web
+poster-web-qr = QR code of the web registration
+poster-web-1 = Scan it, and on the page it opens
+poster-web-2 = choose what you want to receive.
+poster-mail = ② Register by empty mail
+poster-mail-qr = QR code of the empty-mail registration
+poster-mail-1 = Send the mail as it is, without writing,
+poster-mail-2 = then register with the link in the reply.
+poster-web-address = Web registration
+poster-mail-address = Send the empty mail to
+poster-filter-heading = If no mail arrives (allowing our domain)
+poster-filter-1 = Your mobile carrier's spam filter may keep
+poster-filter-2 = the notices from you. Allow mail from this domain:
+poster-filter-carriers = docomo: 受信リスト設定   au: 受信リスト設定   SoftBank: 受信許可リスト設定
+poster-filter-3 = Your carrier explains how. Setting it before you register is the surest way.
+poster-privacy = Personal information: { $url }
+poster-operator = { $consortium } — jointly operated by its municipalities
+
+## The reply to an empty mail (inbound.rs): no language is chosen yet, so every offered one, Japanese first
+
+reply-subject = [Kizuna alerts] Registration
+# 件名で、ほかの言語として後ろに付く部分 / what the subject adds in each other language
+reply-subject-short = Registration
+# 日本語の文にリンクを入れる。ほかの言語の文は、その後に続いて「上のリンク」を指す / the Japanese text holds the link; the others follow it and point to the link above
+reply-body =
+    Thank you for your interest in Kizuna alerts. Open the link above within { $hours } hours to choose the municipalities and kinds of notices you want.
+    If you did not ask for this, ignore this mail: nothing is registered.

@@ -284,3 +284,43 @@ mail-already-body =
     { $link }
 
     お心当たりのない場合は、このメールを削除してください。登録内容は変わっていません。
+
+## 登録のポスター (poster.svg): A4 に印刷する。行の長さは日本語に合わせてある
+
+poster-title = { $town }の安心・安全メール 登録のご案内
+poster-desc = { $town }のお知らせをメールで受け取るための登録方法。ウェブ登録のQRコード（{ $web_url }）と空メール登録のQRコード（{ $address }）、迷惑メールフィルターの指定受信の設定方法。
+poster-heading = { $town }の安心・安全メール
+poster-subheading = 登録のご案内
+poster-lead-1 = 防災・気象・防犯の情報や、{ $town }からのお知らせを
+poster-lead-2 = メールでお届けします。登録は無料です（通信料はご負担ください）。
+poster-web = ① ウェブで登録
+poster-web-qr = ウェブ登録のQRコード
+poster-web-1 = 読み取って表示されるページで、
+poster-web-2 = 受け取る情報を選んでください。
+poster-mail = ② 空メールで登録
+poster-mail-qr = 空メール登録のQRコード
+poster-mail-1 = 何も書かずにそのまま送信し、
+poster-mail-2 = 返信メールのリンクから登録します。
+poster-web-address = ウェブ登録のアドレス
+poster-mail-address = 空メールの送り先
+poster-filter-heading = メールが届かないときは（指定受信の設定）
+poster-filter-1 = 携帯電話会社の迷惑メールフィルターを設定していると、
+poster-filter-2 = お知らせが届かないことがあります。次のドメインを受信できるよう設定してください。
+poster-filter-carriers = ドコモ：受信リスト設定　au：受信リスト設定　ソフトバンク：受信許可リスト設定
+poster-filter-3 = 設定の方法は、各携帯電話会社の案内をご覧ください。登録の前に設定しておくと確実です。
+poster-privacy = 個人情報の取扱い：{ $url }
+poster-operator = { $consortium }（構成市町村による共同運営）
+
+## 空メールへの返信 (inbound.rs): 言語がまだ分からないので、提供するすべての言語で、日本語を先に書く
+
+reply-subject = 【きずなメール】登録のご案内
+# 件名で、ほかの言語として後ろに付く部分 / what the subject adds in each other language
+reply-subject-short = 登録のご案内
+# 日本語の文にリンクを入れる。ほかの言語の文は、その後に続いて「上のリンク」を指す / the Japanese text holds the link; the others follow it and point to the link above
+reply-body =
+    きずなメールへの登録をご希望いただき、ありがとうございます。
+    下のリンクを開いて、受け取る市町村と情報の種類を選んでください（{ $hours }時間有効）。
+
+    { $link }
+
+    お心当たりがない場合は、このメールを破棄してください。登録はされません。
