@@ -1,5 +1,13 @@
 # kizuna-core's texts: input errors, notice states, subject marks, feed titles.
 # Every key of ja.ftl is here too (a test checks).
+# A new language is a file like this one in each crate's locales/ and its tag in KIZUNA_LANGUAGES.
+
+## About this language
+
+# The language code of CAP's <info><language> (cap.rs)
+locale-cap = en-US
+# How a date and time are written (chrono's strftime, Tokyo time) (time.rs)
+locale-time-format = %-d %b %Y %H:%M JST
 
 ## Notice states (notice.rs)
 

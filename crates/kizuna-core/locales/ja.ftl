@@ -1,5 +1,13 @@
 # kizuna-core の文言: 入力エラー、配信の状態、件名の印、フィードの見出し。
 # キーは en.ftl と同じものをすべてそろえる（テストで確かめる）。
+# 新しい言語は、各クレートの locales/ にその言語のファイルを置き、KIZUNA_LANGUAGES に加えるだけでよい。
+
+## この言語について
+
+# CAP の <info><language> に書く言語コード (cap.rs)
+locale-cap = ja-JP
+# 日時の書き方（chrono の strftime 形式、東京時間） (time.rs)
+locale-time-format = %Y年%-m月%-d日 %H:%M
 
 ## 配信の状態 (notice.rs)
 

@@ -160,7 +160,7 @@ impl FeedScope<'_> {
 }
 
 /// The language of the feeds: names, titles and dates in Japanese.
-const FEED_LANG: Lang = Lang::Ja;
+const FEED_LANG: Lang = Lang::JA;
 
 /// The public notice archive as a feed in Japanese. Notices outside the scope or
 /// that may not be listed (restricted categories, old obituaries) are left out here

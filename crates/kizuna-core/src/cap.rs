@@ -92,7 +92,7 @@ impl CapIssuer {
     }
 
     pub fn name(&self, lang: Lang) -> &str {
-        lang.pick(&self.name_ja, &self.name_en)
+        crate::lang::content(lang, &self.name_ja, Some(&self.name_en)).1
     }
 
     /// The CAP identifier of a notice's message: its alert or correction, or, for a
@@ -204,7 +204,7 @@ pub struct CapArea {
 
 impl CapArea {
     pub fn name(&self, lang: Lang) -> &str {
-        lang.pick(&self.name_ja, &self.name_en)
+        crate::lang::content(lang, &self.name_ja, Some(&self.name_en)).1
     }
 }
 
@@ -269,10 +269,7 @@ impl CapNotice {
     /// The title with the labels a reader must see first: 【訓練】 for a drill, then
     /// 【訂正】 or 【撤回】. English falls back to the Japanese title when there is none.
     pub fn display_title(&self, lang: Lang) -> String {
-        let title = match lang {
-            Lang::En => self.title_en.as_deref().unwrap_or(&self.title),
-            Lang::Ja => &self.title,
-        };
+        let (_, title) = crate::lang::content(lang, &self.title, self.title_en.as_deref());
         let mut out = String::new();
         if self.exercise {
             out.push_str(&texts::text(lang, "cap-title-drill"));
@@ -461,7 +458,7 @@ pub fn render_cap(issuer: &CapIssuer, notice: &CapNotice) -> Result<String, CapE
     xml.text("scope", &[], "Public");
     // The note belongs to the whole alert, not to one language's <info>: it is
     // written in Japanese and English side by side.
-    let both = |key: &str| format!("{} {}", texts::text(Lang::Ja, key), texts::text(Lang::En, key));
+    let both = |key: &str| format!("{} {}", texts::text(Lang::JA, key), texts::text(Lang::EN, key));
     let mut note = Vec::new();
     if notice.exercise {
         note.push(both("cap-note-drill"));
@@ -478,9 +475,9 @@ pub fn render_cap(issuer: &CapIssuer, notice: &CapNotice) -> Result<String, CapE
         let references: Vec<String> = notice.references.iter().map(ToString::to_string).collect();
         xml.text("references", &[], &references.join(" "));
     }
-    write_info(&mut xml, issuer, notice, Lang::Ja);
+    write_info(&mut xml, issuer, notice, Lang::JA);
     if notice.has_english() {
-        write_info(&mut xml, issuer, notice, Lang::En);
+        write_info(&mut xml, issuer, notice, Lang::EN);
     }
     xml.close("alert");
     Ok(xml.finish())
@@ -489,7 +486,7 @@ pub fn render_cap(issuer: &CapIssuer, notice: &CapNotice) -> Result<String, CapE
 fn write_info(xml: &mut XmlWriter, issuer: &CapIssuer, notice: &CapNotice, lang: Lang) {
     let grading = cap_grading(notice.urgency, notice.category.emergency);
     xml.open("info", &[]);
-    xml.text("language", &[], lang.pick("ja-JP", "en-US"));
+    xml.text("language", &[], &texts::text(lang, "locale-cap"));
     xml.text("category", &[], cap_category(&notice.category.key).as_str());
     xml.text("event", &[], notice.category.name(lang));
     xml.text("urgency", &[], grading.urgency.as_str());
@@ -504,13 +501,11 @@ fn write_info(xml: &mut XmlWriter, issuer: &CapIssuer, notice: &CapNotice, lang:
     }
     xml.text("senderName", &[], &notice.sender_name(issuer, lang));
     // An English info without an English title has no headline rather than a Japanese one.
-    if lang == Lang::Ja || notice.title_en.is_some() {
+    if lang == Lang::JA || notice.title_en.is_some() {
         xml.text("headline", &[], &notice.display_title(lang));
     }
-    let description = match lang {
-        Lang::Ja => Some(notice.body.as_str()),
-        Lang::En => notice.body_en.as_deref(),
-    };
+    // Each <info> holds one stored version of the notice: Japanese, and English when written.
+    let description = if lang == Lang::JA { Some(notice.body.as_str()) } else { notice.body_en.as_deref() };
     if let Some(description) = description {
         xml.text("description", &[], description);
     }
@@ -702,10 +697,10 @@ mod tests {
         drill.msg_type = CapMsgType::Update;
         drill.title = "避難訓練".into();
         drill.title_en = Some("Evacuation drill".into());
-        assert_eq!(drill.display_title(Lang::Ja), "【訓練】【訂正】避難訓練");
-        assert_eq!(drill.display_title(Lang::En), "[Drill] [Correction] Evacuation drill");
+        assert_eq!(drill.display_title(Lang::JA), "【訓練】【訂正】避難訓練");
+        assert_eq!(drill.display_title(Lang::EN), "[Drill] [Correction] Evacuation drill");
         drill.title_en = None;
         drill.msg_type = CapMsgType::Cancel;
-        assert_eq!(drill.display_title(Lang::En), "[Drill] [Withdrawn] 避難訓練");
+        assert_eq!(drill.display_title(Lang::EN), "[Drill] [Withdrawn] 避難訓練");
     }
 }

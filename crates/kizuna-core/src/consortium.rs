@@ -41,8 +41,14 @@ pub struct Municipality {
 }
 
 impl Municipality {
+    /// The name a reader of `lang` is shown: see [`crate::lang::content`].
     pub fn name(&self, lang: crate::Lang) -> &str {
-        lang.pick(&self.name_ja, &self.name_en)
+        crate::lang::content(lang, &self.name_ja, Some(&self.name_en)).1
+    }
+
+    /// The name in the other language, shown beside [`Self::name`], and that language.
+    pub fn name_beside(&self, lang: crate::Lang) -> (crate::Lang, &str) {
+        crate::lang::content_beside(lang, &self.name_ja, Some(&self.name_en))
     }
 }
 
@@ -58,8 +64,14 @@ pub struct Category {
 }
 
 impl Category {
+    /// The name a reader of `lang` is shown: see [`crate::lang::content`].
     pub fn name(&self, lang: crate::Lang) -> &str {
-        lang.pick(&self.name_ja, &self.name_en)
+        crate::lang::content(lang, &self.name_ja, Some(&self.name_en)).1
+    }
+
+    /// The name in the other language, shown beside [`Self::name`], and that language.
+    pub fn name_beside(&self, lang: crate::Lang) -> (crate::Lang, &str) {
+        crate::lang::content_beside(lang, &self.name_ja, Some(&self.name_en))
     }
 }
 

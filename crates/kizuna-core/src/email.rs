@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn errors_read_in_japanese_first() {
-        assert!(EmailError::BadDomain.explain(Lang::Ja).contains("ドメイン"));
-        assert!(EmailError::BadDomain.explain(Lang::En).contains("domain"));
+        assert!(EmailError::BadDomain.explain(Lang::JA).contains("ドメイン"));
+        assert!(EmailError::BadDomain.explain(Lang::EN).contains("domain"));
     }
 }

@@ -8,11 +8,13 @@
 //! present in one language and not another, a file that does not parse, or a key
 //! used in code but written in no file fails the build's tests instead.
 //!
-//! Lookups take a language by its tag ([`LanguageTag`]), not by the closed
-//! [`Lang`] enum, so that the set of languages can become configuration.
+//! Lookups take a language by its tag ([`LanguageTag`]): a [`Lang`] or a plain
+//! `&str`. Which of the languages that have files a site offers is configuration
+//! ([`crate::lang::Languages`]).
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::RwLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -56,6 +58,13 @@ impl<'a> From<&'a str> for Arg<'a> {
     }
 }
 
+/// As templates pass a `&'static str` field.
+impl<'a> From<&&'a str> for Arg<'a> {
+    fn from(text: &&'a str) -> Self {
+        Arg::Text(Cow::Borrowed(text))
+    }
+}
+
 impl<'a> From<&'a String> for Arg<'a> {
     fn from(text: &'a String) -> Self {
         Arg::Text(Cow::Borrowed(text))
@@ -92,7 +101,7 @@ macro_rules! number_args {
 number_args!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
 
 struct Language {
-    tag: String,
+    tag: &'static str,
     bundle: FluentBundle<FluentResource>,
     /// The message ids of the file, for the completeness checks.
     keys: BTreeSet<String>,
@@ -104,26 +113,65 @@ struct Language {
 pub struct Catalog {
     /// The default language first.
     languages: Vec<Language>,
+    /// Languages given at run time by [`Catalog::add_language`] (a test's own
+    /// third language); looked at only for a tag no file has, so the usual
+    /// lookups take no lock.
+    added: RwLock<Vec<&'static Language>>,
 }
 
 impl Catalog {
     /// Builds a catalog from `(language tag, Fluent source)` pairs, as a crate's
     /// `build.rs` lists them. Never fails: what does not parse is reported by
     /// [`Catalog::problems`], and the messages that did parse are used.
-    pub fn new(sources: &[(&str, &str)]) -> Catalog {
+    pub fn new(sources: &[(&'static str, &str)]) -> Catalog {
         let mut languages: Vec<Language> = sources.iter().map(|(tag, source)| Language::new(tag, source)).collect();
         languages.sort_by_key(|language| language.tag != DEFAULT_LANGUAGE);
-        Catalog { languages }
+        Catalog { languages, added: RwLock::new(Vec::new()) }
     }
 
-    /// The tags of the languages this catalog has a file for, the default first.
-    pub fn tags(&self) -> impl Iterator<Item = &str> {
-        self.languages.iter().map(|language| language.tag.as_str())
+    /// The tags of the languages this catalog has a file for, the default
+    /// first, then those added at run time.
+    pub fn tags(&self) -> Vec<&'static str> {
+        let mut tags: Vec<&'static str> = self.languages.iter().map(|language| language.tag).collect();
+        if let Ok(added) = self.added.read() {
+            tags.extend(added.iter().map(|language| language.tag));
+        }
+        tags
+    }
+
+    /// Adds a language that has no file, from its Fluent source: how a test
+    /// tries a third language without shipping one. A tag that has a file is
+    /// refused; adding a tag again keeps the first texts. Returns the tag, kept
+    /// for the life of the process, or what is wrong with the source.
+    pub fn add_language(&self, tag: &str, source: &str) -> Result<&'static str, String> {
+        if self.languages.iter().any(|language| language.tag == tag) {
+            return Err(format!("{tag} has a locale file"));
+        }
+        let mut added = self.added.write().map_err(|_| "the catalog's lock is poisoned".to_owned())?;
+        if let Some(language) = added.iter().find(|language| language.tag == tag) {
+            return Ok(language.tag);
+        }
+        let tag: &'static str = Box::leak(tag.to_owned().into_boxed_str());
+        let language = Language::new(tag, source);
+        if !language.errors.is_empty() {
+            return Err(language.errors.join("; "));
+        }
+        let language: &'static Language = Box::leak(Box::new(language));
+        added.push(language);
+        Ok(tag)
+    }
+
+    /// The language of `tag`: its file, else one added at run time.
+    fn language(&self, tag: &str) -> Option<&Language> {
+        self.languages.iter().find(|language| language.tag == tag).or_else(|| {
+            let added = self.added.read().ok()?;
+            added.iter().find(|language| language.tag == tag).copied()
+        })
     }
 
     /// Whether the language itself has the message (no fallback).
     pub fn contains(&self, lang: impl LanguageTag, key: &str) -> bool {
-        self.languages.iter().any(|language| language.tag == lang.tag() && language.keys.contains(key))
+        self.language(lang.tag()).is_some_and(|language| language.keys.contains(key))
     }
 
     /// A message without arguments.
@@ -134,11 +182,9 @@ impl Catalog {
     /// A message with its arguments, in `lang`, else in the default language,
     /// else its key.
     pub fn format(&self, lang: impl LanguageTag, key: &str, args: &[(&str, Arg<'_>)]) -> Cow<'_, str> {
-        let tag = lang.tag();
         let found = self
-            .languages
-            .iter()
-            .filter(|language| language.tag == tag)
+            .language(lang.tag())
+            .into_iter()
             .chain(self.languages.first())
             .find_map(|language| Some((language, language.bundle.get_message(key)?.value()?)));
         let Some((language, pattern)) = found else {
@@ -186,7 +232,7 @@ impl Catalog {
 }
 
 impl Language {
-    fn new(tag: &str, source: &str) -> Language {
+    fn new(tag: &'static str, source: &str) -> Language {
         let (resource, errors) = match FluentResource::try_new(source.to_owned()) {
             Ok(resource) => (resource, Vec::new()),
             Err((resource, errors)) => {
@@ -213,7 +259,7 @@ impl Language {
         if let Err(duplicates) = bundle.add_resource(resource) {
             errors.extend(duplicates.iter().map(|error| format!("{error}")));
         }
-        Language { tag: tag.to_owned(), bundle, keys, errors }
+        Language { tag, bundle, keys, errors }
     }
 }
 
@@ -301,25 +347,25 @@ mod tests {
     #[test]
     fn looks_up_by_tag_with_arguments_and_without_isolation_marks() {
         let catalog = catalog();
-        assert_eq!(catalog.format(Lang::En, "greeting", &[("name", "Taro".into())]), "Hello, Taro");
+        assert_eq!(catalog.format(Lang::EN, "greeting", &[("name", "Taro".into())]), "Hello, Taro");
         assert_eq!(catalog.format("ja", "greeting", &[("name", "太郎".into())]), "こんにちは、太郎さん");
-        assert_eq!(catalog.text(Lang::Ja, "plain"), "ふつう");
-        assert_eq!(catalog.tags().collect::<Vec<_>>(), ["ja", "en"]);
+        assert_eq!(catalog.text(Lang::JA, "plain"), "ふつう");
+        assert_eq!(catalog.tags(), ["ja", "en"]);
     }
 
     #[test]
     fn numbers_print_without_grouping() {
         let catalog = Catalog::new(&[("ja", "n = { $n }件")]);
-        assert_eq!(catalog.format(Lang::Ja, "n", &[("n", 12345usize.into())]), "12345件");
+        assert_eq!(catalog.format(Lang::JA, "n", &[("n", 12345usize.into())]), "12345件");
     }
 
     #[test]
     fn missing_texts_fall_back_to_japanese_then_to_the_key() {
         let catalog = catalog();
-        assert_eq!(catalog.text(Lang::En, "only-ja"), "日本語だけ");
+        assert_eq!(catalog.text(Lang::EN, "only-ja"), "日本語だけ");
         assert_eq!(catalog.text("vi", "plain"), "ふつう", "an unknown language reads Japanese");
-        assert_eq!(catalog.text(Lang::En, "nowhere"), "nowhere");
-        assert_eq!(catalog.format(Lang::En, "greeting", &[]), "Hello, {$name}");
+        assert_eq!(catalog.text(Lang::EN, "nowhere"), "nowhere");
+        assert_eq!(catalog.format(Lang::EN, "greeting", &[]), "Hello, {$name}");
     }
 
     #[test]
@@ -327,7 +373,7 @@ mod tests {
         let problems = catalog().problems();
         assert_eq!(problems, ["ja.ftl has no message only-en", "en.ftl has no message only-ja"]);
         let broken = Catalog::new(&[("ja", "good = よい\nbad = { $x\n"), ("en", "good = Good\n")]);
-        assert_eq!(broken.text(Lang::Ja, "good"), "よい", "the readable part is still used");
+        assert_eq!(broken.text(Lang::JA, "good"), "よい", "the readable part is still used");
         let problems = broken.problems();
         assert!(problems.iter().any(|p| p.starts_with("ja.ftl: ")), "{problems:?}");
         assert!(Catalog::new(&[("en", EN)]).problems().contains(&"there is no ja.ftl".to_owned()));
@@ -340,6 +386,21 @@ mod tests {
             // "only-in-a-comment"
             "plainly not-a-key" "only-\"quoted\"""#;
         assert_eq!(missing_keys(&catalog, source), ["only-typo"]);
+    }
+
+    #[test]
+    fn a_language_added_at_run_time_is_looked_up_like_a_file() {
+        let catalog = catalog();
+        assert_eq!(catalog.add_language("vi", "plain = Thường\n"), Ok("vi"));
+        assert_eq!(catalog.text("vi", "plain"), "Thường");
+        assert_eq!(catalog.text("vi", "greeting"), "こんにちは、{$name}さん", "what it lacks reads Japanese");
+        assert!(catalog.contains("vi", "plain") && !catalog.contains("vi", "greeting"));
+        assert_eq!(catalog.tags(), ["ja", "en", "vi"]);
+        assert_eq!(catalog.add_language("vi", "plain = other\n"), Ok("vi"), "the first texts stay");
+        assert_eq!(catalog.text("vi", "plain"), "Thường");
+        assert!(catalog.add_language("en", "plain = x\n").is_err(), "a file is never replaced");
+        assert!(catalog.add_language("pt", "bad = { $x\n").is_err());
+        assert_eq!(catalog.problems().len(), 2, "files only: {:?}", catalog.problems());
     }
 
     #[test]

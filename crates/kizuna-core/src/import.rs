@@ -119,7 +119,7 @@ impl ImportFormat {
     ) -> Result<ImportedSubscriber, RowError> {
         let cell = |i: usize| row.get(i).map(|v| v.trim()).unwrap_or("");
         let fail = |column, problem: String| RowError { line, column, problem };
-        let email = EmailAddress::parse(cell(self.email)).map_err(|e| fail("email", e.explain(Lang::En)))?;
+        let email = EmailAddress::parse(cell(self.email)).map_err(|e| fail("email", e.explain(Lang::EN)))?;
         let mut municipalities = Vec::new();
         for code in cell(self.municipalities).split(';').map(str::trim).filter(|c| !c.is_empty()) {
             let code = MunicipalityCode::parse(code).map_err(|e| fail("municipalities", e.to_string()))?;
@@ -161,9 +161,12 @@ impl ImportFormat {
             chosen
         };
         let language = match cell(self.language).to_ascii_lowercase().as_str() {
-            "" | "ja" | "jp" | "japanese" => Lang::Ja,
-            "en" | "english" => Lang::En,
-            other => return Err(fail("language", format!("{other:?} is not ja or en"))),
+            "" | "jp" | "japanese" => Lang::JA,
+            "english" => Lang::EN,
+            tag => match Lang::existing().into_iter().find(|lang| lang.as_str().eq_ignore_ascii_case(tag)) {
+                Some(lang) => lang,
+                None => return Err(fail("language", format!("{tag:?} is not {}", one_of(&Lang::existing())))),
+            },
         };
         let monitor_age_band = match self.monitor_age_band.map(cell).filter(|v| !v.is_empty()) {
             None => None,
@@ -171,6 +174,16 @@ impl ImportFormat {
             Some(_) => return Err(fail("monitor_age_band", "too long or has control characters".into())),
         };
         Ok(ImportedSubscriber { email, municipalities, categories: chosen, emergency_only, language, monitor_age_band })
+    }
+}
+
+/// `ja or en`, `ja, en or vi`: the tags of `langs` as a message lists them.
+fn one_of(langs: &[Lang]) -> String {
+    let tags: Vec<&str> = langs.iter().map(|lang| lang.as_str()).collect();
+    match tags.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -213,7 +226,7 @@ mod tests {
 
         let emergency = parse("hanako@ezweb.ne.jp,113654,,yes,en,").unwrap();
         assert_eq!(emergency.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["disaster", "weather"]);
-        assert_eq!(emergency.language, Lang::En);
+        assert_eq!(emergency.language, Lang::EN);
         let all = parse("all@example.jp,113654,,no,ja,").unwrap();
         assert_eq!(all.categories.len(), 6, "every public category, not the staff one");
 

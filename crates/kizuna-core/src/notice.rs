@@ -360,13 +360,13 @@ mod tests {
 
     #[test]
     fn drills_are_marked_at_the_start_of_the_subject() {
-        assert_eq!(subject_line("避難指示", true, Lang::Ja), "【訓練】避難指示");
-        assert_eq!(subject_line("避難指示", false, Lang::Ja), "避難指示");
+        assert_eq!(subject_line("避難指示", true, Lang::JA), "【訓練】避難指示");
+        assert_eq!(subject_line("避難指示", false, Lang::JA), "避難指示");
     }
 
     #[test]
     fn refusals_explain_themselves() {
         let error = S::Sent.apply(A::Approve).err();
-        assert!(error.map(|e| e.explain(Lang::Ja)).unwrap_or_default().contains("配信済み"));
+        assert!(error.map(|e| e.explain(Lang::JA)).unwrap_or_default().contains("配信済み"));
     }
 }

@@ -5,7 +5,7 @@ use thiserror::Error;
 
 use crate::consortium::{Category, Municipality};
 use crate::email::{EmailAddress, EmailError};
-use crate::lang::{Explain, Lang};
+use crate::lang::{Explain, Lang, Languages};
 use crate::subscriber::{Charset, MailFormat};
 use crate::texts;
 use crate::{CategoryKey, MunicipalityCode};
@@ -164,10 +164,12 @@ impl Choices {
     /// Checks the submitted choices against what exists. A missing format,
     /// character set or language falls back to the default; a value that is
     /// present but unknown is an error, so nothing is stored on a tampered form.
+    /// The mail language must be one of the `offered` ones, given by its tag.
     pub fn parse(
         input: &ChoicesInput,
         municipalities: &[Municipality],
         categories: &[Category],
+        offered: &Languages,
         default_language: Lang,
     ) -> Result<Choices, FormErrors> {
         let mut errors = FormErrors::default();
@@ -204,9 +206,7 @@ impl Choices {
         }
         let language = match input.language.as_deref().map(str::trim) {
             None => Some(default_language),
-            Some("ja") => Some(Lang::Ja),
-            Some("en") => Some(Lang::En),
-            Some(_) => None,
+            Some(tag) => offered.iter().find(|lang| lang.as_str() == tag),
         };
         if language.is_none() {
             errors.push(FormError::BadLanguage);
@@ -288,10 +288,11 @@ impl Registration {
         input: &ChoicesInput,
         municipalities: &[Municipality],
         categories: &[Category],
+        offered: &Languages,
         default_language: Lang,
     ) -> Result<Registration, FormErrors> {
         let email = parse_email(email);
-        let choices = Choices::parse(input, municipalities, categories, default_language);
+        let choices = Choices::parse(input, municipalities, categories, offered, default_language);
         match (email, choices) {
             (Ok(email), Ok(choices)) => Ok(Registration { email, choices }),
             (email, choices) => {
@@ -344,13 +345,14 @@ mod tests {
             &input(&["113620", "112071", "113620"], Some("emergency"), &[]),
             &towns,
             &categories,
-            Lang::En,
+            &Languages::default(),
+            Lang::EN,
         );
         let choices = choices.unwrap_or_else(|e| panic!("{e:?}"));
         let codes: Vec<&str> = choices.municipalities.iter().map(|c| c.as_str()).collect();
         assert_eq!(codes, ["112071", "113620"], "consortium order, no repeats");
         assert!(choices.emergency_only());
-        assert_eq!(choices.language, Lang::En, "the page language is the default");
+        assert_eq!(choices.language, Lang::EN, "the page language is the default");
         let pairs: Vec<String> = choices.pairs(&categories).iter().map(|(m, k)| format!("{m}:{k}")).collect();
         assert_eq!(pairs, ["112071:disaster", "112071:weather", "113620:disaster", "113620:weather"]);
     }
@@ -362,12 +364,13 @@ mod tests {
         form.format = Some("html".into());
         form.charset = Some("iso-2022-jp".into());
         form.language = Some("ja".into());
-        let choices = Choices::parse(&form, &towns, &categories, Lang::En).unwrap_or_else(|e| panic!("{e:?}"));
+        let choices = Choices::parse(&form, &towns, &categories, &Languages::default(), Lang::EN)
+            .unwrap_or_else(|e| panic!("{e:?}"));
         let keys: Vec<String> = choices.category_keys(&categories).iter().map(|k| k.to_string()).collect();
         assert_eq!(keys, ["crime", "event"]);
         assert_eq!(
             (choices.format, choices.charset, choices.language),
-            (MailFormat::Html, Charset::Iso2022Jp, Lang::Ja)
+            (MailFormat::Html, Charset::Iso2022Jp, Lang::JA)
         );
     }
 
@@ -383,14 +386,18 @@ mod tests {
             (input(&["112071"], Some("everything"), &[]), vec![Field::Scope]),
         ];
         for (form, expected) in cases {
-            assert_eq!(fields(Choices::parse(&form, &towns, &categories, Lang::Ja)), expected, "{form:?}");
+            assert_eq!(
+                fields(Choices::parse(&form, &towns, &categories, &Languages::default(), Lang::JA)),
+                expected,
+                "{form:?}"
+            );
         }
         let mut form = input(&["112071"], Some("chosen"), &[]);
         form.format = Some("pdf".into());
         form.charset = Some("shift_jis".into());
         form.language = Some("fr".into());
         assert_eq!(
-            fields(Choices::parse(&form, &towns, &categories, Lang::Ja)),
+            fields(Choices::parse(&form, &towns, &categories, &Languages::default(), Lang::JA)),
             [Field::Category, Field::Format, Field::Charset, Field::Language]
         );
     }
@@ -398,14 +405,21 @@ mod tests {
     #[test]
     fn a_registration_reports_the_address_and_the_choices_together() {
         let (towns, categories) = region();
-        let errors = Registration::parse("taro\u{7}@example.jp", &input(&[], None, &[]), &towns, &categories, Lang::Ja)
-            .err()
-            .unwrap_or_default();
+        let errors = Registration::parse(
+            "taro\u{7}@example.jp",
+            &input(&[], None, &[]),
+            &towns,
+            &categories,
+            &Languages::default(),
+            Lang::JA,
+        )
+        .err()
+        .unwrap_or_default();
         let fields: Vec<Field> = errors.iter().map(FormError::field).collect();
         assert_eq!(fields, [Field::Email, Field::Municipality, Field::Scope]);
-        assert!(errors.get(Field::Municipality).is_some_and(|e| e.explain(Lang::Ja).contains("市町村")));
+        assert!(errors.get(Field::Municipality).is_some_and(|e| e.explain(Lang::JA).contains("市町村")));
         assert_eq!(
-            errors.get(Field::Scope).map(|e| e.explain(Lang::En)),
+            errors.get(Field::Scope).map(|e| e.explain(Lang::EN)),
             Some("Choose whether to receive emergency information only or the categories you pick.".to_owned())
         );
         assert_eq!(parse_email(&"a".repeat(10_000)), Err(EmailError::TooLong));
@@ -414,7 +428,8 @@ mod tests {
             &input(&["112071"], None, &["crime"]),
             &towns,
             &categories,
-            Lang::Ja,
+            &Languages::default(),
+            Lang::JA,
         );
         assert_eq!(ok.map(|r| r.email.to_string()), Ok("taro@example.jp".to_owned()));
     }

@@ -79,7 +79,7 @@ impl Role {
             Role::MunicipalityAdmin => "staff-role-municipality-admin",
             Role::ConsortiumAdmin => "staff-role-consortium-admin",
         };
-        crate::texts::text(crate::Lang::Ja, key)
+        crate::texts::text(crate::Lang::JA, key)
     }
 }
 

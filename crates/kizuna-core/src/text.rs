@@ -189,7 +189,7 @@ mod tests {
     fn bodies_keep_lines_and_normalise_line_ends() {
         assert_eq!(NoticeBody::parse("一行目\r\n二行目\r\n").map(|b| b.0), Ok("一行目\n二行目".into()));
         assert_eq!(NoticeBody::parse("a\0b"), Err(TextError::ControlCharacters { field: "body" }));
-        assert!(TextError::Empty { field: "body" }.explain(Lang::Ja).contains("本文"));
+        assert!(TextError::Empty { field: "body" }.explain(Lang::JA).contains("本文"));
     }
 
     #[test]
@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(words(" \u{3000} "), Ok(None));
         assert_eq!(words("a b c d e f"), Err(SearchError::TooManyWords { max: 5 }));
         assert_eq!(words(&"あ".repeat(101)), Err(SearchError::TooLong { max: 100 }));
-        assert!(SearchError::TooManyWords { max: 5 }.explain(Lang::Ja).contains("5個"));
+        assert!(SearchError::TooManyWords { max: 5 }.explain(Lang::JA).contains("5個"));
     }
 }
 

@@ -28,6 +28,25 @@ pub fn format_en(at: DateTime<Utc>) -> String {
     to_tokyo(at).format("%-d %b %Y %H:%M JST").to_string()
 }
 
+/// A time in Tokyo as a reader of `lang` reads it: written with the pattern of
+/// the language's `locale-time-format` text (`2026年11月25日 14:05`,
+/// `25 Nov 2026 14:05 JST`), or as in Japanese when that pattern cannot be read.
+pub fn format_for(at: DateTime<Utc>, lang: crate::Lang) -> String {
+    format_tokyo(at, &crate::texts::text(lang, "locale-time-format")).unwrap_or_else(|| format_ja(at))
+}
+
+/// A time in Tokyo written with a strftime `pattern`; `None` when the pattern
+/// cannot be read (chrono would panic on printing it).
+pub fn format_tokyo(at: DateTime<Utc>, pattern: &str) -> Option<String> {
+    let items: Vec<chrono::format::Item<'_>> = chrono::format::StrftimeItems::new(pattern).collect();
+    if items.iter().any(|item| matches!(item, chrono::format::Item::Error)) {
+        return None;
+    }
+    let mut out = String::new();
+    std::fmt::Write::write_fmt(&mut out, format_args!("{}", to_tokyo(at).format_with_items(items.into_iter()))).ok()?;
+    Some(out)
+}
+
 /// RFC 3339 with the explicit `+09:00` offset that CAP and Atom readers expect.
 pub fn rfc3339_tokyo(at: DateTime<Utc>) -> String {
     to_tokyo(at).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
@@ -106,8 +125,13 @@ mod tests {
 
     #[test]
     fn times_are_shown_in_tokyo_whatever_the_server_zone() {
-        let at = Utc.with_ymd_and_hms(2026, 3, 31, 15, 30, 0).single();
-        let at = at.map(|at| (format_ja(at), format_en(at), rfc3339_tokyo(at), fiscal_year_of(at)));
+        let at_utc = Utc.with_ymd_and_hms(2026, 3, 31, 15, 30, 0).single();
+        let at = at_utc.map(|at| (format_ja(at), format_en(at), rfc3339_tokyo(at), fiscal_year_of(at)));
+        let written = at_utc.map(|at| format_tokyo(at, "%Y年%-m月%-d日 %H:%M"));
+        assert_eq!(written, Some(Some("2026年4月1日 00:30".into())));
+        assert_eq!(at_utc.map(|at| format_tokyo(at, "%Q")), Some(None), "a pattern chrono cannot read");
+        let by_language = at_utc.map(|at| (format_for(at, crate::Lang::JA), format_for(at, crate::Lang::EN)));
+        assert_eq!(by_language, at.clone().map(|(ja, en, _, _)| (ja, en)), "the locale files' patterns");
         // 15:30 UTC on 31 March is 00:30 on 1 April in Tokyo: a new fiscal year.
         assert_eq!(
             at,

@@ -183,7 +183,7 @@ mod tests {
             format: MailFormat::Html,
             charset: Charset::Iso2022Jp,
             exercise: true,
-            lang: Lang::Ja,
+            lang: Lang::JA,
             message_id: "delivery.1@kizuna.example.jp",
             return_path: "bounce+t@kizuna.example.jp",
             manage_url: "https://kizuna.example.jp/manage/t",

@@ -10,7 +10,7 @@ pub mod message;
 pub mod outbox;
 pub mod render;
 pub mod smtp;
-mod texts;
+pub mod texts;
 
 use async_trait::async_trait;
 

@@ -347,7 +347,7 @@ mod tests {
                 format: MailFormat::Text,
                 charset: Charset::Utf8,
                 exercise: false,
-                lang: Lang::Ja,
+                lang: Lang::JA,
                 message_id: "delivery.42@kizuna.example.jp",
                 return_path: "bounce+tok42@kizuna.example.jp",
                 manage_url: "https://kizuna.example.jp/manage/tok42",
@@ -478,7 +478,7 @@ mod tests {
         assert!(text.starts_with("大雨警報が発表されました。\r\n避難所を開設しました。\r\n\r\n"), "{text}");
         assert!(text.contains("配信内容の変更: https://kizuna.example.jp/manage/tok42\r\n"), "{text}");
         assert!(text.contains("配信の停止: https://kizuna.example.jp/unsubscribe/tok42\r\n"), "{text}");
-        let english = NoticeMail { lang: Lang::En, ..fixture.mail() };
+        let english = NoticeMail { lang: Lang::EN, ..fixture.mail() };
         let text = body_text(&render(&english).bytes);
         assert!(text.contains("Unsubscribe: https://kizuna.example.jp/unsubscribe/tok42\r\n"), "{text}");
     }

@@ -10,6 +10,19 @@ include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(LOCALES));
 
+/// The languages this crate has a locale file for; kizuna-server's tests check
+/// that every crate has the same ones.
+pub fn locale_tags() -> impl Iterator<Item = &'static str> {
+    LOCALES.iter().map(|(tag, _)| *tag)
+}
+
+/// Gives this crate's texts for a language that has no locale file: see
+/// `kizuna_core::lang::add_language`, which a test calls first.
+#[doc(hidden)]
+pub fn add_language(tag: &str, source: &str) -> Result<(), String> {
+    CATALOG.add_language(tag, source).map(|_| ())
+}
+
 pub(crate) fn text(lang: impl LanguageTag, key: &str) -> Cow<'static, str> {
     CATALOG.text(lang, key)
 }

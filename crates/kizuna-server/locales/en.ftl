@@ -3,6 +3,11 @@
 # Texts are written into the HTML as they are: no tags, and no " in those that go
 # into an attribute (aria-label, title).
 
+## About this language
+
+# この言語の名前を、この言語で（言語の切り替えリンク、メールの言語の選択肢、登録メールの区切り） / this language's name in itself
+locale-name = English
+
 ## What every page shares (layout.html, web.rs)
 
 layout-site-name = Kizuna alerts
@@ -40,7 +45,7 @@ detail-drill-banner = This is a drill, not a real alert.
 detail-withdrawn = This notice was withdrawn on { $at }. Please disregard it.
 detail-corrected = This notice was corrected later.
 detail-read-correction = Read the correction
-# ページの言語の本文がないときだけ表示（日本語のページでは出ない） / shown only when the notice has no text in the page's language
+# ページの言語の本文がないときだけ表示（日本語のページでは出ない）。$shown: 表示している本文の言語 / shown only when the notice has no text in the page's language; $shown: the language of the text shown
 detail-no-translation = This notice has no English text; it is shown in Japanese.
 # $earlier: detail-earlier-notice のリンク / a link with the text of detail-earlier-notice
 detail-corrects = This notice corrects { $earlier }.
@@ -92,8 +97,11 @@ choices-charset = Character set
 choices-charset-utf8 = Standard (UTF-8, for most phones)
 choices-charset-iso = For older phones (ISO-2022-JP, if Japanese text comes out garbled)
 choices-language = Mail language
-# 「English」の選択肢の横 / beside the choice "English"
-choices-language-en-hint = (notices written only in Japanese come in Japanese)
+# メールの言語の選択肢（日本語以外）の横。$tag: その選択肢の言語 / beside a mail language choice other than Japanese; $tag: that choice's language
+choices-language-hint = { $tag ->
+    [en] (notices written only in Japanese come in Japanese)
+   *[other] (notices come in English, or in Japanese when they have no English text)
+}
 register-busy = Many registrations are arriving from your network right now. Please wait about ten minutes and press the button again; what you entered is kept below.
 register-lead = Notices on disaster prevention, weather warnings, crime prevention and municipal matters from the municipalities you choose will come to the address you register. Registration is free of charge (your usual data charges apply).
 # $link: register-privacy-link のリンク / a link with the text of register-privacy-link
@@ -551,3 +559,162 @@ console-settings-revoked = revoked
 console-settings-secret-title = Shown only once
 console-settings-secret-once = Once you leave this page, it is never shown again.
 console-done-settings-saved = The settings are saved; every server uses them now.
+## Error pages (error.rs)
+
+problem-not-found-title = Page not found
+problem-not-found-text = The page you are looking for does not exist. Please check the address.
+problem-gone-title = No longer available
+problem-gone-text = This notice was shown for a limited period, which has ended.
+problem-bad-request-title = Invalid request
+problem-bad-request-text = Something in the address is not valid.
+problem-unavailable-title = Temporarily unavailable
+problem-unavailable-text = Please try again in a moment. For urgent information, also follow the municipal radio, TV and radio.
+problem-internal-title = Something went wrong
+problem-internal-text = Sorry, something went wrong on our side. Please try again later.
+problem-home = Back to the home page
+# /posters/register.svg の municipality が読めないとき / when municipality cannot be read
+problem-poster-municipality = Give municipality as the six-digit local government code, such as 113611.
+
+## Notice lists and search filters (archive/)
+
+# 複数の市町村の名前の区切り / between the names of several municipalities
+archive-municipality-separator = {", "}
+# 一覧ではお悔やみ情報の題名（故人の名前）を出さない / lists never show an obituary's title
+archive-obituary-title = Obituary notice ({ $municipalities })
+archive-no-municipality = There is no such municipality.
+archive-no-category = There is no such category.
+archive-bad-date = Please enter the date as year-month-day, such as 2026-04-01.
+archive-dates-reversed = The end date must not be before the start date.
+archive-bad-page = The page number is not valid.
+
+## Residents' pages (residents/)
+
+# 市町村や分類の名前の区切り（分類の名前には「・」が入っている） / between names (category names hold "・")
+residents-list-separator = {", "}
+# $names: 緊急の分類の名前 / the names of the emergency categories
+residents-emergency-only = Emergency information only ({ $names })
+residents-error-title = Error: { $title }
+residents-home = Home page
+residents-register = Register for alert mails
+residents-privacy = How we handle your personal information
+residents-change-choices = Change your choices
+residents-erase = Erase my data
+register-title = Register for alert mails
+register-sent-title = Please check your mail
+register-sent-1 = We have sent a mail to { $address }.
+register-sent-2 = Open the link in it within { $hours } hours and press "Complete registration" on the page it shows to complete your registration.
+register-sent-3 = If the address is already registered, the mail holds a link to see and change your choices instead.
+# $domain: メールの送り元のドメイン / the domain mail comes from
+register-sent-4 = If no mail arrives, check your spam folder and your phone's mail filter (allow mail from "{ $domain }"), then register again.
+confirm-title = Confirm your registration
+confirm-lead = Your registration is not complete yet. Please check the details and press "Complete registration" below.
+confirm-submit = Complete registration
+confirm-done-title = Your registration is complete
+confirm-done-earlier = This registration was already completed.
+confirm-done-thanks = Thank you. Notices from the municipalities you chose will come to you by mail.
+confirm-done-links = You can change your choices or stop the mails at any time with the links at the end of every notice mail.
+summary-email = Email address
+summary-municipalities = Municipalities
+summary-information = Information
+summary-format = Mail format
+summary-format-text = Plain text
+summary-format-html = HTML
+summary-charset = Character set
+summary-charset-utf8 = Standard (UTF-8)
+summary-charset-iso = For older phones (ISO-2022-JP)
+summary-language = Mail language
+manage-title = Your registration
+unsubscribe-title = Stop the mails
+# $address: 一部を伏せたメールアドレス / the address, partly masked
+unsubscribe-lead = This stops every notice mail to { $address }. If that is what you want, press the button below.
+unsubscribe-submit = Stop all mails
+unsubscribe-change-instead = Change what you receive instead
+unsubscribe-done-title = The mails are stopped
+unsubscribe-done-earlier = Mail to this address was already stopped.
+unsubscribe-done = No more notice mails will be sent to this address.
+unsubscribe-done-next = To receive them again, please register anew. If you want nothing kept, you can erase your data now.
+erase-title = Erase my data
+# $address: 一部を伏せたメールアドレス / the address, partly masked
+erase-lead = This erases { $address } and everything you chose, and stops all mail. It cannot be undone.
+erase-hash = So that this address is never mailed again by mistake, we keep only a one-way hash computed from it. You can register again at any time.
+erase-back = Go back without erasing
+erase-done-title = Your data is erased
+erase-done = Your address and choices are erased. The links in earlier mails no longer work.
+invalid-link-title = This link does not work
+# $hours: 確認リンクの有効時間 / how long a confirmation link works, $days: 「すでに登録」のリンクの日数 / how long a manage link works
+invalid-link-why = The link is not complete, or it has expired. A confirmation link works for { $hours } hours; the link in an "already registered" mail for { $days } days.
+invalid-link-next = Please register again. If your address is already registered, we will mail you a link to change your choices. The links at the end of every notice mail also let you change or stop them.
+failure-title = We cannot send mail right now
+failure-text = Sorry, the confirmation mail could not be sent. Please try again in a little while.
+too-large-title = Too much input
+too-large-text = What was sent is too long to accept. Please check your email address and fill in the form again.
+privacy-title = Privacy
+
+## Registration mails (residents/mails.rs): the chosen language first, the other after it
+
+# 送り主の名前（お知らせのメールと同じく日本語のものを使う） / the From name (the Japanese one is used, as for notices)
+mail-from = Kizuna alerts ({ $consortium })
+mail-confirm-subject = [Kizuna alerts] Please confirm your registration
+# 件名で、もう一つの言語として後ろに付く部分 / what the subject adds as the other language
+mail-confirm-subject-short = Please confirm your registration
+mail-confirm-body =
+    We received a request to register this address for Kizuna alerts ({ $consortium }).
+
+    To complete it, open the link below within { $hours } hours
+    and press the "Complete registration" button on that page.
+
+    { $link }
+
+    What was chosen
+    - Municipalities: { $towns }
+    - Information: { $categories }
+
+    If you did not ask for this, please delete this mail.
+    Unless the button is pressed within { $hours } hours, the request is erased.
+mail-already-subject = [Kizuna alerts] You are already registered
+mail-already-subject-short = You are already registered
+mail-already-body =
+    This address is already registered for Kizuna alerts ({ $consortium }).
+    We are writing because someone asked to register it again.
+
+    To see or change your choices, or to stop these mails, open this link (valid for { $days } days):
+
+    { $link }
+
+    If you did not ask for this, please delete this mail. Nothing has been changed.
+
+## The registration poster (poster.svg): printed on A4; its lines are measured for Japanese
+
+poster-title = Alert mails of { $town }: how to register
+poster-desc = How to register for { $town }'s notices by mail: a QR code for the web form ({ $web_url }), one for empty-mail registration ({ $address }), and how to let the mails through spam filters.
+poster-heading = Alert mails of { $town }
+poster-subheading = How to register
+poster-lead-1 = Disaster, weather and crime-prevention news and notices from { $town }
+poster-lead-2 = come to you by mail. Registration is free (your usual data charges apply).
+poster-web = ① Register on the web
+poster-web-qr = QR code of the web registration
+poster-web-1 = Scan it, and on the page it opens
+poster-web-2 = choose what you want to receive.
+poster-mail = ② Register by empty mail
+poster-mail-qr = QR code of the empty-mail registration
+poster-mail-1 = Send the mail as it is, without writing,
+poster-mail-2 = then register with the link in the reply.
+poster-web-address = Web registration
+poster-mail-address = Send the empty mail to
+poster-filter-heading = If no mail arrives (allowing our domain)
+poster-filter-1 = Your mobile carrier's spam filter may keep
+poster-filter-2 = the notices from you. Allow mail from this domain:
+poster-filter-carriers = docomo: 受信リスト設定   au: 受信リスト設定   SoftBank: 受信許可リスト設定
+poster-filter-3 = Your carrier explains how. Setting it before you register is the surest way.
+poster-privacy = Personal information: { $url }
+poster-operator = { $consortium } — jointly operated by its municipalities
+
+## The reply to an empty mail (inbound.rs): no language is chosen yet, so every offered one, Japanese first
+
+reply-subject = [Kizuna alerts] Registration
+# 件名で、ほかの言語として後ろに付く部分 / what the subject adds in each other language
+reply-subject-short = Registration
+# 日本語の文にリンクを入れる。ほかの言語の文は、その後に続いて「上のリンク」を指す / the Japanese text holds the link; the others follow it and point to the link above
+reply-body =
+    Thank you for your interest in Kizuna alerts. Open the link above within { $hours } hours to choose the municipalities and kinds of notices you want.
+    If you did not ask for this, ignore this mail: nothing is registered.

@@ -74,9 +74,10 @@ impl ReferenceData {
         self.areas.iter().filter(move |a| a.municipality == *municipality)
     }
 
-    /// The consortium's name in `lang`; empty in a database that was never seeded.
+    /// The consortium's name as a reader of `lang` is shown it (see
+    /// [`kizuna_core::lang::content`]); empty in a database that was never seeded.
     pub fn consortium_name(&self, lang: Lang) -> &str {
-        self.consortium.as_ref().map_or("", |c| lang.pick(&c.name_ja, &c.name_en))
+        self.consortium.as_ref().map_or("", |c| kizuna_core::lang::content(lang, &c.name_ja, Some(&c.name_en)).1)
     }
 }
 

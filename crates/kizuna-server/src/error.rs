@@ -6,6 +6,9 @@ use axum::response::{Html, IntoResponse, Response};
 use kizuna_core::Lang;
 use kizuna_store::StoreError;
 
+use crate::texts;
+use crate::web::with_lang;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("not found")]
@@ -45,36 +48,20 @@ impl WebError {
                 (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", *lang)
             }
             WebError::Store { lang, .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal", *lang),
-            WebError::Template(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Lang::Ja),
+            WebError::Template(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Lang::JA),
             WebError::Internal { lang, .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal", *lang),
         }
     }
 }
 
-fn message(code: &str, lang: Lang) -> (&'static str, &'static str) {
-    match (code, lang) {
-        ("not_found", Lang::Ja) => {
-            ("ページが見つかりません", "お探しのページは見つかりませんでした。URLをご確認ください。")
-        }
-        ("not_found", Lang::En) => {
-            ("Page not found", "The page you are looking for does not exist. Please check the address.")
-        }
-        ("gone", Lang::Ja) => ("掲載を終了しました", "このお知らせは掲載期間を過ぎたため、公開を終了しました。"),
-        ("gone", Lang::En) => ("No longer available", "This notice was shown for a limited period, which has ended."),
-        ("bad_request", Lang::Ja) => ("指定に誤りがあります", "アドレスの指定に誤りがあります。"),
-        ("bad_request", Lang::En) => ("Invalid request", "Something in the address is not valid."),
-        ("database_unavailable", Lang::Ja) => (
-            "ただいま混み合っています",
-            "しばらくしてから、もう一度お試しください。緊急の情報は市町村の防災行政無線やテレビ・ラジオでもご確認ください。",
-        ),
-        ("database_unavailable", Lang::En) => (
-            "Temporarily unavailable",
-            "Please try again in a moment. For urgent information, also follow the municipal radio, TV and radio.",
-        ),
-        (_, Lang::Ja) => {
-            ("エラーが発生しました", "申し訳ありません。問題が発生しました。しばらくしてから、もう一度お試しください。")
-        }
-        (_, Lang::En) => ("Something went wrong", "Sorry, something went wrong on our side. Please try again later."),
+/// The catalog keys of a code's title and text.
+fn message_keys(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "not_found" => ("problem-not-found-title", "problem-not-found-text"),
+        "gone" => ("problem-gone-title", "problem-gone-text"),
+        "bad_request" => ("problem-bad-request-title", "problem-bad-request-text"),
+        "database_unavailable" => ("problem-unavailable-title", "problem-unavailable-text"),
+        _ => ("problem-internal-title", "problem-internal-text"),
     }
 }
 
@@ -91,7 +78,8 @@ impl IntoResponse for WebError {
             }
             tracing::error!(code, error = %chain, "request failed");
         }
-        let (title, text) = message(code, lang);
+        let (title, text) = message_keys(code);
+        let (title, text) = (texts::text(lang, title), texts::text(lang, text));
         let detail = match &self {
             WebError::BadRequest { message, .. } => format!("<p>{}</p>", escape_html(message)),
             _ => String::new(),
@@ -101,9 +89,9 @@ impl IntoResponse for WebError {
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{title} | Kizuna</title><link rel=\"stylesheet\" href=\"/static/kizuna.css\"></head>\
              <body><main id=\"main\"><h1>{title}</h1><p>{text}</p>{detail}<p class=\"error-code\">({code})</p>\
-             <p><a href=\"/{}\">{}</a></p></main></body></html>",
-            if lang == Lang::En { "?lang=en" } else { "" },
-            lang.pick("トップページへ戻る", "Back to the home page"),
+             <p><a href=\"{}\">{}</a></p></main></body></html>",
+            with_lang("/", lang),
+            texts::text(lang, "problem-home"),
         );
         (status, Html(page)).into_response()
     }

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Duration;
-use kizuna_core::EmailAddress;
 use kizuna_core::subscriber::{SubscriberStatus, TokenPurpose};
 use kizuna_core::token::SecretToken;
+use kizuna_core::{EmailAddress, Lang};
 use kizuna_mail::dsn::{BounceKind, classify_bounce};
 use kizuna_mail::inbound::{
     ConnectionLimiter, HandlerError, InboundAddress, InboundHandler, InboundMessage, MailDomain, ReplyLimiter,
@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::state::AppState;
+use crate::texts;
 
 /// How long the link in an empty-mail reply works.
 const REPLY_LINK_HOURS: i64 = 24;
@@ -77,15 +78,19 @@ impl MailHandler {
             None => String::new(),
         };
         let link = format!("{}/register/mail/{}{query}", settings.base_url, token.expose());
-        let body = format!(
-            "きずなメールへの登録をご希望いただき、ありがとうございます。\n\
-             下のリンクを開いて、受け取る市町村と情報の種類を選んでください（{REPLY_LINK_HOURS}時間有効）。\n\n{link}\n\n\
-             お心当たりがない場合は、このメールを破棄してください。登録はされません。\n\n\
-             Thank you for your interest in Kizuna alerts. Open the link above within {REPLY_LINK_HOURS} hours \
-             to choose the municipalities and kinds of notices you want.\n\
-             If you did not ask for this, ignore this mail: nothing is registered.\n"
-        );
-        self.send_reply(&sender, "【きずなメール】登録のご案内 / Registration", &body).await?;
+        // Nobody has chosen a language yet: every offered one, Japanese first.
+        let mut subject = texts::text(Lang::JA, "reply-subject").into_owned();
+        let mut parts = Vec::new();
+        for lang in std::iter::once(Lang::JA).chain(settings.languages.iter().filter(|l| *l != Lang::JA)) {
+            if lang != Lang::JA {
+                subject.push_str(" / ");
+                subject.push_str(&texts::text(lang, "reply-subject-short"));
+            }
+            let args = [("hours", REPLY_LINK_HOURS.into()), ("link", link.as_str().into())];
+            parts.push(texts::format(lang, "reply-body", &args).into_owned());
+        }
+        let body = format!("{}\n", parts.join("\n\n"));
+        self.send_reply(&sender, &subject, &body).await?;
         self.audit("empty_mail_reply", &sender.masked()).await;
         Ok(())
     }
@@ -97,7 +102,7 @@ impl MailHandler {
             format!("reply.{}@{}", kizuna_core::token::random_secret(12).unwrap_or_default(), settings.mail_domain);
         let from_address = format!("info@{}", settings.mail_domain);
         let message = TextMessage {
-            from_name: "きずなメール",
+            from_name: &texts::text(Lang::JA, "layout-site-name"),
             from_address: &from_address,
             to: to.to_smtp(),
             subject,

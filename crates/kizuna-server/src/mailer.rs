@@ -2,6 +2,7 @@
 //! their language, their charset and format, their own links, the municipality
 //! as sender.
 
+use kizuna_core::lang::content_language;
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::{EmailAddress, Lang};
 use kizuna_mail::OutgoingMessage;
@@ -28,7 +29,7 @@ pub struct PreparedNotice {
 /// municipality sends its own notices; a notice of several comes from the
 /// consortium. `None` when the stored notice no longer reads as valid.
 pub fn prepare(directory: &ReferenceData, mail_domain: &str, notice: &Notice) -> Option<PreparedNotice> {
-    let consortium = || (directory.consortium_name(Lang::Ja).to_owned(), "info".to_owned());
+    let consortium = || (directory.consortium_name(Lang::JA).to_owned(), "info".to_owned());
     let (from_name, local) = match notice.municipalities.as_slice() {
         [one] => match directory.municipality(one) {
             Some(m) => (m.name_ja.clone(), m.sender_local.clone()),
@@ -61,9 +62,12 @@ pub fn render(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<OutgoingMessage> {
     let to = EmailAddress::parse(&delivery.email).ok()?;
-    let (lang, title, body) = match (&notice.english, delivery.language) {
-        (Some((title, body)), Lang::En) => (Lang::En, title, body),
-        _ => (Lang::Ja, &notice.title, &notice.body),
+    // The whole mail is in the version of the notice the resident reads (see
+    // `content_language`): its marks and links too, so it reads in one language.
+    let reader = settings.languages.or_default(delivery.language);
+    let (lang, title, body) = match &notice.english {
+        Some((title, body)) if content_language(reader, true) == Lang::EN => (Lang::EN, title, body),
+        _ => (Lang::JA, &notice.title, &notice.body),
     };
     let message_id = delivery_message_id(format_args!("n{}.d{}", notice.id, delivery.id), &settings.mail_domain);
     let manage_url = format!("{}/manage/{token}", settings.base_url);

@@ -18,11 +18,18 @@ include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog::new(LOCALES));
 
+/// Gives this crate's texts for a language that has no locale file: see
+/// `kizuna_core::lang::add_language`, which a test calls first.
+#[doc(hidden)]
+pub fn add_language(tag: &str, source: &str) -> Result<(), String> {
+    CATALOG.add_language(tag, source).map(|_| ())
+}
+
 pub(crate) fn text(lang: impl LanguageTag, key: &str) -> Cow<'static, str> {
     CATALOG.text(lang, key)
 }
 
-/// A text with its arguments.
+/// A text with arguments, for Rust code; templates use [`PageText`].
 pub(crate) fn format(lang: impl LanguageTag, key: &str, args: &[(&str, Arg<'_>)]) -> Cow<'static, str> {
     CATALOG.format(lang, key, args)
 }
@@ -76,6 +83,19 @@ mod tests {
     #[test]
     fn every_language_has_every_key_and_every_file_parses() {
         assert_eq!(CATALOG.problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_crate_has_a_file_for_the_same_languages() {
+        let sorted = |mut tags: Vec<&'static str>| {
+            tags.sort_unstable();
+            tags
+        };
+        let server = sorted(LOCALES.iter().map(|(tag, _)| *tag).collect());
+        let mail = sorted(kizuna_mail::texts::locale_tags().collect());
+        let core = sorted(kizuna_core::Lang::existing().iter().map(|lang| lang.as_str()).collect());
+        assert_eq!((&core, &mail), (&server, &server), "core, mail and server locales/*.ftl");
+        assert!(server.contains(&"ja") && server.contains(&"en"), "{server:?}");
     }
 
     #[test]

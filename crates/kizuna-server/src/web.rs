@@ -14,6 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use kizuna_core::Lang;
 use kizuna_core::i18n::DEFAULT_LANGUAGE;
+use kizuna_core::lang::Languages;
 use serde::Deserialize;
 
 use crate::archive;
@@ -42,8 +43,9 @@ pub struct LangQuery {
 }
 
 impl LangQuery {
-    pub(crate) fn lang(&self) -> Lang {
-        self.lang.as_deref().map(Lang::from_tag).unwrap_or_default()
+    /// `?lang=` among the offered languages (`en-US` reads as `en`), else Japanese.
+    pub(crate) fn lang(&self, offered: &Languages) -> Lang {
+        self.lang.as_deref().map(|tag| offered.resolve(tag)).unwrap_or_default()
     }
 }
 
@@ -61,38 +63,62 @@ impl Params {
         self.0.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
     }
 
-    pub(crate) fn lang(&self) -> Lang {
-        Lang::from_tag(self.get("lang"))
+    /// `?lang=` among the offered languages (`en-US` reads as `en`), else Japanese.
+    pub(crate) fn lang(&self, offered: &Languages) -> Lang {
+        offered.resolve(self.get("lang"))
     }
 }
 
-/// The parts every page shares: language, switch link, names.
+/// `path` as a reader of `lang` opens it: with `?lang=<tag>` unless the
+/// language is Japanese, the default.
+pub(crate) fn with_lang(path: &str, lang: Lang) -> String {
+    if lang.as_str() == DEFAULT_LANGUAGE { path.to_owned() } else { format!("{path}?lang={lang}") }
+}
+
+/// A link to the same page in another offered language, named in that language.
+pub struct LanguageLink {
+    pub tag: &'static str,
+    pub href: String,
+    pub label: String,
+}
+
+/// The parts every page shares: language, links to the other languages, names.
 pub struct Frame {
     pub lang: &'static str,
-    pub en: bool,
     pub title: String,
     pub site_name: String,
     pub consortium: String,
-    pub home_href: &'static str,
-    pub switch_href: String,
-    pub switch_label: &'static str,
-    pub switch_lang: &'static str,
+    pub home_href: String,
+    /// The same page in every other offered language, in the configured order.
+    pub languages: Vec<LanguageLink>,
 }
 
 impl Frame {
-    pub(crate) fn new(lang: Lang, title: String, consortium: &str, path: &str) -> Self {
-        let en = lang == Lang::En;
-        Self {
+    pub(crate) fn new(lang: Lang, offered: &Languages, title: String, consortium: &str, path: &str) -> Self {
+        let mut frame = Self {
             lang: lang.as_str(),
-            en,
             title,
             site_name: texts::text(lang, "layout-site-name").into_owned(),
             consortium: consortium.to_owned(),
-            home_href: if en { "/?lang=en" } else { "/" },
-            switch_href: if en { path.to_owned() } else { format!("{path}?lang=en") },
-            switch_label: if en { "日本語" } else { "English" },
-            switch_lang: if en { "ja" } else { "en" },
-        }
+            home_href: with_lang("/", lang),
+            languages: Vec::new(),
+        };
+        frame.link_languages(offered, |other| with_lang(path, other));
+        frame
+    }
+
+    /// Points the language links at `href(language)`: for a page whose address
+    /// carries more than its path (a search's filters, a form's source).
+    pub(crate) fn link_languages(&mut self, offered: &Languages, href: impl Fn(Lang) -> String) {
+        self.languages = offered
+            .iter()
+            .filter(|other| other.as_str() != self.lang)
+            .map(|other| LanguageLink {
+                tag: other.as_str(),
+                href: href(other),
+                label: texts::text(other, "locale-name").into_owned(),
+            })
+            .collect();
     }
 
     /// A text of the server's catalog in the page's language: `{{ frame.t("key") }}`.
@@ -134,18 +160,23 @@ pub(crate) fn public_page(html: String) -> Response {
 }
 
 async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> Result<Response, WebError> {
-    let lang = query.lang();
+    let offered = &state.settings.languages;
+    let lang = query.lang(offered);
     let directory = state.directory.current();
     let notices = archive::latest(&state, 20).await.map_err(archive::web_error(lang))?;
+    let title = texts::text(lang, "home-title").into_owned();
     let page = HomePage {
-        frame: Frame::new(lang, texts::text(lang, "home-title").into_owned(), directory.consortium_name(lang), "/"),
+        frame: Frame::new(lang, offered, title, directory.consortium_name(lang), "/"),
         municipalities: directory
             .municipalities
             .iter()
-            .map(|m| MunicipalityView {
-                name: m.name(lang).to_owned(),
-                other_name: m.name(if lang == Lang::En { Lang::Ja } else { Lang::En }).to_owned(),
-                other_lang: if lang == Lang::En { "ja" } else { "en" },
+            .map(|m| {
+                let (other_lang, other_name) = m.name_beside(lang);
+                MunicipalityView {
+                    name: m.name(lang).to_owned(),
+                    other_name: other_name.to_owned(),
+                    other_lang: other_lang.as_str(),
+                }
             })
             .collect(),
         notices: archive::notice_views(&notices, &directory, lang),
@@ -153,8 +184,8 @@ async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> 
     Ok(public_page(page.render()?))
 }
 
-async fn not_found(Query(query): Query<LangQuery>) -> WebError {
-    WebError::NotFound(query.lang())
+async fn not_found(State(state): State<AppState>, Query(query): Query<LangQuery>) -> WebError {
+    WebError::NotFound(query.lang(&state.settings.languages))
 }
 
 async fn stylesheet() -> impl IntoResponse {

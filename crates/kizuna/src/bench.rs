@@ -277,7 +277,7 @@ fn resident(
         subscriber: NewSubscriber {
             email: EmailAddress::parse(email).map_err(|e| CliError::Failed(e.to_string()))?,
             status: SubscriberStatus::Active,
-            language: Lang::Ja,
+            language: Lang::JA,
             format: MailFormat::Text,
             charset: Charset::Utf8,
             emergency_only,

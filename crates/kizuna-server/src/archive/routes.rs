@@ -9,14 +9,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kizuna_core::Lang;
 use kizuna_core::cap::CAP_MEDIA_TYPE;
+use kizuna_core::lang::{Languages, content};
 use kizuna_store::ArchivePage;
 
 use super::service::{self as archive, ArchiveError, FilterError, Filters, PAGE_SIZE, RawFilters};
-use super::views::{NoticeView, format_date, notice_views};
+use super::views::{NoticeView, format_date, lang_attribute, notice_views};
 use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::state::AppState;
-use crate::web::{Frame, Params, public_page};
+use crate::texts;
+use crate::web::{Frame, Params, public_page, with_lang};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -58,8 +60,9 @@ fn query_string(pairs: &[(&str, &str)]) -> String {
     }
 }
 
+/// The `lang` parameter of a link in `lang`: none for Japanese, the default.
 fn lang_param(lang: Lang) -> &'static str {
-    if lang == Lang::En { "en" } else { "" }
+    if lang == Lang::JA { "" } else { lang.as_str() }
 }
 
 fn parse_id(id: &str, lang: Lang) -> Result<i64, WebError> {
@@ -103,7 +106,8 @@ impl NoticesPage {
 
 async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let params = Params::parse(query.as_deref());
-    let lang = params.lang();
+    let offered = &state.settings.languages;
+    let lang = params.lang(offered);
     let raw = raw_filters(&params);
     let directory = state.directory.current();
     let (filters, errors) = match Filters::parse(&raw, &directory, lang) {
@@ -114,7 +118,7 @@ async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) 
         Some(filters) => Some(archive::search(&state, filters).await.map_err(web_error(lang))?),
         None => None,
     };
-    let page = notices_page_view(&directory, &raw, filters.as_ref(), result, errors, lang);
+    let page = notices_page_view(&directory, offered, &raw, filters.as_ref(), result, errors, lang);
     let status = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let mut response = public_page(page.render()?);
     *response.status_mut() = status;
@@ -123,6 +127,7 @@ async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) 
 
 fn notices_page_view(
     directory: &ReferenceData,
+    offered: &Languages,
     raw: &RawFilters,
     filters: Option<&Filters>,
     result: Option<ArchivePage>,
@@ -149,13 +154,9 @@ fn notices_page_view(
     let ArchivePage { notices, total } = result.unwrap_or(ArchivePage { notices: Vec::new(), total: 0 });
     let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     let first = (page - 1) * PAGE_SIZE + 1;
-    let mut frame = Frame::new(
-        lang,
-        lang.pick("お知らせの検索", "Search notices").to_owned(),
-        directory.consortium_name(lang),
-        "/notices",
-    );
-    frame.switch_href = link(page, if lang == Lang::En { "" } else { "en" });
+    let title = texts::text(lang, "search-heading").into_owned();
+    let mut frame = Frame::new(lang, offered, title, directory.consortium_name(lang), "/notices");
+    frame.link_languages(offered, |other| link(page, lang_param(other)));
     let feed_filters = filters.map(|f| {
         (
             f.municipality.as_ref().map(|c| c.to_string()).unwrap_or_default(),
@@ -210,7 +211,7 @@ struct NoticePage {
     frame: Frame,
     view: NoticeView,
     body: String,
-    /// `ja` when an English page shows Japanese text.
+    /// The text's language when it is not the page's (`ja` on an English page).
     text_lang: &'static str,
     obituary: bool,
     withdrawn_at: Option<String>,
@@ -224,31 +225,27 @@ async fn notice_page(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let lang = Params::parse(query.as_deref()).lang();
+    let offered = &state.settings.languages;
+    let lang = Params::parse(query.as_deref()).lang(offered);
     let id = parse_id(&id, lang)?;
     let directory = state.directory.current();
     let public = archive::public_notice(&state, &directory, id).await.map_err(web_error(lang))?;
     let notice = &public.notice;
     let mut view = notice_views(std::slice::from_ref(notice), &directory, lang).remove(0);
-    let english_title = lang == Lang::En && notice.title_en.is_some();
-    view.title = match (&notice.title_en, english_title) {
-        (Some(title), true) => title.to_string(),
-        _ => notice.title.to_string(),
-    };
-    view.title_lang = if lang == Lang::En && !english_title { "ja" } else { "" };
-    let english_body = lang == Lang::En && notice.body_en.is_some();
-    let suffix = if lang == Lang::En { "?lang=en" } else { "" };
+    // The page names the deceased: only the list hides an obituary's title.
+    let (title_shown, title) = content(lang, notice.title.as_str(), notice.title_en.as_ref().map(|t| t.as_str()));
+    view.title = title.to_owned();
+    view.title_lang = lang_attribute(title_shown, lang);
+    let (body_shown, body) = content(lang, notice.body.as_str(), notice.body_en.as_ref().map(|b| b.as_str()));
+    let title = view.title.clone();
     let page = NoticePage {
-        frame: Frame::new(lang, view.title.clone(), directory.consortium_name(lang), &format!("/notices/{id}")),
-        body: match (&notice.body_en, english_body) {
-            (Some(body), true) => body.to_string(),
-            _ => notice.body.to_string(),
-        },
-        text_lang: if lang == Lang::En && !english_body { "ja" } else { "" },
+        frame: Frame::new(lang, offered, title, directory.consortium_name(lang), &format!("/notices/{id}")),
+        body: body.to_owned(),
+        text_lang: lang_attribute(body_shown, lang),
         obituary: archive::is_obituary(notice),
         withdrawn_at: view.withdrawn.then(|| format_date(public.cap.sent, lang)),
-        earlier_href: notice.supersedes.map(|earlier| format!("/notices/{earlier}{suffix}")),
-        correction_href: public.corrected_by.map(|later| format!("/notices/{later}{suffix}")),
+        earlier_href: notice.supersedes.map(|earlier| with_lang(&format!("/notices/{earlier}"), lang)),
+        correction_href: public.corrected_by.map(|later| with_lang(&format!("/notices/{later}"), lang)),
         cap_href: format!("/notices/{id}/cap.xml"),
         view,
     };
@@ -269,7 +266,7 @@ async fn notice_cap(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let lang = Params::parse(query.as_deref()).lang();
+    let lang = Params::parse(query.as_deref()).lang(&state.settings.languages);
     let id = parse_id(&id, lang)?;
     let xml = archive::notice_cap(&state, id).await.map_err(web_error(lang))?;
     Ok(xml_response(CAP_MEDIA_TYPE, xml))
@@ -277,7 +274,7 @@ async fn notice_cap(
 
 async fn atom_feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let params = Params::parse(query.as_deref());
-    let lang = params.lang();
+    let lang = params.lang(&state.settings.languages);
     let directory = state.directory.current();
     // A feed is narrowed by municipality and category only.
     let raw = RawFilters {
@@ -299,7 +296,7 @@ async fn atom_feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
 const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
 
 async fn cap_feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
-    let lang = Params::parse(query.as_deref()).lang();
+    let lang = Params::parse(query.as_deref()).lang(&state.settings.languages);
     let directory = state.directory.current();
     let xml = archive::cap_index(&state, &directory).await.map_err(web_error(lang))?;
     Ok(xml_response(ATOM_CONTENT_TYPE, xml))

@@ -19,6 +19,7 @@ use kizuna_store::{ArchivePage, ArchiveQuery, Notice, StoreError};
 
 use crate::directory::ReferenceData;
 use crate::state::AppState;
+use crate::texts;
 
 /// Notices on one page of the archive.
 pub const PAGE_SIZE: i64 = 20;
@@ -46,7 +47,7 @@ pub enum ArchiveError {
 pub fn municipality_names(directory: &ReferenceData, notice: &Notice, lang: Lang) -> String {
     let names: Vec<&str> =
         notice.municipalities.iter().filter_map(|code| directory.municipality(code)).map(|m| m.name(lang)).collect();
-    names.join(lang.pick("・", ", "))
+    names.join(&texts::text(lang, "archive-municipality-separator"))
 }
 
 fn areas(directory: &ReferenceData, notice: &Notice) -> Vec<CapArea> {
@@ -107,10 +108,7 @@ impl Filters {
             code => match MunicipalityCode::parse(code).ok().filter(|c| directory.municipality(c.as_str()).is_some()) {
                 Some(code) => Some(code),
                 None => {
-                    fail(
-                        "municipality",
-                        lang.pick("その市町村はありません。", "There is no such municipality.").into(),
-                    );
+                    fail("municipality", texts::text(lang, "archive-no-municipality").into_owned());
                     None
                 }
             },
@@ -123,7 +121,7 @@ impl Filters {
             {
                 Some(key) => Some(key),
                 None => {
-                    fail("category", lang.pick("その分類はありません。", "There is no such category.").into());
+                    fail("category", texts::text(lang, "archive-no-category").into_owned());
                     None
                 }
             },
@@ -131,14 +129,7 @@ impl Filters {
         let mut date = |field: &'static str, text: &str| match text.trim() {
             "" => None,
             text => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().or_else(|| {
-                fail(
-                    field,
-                    lang.pick(
-                        "日付は 2026-04-01 のように、年-月-日で入力してください。",
-                        "Please enter the date as year-month-day, such as 2026-04-01.",
-                    )
-                    .into(),
-                );
+                fail(field, texts::text(lang, "archive-bad-date").into_owned());
                 None
             }),
         };
@@ -147,19 +138,12 @@ impl Filters {
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
-            fail(
-                "to",
-                lang.pick(
-                    "終了日は開始日と同じ日か、それより後にしてください。",
-                    "The end date must not be before the start date.",
-                )
-                .into(),
-            );
+            fail("to", texts::text(lang, "archive-dates-reversed").into_owned());
         }
         let page = match raw.page.trim() {
             "" => 1,
             text => text.parse::<i64>().ok().filter(|p| (1..=10_000).contains(p)).unwrap_or_else(|| {
-                fail("page", lang.pick("ページ番号が正しくありません。", "The page number is not valid.").into());
+                fail("page", texts::text(lang, "archive-bad-page").into_owned());
                 1
             }),
         };

@@ -2,25 +2,31 @@
 
 use kizuna_core::Lang;
 use kizuna_core::cap::CapMsgType;
+use kizuna_core::lang::content;
 use kizuna_core::notice::{NoticeStatus, Urgency};
-use kizuna_core::time::{format_en, format_ja, rfc3339_tokyo};
+use kizuna_core::time::{format_for, rfc3339_tokyo};
 use kizuna_store::Notice;
 
 use super::service as archive;
 use crate::directory::ReferenceData;
+use crate::texts;
+use crate::web::with_lang;
 
 pub(crate) fn format_date(at: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format_ja(at),
-        Lang::En => format_en(at),
-    }
+    format_for(at, lang)
+}
+
+/// The language `shown` is in, when a page in `lang` shows it: nothing when it
+/// is the page's own, for a `lang` attribute.
+pub(crate) fn lang_attribute(shown: Lang, lang: Lang) -> &'static str {
+    if shown == lang { "" } else { shown.as_str() }
 }
 
 /// A notice in a list.
 pub struct NoticeView {
     pub href: String,
     pub title: String,
-    /// `ja` when an English page shows a Japanese title.
+    /// The title's language when it is not the page's (`ja` on an English page).
     pub title_lang: &'static str,
     pub date: String,
     pub datetime: String,
@@ -42,21 +48,17 @@ pub fn notice_views(notices: &[Notice], directory: &ReferenceData, lang: Lang) -
         .iter()
         .map(|notice| {
             let municipalities = archive::municipality_names(directory, notice, lang);
-            let english = lang == Lang::En && notice.title_en.is_some();
             let (title, title_lang) = if archive::is_obituary(notice) {
-                let title = match lang {
-                    Lang::Ja => format!("{municipalities}のお悔やみ情報"),
-                    Lang::En => format!("Obituary notice ({municipalities})"),
-                };
-                (title, "")
-            } else if english {
-                (notice.title_en.as_ref().map(|t| t.to_string()).unwrap_or_default(), "")
+                let title =
+                    texts::format(lang, "archive-obituary-title", &[("municipalities", (&municipalities).into())]);
+                (title.into_owned(), "")
             } else {
-                (notice.title.to_string(), if lang == Lang::En { "ja" } else { "" })
+                let (shown, title) = content(lang, notice.title.as_str(), notice.title_en.as_ref().map(|t| t.as_str()));
+                (title.to_owned(), lang_attribute(shown, lang))
             };
             let at = notice.sent_at.unwrap_or(notice.created_at);
             NoticeView {
-                href: format!("/notices/{}{}", notice.id, if lang == Lang::En { "?lang=en" } else { "" }),
+                href: with_lang(&format!("/notices/{}", notice.id), lang),
                 title,
                 title_lang,
                 date: format_date(at, lang),

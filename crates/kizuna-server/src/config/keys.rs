@@ -75,6 +75,8 @@ pub(super) const KEYS: &[Key] = &[
     number("session_idle_minutes"),
     number("session_hours"),
     number("emergency_countdown_seconds"),
+    // Language tags, as a comma-separated string or an array.
+    number("languages"),
 ];
 
 pub(super) fn find(name: &str) -> Option<Key> {

@@ -36,6 +36,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 pub use console::{ConsoleSettings, Network, parse_networks};
+use kizuna_core::lang::Languages;
+
 pub use delivery::{DEFAULT_PACING, DeliverySettings};
 pub use jma::JmaSettings;
 pub use residents::{RateLimit, ResidentSettings};
@@ -68,6 +70,9 @@ pub struct Settings {
     /// Requests each API key may make per minute (a token bucket: bursts up to this).
     pub api_rate_per_minute: u32,
     pub console: ConsoleSettings,
+    /// The languages pages, forms and mails offer residents, in the order pages
+    /// list them (`ja,en`); each needs its locale files, and Japanese is always one.
+    pub languages: Languages,
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -139,6 +144,8 @@ impl Settings {
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
         let jma = JmaSettings::read(layers)?;
         let console = ConsoleSettings::read(layers)?;
+        let languages =
+            layers.parsed("languages", "ja,en", |list| Languages::parse(list).map_err(|e| e.to_string()))?;
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -157,6 +164,7 @@ impl Settings {
             residents,
             api_rate_per_minute,
             console,
+            languages,
         })
     }
 

@@ -1,7 +1,9 @@
 //! `Settings::load` from end to end: defaults, the file, the environment over it,
 //! the messages that name a bad key, the JMA rules and secrets.
 
+use kizuna_core::Lang;
 use kizuna_core::jma::Intensity;
+use kizuna_core::lang::Languages;
 
 use super::*;
 
@@ -23,6 +25,7 @@ fn defaults_need_no_setup() -> Result<(), ConfigError> {
     assert_eq!(settings.delivery.suppress_after, 3);
     assert_eq!(settings.obituary_days, 30);
     assert_eq!(settings.api_rate_per_minute, 120);
+    assert_eq!(settings.languages, Languages::default());
     Ok(())
 }
 
@@ -70,6 +73,8 @@ fn a_bad_value_names_its_key() {
         ("KIZUNA_UNSUBSCRIBED_RETENTION_DAYS", "0", "KIZUNA_UNSUBSCRIBED_RETENTION_DAYS"),
         ("KIZUNA_API_RATE_PER_MINUTE", "0", "KIZUNA_API_RATE_PER_MINUTE"),
         ("KIZUNA_API_RATE_PER_MINUTE", "fast", "KIZUNA_API_RATE_PER_MINUTE"),
+        ("KIZUNA_LANGUAGES", "ja,en,xx", "KIZUNA_LANGUAGES"),
+        ("KIZUNA_LANGUAGES", "en", "KIZUNA_LANGUAGES"),
     ];
     for (key, value, named) in cases {
         let error = Settings::load(None, &env(&[(key, value)])).err();
@@ -235,5 +240,25 @@ fn secrets_stay_out_of_debug_output_and_messages() -> Result<(), ConfigError> {
     let debug = format!("{settings:?}");
     assert!(!debug.contains("hunter2") && !debug.contains("s3cret-token"), "{debug}");
     assert_eq!(settings.database_url_for_display(), "postgres://kizuna:***@db.example.jp/kizuna");
+    Ok(())
+}
+
+#[test]
+fn the_offered_languages_are_a_list_of_tags_with_locale_files() -> Result<(), ConfigError> {
+    let settings = Settings::load(None, &env(&[("KIZUNA_LANGUAGES", "ja")]))?;
+    assert_eq!(settings.languages.iter().collect::<Vec<_>>(), [Lang::JA]);
+    let dir = std::env::temp_dir().join(format!("kizuna-config-languages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| bad("test", e.to_string()))?;
+    let file = dir.join("kizuna.toml");
+    std::fs::write(&file, "languages = [\"en\", \"ja\"]\n").map_err(|e| bad("test", e.to_string()))?;
+    let settings = Settings::load(Some(&file), &HashMap::new());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(settings?.languages.iter().collect::<Vec<_>>(), [Lang::EN, Lang::JA]);
+    // Start-up refuses a language without locale files in one line that names the key.
+    let error = Settings::load(None, &env(&[("KIZUNA_LANGUAGES", "ja,en,vi")])).err().map(|e| e.to_string());
+    assert_eq!(
+        error.as_deref(),
+        Some("configuration: KIZUNA_LANGUAGES: \"vi\" has no locale file (there are: ja, en)")
+    );
     Ok(())
 }

@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn characters_an_old_phone_cannot_show_are_marked_with_what_it_shows() {
-        let preview = phone_preview("断水①のお知らせ", "髙橋さん宅付近\n～10時まで😀", false, Lang::Ja);
+        let preview = phone_preview("断水①のお知らせ", "髙橋さん宅付近\n～10時まで😀", false, Lang::JA);
         let marked: Vec<(&str, &str)> = preview
             .subject
             .iter()
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn a_drill_subject_carries_its_mark_and_the_html_text_is_escaped() {
-        let preview = phone_preview("避難訓練", "<b>集合</b> https://example.jp/", true, Lang::Ja);
+        let preview = phone_preview("避難訓練", "<b>集合</b> https://example.jp/", true, Lang::JA);
         let subject: String = preview.subject.iter().map(|p| p.text.as_str()).collect();
         assert!(subject.starts_with("【訓練】"), "{subject}");
         assert!(preview.html.contains("&lt;b&gt;"));

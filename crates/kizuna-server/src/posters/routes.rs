@@ -10,6 +10,7 @@ use kizuna_core::MunicipalityCode;
 use super::service::{self as posters, PosterError};
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::texts;
 use crate::web::Params;
 
 pub fn routes() -> Router<AppState> {
@@ -18,15 +19,10 @@ pub fn routes() -> Router<AppState> {
 
 async fn register_poster(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
     let params = Params::parse(query.as_deref());
-    let lang = params.lang();
+    let lang = params.lang(&state.settings.languages);
     let code = MunicipalityCode::parse(params.get("municipality").trim()).map_err(|_| WebError::BadRequest {
         lang,
-        message: lang
-            .pick(
-                "municipality に市町村の6桁の団体コード（例：113611）を指定してください。",
-                "Give municipality as the six-digit local government code, such as 113611.",
-            )
-            .to_owned(),
+        message: texts::text(lang, "problem-poster-municipality").into_owned(),
     })?;
     let svg = posters::for_municipality(&state, &code).map_err(|error| match error {
         PosterError::UnknownMunicipality => WebError::NotFound(lang),

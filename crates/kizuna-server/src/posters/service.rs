@@ -10,6 +10,7 @@ use kizuna_core::{Lang, MunicipalityCode};
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::state::AppState;
+use crate::texts::PageText;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PosterError {
@@ -93,6 +94,7 @@ impl QrMatrix {
 #[derive(Template)]
 #[template(path = "poster.svg")]
 struct PosterSvg<'a> {
+    lang: &'static str,
     town: &'a str,
     consortium: &'a str,
     web_url: &'a str,
@@ -103,7 +105,16 @@ struct PosterSvg<'a> {
     mail_qr: &'a QrMatrix,
 }
 
-/// The registration poster of one municipality as an A4 SVG document in Japanese.
+impl PosterSvg<'_> {
+    /// A text of the server's catalog in the poster's language.
+    fn t<'b>(&self, key: &'static str) -> PageText<'b> {
+        PageText::new(self.lang, key)
+    }
+}
+
+/// The registration poster of one municipality as an A4 SVG document in
+/// Japanese: it is printed for the municipality's notice boards, and its lines
+/// are measured for Japanese text.
 pub fn register_poster(
     municipality: &Municipality,
     consortium_ja: &str,
@@ -115,6 +126,7 @@ pub fn register_poster(
     let web_qr = QrMatrix::encode(&web_url)?;
     let mail_qr = QrMatrix::encode(&format!("mailto:{address}"))?;
     let poster = PosterSvg {
+        lang: Lang::JA.as_str(),
         town: &municipality.name_ja,
         consortium: consortium_ja,
         web_url: &web_url,
@@ -131,7 +143,7 @@ pub fn register_poster(
 pub fn for_municipality(state: &AppState, code: &MunicipalityCode) -> Result<String, PosterError> {
     let directory = state.directory.current();
     let municipality = directory.municipality(code.as_str()).ok_or(PosterError::UnknownMunicipality)?;
-    let consortium = directory.consortium_name(Lang::Ja);
+    let consortium = directory.consortium_name(Lang::JA);
     register_poster(municipality, consortium, &state.settings.base_url, &state.settings.mail_domain)
 }
 

@@ -8,12 +8,13 @@ use kizuna_store::{Preferences, Subscriber, Subscription};
 
 use super::mails::ChoiceSummary;
 use crate::directory::ReferenceData;
+use crate::texts;
 
 /// The emergency categories' names, which "emergency information only" stands for.
 pub fn emergency_names(directory: &ReferenceData, lang: Lang) -> String {
     let names: Vec<&str> =
         directory.categories.iter().filter(|c| c.emergency && !c.restricted).map(|c| c.name(lang)).collect();
-    names.join(lang.pick("、", ", "))
+    names.join(&texts::text(lang, "residents-list-separator"))
 }
 
 /// "秩父市、皆野町" and "防災情報、気象情報" for what a resident receives.
@@ -24,7 +25,7 @@ pub fn describe(
     lang: Lang,
 ) -> (String, String) {
     // Category names hold "・" themselves, so lists are joined with "、".
-    let separator = lang.pick("、", ", ");
+    let separator = texts::text(lang, "residents-list-separator");
     let towns: Vec<&str> = directory
         .municipalities
         .iter()
@@ -32,7 +33,8 @@ pub fn describe(
         .map(|m| m.name(lang))
         .collect();
     let categories = if emergency_only {
-        format!("{}{}", lang.pick("緊急情報のみ", "Emergency information only"), bracketed(directory, lang))
+        let names = emergency_names(directory, lang);
+        texts::format(lang, "residents-emergency-only", &[("names", names.into())]).into_owned()
     } else {
         let names: Vec<&str> = directory
             .categories
@@ -40,23 +42,27 @@ pub fn describe(
             .filter(|c| !c.restricted && subscriptions.iter().any(|s| s.category == c.key))
             .map(|c| c.name(lang))
             .collect();
-        names.join(separator)
+        names.join(&separator)
     };
-    (towns.join(separator), categories)
+    (towns.join(&separator), categories)
 }
 
-fn bracketed(directory: &ReferenceData, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("（{}）", emergency_names(directory, lang)),
-        Lang::En => format!(" ({})", emergency_names(directory, lang)),
-    }
-}
-
-/// A confirmation mail's description of the choices, in both languages.
-pub fn summary(directory: &ReferenceData, subscriptions: &[Subscription], emergency_only: bool) -> ChoiceSummary {
-    let (municipalities_ja, categories_ja) = describe(directory, subscriptions, emergency_only, Lang::Ja);
-    let (municipalities_en, categories_en) = describe(directory, subscriptions, emergency_only, Lang::En);
-    ChoiceSummary { municipalities_ja, municipalities_en, categories_ja, categories_en }
+/// A confirmation mail's description of the choices, in each language it is written in.
+pub fn summary(
+    directory: &ReferenceData,
+    subscriptions: &[Subscription],
+    emergency_only: bool,
+    langs: impl IntoIterator<Item = Lang>,
+) -> ChoiceSummary {
+    ChoiceSummary(
+        langs
+            .into_iter()
+            .map(|lang| {
+                let (towns, categories) = describe(directory, subscriptions, emergency_only, lang);
+                (lang, towns, categories)
+            })
+            .collect(),
+    )
 }
 
 pub fn subscriptions(directory: &ReferenceData, choices: &Choices) -> Vec<Subscription> {

@@ -11,11 +11,12 @@ use kizuna_store::{Subscriber, Subscription};
 
 use super::choices::describe;
 use super::form::Fields;
-use super::pages::{ResidentPage, frame, home_link, href, invalid_link, token_lang};
+use super::pages::{ResidentPage, frame, home_link, href, invalid_link, link_to, token_lang};
 use super::service::{self, Confirmation};
 use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::texts;
 
 fn summary_rows(
     directory: &ReferenceData,
@@ -24,26 +25,23 @@ fn summary_rows(
     lang: Lang,
 ) -> Vec<(String, String)> {
     let (towns, categories) = describe(directory, subscriptions, subscriber.emergency_only, lang);
-    let format = match (subscriber.format, lang) {
-        (MailFormat::Text, Lang::Ja) => "テキスト",
-        (MailFormat::Html, Lang::Ja) => "HTML",
-        (MailFormat::Text, Lang::En) => "Plain text",
-        (MailFormat::Html, Lang::En) => "HTML",
+    let format = match subscriber.format {
+        MailFormat::Text => "summary-format-text",
+        MailFormat::Html => "summary-format-html",
     };
     let charset = match subscriber.charset {
-        Charset::Utf8 => lang.pick("標準（UTF-8）", "Standard (UTF-8)"),
-        Charset::Iso2022Jp => lang.pick("古い携帯電話向け（ISO-2022-JP）", "For older phones (ISO-2022-JP)"),
+        Charset::Utf8 => "summary-charset-utf8",
+        Charset::Iso2022Jp => "summary-charset-iso",
     };
+    let text = |key: &str| texts::text(lang, key).into_owned();
     vec![
-        (lang.pick("メールアドレス", "Email address").to_owned(), subscriber.email.clone()),
-        (lang.pick("市町村", "Municipalities").to_owned(), towns),
-        (lang.pick("受け取る情報", "Information").to_owned(), categories),
-        (lang.pick("メールの形式", "Mail format").to_owned(), format.to_owned()),
-        (lang.pick("文字コード", "Character set").to_owned(), charset.to_owned()),
-        (
-            lang.pick("メールの言語", "Mail language").to_owned(),
-            subscriber.language.pick("日本語", "English").to_owned(),
-        ),
+        (text("summary-email"), subscriber.email.clone()),
+        (text("summary-municipalities"), towns),
+        (text("summary-information"), categories),
+        (text("summary-format"), text(format)),
+        (text("summary-charset"), text(charset)),
+        // The mail language by its own name.
+        (text("summary-language"), texts::text(subscriber.language, "locale-name").into_owned()),
     ]
 }
 
@@ -53,40 +51,34 @@ pub(super) async fn confirm_page(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let asked = Fields::query(query.as_deref()).lang();
-    let found =
-        service::confirmation(&state, &token).await.map_err(WebError::store(token_lang(asked, None, &headers)))?;
+    let offered = &state.settings.languages;
+    let asked = Fields::query(query.as_deref()).lang(offered);
+    let found = service::confirmation(&state, &token)
+        .await
+        .map_err(WebError::store(token_lang(asked, None, &headers, offered)))?;
     let (subscriber, waiting) = match found {
-        None => return invalid_link(&state, token_lang(asked, None, &headers)),
+        None => return invalid_link(&state, token_lang(asked, None, &headers, offered)),
         Some(Confirmation::Waiting { subscriber, subscriptions }) => (subscriber, Some(subscriptions)),
         Some(Confirmation::AlreadyDone(subscriber)) => (subscriber, None),
     };
-    let lang = token_lang(asked, Some(&subscriber), &headers);
+    let lang = token_lang(asked, Some(&subscriber), &headers, offered);
     let directory = state.directory.current();
     let path = format!("/confirm/{token}");
     let Some(subscriptions) = waiting else {
-        return confirmed_page(&directory, lang, &token, &subscriber, &[], true);
+        return confirmed_page(&state, &directory, lang, &token, &subscriber, &[], true);
     };
-    let title = lang.pick("登録の確認", "Confirm your registration");
-    let paragraphs = vec![
-        lang.pick(
-            "まだ登録は完了していません。内容を確かめて、下の「登録を完了する」ボタンを押してください。",
-            "Your registration is not complete yet. Please check the details and press \"Complete registration\" below.",
-        )
-        .to_owned(),
-    ];
-    let mut page = ResidentPage::new(frame(lang, title, &directory, &path, &[]), title, paragraphs);
+    let title = texts::text(lang, "confirm-title");
+    let paragraphs = vec![texts::text(lang, "confirm-lead").into_owned()];
+    let mut page = ResidentPage::new(frame(lang, offered, &title, &directory, &path, &[]), &title, paragraphs);
     page.summary = summary_rows(&directory, &subscriber, &subscriptions, lang);
     page.form_action = href(&path, &[], lang);
-    page.button = lang.pick("登録を完了する", "Complete registration").to_owned();
-    page.links = vec![(
-        href("/privacy", &[], lang),
-        lang.pick("個人情報の取り扱いについて", "How we handle your personal information").to_owned(),
-    )];
+    page.button = texts::text(lang, "confirm-submit").into_owned();
+    page.links = vec![link_to("/privacy", lang, "residents-privacy")];
     page.respond(StatusCode::OK)
 }
 
 pub(super) fn confirmed_page(
+    state: &AppState,
     directory: &ReferenceData,
     lang: Lang,
     token: &str,
@@ -94,38 +86,17 @@ pub(super) fn confirmed_page(
     subscriptions: &[Subscription],
     earlier: bool,
 ) -> Result<Response, WebError> {
-    let title = lang.pick("登録が完了しました", "Your registration is complete");
-    let mut paragraphs = vec![
-        if earlier {
-            lang.pick("この登録は、すでに完了しています。", "This registration was already completed.")
-        } else {
-            lang.pick(
-                "ご登録ありがとうございます。選んだ市町村からのお知らせを、メールでお届けします。",
-                "Thank you. Notices from the municipalities you chose will come to you by mail.",
-            )
-        }
-        .to_owned(),
-    ];
-    paragraphs.push(
-        lang.pick(
-            "受け取る内容の変更や配信の停止は、お知らせのメールの末尾にあるリンクからいつでもできます。",
-            "You can change your choices or stop the mails at any time with the links at the end of every notice mail.",
-        )
-        .to_owned(),
-    );
+    let title = texts::text(lang, "confirm-done-title");
+    let first = if earlier { "confirm-done-earlier" } else { "confirm-done-thanks" };
+    let paragraphs = vec![texts::text(lang, first).into_owned(), texts::text(lang, "confirm-done-links").into_owned()];
     let path = format!("/confirm/{token}");
-    let mut page = ResidentPage::new(frame(lang, title, directory, &path, &[]), title, paragraphs);
+    let frame = frame(lang, &state.settings.languages, &title, directory, &path, &[]);
+    let mut page = ResidentPage::new(frame, &title, paragraphs);
     page.success = true;
     if !subscriptions.is_empty() {
         page.summary = summary_rows(directory, subscriber, subscriptions, lang);
     }
-    page.links = vec![
-        (
-            href(&format!("/manage/{token}"), &[], lang),
-            lang.pick("登録内容を変更する", "Change your choices").to_owned(),
-        ),
-        home_link(lang),
-    ];
+    page.links = vec![link_to(&format!("/manage/{token}"), lang, "residents-change-choices"), home_link(lang)];
     page.respond(StatusCode::OK)
 }
 
@@ -135,13 +106,14 @@ pub(super) async fn confirm_submit(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let asked = Fields::query(query.as_deref()).lang();
+    let offered = &state.settings.languages;
+    let asked = Fields::query(query.as_deref()).lang(offered);
     let confirmed =
-        service::confirm(&state, &token).await.map_err(WebError::store(token_lang(asked, None, &headers)))?;
+        service::confirm(&state, &token).await.map_err(WebError::store(token_lang(asked, None, &headers, offered)))?;
     let Some((subscriber, subscriptions)) = confirmed else {
-        return invalid_link(&state, token_lang(asked, None, &headers));
+        return invalid_link(&state, token_lang(asked, None, &headers, offered));
     };
-    let lang = token_lang(asked, Some(&subscriber), &headers);
+    let lang = token_lang(asked, Some(&subscriber), &headers, offered);
     let directory = state.directory.current();
-    confirmed_page(&directory, lang, &token, &subscriber, &subscriptions, false)
+    confirmed_page(&state, &directory, lang, &token, &subscriber, &subscriptions, false)
 }

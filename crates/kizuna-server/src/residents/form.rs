@@ -2,7 +2,7 @@
 //! in order, and the choices fieldsets shared by the registration and manage pages.
 
 use kizuna_core::Lang;
-use kizuna_core::lang::Explain;
+use kizuna_core::lang::{Explain, Languages};
 use kizuna_core::registration::{ChoicesInput, Field, FormErrors};
 use kizuna_core::subscriber::{Charset, MailFormat};
 
@@ -34,13 +34,10 @@ impl Fields {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
 
-    /// The language asked for with `?lang=`, if any.
-    pub(super) fn lang(&self) -> Option<Lang> {
-        match self.first("lang").map(str::trim) {
-            Some("en") => Some(Lang::En),
-            Some("ja") => Some(Lang::Ja),
-            _ => None,
-        }
+    /// The offered language asked for with `?lang=` (its exact tag), if any.
+    pub(super) fn lang(&self, offered: &Languages) -> Option<Lang> {
+        let tag = self.first("lang")?.trim();
+        offered.iter().find(|lang| lang.as_str() == tag)
     }
 
     pub(super) fn choices(&self) -> ChoicesInput {
@@ -65,6 +62,15 @@ pub struct OptionView {
     pub(super) checked: bool,
 }
 
+/// A choice of mail language: each offered language, named in itself.
+pub struct LanguageChoice {
+    pub(super) tag: &'static str,
+    pub(super) name: String,
+    /// Beside a language other than Japanese: which version of a notice comes.
+    pub(super) hint: bool,
+    pub(super) checked: bool,
+}
+
 /// One line of the error summary, linking to its field.
 pub struct ErrorLink {
     pub(super) href: String,
@@ -80,7 +86,7 @@ pub struct ChoicesView {
     pub(super) emergency_names: String,
     pub(super) format_html: bool,
     pub(super) charset_iso: bool,
-    pub(super) language_en: bool,
+    pub(super) languages: Vec<LanguageChoice>,
     pub(super) municipality_error: Option<String>,
     pub(super) scope_error: Option<String>,
     pub(super) category_error: Option<String>,
@@ -90,8 +96,16 @@ pub struct ChoicesView {
 }
 
 impl ChoicesView {
-    pub(super) fn new(directory: &ReferenceData, input: &ChoicesInput, errors: &FormErrors, lang: Lang) -> Self {
-        let other_lang = if lang == Lang::En { Lang::Ja } else { Lang::En };
+    pub(super) fn new(
+        directory: &ReferenceData,
+        offered: &Languages,
+        input: &ChoicesInput,
+        errors: &FormErrors,
+        lang: Lang,
+    ) -> Self {
+        // The language asked for, else the page's; Japanese when it is not offered.
+        let chosen = input.language.as_deref().map(str::trim).unwrap_or(lang.as_str());
+        let chosen = offered.iter().find(|l| l.as_str() == chosen).unwrap_or(Lang::JA);
         let has = |values: &[String], wanted: &str| values.iter().any(|v| v.trim() == wanted);
         let message = |field: Field| errors.get(field).map(|e| e.explain(lang));
         let scope = input.scope.as_deref().map(str::trim);
@@ -99,13 +113,17 @@ impl ChoicesView {
             municipalities: directory
                 .municipalities
                 .iter()
-                .map(|m| OptionView {
-                    id: format!("municipality-{}", m.code),
-                    value: m.code.to_string(),
-                    label: m.name(lang).to_owned(),
-                    other: m.name(other_lang).to_owned(),
-                    other_lang: other_lang.as_str(),
-                    checked: has(&input.municipalities, m.code.as_str()),
+                .map(|m| {
+                    // A town's name in the other of its two languages is shown beside it.
+                    let (other_lang, other) = m.name_beside(lang);
+                    OptionView {
+                        id: format!("municipality-{}", m.code),
+                        value: m.code.to_string(),
+                        label: m.name(lang).to_owned(),
+                        other: other.to_owned(),
+                        other_lang: other_lang.as_str(),
+                        checked: has(&input.municipalities, m.code.as_str()),
+                    }
                 })
                 .collect(),
             categories: directory
@@ -117,7 +135,7 @@ impl ChoicesView {
                     value: c.key.to_string(),
                     label: c.name(lang).to_owned(),
                     other: String::new(),
-                    other_lang: other_lang.as_str(),
+                    other_lang: "",
                     checked: has(&input.categories, c.key.as_str()),
                 })
                 .collect(),
@@ -126,10 +144,15 @@ impl ChoicesView {
             emergency_names: emergency_names(directory, lang),
             format_html: input.format.as_deref().map(str::trim) == Some(MailFormat::Html.as_str()),
             charset_iso: input.charset.as_deref().map(str::trim) == Some(Charset::Iso2022Jp.as_str()),
-            language_en: match input.language.as_deref().map(str::trim) {
-                Some(tag) => tag == "en",
-                None => lang == Lang::En,
-            },
+            languages: offered
+                .iter()
+                .map(|option| LanguageChoice {
+                    tag: option.as_str(),
+                    name: crate::texts::text(option, "locale-name").into_owned(),
+                    hint: option.primary() != Lang::JA.primary(),
+                    checked: option == chosen,
+                })
+                .collect(),
             municipality_error: message(Field::Municipality),
             scope_error: message(Field::Scope),
             category_error: message(Field::Category),

@@ -20,7 +20,7 @@ use crate::state::AppState;
 pub struct ResidentLink {
     pub token: String,
     pub subscriber: Subscriber,
-    /// `?lang=`, else the resident's own language.
+    /// `?lang=`, else the resident's own language while it is offered, else Japanese.
     pub lang: Lang,
 }
 
@@ -31,8 +31,9 @@ impl FromRequestParts<AppState> for ResidentLink {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let Path(token) =
             Path::<String>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
-        let asked = Fields::query(parts.uri.query()).lang();
-        let fallback = token_lang(asked, None, &parts.headers);
+        let offered = &state.settings.languages;
+        let asked = Fields::query(parts.uri.query()).lang(offered);
+        let fallback = token_lang(asked, None, &parts.headers, offered);
         let holder = service::holder(state, &token)
             .await
             .map_err(|source| WebError::Store { lang: fallback, source }.into_response())?;
@@ -43,7 +44,7 @@ impl FromRequestParts<AppState> for ResidentLink {
                 Err(Redirect::to(&to).into_response())
             }
             Some(Holder::Resident(subscriber)) => {
-                let lang = token_lang(asked, Some(&subscriber), &parts.headers);
+                let lang = token_lang(asked, Some(&subscriber), &parts.headers, offered);
                 Ok(ResidentLink { token, subscriber, lang })
             }
         }

@@ -27,7 +27,8 @@ pub(super) async fn mail_register_form(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let fields = Fields::query(query.as_deref());
-    let lang = fields.lang().unwrap_or_else(|| browser_lang(&headers));
+    let offered = &state.settings.languages;
+    let lang = fields.lang(offered).unwrap_or_else(|| browser_lang(&headers, offered));
     let Some(email) = service::mail_link_address(&state, &token).await.map_err(WebError::store(lang))? else {
         return invalid_link(&state, lang);
     };
@@ -57,20 +58,21 @@ pub(super) async fn mail_register_submit(
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebError> {
-    let lang = Fields::query(query.as_deref()).lang().unwrap_or_default();
+    let offered = &state.settings.languages;
+    let lang = Fields::query(query.as_deref()).lang(offered).unwrap_or_default();
     let Some(email) = service::mail_link_address(&state, &token).await.map_err(WebError::store(lang))? else {
         return invalid_link(&state, lang);
     };
     let directory = state.directory.current();
     let Ok(body) = body else {
-        return too_large(&directory, lang);
+        return too_large(&state, &directory, lang);
     };
     let fields = Fields::parse(&body);
     let poster = fields.first("poster").and_then(|code| directory.municipality(code.trim()));
     let source = if poster.is_some() { RegistrationSource::EmptyMailQr } else { RegistrationSource::EmptyMail };
     let input = fields.choices();
-    let registration = match Registration::parse(&email, &input, &directory.municipalities, &directory.categories, lang)
-    {
+    let parsed = Registration::parse(&email, &input, &directory.municipalities, &directory.categories, offered, lang);
+    let registration = match parsed {
         Ok(registration) => registration,
         Err(errors) => {
             let action = Some(format!("/register/mail/{token}"));
@@ -81,9 +83,9 @@ pub(super) async fn mail_register_submit(
     let submission = Submission { registration, source, poster: poster.map(|m| m.code.clone()) };
     match service::register_proven(&state, &directory, &submission, &token).await {
         Ok(Some((subscriber, subscriptions, manage_token))) => {
-            confirmed_page(&directory, lang, &manage_token, &subscriber, &subscriptions, false)
+            confirmed_page(&state, &directory, lang, &manage_token, &subscriber, &subscriptions, false)
         }
         Ok(None) => invalid_link(&state, lang),
-        Err(error) => failure(&directory, lang, error),
+        Err(error) => failure(&state, &directory, lang, error),
     }
 }

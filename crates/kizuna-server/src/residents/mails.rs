@@ -1,24 +1,32 @@
 //! The mails a resident asks for on the web: the confirmation link of a new
 //! registration and, for an address already registered, its manage link.
-//! Both languages are always present (the chosen one first), because whoever
-//! typed the address may not be whoever reads the mailbox.
+//! Two languages are always present (the chosen one first, then Japanese, or
+//! English for a Japanese reader), because whoever typed the address may not
+//! be whoever reads the mailbox.
 
 use chrono::{DateTime, Utc};
+use kizuna_core::i18n::Arg;
+use kizuna_core::lang::Languages;
 use kizuna_core::{EmailAddress, Lang};
 use kizuna_mail::message::{TextMessage, charset_before_choice};
 use kizuna_mail::{Envelope, OutgoingMessage};
+
+use crate::directory::ReferenceData;
+use crate::texts;
 
 /// What every registration mail needs to know about the service.
 pub struct MailSite<'a> {
     pub base_url: &'a str,
     pub mail_domain: &'a str,
-    pub consortium_ja: &'a str,
-    pub consortium_en: &'a str,
+    pub directory: &'a ReferenceData,
+    pub offered: &'a Languages,
 }
 
 impl MailSite<'_> {
+    /// In Japanese, as the notices' senders are.
     fn sender_name(&self) -> String {
-        format!("きずなメール（{}）", self.consortium_ja)
+        let consortium = self.directory.consortium_name(Lang::JA);
+        texts::format(Lang::JA, "mail-from", &[("consortium", consortium.into())]).into_owned()
     }
 
     fn sender_address(&self) -> String {
@@ -29,14 +37,23 @@ impl MailSite<'_> {
     fn return_path(&self) -> String {
         format!("bounce@{}", self.mail_domain)
     }
+
+    /// The languages of a mail to a reader of `lang`: theirs (Japanese if it is
+    /// no longer offered), then the first other offered one.
+    fn languages(&self, lang: Lang) -> Vec<Lang> {
+        let lang = self.offered.or_default(lang);
+        std::iter::once(lang).chain(self.offered.second(lang)).collect()
+    }
 }
 
-/// A confirmation mail's description of what was chosen, in both languages.
-pub struct ChoiceSummary {
-    pub municipalities_ja: String,
-    pub municipalities_en: String,
-    pub categories_ja: String,
-    pub categories_en: String,
+/// A confirmation mail's description of what was chosen, in each language the
+/// mail is written in: municipalities and categories.
+pub struct ChoiceSummary(pub Vec<(Lang, String, String)>);
+
+impl ChoiceSummary {
+    fn of(&self, lang: Lang) -> (&str, &str) {
+        self.0.iter().find(|(l, _, _)| *l == lang).map_or(("", ""), |(_, towns, categories)| (towns, categories))
+    }
 }
 
 fn compose(
@@ -69,11 +86,32 @@ fn compose(
     }
 }
 
-fn in_order(lang: Lang, ja: String, en: String) -> String {
-    match lang {
-        Lang::Ja => format!("{ja}\n\n----- English -----\n\n{en}"),
-        Lang::En => format!("{en}\n\n----- 日本語 -----\n\n{ja}"),
+/// `subject` in the first language, then `short` in each of the others:
+/// `【きずなメール】登録の確認のお願い / Please confirm your registration`.
+fn subject_line(langs: &[Lang], subject: &str, short: &str) -> String {
+    let mut line = String::new();
+    for (i, lang) in langs.iter().enumerate() {
+        if i == 0 {
+            line.push_str(&texts::text(*lang, subject));
+        } else {
+            line.push_str(" / ");
+            line.push_str(&texts::text(*lang, short));
+        }
     }
+    line
+}
+
+/// The body `key` in each language, the first as it is and each other one after
+/// a line naming its language: `----- English -----`.
+fn bodies(langs: &[Lang], key: &str, args: impl Fn(Lang) -> Vec<(&'static str, Arg<'static>)>) -> String {
+    let mut body = String::new();
+    for (i, lang) in langs.iter().enumerate() {
+        if i > 0 {
+            body.push_str(&format!("\n\n----- {} -----\n\n", texts::text(*lang, "locale-name")));
+        }
+        body.push_str(&texts::format(*lang, key, &args(*lang)));
+    }
+    body
 }
 
 /// The mail with the link that completes a registration.
@@ -88,39 +126,19 @@ pub fn confirmation(
     message_id: String,
     now: DateTime<Utc>,
 ) -> OutgoingMessage {
-    let ja = format!(
-        "きずなメール（{consortium}）への登録のお申し込みを受け付けました。\n\n\
-         登録を完了するには、{hours}時間以内に次のリンクを開き、\n\
-         表示されたページの「登録を完了する」ボタンを押してください。\n\n\
-         {link}\n\n\
-         お申し込みの内容\n\
-         ・市町村: {towns}\n\
-         ・受け取る情報: {categories}\n\n\
-         お心当たりのない場合は、このメールを削除してください。\n\
-         ボタンが押されないまま{hours}時間たつと、お申し込みは自動的に消去されます。",
-        consortium = site.consortium_ja,
-        towns = summary.municipalities_ja,
-        categories = summary.categories_ja,
-    );
-    let en = format!(
-        "We received a request to register this address for Kizuna alerts ({consortium}).\n\n\
-         To complete it, open the link below within {hours} hours\n\
-         and press the \"Complete registration\" button on that page.\n\n\
-         {link}\n\n\
-         What was chosen\n\
-         - Municipalities: {towns}\n\
-         - Information: {categories}\n\n\
-         If you did not ask for this, please delete this mail.\n\
-         Unless the button is pressed within {hours} hours, the request is erased.",
-        consortium = site.consortium_en,
-        towns = summary.municipalities_en,
-        categories = summary.categories_en,
-    );
-    let subject = lang.pick(
-        "【きずなメール】登録の確認のお願い / Please confirm your registration",
-        "[Kizuna alerts] Please confirm your registration / 登録の確認のお願い",
-    );
-    compose(site, to, subject, &in_order(lang, ja, en), message_id, now)
+    let langs = site.languages(lang);
+    let body = bodies(&langs, "mail-confirm-body", |lang| {
+        let (towns, categories) = summary.of(lang);
+        vec![
+            ("consortium", site.directory.consortium_name(lang).to_owned().into()),
+            ("hours", hours.into()),
+            ("link", link.to_owned().into()),
+            ("towns", towns.to_owned().into()),
+            ("categories", categories.to_owned().into()),
+        ]
+    });
+    let subject = subject_line(&langs, "mail-confirm-subject", "mail-confirm-subject-short");
+    compose(site, to, &subject, &body, message_id, now)
 }
 
 /// The mail sent instead of a confirmation when the address is already
@@ -134,25 +152,14 @@ pub fn already_registered(
     message_id: String,
     now: DateTime<Utc>,
 ) -> OutgoingMessage {
-    let ja = format!(
-        "このメールアドレスは、すでにきずなメール（{consortium}）に登録されています。\n\
-         登録のお申し込みがあったため、お知らせしています。\n\n\
-         登録内容の確認・変更、配信の停止は、次のリンクから行えます（{days}日間有効）。\n\n\
-         {link}\n\n\
-         お心当たりのない場合は、このメールを削除してください。登録内容は変わっていません。",
-        consortium = site.consortium_ja,
-    );
-    let en = format!(
-        "This address is already registered for Kizuna alerts ({consortium}).\n\
-         We are writing because someone asked to register it again.\n\n\
-         To see or change your choices, or to stop these mails, open this link (valid for {days} days):\n\n\
-         {link}\n\n\
-         If you did not ask for this, please delete this mail. Nothing has been changed.",
-        consortium = site.consortium_en,
-    );
-    let subject = lang.pick(
-        "【きずなメール】すでに登録されています / You are already registered",
-        "[Kizuna alerts] You are already registered / すでに登録されています",
-    );
-    compose(site, to, subject, &in_order(lang, ja, en), message_id, now)
+    let langs = site.languages(lang);
+    let body = bodies(&langs, "mail-already-body", |lang| {
+        vec![
+            ("consortium", site.directory.consortium_name(lang).to_owned().into()),
+            ("days", days.into()),
+            ("link", link.to_owned().into()),
+        ]
+    });
+    let subject = subject_line(&langs, "mail-already-subject", "mail-already-subject-short");
+    compose(site, to, &subject, &body, message_id, now)
 }

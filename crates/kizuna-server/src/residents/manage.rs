@@ -15,10 +15,12 @@ use kizuna_store::Subscriber;
 use super::form::{ChoicesView, ErrorLink, Fields};
 use super::link::ResidentLink;
 use super::pages::{frame, href, masked, private_page, too_large};
+use super::register::error_title;
 use super::service;
 use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::texts;
 use crate::web::Frame;
 
 #[derive(Template)]
@@ -45,18 +47,19 @@ struct ManageView<'a> {
     saved: bool,
 }
 
-fn manage_html(directory: &ReferenceData, lang: Lang, view: ManageView<'_>) -> Result<String, WebError> {
+fn manage_html(
+    state: &AppState,
+    directory: &ReferenceData,
+    lang: Lang,
+    view: ManageView<'_>,
+) -> Result<String, WebError> {
+    let offered = &state.settings.languages;
     let path = format!("/manage/{}", view.token);
-    let form = ChoicesView::new(directory, &view.input, &view.errors, lang);
-    let title = lang.pick("登録内容の確認・変更", "Your registration");
-    let title = if view.errors.is_empty() {
-        title.to_owned()
-    } else {
-        format!("{}{title}", lang.pick("入力エラー: ", "Error: "))
-    };
+    let form = ChoicesView::new(directory, offered, &view.input, &view.errors, lang);
+    let title = error_title(lang, texts::text(lang, "manage-title"), &view.errors);
     let address = masked(view.subscriber);
     let page = ManagePage {
-        frame: frame(lang, &title, directory, &path, &[]),
+        frame: frame(lang, offered, &title, directory, &path, &[]),
         action: href(&path, &[], lang),
         address,
         status: view.subscriber.status.as_str(),
@@ -77,7 +80,7 @@ pub(super) async fn manage_page(State(state): State<AppState>, link: ResidentLin
     let input = service::current_choices(&state, &directory, &subscriber).await.map_err(WebError::store(lang))?;
     let view =
         ManageView { token: &token, subscriber: &subscriber, input, errors: FormErrors::default(), saved: false };
-    Ok(private_page(StatusCode::OK, manage_html(&directory, lang, view)?))
+    Ok(private_page(StatusCode::OK, manage_html(&state, &directory, lang, view)?))
 }
 
 pub(super) async fn manage_submit(
@@ -88,7 +91,7 @@ pub(super) async fn manage_submit(
     let ResidentLink { token, subscriber, lang } = link;
     let directory = state.directory.current();
     let Ok(body) = body else {
-        return too_large(&directory, lang);
+        return too_large(&state, &directory, lang);
     };
     let input = Fields::parse(&body).choices();
     if subscriber.status != SubscriberStatus::Active {
@@ -100,12 +103,14 @@ pub(super) async fn manage_submit(
             errors: FormErrors::default(),
             saved: false,
         };
-        return Ok(private_page(StatusCode::CONFLICT, manage_html(&directory, lang, view)?));
+        return Ok(private_page(StatusCode::CONFLICT, manage_html(&state, &directory, lang, view)?));
     }
-    match Choices::parse(&input, &directory.municipalities, &directory.categories, subscriber.language) {
+    let offered = &state.settings.languages;
+    let stored = offered.or_default(subscriber.language);
+    match Choices::parse(&input, &directory.municipalities, &directory.categories, offered, stored) {
         Err(errors) => {
             let view = ManageView { token: &token, subscriber: &subscriber, input, errors, saved: false };
-            Ok(private_page(StatusCode::UNPROCESSABLE_ENTITY, manage_html(&directory, lang, view)?))
+            Ok(private_page(StatusCode::UNPROCESSABLE_ENTITY, manage_html(&state, &directory, lang, view)?))
         }
         Ok(choices) => {
             let (saved, input) = service::change_choices(&state, &directory, &subscriber, &choices)
@@ -113,7 +118,7 @@ pub(super) async fn manage_submit(
                 .map_err(WebError::store(lang))?;
             let view =
                 ManageView { token: &token, subscriber: &saved, input, errors: FormErrors::default(), saved: true };
-            Ok(private_page(StatusCode::OK, manage_html(&directory, lang, view)?))
+            Ok(private_page(StatusCode::OK, manage_html(&state, &directory, lang, view)?))
         }
     }
 }

@@ -6,56 +6,63 @@ use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use kizuna_core::Lang;
+use kizuna_core::lang::Languages;
 use kizuna_store::Subscriber;
 
 use super::service::{MANAGE_LINK_DAYS, ResidentError};
 use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::texts;
 use crate::web::Frame;
 
-/// For a link we cannot tie to a resident: English only when the browser puts it first.
-pub(super) fn browser_lang(headers: &HeaderMap) -> Lang {
+/// For a link we cannot tie to a resident: the browser's first language when
+/// the site offers it, else Japanese.
+pub(super) fn browser_lang(headers: &HeaderMap, offered: &Languages) -> Lang {
     let first = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
         .unwrap_or_default();
-    if first.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Ja }
+    offered.resolve(first.split(';').next().unwrap_or_default())
 }
 
-/// The language of a page opened with a token: `?lang=`, else the resident's.
-pub(super) fn token_lang(asked: Option<Lang>, subscriber: Option<&Subscriber>, headers: &HeaderMap) -> Lang {
-    asked.or(subscriber.map(|s| s.language)).unwrap_or_else(|| browser_lang(headers))
+/// The language of a page opened with a token: `?lang=`, else the resident's
+/// (Japanese if it is no longer offered), else the browser's.
+pub(super) fn token_lang(
+    asked: Option<Lang>,
+    subscriber: Option<&Subscriber>,
+    headers: &HeaderMap,
+    offered: &Languages,
+) -> Lang {
+    asked.or(subscriber.map(|s| offered.or_default(s.language))).unwrap_or_else(|| browser_lang(headers, offered))
 }
 
-/// `path?k=v&lang=en`, with the values encoded.
+/// `path?k=v&lang=en`, with the values encoded; no `lang` for Japanese, the default.
 pub(super) fn href(path: &str, params: &[(&str, &str)], lang: Lang) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in params {
         query.append_pair(key, value);
     }
-    if lang == Lang::En {
-        query.append_pair("lang", "en");
+    if lang != Lang::JA {
+        query.append_pair("lang", lang.as_str());
     }
     let query = query.finish();
     if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
 }
 
-pub(super) fn frame(lang: Lang, title: &str, directory: &ReferenceData, path: &str, params: &[(&str, &str)]) -> Frame {
-    let en = lang == Lang::En;
-    let other = if en { Lang::Ja } else { Lang::En };
-    Frame {
-        lang: lang.as_str(),
-        en,
-        title: title.to_owned(),
-        site_name: lang.pick("きずなメール", "Kizuna alerts").to_owned(),
-        consortium: directory.consortium_name(lang).to_owned(),
-        home_href: if en { "/?lang=en" } else { "/" },
-        switch_href: href(path, params, other),
-        switch_label: if en { "日本語" } else { "English" },
-        switch_lang: other.as_str(),
-    }
+/// The frame of a residents' page; its language links keep `params`.
+pub(super) fn frame(
+    lang: Lang,
+    offered: &Languages,
+    title: &str,
+    directory: &ReferenceData,
+    path: &str,
+    params: &[(&str, &str)],
+) -> Frame {
+    let mut frame = Frame::new(lang, offered, title.to_owned(), directory.consortium_name(lang), path);
+    frame.link_languages(offered, |other| href(path, params, other));
+    frame
 }
 
 /// Pages with a token or a resident's input: never cached, never indexed, and
@@ -114,65 +121,67 @@ impl ResidentPage {
     }
 }
 
+/// A link for a residents' page: where it goes, and its text from the catalog.
+pub(super) fn link_to(path: &str, lang: Lang, key: &str) -> (String, String) {
+    (href(path, &[], lang), texts::text(lang, key).into_owned())
+}
+
 pub(super) fn home_link(lang: Lang) -> (String, String) {
-    (href("/", &[], lang), lang.pick("トップページへ", "Home page").to_owned())
+    link_to("/", lang, "residents-home")
 }
 
 pub(super) fn register_link(lang: Lang) -> (String, String) {
-    (href("/register", &[], lang), lang.pick("メール配信に登録する", "Register for alert mails").to_owned())
+    link_to("/register", lang, "residents-register")
+}
+
+/// A page that ends a journey with a message and the links to start again.
+fn message_page(
+    state: &AppState,
+    directory: &ReferenceData,
+    lang: Lang,
+    title: &str,
+    paragraphs: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let frame = frame(lang, &state.settings.languages, title, directory, "/register", &[]);
+    let mut page = ResidentPage::new(frame, title, paragraphs);
+    page.links = vec![register_link(lang), home_link(lang)];
+    page.respond(status)
 }
 
 /// An unknown, expired or used link, explained in the resident's language.
 pub(super) fn invalid_link(state: &AppState, lang: Lang) -> Result<Response, WebError> {
     let directory = state.directory.current();
     let hours = state.settings.residents.confirmation.num_hours();
-    let title = lang.pick("このリンクは使えません", "This link does not work");
+    let title = texts::text(lang, "invalid-link-title");
     let paragraphs = vec![
-        match lang {
-            Lang::Ja => format!(
-                "リンクが正しくないか、有効期限が切れています。登録の確認リンクは{hours}時間、「すでに登録されています」のメールのリンクは{MANAGE_LINK_DAYS}日間有効です。"
-            ),
-            Lang::En => format!(
-                "The link is not complete, or it has expired. A confirmation link works for {hours} hours; the link in an \"already registered\" mail for {MANAGE_LINK_DAYS} days."
-            ),
-        },
-        lang.pick(
-            "お手数ですが、もう一度登録のお申し込みをしてください。すでに登録済みの場合は、登録内容を変更するためのリンクをメールでお送りします。お知らせのメールの末尾にあるリンクからも、変更や停止ができます。",
-            "Please register again. If your address is already registered, we will mail you a link to change your choices. The links at the end of every notice mail also let you change or stop them.",
-        )
-        .to_owned(),
+        texts::format(lang, "invalid-link-why", &[("hours", hours.into()), ("days", MANAGE_LINK_DAYS.into())])
+            .into_owned(),
+        texts::text(lang, "invalid-link-next").into_owned(),
     ];
-    let mut page = ResidentPage::new(frame(lang, title, &directory, "/register", &[]), title, paragraphs);
-    page.links = vec![register_link(lang), home_link(lang)];
-    page.respond(StatusCode::NOT_FOUND)
+    message_page(state, &directory, lang, &title, paragraphs, StatusCode::NOT_FOUND)
 }
 
 /// A failure the resident cannot fix: logged whole, shown briefly.
-pub(super) fn failure(directory: &ReferenceData, lang: Lang, error: ResidentError) -> Result<Response, WebError> {
+pub(super) fn failure(
+    state: &AppState,
+    directory: &ReferenceData,
+    lang: Lang,
+    error: ResidentError,
+) -> Result<Response, WebError> {
     match error {
         ResidentError::Store(source) => Err(WebError::Store { lang, source }),
         other => {
             tracing::error!(error = %other, "resident request failed");
-            let title = lang.pick("ただいまメールを送れません", "We cannot send mail right now");
-            let text = lang.pick(
-                "申し訳ありません。確認のメールを送ることができませんでした。しばらくしてから、もう一度お試しください。",
-                "Sorry, the confirmation mail could not be sent. Please try again in a little while.",
-            );
-            let mut page =
-                ResidentPage::new(frame(lang, title, directory, "/register", &[]), title, vec![text.to_owned()]);
-            page.links = vec![register_link(lang), home_link(lang)];
-            page.respond(StatusCode::SERVICE_UNAVAILABLE)
+            let title = texts::text(lang, "failure-title");
+            let paragraphs = vec![texts::text(lang, "failure-text").into_owned()];
+            message_page(state, directory, lang, &title, paragraphs, StatusCode::SERVICE_UNAVAILABLE)
         }
     }
 }
 
-pub(super) fn too_large(directory: &ReferenceData, lang: Lang) -> Result<Response, WebError> {
-    let title = lang.pick("入力が長すぎます", "Too much input");
-    let text = lang.pick(
-        "送られた内容が長すぎるため、受け付けられませんでした。メールアドレスを確かめて、もう一度入力してください。",
-        "What was sent is too long to accept. Please check your email address and fill in the form again.",
-    );
-    let mut page = ResidentPage::new(frame(lang, title, directory, "/register", &[]), title, vec![text.to_owned()]);
-    page.links = vec![register_link(lang), home_link(lang)];
-    page.respond(StatusCode::PAYLOAD_TOO_LARGE)
+pub(super) fn too_large(state: &AppState, directory: &ReferenceData, lang: Lang) -> Result<Response, WebError> {
+    let title = texts::text(lang, "too-large-title");
+    let paragraphs = vec![texts::text(lang, "too-large-text").into_owned()];
+    message_page(state, directory, lang, &title, paragraphs, StatusCode::PAYLOAD_TOO_LARGE)
 }

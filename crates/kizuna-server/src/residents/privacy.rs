@@ -9,6 +9,7 @@ use super::form::Fields;
 use super::pages::{frame, href, shared_page};
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::texts;
 use crate::web::Frame;
 
 #[derive(Template)]
@@ -22,16 +23,17 @@ struct PrivacyPage {
 }
 
 pub(super) async fn privacy(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, WebError> {
-    let lang = Fields::query(query.as_deref()).lang().unwrap_or_default();
+    let offered = &state.settings.languages;
+    let lang = Fields::query(query.as_deref()).lang(offered).unwrap_or_default();
     let directory = state.directory.current();
-    let title = lang.pick("個人情報の取り扱い", "Privacy");
+    let title = texts::text(lang, "privacy-title");
     let contacts = directory
         .municipalities
         .iter()
         .map(|m| (m.name(lang).to_owned(), m.departments.first().cloned().unwrap_or_default()))
         .collect();
     let page = PrivacyPage {
-        frame: frame(lang, title, &directory, "/privacy", &[]),
+        frame: frame(lang, offered, &title, &directory, "/privacy", &[]),
         register_href: href("/register", &[], lang),
         hours: state.settings.residents.confirmation.num_hours(),
         retention_days: state.settings.residents.unsubscribed_retention.num_days(),

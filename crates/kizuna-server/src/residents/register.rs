@@ -25,7 +25,17 @@ use super::service::{self, Registered, Submission};
 use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::texts;
 use crate::web::Frame;
+
+/// A form page's title, marked when the form came back with errors.
+pub(super) fn error_title(lang: Lang, title: std::borrow::Cow<'_, str>, errors: &FormErrors) -> String {
+    if errors.is_empty() {
+        title.into_owned()
+    } else {
+        texts::format(lang, "residents-error-title", &[("title", title.into())]).into_owned()
+    }
+}
 
 #[derive(Template)]
 #[template(path = "register.html")]
@@ -102,15 +112,11 @@ pub(super) fn register_page(
     if !poster.is_empty() {
         params.push(("municipality", &poster));
     }
-    let view = ChoicesView::new(directory, &form.input, &form.errors, lang);
-    let title = lang.pick("メール配信の登録", "Register for alert mails");
-    let title = if form.errors.is_empty() {
-        title.to_owned()
-    } else {
-        format!("{}{title}", lang.pick("入力エラー: ", "Error: "))
-    };
+    let offered = &state.settings.languages;
+    let view = ChoicesView::new(directory, offered, &form.input, &form.errors, lang);
+    let title = error_title(lang, texts::text(lang, "register-title"), &form.errors);
     let page = RegisterPage {
-        frame: frame(lang, &title, directory, form.action.as_deref().unwrap_or("/register"), &params),
+        frame: frame(lang, offered, &title, directory, form.action.as_deref().unwrap_or("/register"), &params),
         action: href(form.action.as_deref().unwrap_or("/register"), &[], lang),
         email_locked: form.action.is_some(),
         source: form.source.as_str(),
@@ -131,7 +137,7 @@ pub(super) async fn register_form(
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     let fields = Fields::query(query.as_deref());
-    let lang = fields.lang().unwrap_or_default();
+    let lang = fields.lang(&state.settings.languages).unwrap_or_default();
     let directory = state.directory.current();
     let poster = fields.first("municipality").and_then(|code| directory.municipality(code.trim()));
     let input = starting_choices(&directory, poster, Charset::Utf8, lang);
@@ -155,17 +161,18 @@ pub(super) async fn register_submit(
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, WebError> {
-    let lang = Fields::query(query.as_deref()).lang().unwrap_or_default();
+    let offered = &state.settings.languages;
+    let lang = Fields::query(query.as_deref()).lang(offered).unwrap_or_default();
     let directory = state.directory.current();
     let Ok(body) = body else {
-        return too_large(&directory, lang);
+        return too_large(&state, &directory, lang);
     };
     let fields = Fields::parse(&body);
     let source = source_of(&fields);
     let poster = fields.first("poster").and_then(|code| directory.municipality(code.trim()));
     let email = fields.first("email").unwrap_or_default().to_owned();
     let input = fields.choices();
-    let parsed = Registration::parse(&email, &input, &directory.municipalities, &directory.categories, lang);
+    let parsed = Registration::parse(&email, &input, &directory.municipalities, &directory.categories, offered, lang);
     let registration = match parsed {
         Ok(registration) => registration,
         Err(errors) => {
@@ -190,7 +197,7 @@ pub(super) async fn register_submit(
             };
             Ok(private_page(StatusCode::TOO_MANY_REQUESTS, register_page(&state, &directory, form)?))
         }
-        Err(error) => failure(&directory, lang, error),
+        Err(error) => failure(&state, &directory, lang, error),
     }
 }
 
@@ -198,31 +205,15 @@ pub(super) async fn register_submit(
 fn sent_page(state: &AppState, directory: &ReferenceData, lang: Lang, address: &str) -> Result<Response, WebError> {
     let hours = state.settings.residents.confirmation.num_hours();
     let domain = &state.settings.mail_domain;
-    let title = lang.pick("確認のメールを送りました", "Please check your mail");
-    let paragraphs = match lang {
-        Lang::Ja => vec![
-            format!("{address} あてにメールを送りました。"),
-            format!(
-                "メールにあるリンクを{hours}時間以内に開き、表示されたページの「登録を完了する」ボタンを押すと、登録が完了します。"
-            ),
-            "すでに登録済みのアドレスには、登録内容を確認・変更するためのリンクをお送りしています。".to_owned(),
-            format!(
-                "メールが届かないときは、迷惑メールフォルダや、携帯電話の受信設定（「{domain}」からのメールを受け取る設定）を確かめてから、もう一度お申し込みください。"
-            ),
-        ],
-        Lang::En => vec![
-            format!("We have sent a mail to {address}."),
-            format!(
-                "Open the link in it within {hours} hours and press \"Complete registration\" on the page it shows to complete your registration."
-            ),
-            "If the address is already registered, the mail holds a link to see and change your choices instead."
-                .to_owned(),
-            format!(
-                "If no mail arrives, check your spam folder and your phone's mail filter (allow mail from \"{domain}\"), then register again."
-            ),
-        ],
-    };
-    let mut page = ResidentPage::new(frame(lang, title, directory, "/register", &[]), title, paragraphs);
+    let title = texts::text(lang, "register-sent-title");
+    let paragraphs = vec![
+        texts::format(lang, "register-sent-1", &[("address", address.into())]).into_owned(),
+        texts::format(lang, "register-sent-2", &[("hours", hours.into())]).into_owned(),
+        texts::text(lang, "register-sent-3").into_owned(),
+        texts::format(lang, "register-sent-4", &[("domain", domain.into())]).into_owned(),
+    ];
+    let frame = frame(lang, &state.settings.languages, &title, directory, "/register", &[]);
+    let mut page = ResidentPage::new(frame, &title, paragraphs);
     page.success = true;
     page.links = vec![home_link(lang)];
     page.respond(StatusCode::OK)

@@ -2,10 +2,10 @@
 //! change choices, unsubscribe and erase. Each is what one form submission does.
 
 use chrono::Duration;
+use kizuna_core::MunicipalityCode;
 use kizuna_core::registration::{Choices, ChoicesInput, Registration};
 use kizuna_core::subscriber::{RegistrationSource, SubscriberStatus, TokenPurpose};
 use kizuna_core::token::{SecretToken, TokenHash, random_secret};
-use kizuna_core::{Lang, MunicipalityCode};
 use kizuna_mail::MailError;
 use kizuna_store::{
     ConfirmOutcome, NewAuditEntry, NewLinkToken, PendingOutcome, PendingRegistration, StoreError, Subscriber,
@@ -36,8 +36,8 @@ fn mail_site<'a>(state: &'a AppState, directory: &'a ReferenceData) -> MailSite<
     MailSite {
         base_url: &state.settings.base_url,
         mail_domain: &state.settings.mail_domain,
-        consortium_ja: directory.consortium_name(Lang::Ja),
-        consortium_en: directory.consortium_name(Lang::En),
+        directory,
+        offered: &state.settings.languages,
     }
 }
 
@@ -107,7 +107,8 @@ pub async fn register(
     let message = match state.store.save_pending_registration(&pending, now).await? {
         PendingOutcome::Saved { .. } => {
             let link = format!("{}/confirm/{}", site.base_url, token.expose());
-            let summary = choices::summary(directory, &subscriptions, pending.preferences.emergency_only);
+            let emergency_only = pending.preferences.emergency_only;
+            let summary = choices::summary(directory, &subscriptions, emergency_only, site.offered.iter());
             let hours = limits.confirmation.num_hours();
             tracing::info!(address = %email.masked(), "confirmation mail");
             mails::confirmation(&site, email, choices.language, &link, &summary, hours, message_id(state)?, now)

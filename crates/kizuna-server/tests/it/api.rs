@@ -158,8 +158,8 @@ fn notice(title: &str, towns: &[&str]) -> Value {
 #[tokio::test]
 async fn a_notice_goes_from_draft_to_residents_and_is_corrected_and_withdrawn() {
     let api = api(&[]).await;
-    api.app.resident("minano@example.jp", &[("113620", "disaster")], Charset::Utf8, Lang::Ja).await;
-    api.app.resident("other@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::Ja).await;
+    api.app.resident("minano@example.jp", &[("113620", "disaster")], Charset::Utf8, Lang::JA).await;
+    api.app.resident("other@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
     let key = api
         .key(
             Some("113620"),
@@ -224,7 +224,7 @@ async fn a_notice_goes_from_draft_to_residents_and_is_corrected_and_withdrawn() 
 #[tokio::test]
 async fn only_a_key_with_the_emergency_right_sends_without_approval() {
     let api = api(&[]).await;
-    api.app.resident("yokoze@example.jp", &[("113611", "disaster")], Charset::Utf8, Lang::Ja).await;
+    api.app.resident("yokoze@example.jp", &[("113611", "disaster")], Charset::Utf8, Lang::JA).await;
     let plain = api.key(None, &[ApiRight::NoticesCreate, ApiRight::NoticesSend, ApiRight::NoticesRead]).await;
     let emergency = api.key(None, &[ApiRight::NoticesSend, ApiRight::NoticesEmergency]).await;
     let mut body = notice("避難指示", &["113611"]);
@@ -409,7 +409,7 @@ async fn markup_in_a_title_is_kept_as_text_and_shown_escaped() {
 #[tokio::test]
 async fn a_send_at_ahead_schedules_the_notice_and_it_leaves_on_time() {
     let api = api(&[]).await;
-    api.app.resident("nagatoro@example.jp", &[("113638", "event")], Charset::Utf8, Lang::Ja).await;
+    api.app.resident("nagatoro@example.jp", &[("113638", "event")], Charset::Utf8, Lang::JA).await;
     let key = api.key(None, ALL_RIGHTS).await;
     let send_at = t0() + Duration::hours(3);
     let mut body = notice("花火大会", &["113638"]);
@@ -515,9 +515,9 @@ async fn listing_filters_pages_and_stays_within_the_key_scope() {
 #[tokio::test]
 async fn subscriber_statistics_count_active_residents_within_the_key_scope() {
     let api = api(&[]).await;
-    api.app.resident("a@example.jp", &[("112071", "disaster"), ("112071", "event")], Charset::Utf8, Lang::Ja).await;
-    api.app.resident("b@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::Ja).await;
-    api.app.resident("c@example.jp", &[("113654", "disaster")], Charset::Utf8, Lang::Ja).await;
+    api.app.resident("a@example.jp", &[("112071", "disaster"), ("112071", "event")], Charset::Utf8, Lang::JA).await;
+    api.app.resident("b@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
+    api.app.resident("c@example.jp", &[("113654", "disaster")], Charset::Utf8, Lang::JA).await;
     let all = api.key(None, &[ApiRight::StatsRead]).await;
     let ogano = api.key(Some("113654"), &[ApiRight::StatsRead]).await;
 

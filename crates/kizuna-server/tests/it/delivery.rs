@@ -25,9 +25,9 @@ async fn run_until_idle(worker: &mut Worker) -> Vec<Outcome> {
 #[tokio::test]
 async fn every_matching_resident_gets_one_personal_message() {
     let app = spawn_app(&[], None).await;
-    let taro = app.resident("taro..yamada.@docomo.ne.jp", &[("113620", "disaster")], Charset::Utf8, Lang::Ja).await;
-    app.resident("hanako@example.jp", &[("113620", "disaster")], Charset::Utf8, Lang::En).await;
-    app.resident("other-town@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::Ja).await;
+    let taro = app.resident("taro..yamada.@docomo.ne.jp", &[("113620", "disaster")], Charset::Utf8, Lang::JA).await;
+    app.resident("hanako@example.jp", &[("113620", "disaster")], Charset::Utf8, Lang::EN).await;
+    app.resident("other-town@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
     let id = app.draft("土砂災害警戒情報", "disaster", &["113620"], Urgency::Emergency, false).await;
     let queued = notices::send(&app.state, &emergency_staff(), id).await.unwrap().queued;
     assert_eq!(queued, 2);
@@ -74,7 +74,7 @@ async fn every_matching_resident_gets_one_personal_message() {
 #[tokio::test]
 async fn drills_are_marked_in_the_subject() {
     let app = spawn_app(&[], None).await;
-    app.resident("kunren@example.jp", &[("113654", "disaster")], Charset::Utf8, Lang::Ja).await;
+    app.resident("kunren@example.jp", &[("113654", "disaster")], Charset::Utf8, Lang::JA).await;
     let id = app.draft("避難指示（訓練）のお知らせ", "disaster", &["113654"], Urgency::Emergency, true).await;
     notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     run_until_idle(&mut Worker::new(app.state.clone())).await;
@@ -85,7 +85,7 @@ async fn drills_are_marked_in_the_subject() {
 #[tokio::test]
 async fn a_scheduled_notice_leaves_at_its_time_not_before() {
     let app = spawn_app(&[], None).await;
-    app.resident("kenshin@example.jp", &[("113611", "notice")], Charset::Utf8, Lang::Ja).await;
+    app.resident("kenshin@example.jp", &[("113611", "notice")], Charset::Utf8, Lang::JA).await;
     let store = &app.state.store;
     let send_at = t0() + Duration::hours(2);
     let mut notice = notice_template("予約配信", "notice", &["113611"], Urgency::Normal, false);
@@ -113,7 +113,7 @@ async fn a_scheduled_notice_leaves_at_its_time_not_before() {
 async fn cancelling_mid_send_stops_the_rest_at_once() {
     let app = spawn_app(&[("KIZUNA_DELIVERY_BATCH_SIZE", "4")], None).await;
     for i in 0..10 {
-        app.resident(&format!("r{i}@example.jp"), &[("112071", "event")], Charset::Utf8, Lang::Ja).await;
+        app.resident(&format!("r{i}@example.jp"), &[("112071", "event")], Charset::Utf8, Lang::JA).await;
     }
     let id = app.draft("秩父夜祭の交通規制", "event", &["112071"], Urgency::Normal, false).await;
     notices::send(&app.state, &emergency_staff(), id).await.unwrap();
@@ -134,7 +134,7 @@ async fn cancelling_mid_send_stops_the_rest_at_once() {
 async fn a_worker_that_died_mid_batch_has_its_messages_sent_again() {
     let app = spawn_app(&[], None).await;
     for i in 0..3 {
-        app.resident(&format!("crash{i}@example.jp"), &[("113638", "notice")], Charset::Utf8, Lang::Ja).await;
+        app.resident(&format!("crash{i}@example.jp"), &[("113638", "notice")], Charset::Utf8, Lang::JA).await;
     }
     let id = app.draft("お知らせ", "notice", &["113638"], Urgency::Normal, false).await;
     notices::send(&app.state, &emergency_staff(), id).await.unwrap();
@@ -159,7 +159,7 @@ async fn a_worker_that_died_mid_batch_has_its_messages_sent_again() {
 #[tokio::test]
 async fn residents_with_old_phones_get_strict_iso_2022_jp() {
     let app = spawn_app(&[], None).await;
-    app.resident("keitai@docomo.ne.jp", &[("112071", "notice")], Charset::Iso2022Jp, Lang::Ja).await;
+    app.resident("keitai@docomo.ne.jp", &[("112071", "notice")], Charset::Iso2022Jp, Lang::JA).await;
     let mut notice = notice_template("①髙橋さん宅周辺〜断水", "notice", &["112071"], Urgency::Normal, false);
     notice.body = kizuna_core::text::NoticeBody::parse("㈱秩父水道より：ｶﾀｶﾅのお知らせ🚰").unwrap();
     let id = app.create(&notice).await;

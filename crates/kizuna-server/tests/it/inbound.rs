@@ -114,7 +114,7 @@ async fn other_domains_are_refused_so_kizuna_is_no_open_relay() {
 }
 
 async fn delivered_token(app: &TestApp) -> (i64, String) {
-    let subscriber = app.resident("full@ezweb.ne.jp", &[("113654", "notice")], Charset::Utf8, Lang::Ja).await;
+    let subscriber = app.resident("full@ezweb.ne.jp", &[("113654", "notice")], Charset::Utf8, Lang::JA).await;
     let id = app.draft("お知らせ", "notice", &["113654"], Urgency::Normal, false).await;
     notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     let mut worker = Worker::new(app.state.clone());

@@ -305,7 +305,7 @@ async fn a_warning_is_sent_when_issued_switched_and_lifted_and_advisories_wait_f
     let app = app_polling(&jma, &["/extra.xml"], &[]).await;
     let towns = ["112071", "113611", "113620", "113638", "113654"];
     let choices: Vec<(&str, &str)> = towns.iter().map(|town| (*town, "weather")).collect();
-    app.resident("hanako@example.jp", &choices, Charset::Utf8, Lang::Ja).await;
+    app.resident("hanako@example.jp", &choices, Charset::Utf8, Lang::JA).await;
 
     let steps = [
         (
@@ -393,7 +393,7 @@ async fn after_a_crash_between_creating_and_sending_the_report_is_read_again_and
     use kizuna_core::jma::{JmaArea, JmaMapper, JmaRules, JmaState};
     let jma = FakeJma::start(&["/extra.xml"]).await;
     let app = app_polling(&jma, &["/extra.xml"], &[]).await;
-    app.resident("hanako@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::Ja).await;
+    app.resident("hanako@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
     let name = "derived/vxww50_1_chichibu_hatsuhyo.xml";
     let xml = fixture(name);
     let at = report_time(&xml);
@@ -437,7 +437,7 @@ async fn a_stale_report_is_recorded_not_sent() {
 async fn a_drill_is_left_as_a_draft_marked_exercise_while_the_real_report_goes_out() {
     let jma = FakeJma::start(&["/eqvol.xml"]).await;
     let app = app_polling(&jma, &["/eqvol.xml"], &[]).await;
-    app.resident("hanako@example.jp", &[("113654", "disaster")], Charset::Utf8, Lang::Ja).await;
+    app.resident("hanako@example.jp", &[("113654", "disaster")], Charset::Utf8, Lang::JA).await;
     let drill = "derived/vxse51_chichibu_5lower_drill.xml";
     jma.publish_fixture("/eqvol.xml", drill);
     let at = report_time(&fixture(drill));

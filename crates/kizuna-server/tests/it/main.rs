@@ -11,6 +11,7 @@ mod delivery;
 mod directory;
 mod inbound;
 mod jma;
+mod languages;
 mod notices;
 #[path = "../../../kizuna-mail/tests/it/relay.rs"]
 mod relay;

@@ -51,9 +51,9 @@ fn recipients(messages: &[Value]) -> Vec<String> {
 async fn a_4xx_is_retried_later_and_a_5xx_bounces_and_suppresses() {
     let relay = Relay::start(&["--pipelining"]);
     let app = app_with_relay(&relay, &[("KIZUNA_BOUNCE_SUPPRESS_AFTER", "1")]).await;
-    app.resident("ok@example.net", &[("112071", "crime")], Charset::Utf8, Lang::Ja).await;
-    app.resident("temp.busy@example.net", &[("112071", "crime")], Charset::Utf8, Lang::Ja).await;
-    let hard = app.resident("hard.gone@example.net", &[("112071", "crime")], Charset::Utf8, Lang::Ja).await;
+    app.resident("ok@example.net", &[("112071", "crime")], Charset::Utf8, Lang::JA).await;
+    app.resident("temp.busy@example.net", &[("112071", "crime")], Charset::Utf8, Lang::JA).await;
+    let hard = app.resident("hard.gone@example.net", &[("112071", "crime")], Charset::Utf8, Lang::JA).await;
     let id = app.draft("不審者情報", "crime", &["112071"], Urgency::Normal, false).await;
     send_now(&app, id).await;
     let mut worker = Worker::new(app.state.clone());
@@ -78,7 +78,7 @@ async fn the_relay_going_down_pauses_delivery_which_resumes_by_itself() {
     let relay = Relay::start(&["--pipelining"]);
     let app = app_with_relay(&relay, &[]).await;
     for i in 0..5 {
-        app.resident(&format!("r{i}@example.net"), &[("113620", "weather")], Charset::Utf8, Lang::Ja).await;
+        app.resident(&format!("r{i}@example.net"), &[("113620", "weather")], Charset::Utf8, Lang::JA).await;
     }
     let (dir, port) = relay.stop();
     let id = app.draft("大雨警報", "weather", &["113620"], Urgency::Emergency, false).await;
@@ -103,10 +103,10 @@ async fn a_paced_carrier_gets_its_limit_per_minute_while_other_mail_all_arrives(
     let relay = Relay::start(&["--pipelining"]);
     let app = app_with_relay(&relay, &[("KIZUNA_PACING", "docomo.ne.jp=60")]).await;
     for i in 0..150 {
-        app.resident(&format!("d{i:03}@docomo.ne.jp"), &[("113638", "event")], Charset::Utf8, Lang::Ja).await;
+        app.resident(&format!("d{i:03}@docomo.ne.jp"), &[("113638", "event")], Charset::Utf8, Lang::JA).await;
     }
     for i in 0..50 {
-        app.resident(&format!("n{i:03}@example.net"), &[("113638", "event")], Charset::Utf8, Lang::Ja).await;
+        app.resident(&format!("n{i:03}@example.net"), &[("113638", "event")], Charset::Utf8, Lang::JA).await;
     }
     let id = app.draft("長瀞船玉まつり", "event", &["113638"], Urgency::Normal, false).await;
     send_now(&app, id).await;
@@ -129,7 +129,7 @@ async fn an_emergency_sent_mid_fan_out_reaches_the_relay_before_the_routine_back
     for i in 0..1500 {
         let choices: &[(&str, &str)] =
             if i % 15 == 0 { &[("112071", "event"), ("112071", "disaster")] } else { &[("112071", "event")] };
-        app.resident(&format!("p{i:04}@example.net"), choices, Charset::Utf8, Lang::Ja).await;
+        app.resident(&format!("p{i:04}@example.net"), choices, Charset::Utf8, Lang::JA).await;
     }
     let routine = app.draft("市民まつり", "event", &["112071"], Urgency::Normal, false).await;
     send_now(&app, routine).await;

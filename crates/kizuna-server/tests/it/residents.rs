@@ -154,7 +154,7 @@ async fn a_resident_registers_confirms_changes_choices_and_leaves() {
     let resident = app.state.store.subscriber_by_email("hanako@docomo.ne.jp").await.unwrap().unwrap();
     assert_eq!(
         (resident.emergency_only, resident.format, resident.charset, resident.language),
-        (true, MailFormat::Html, Charset::Iso2022Jp, Lang::En)
+        (true, MailFormat::Html, Charset::Iso2022Jp, Lang::EN)
     );
     let choices: Vec<String> = app
         .state
@@ -191,7 +191,7 @@ async fn a_resident_registers_confirms_changes_choices_and_leaves() {
 async fn one_click_unsubscribe_from_a_notice_mail_needs_no_cookies() {
     let app = spawn_app(&[], None).await;
     let web = kizuna_server::web::router(app.state.clone());
-    app.resident("jiro@ezweb.ne.jp", &[("113620", "disaster")], Charset::Utf8, Lang::Ja).await;
+    app.resident("jiro@ezweb.ne.jp", &[("113620", "disaster")], Charset::Utf8, Lang::JA).await;
     assert_eq!(disaster_notice(&app).await, 1);
     run_worker(&app).await;
     let mail = app.outbox().pop().unwrap();
@@ -226,7 +226,7 @@ async fn one_click_unsubscribe_from_a_notice_mail_needs_no_cookies() {
 async fn a_registered_address_gets_the_same_page_and_a_manage_link_by_mail() {
     let app = spawn_app(&[], None).await;
     let web = kizuna_server::web::router(app.state.clone());
-    let known = app.resident("known@example.jp", &[("112071", "crime")], Charset::Utf8, Lang::Ja).await;
+    let known = app.resident("known@example.jp", &[("112071", "crime")], Charset::Utf8, Lang::JA).await;
 
     let for_new = call(&web, post("/register", registration("fresh@example.jp"))).await;
     let for_known = call(&web, post("/register", registration("known@example.jp"))).await;
@@ -394,7 +394,7 @@ async fn hostile_input_is_refused_at_its_field_and_nothing_is_stored() {
 async fn hostile_changes_on_the_manage_page_change_nothing() {
     let app = spawn_app(&[], None).await;
     let web = kizuna_server::web::router(app.state.clone());
-    let id = app.resident("keep@example.jp", &[("113620", "disaster")], Charset::Utf8, Lang::Ja).await;
+    let id = app.resident("keep@example.jp", &[("113620", "disaster")], Charset::Utf8, Lang::JA).await;
     disaster_notice(&app).await;
     run_worker(&app).await;
     let token = link_token(&body_text(&app.outbox()[0]), "manage");
@@ -424,7 +424,7 @@ async fn a_full_width_address_registers_in_its_normal_form() {
 async fn erase_my_data_keeps_only_the_suppression_hash_until_the_resident_returns() {
     let app = spawn_app(&[], None).await;
     let web = kizuna_server::web::router(app.state.clone());
-    let id = app.resident("erase@softbank.ne.jp", &[("113620", "disaster")], Charset::Utf8, Lang::Ja).await;
+    let id = app.resident("erase@softbank.ne.jp", &[("113620", "disaster")], Charset::Utf8, Lang::JA).await;
     disaster_notice(&app).await;
     run_worker(&app).await;
     let token = link_token(&body_text(&app.outbox()[0]), "manage");

@@ -100,7 +100,7 @@ async fn a_local_receiver_gets_each_sent_notice_as_json_with_a_valid_signature()
         "taro@example.jp",
         &[("113620", "disaster")],
         kizuna_core::subscriber::Charset::Utf8,
-        kizuna_core::Lang::Ja,
+        kizuna_core::Lang::JA,
     )
     .await;
     let receiver = receiver(&[]).await;
@@ -255,7 +255,7 @@ async fn corrections_and_withdrawals_are_announced_and_cancelled_notices_are_not
     let store = &app.state.store;
 
     let cancelled = app.draft("取り消す配信", "event", &["112071"], Urgency::Normal, false).await;
-    app.resident("r@example.jp", &[("112071", "event")], kizuna_core::subscriber::Charset::Utf8, kizuna_core::Lang::Ja)
+    app.resident("r@example.jp", &[("112071", "event")], kizuna_core::subscriber::Charset::Utf8, kizuna_core::Lang::JA)
         .await;
     notices::send(&app.state, &emergency_staff(), cancelled).await.unwrap();
     store.transition_notice(cancelled, NoticeAction::Cancel, "staff:1", None, app.clock_now()).await.unwrap();

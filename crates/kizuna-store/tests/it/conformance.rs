@@ -108,7 +108,7 @@ fn new_subscriber(address: &str, status: SubscriberStatus) -> NewSubscriber {
     NewSubscriber {
         email: email(address),
         status,
-        language: Lang::Ja,
+        language: Lang::JA,
         format: MailFormat::Text,
         charset: Charset::Iso2022Jp,
         emergency_only: false,

@@ -130,7 +130,7 @@ async fn resident(store: &Arc<dyn Store>, email: &str, town: &str) {
             &NewSubscriber {
                 email: EmailAddress::parse(email).unwrap(),
                 status: SubscriberStatus::Active,
-                language: Lang::Ja,
+                language: Lang::JA,
                 format: MailFormat::Text,
                 charset: Charset::Utf8,
                 emergency_only: false,

@@ -76,7 +76,7 @@ async fn add(store: &Arc<dyn Store>, r: Resident<'_>) -> i64 {
             &NewSubscriber {
                 email: EmailAddress::parse(r.email).unwrap(),
                 status: r.status,
-                language: Lang::Ja,
+                language: Lang::JA,
                 format: MailFormat::Text,
                 charset: Charset::Utf8,
                 emergency_only: r.emergency_only,

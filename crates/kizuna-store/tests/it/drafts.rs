@@ -53,7 +53,7 @@ async fn resident(store: &Arc<dyn Store>, email: &str, choices: &[(&str, &str)],
     let new = NewSubscriber {
         email: EmailAddress::parse(email).unwrap(),
         status: SubscriberStatus::Active,
-        language: Lang::Ja,
+        language: Lang::JA,
         format: MailFormat::Text,
         charset: Charset::Utf8,
         emergency_only,

@@ -49,7 +49,7 @@ fn registration(
     let token = SecretToken::generate().unwrap();
     let registration = PendingRegistration {
         email: EmailAddress::parse(address).unwrap(),
-        preferences: preferences(Lang::En, false),
+        preferences: preferences(Lang::EN, false),
         source: RegistrationSource::WebQr,
         source_municipality: Some(MunicipalityCode::parse("113638").unwrap()),
         subscriptions,
@@ -88,7 +88,7 @@ async fn a_registration_waits_for_its_link_then_activates_and_lifts_the_suppress
         (pending.source, pending.source_municipality.as_ref().map(|c| c.as_str())),
         (RegistrationSource::WebQr, Some("113638"))
     );
-    assert_eq!(pending.language, Lang::En);
+    assert_eq!(pending.language, Lang::EN);
     assert_eq!(store.subscriptions(id).await.unwrap(), vec![choice("112071", "crime"), choice("113620", "disaster")]);
     assert_eq!(store.subscriber_counts().await.unwrap(), vec![], "a pending resident receives nothing");
 
@@ -180,13 +180,13 @@ async fn preferences_change_only_for_active_subscribers(store: Arc<dyn Store>) {
     seeded(&store).await;
     let id = active(&store, "saburo@softbank.ne.jp").await;
     let wanted =
-        Preferences { language: Lang::Ja, format: MailFormat::Html, charset: Charset::Iso2022Jp, emergency_only: true };
+        Preferences { language: Lang::JA, format: MailFormat::Html, charset: Charset::Iso2022Jp, emergency_only: true };
     let choices = [choice("113620", "disaster"), choice("113620", "weather")];
     store.update_preferences(id, &wanted, &choices, at(4, 0)).await.unwrap();
     let changed = store.subscriber(id).await.unwrap().unwrap();
     assert_eq!(
         (changed.language, changed.format, changed.charset, changed.emergency_only),
-        (Lang::Ja, MailFormat::Html, Charset::Iso2022Jp, true)
+        (Lang::JA, MailFormat::Html, Charset::Iso2022Jp, true)
     );
     assert_eq!(store.subscriptions(id).await.unwrap(), choices.to_vec());
 

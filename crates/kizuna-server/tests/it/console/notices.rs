@@ -28,9 +28,9 @@ fn notice_id(location: &str) -> i64 {
 async fn a_notice_goes_from_author_to_approver_and_out_to_exactly_the_counted_residents() {
     let app = spawn_app(&[], None).await;
     for i in 0..3 {
-        app.resident(&format!("yokoze{i}@example.jp"), &[("113611", "notice")], Charset::Utf8, Lang::Ja).await;
+        app.resident(&format!("yokoze{i}@example.jp"), &[("113611", "notice")], Charset::Utf8, Lang::JA).await;
     }
-    app.resident("chichibu@example.jp", &[("112071", "notice")], Charset::Utf8, Lang::Ja).await;
+    app.resident("chichibu@example.jp", &[("112071", "notice")], Charset::Utf8, Lang::JA).await;
     staff(&app, "author@yokoze.example", Some("113611"), Role::Author, false, false).await;
     staff(&app, "approver@yokoze.example", Some("113611"), Role::Approver, false, false).await;
     let mut author = Browser::new(&app);
@@ -141,7 +141,7 @@ async fn a_notice_goes_from_author_to_approver_and_out_to_exactly_the_counted_re
 #[tokio::test]
 async fn an_emergency_countdown_can_be_stopped_and_otherwise_sends() {
     let app = spawn_app(&[("KIZUNA_EMERGENCY_COUNTDOWN_SECONDS", "1")], None).await;
-    app.resident("resident@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::Ja).await;
+    app.resident("resident@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
     let id = staff(&app, "bousai@chichibu.example", Some("112071"), Role::Approver, true, false).await;
     let secret = kizuna_core::totp::TotpSecret::from_bytes(b"countdown test key!!".to_vec());
     let sealed = app.state.secrets.seal("totp", secret.as_bytes()).unwrap();
@@ -183,7 +183,7 @@ async fn an_emergency_countdown_can_be_stopped_and_otherwise_sends() {
 #[tokio::test]
 async fn a_notice_is_scheduled_in_japan_time_listed_with_a_cancel_button_and_sent_at_its_time() {
     let app = spawn_app(&[], None).await;
-    app.resident("ogano@example.jp", &[("113654", "event")], Charset::Utf8, Lang::Ja).await;
+    app.resident("ogano@example.jp", &[("113654", "event")], Charset::Utf8, Lang::JA).await;
     staff(&app, "approver@ogano.example", Some("113654"), Role::Approver, false, false).await;
     let id = app.draft("龍勢祭りのお知らせ", "event", &["113654"], kizuna_core::notice::Urgency::Normal, false).await;
     for action in [kizuna_core::notice::NoticeAction::Submit, kizuna_core::notice::NoticeAction::Approve] {

@@ -33,7 +33,7 @@ async fn reference_data_changed_at_the_console_is_used_without_a_restart() {
         kizuna_server::directory::Follower::listen(app.state.store.clone(), app.state.directory.clone()).await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let follower = tokio::spawn(follower.run(stopped));
-    app.resident("r@example.jp", &[("113620", "notice")], Charset::Utf8, Lang::Ja).await;
+    app.resident("r@example.jp", &[("113620", "notice")], Charset::Utf8, Lang::JA).await;
     let mut admin = region_admin(&app).await;
     admin.get("/admin/settings").await;
     let bad = admin
@@ -153,7 +153,7 @@ async fn a_template_fills_the_compose_form_and_towns_keep_their_own() {
 #[tokio::test]
 async fn during_quiet_hours_a_normal_notice_waits_while_an_emergency_goes_at_once() {
     let app = spawn_app(&[], None).await;
-    app.resident("r@example.jp", &[("112071", "notice"), ("112071", "disaster")], Charset::Utf8, Lang::Ja).await;
+    app.resident("r@example.jp", &[("112071", "notice"), ("112071", "disaster")], Charset::Utf8, Lang::JA).await;
     let quiet = kizuna_core::quiet::QuietHours::parse("21:00", "07:00").unwrap();
     app.state.store.set_quiet_hours(Some(&quiet)).await.unwrap();
     app.state.directory.reload(app.state.store.as_ref()).await.unwrap();
