@@ -98,7 +98,8 @@ impl Worker {
         let state = &self.state;
         let now = state.clock.now();
         let settings = &state.settings.delivery;
-        let claim_id = random_secret(12).map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
+        let batch = random_secret(9).map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
+        let claim_id = format!("{}/{batch}", state.process);
         let request = ClaimRequest {
             claim_id: claim_id.clone(),
             now,

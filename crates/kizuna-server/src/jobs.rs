@@ -113,6 +113,41 @@ pub async fn housekeeping_step(
     })
 }
 
+/// How often each process says it is alive.
+pub const HEARTBEAT_EVERY: StdDuration = StdDuration::from_secs(5);
+/// How long after its last beat a process counts as stopped and its claimed
+/// deliveries are queued again (three missed beats).
+pub const HEARTBEAT_LAPSE_SECONDS: i64 = 15;
+
+/// One beat of this process, then the claims of processes whose beat lapsed
+/// (killed, or their machine gone) back to the queue. Every process does both:
+/// no lease, so a lone restarted process frees its predecessor's claims itself.
+pub async fn heartbeat_step(state: &AppState) -> Result<u64, kizuna_store::StoreError> {
+    let now = state.clock.now();
+    state.store.beat(&state.process, now).await?;
+    let released = state.store.release_claims_of_stopped(now, now - Duration::seconds(HEARTBEAT_LAPSE_SECONDS)).await?;
+    if released > 0 {
+        tracing::warn!(released, "deliveries claimed by a stopped process are queued again");
+        state.work.notify_one();
+    }
+    Ok(released)
+}
+
+/// Beats every few seconds until `shutdown` changes.
+pub async fn run_heartbeat(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(HEARTBEAT_EVERY);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Err(error) = heartbeat_step(&state).await {
+                    tracing::warn!(%error, "heartbeat failed; retrying");
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
 /// Runs the scheduler until `shutdown` changes, then gives its lease back.
 pub async fn run_scheduler(state: AppState, holder: String, mut shutdown: watch::Receiver<bool>) {
     // Every few seconds, so a scheduled notice leaves on time.

@@ -83,7 +83,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let holder = crate::jobs::holder_id();
+    let holder = state.process.to_string();
+    let heartbeat = tokio::spawn(crate::jobs::run_heartbeat(state.clone(), stop_rx.clone()));
     let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder.clone(), stop_rx.clone()));
     let jma_poller = tokio::spawn(crate::jma_poller::run(state.clone(), holder.clone(), stop_rx.clone()));
     let follower = crate::directory::Follower::listen(state.store.clone(), state.directory.clone()).await;
@@ -138,6 +139,9 @@ pub async fn serve(
         if let Err(join) = worker.await {
             tracing::error!(%join, "a delivery worker ended abnormally");
         }
+    }
+    if let Err(join) = heartbeat.await {
+        tracing::error!(%join, "the heartbeat task ended abnormally");
     }
     if let Err(join) = scheduler.await {
         tracing::error!(%join, "the scheduler task ended abnormally");

@@ -36,6 +36,10 @@ pub struct AppState {
     pub relay: Arc<RelayHealth>,
     /// The key that seals secrets kept in the database (TOTP secrets).
     pub secrets: Arc<SecretKeys>,
+    /// This process's name in leases, heartbeats and delivery claims
+    /// (`host:pid:random`): claims are `PROCESS/BATCH`, so a process whose
+    /// heartbeat lapses has its claims queued again by any other.
+    pub process: Arc<str>,
 }
 
 impl AppState {
@@ -64,6 +68,7 @@ impl AppState {
             work: Arc::new(Notify::new()),
             relay: Arc::new(RelayHealth::default()),
             directory,
+            process: crate::jobs::holder_id().into(),
         })
     }
 }

@@ -61,6 +61,12 @@ pub trait DeliveryQueue: Send + Sync + 'static {
     /// When the relay had accepted the `n`th message of a notice (1 is the
     /// first), for each `n` asked; `None` where it has not yet.
     async fn accepted_at(&self, notice_id: i64, nth: &[i64]) -> Result<Vec<Option<DateTime<Utc>>>>;
+    /// Says that process `holder` is alive at `now`; its claims are named `HOLDER/…`.
+    async fn beat(&self, holder: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Queues again the claimed deliveries of every process whose last beat is
+    /// older than `lapsed_before`, and forgets those processes. Returns how many
+    /// deliveries went back to the queue.
+    async fn release_claims_of_stopped(&self, now: DateTime<Utc>, lapsed_before: DateTime<Utc>) -> Result<u64>;
     /// When the oldest emergency delivery still waiting was queued.
     async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>>;
     /// Wakes `notify` whenever any process queues deliveries (the change
@@ -337,6 +343,22 @@ impl DeliveryQueue for SqlStore {
             times.push(time);
         }
         Ok(times)
+    }
+
+    async fn beat(&self, holder: &str, now: DateTime<Utc>) -> Result<()> {
+        self.db.query(BEAT).bind(holder).bind(now).execute().await?;
+        Ok(())
+    }
+
+    async fn release_claims_of_stopped(&self, now: DateTime<Utc>, lapsed_before: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.db.begin().await?;
+        let released = tx.query(RELEASE_OF_STOPPED).bind(now).bind(lapsed_before).execute().await?;
+        tx.query(FORGET_STOPPED).bind(lapsed_before).execute().await?;
+        if released > 0 {
+            tx.announce(Topic::Deliveries).await?;
+        }
+        tx.commit().await?;
+        Ok(released)
     }
 
     async fn oldest_waiting_emergency(&self) -> Result<Option<DateTime<Utc>>> {

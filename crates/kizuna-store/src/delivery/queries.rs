@@ -114,6 +114,21 @@ pub(super) const RELEASE_STALE: &str = "UPDATE deliveries SET status = 'queued',
         claimed_until = NULL, updated_at = $1
      WHERE status IN ('queued', 'sending', 'deferred') AND status = 'sending' AND claimed_until < $1";
 
+pub(super) const BEAT: &str = "INSERT INTO process_heartbeats (holder, beat_at) VALUES ($1, $2)
+     ON CONFLICT (holder) DO UPDATE SET beat_at = excluded.beat_at";
+
+/// Claims are named `HOLDER/BATCH`: those of a process whose last beat is older
+/// than `$2` go back to the queue. A claim of a process that never beat (a test
+/// or a benchmark stepping a worker) waits for its own expiry instead.
+pub(super) const RELEASE_OF_STOPPED: &str = "UPDATE deliveries SET status = 'queued', claim_id = NULL,
+        claimed_until = NULL, updated_at = $1
+     WHERE status IN ('queued', 'sending', 'deferred') AND status = 'sending'
+       AND EXISTS (SELECT 1 FROM process_heartbeats h
+                   WHERE h.beat_at < $2
+                     AND substr(deliveries.claim_id, 1, length(h.holder) + 1) = h.holder || '/')";
+
+pub(super) const FORGET_STOPPED: &str = "DELETE FROM process_heartbeats WHERE beat_at < $1";
+
 pub(super) const FORGET_PACING_WINDOWS: &str = "DELETE FROM pacing_windows WHERE window_start < $1";
 
 pub(super) const LATE_BOUNCE: &str = "UPDATE deliveries SET status = 'bounced', last_reply = $2, updated_at = $3

@@ -23,6 +23,7 @@ crate::conformance!(
     hard_bounces_suppress_an_address_after_the_configured_count,
     cancelling_mid_send_stops_what_is_still_queued,
     claims_of_a_dead_worker_are_released_and_sent_again,
+    claims_of_a_process_that_stopped_beating_go_back_to_the_queue_at_once,
     concurrent_claims_never_share_a_delivery,
     tokens_resolve_to_their_delivery,
     a_late_bounce_report_counts_once,
@@ -470,4 +471,35 @@ async fn after_a_large_send_postgres_claims_walk_the_queue_index() {
     assert!(!plan.contains("Sort"), "the claim does not sort the queue:\n{plan}");
     conn.close().await.unwrap();
     db.finish().await;
+}
+
+async fn claims_of_a_process_that_stopped_beating_go_back_to_the_queue_at_once(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    for i in 0..6 {
+        add(&store, Resident::new(&format!("h{i}@example.jp"), &[("113620", "notice")])).await;
+    }
+    let id = notice(&store, "notice", &["113620"], Urgency::Normal, vec![]).await;
+    send(&store, id, at(1, 0)).await;
+    store.beat("aaaa", at(1, 0)).await.unwrap();
+    store.beat("bbbb", at(1, 0)).await.unwrap();
+    let of_a = store.claim_deliveries(&claim("aaaa/1", at(1, 0), 2)).await.unwrap();
+    assert_eq!(of_a.len(), 2);
+    assert_eq!(store.claim_deliveries(&claim("bbbb/1", at(1, 0), 2)).await.unwrap().len(), 2);
+    assert_eq!(store.claim_deliveries(&claim("stepped-by-a-test", at(1, 0), 2)).await.unwrap().len(), 2);
+    // b keeps beating; a stopped beating at 10:01:00.
+    store.beat("bbbb", at(1, 20)).await.unwrap();
+    assert_eq!(store.release_claims_of_stopped(at(1, 10), at(0, 55)).await.unwrap(), 0, "a's beat has not lapsed yet");
+    assert_eq!(
+        store.release_claims_of_stopped(at(1, 20), at(1, 5)).await.unwrap(),
+        2,
+        "only the stopped process's claims"
+    );
+    let counts = store.delivery_counts(id).await.unwrap();
+    assert_eq!((counts.queued, counts.sending), (2, 4), "b's and the unnamed claim stay");
+    let late = vec![DeliveryOutcome { delivery_id: of_a[0].id, result: DeliveryResult::Sent }];
+    store.record_delivery_outcomes("aaaa/1", &late, 3, at(1, 21)).await.unwrap();
+    assert_eq!(store.delivery_counts(id).await.unwrap().sent, 0, "the stopped process can no longer record");
+    let again = store.claim_deliveries(&claim("bbbb/2", at(1, 21), 10)).await.unwrap();
+    assert_eq!(again.len(), 2, "the released deliveries are claimed again long before the claim's own expiry");
+    assert_eq!(store.release_claims_of_stopped(at(1, 22), at(1, 7)).await.unwrap(), 0, "a is forgotten");
 }

@@ -151,3 +151,95 @@ fn two_processes_on_one_postgresql_deliver_one_notice_together_exactly_once() {
     runtime.block_on(kizuna_store::postgres::drop_database(&admin, &name)).unwrap();
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A fresh PostgreSQL database for one test, and a way to drop it.
+struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn create(runtime: &tokio::runtime::Runtime, tag: &str) -> PgDatabase {
+        let admin = std::env::var("KIZUNA_TEST_POSTGRES_URL")
+            .expect("KIZUNA_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL");
+        let name = format!("kizuna_bin_{tag}_{}", std::process::id());
+        let url = runtime.block_on(kizuna_store::postgres::create_database(&admin, &name)).unwrap();
+        PgDatabase { admin, name, url }
+    }
+
+    fn drop_with(self, runtime: &tokio::runtime::Runtime) {
+        runtime.block_on(kizuna_store::postgres::drop_database(&self.admin, &self.name)).unwrap();
+    }
+}
+
+/// Kills the process that holds claimed deliveries (its relay stopped answering
+/// after 40 messages, so the batch on the wire and the one claimed next hang in it), then waits until `survivors`
+/// (another process still running, or the killed one's replacement) has reached
+/// every resident. Returns the seconds from the kill to the last resident.
+fn kill_the_stalled_one_and_time_the_rest(
+    runtime: &tokio::runtime::Runtime,
+    tag: &str,
+    second_beside_first: bool,
+) -> f64 {
+    const RESIDENTS: usize = 300;
+    const BATCH: usize = 10;
+    let database = PgDatabase::create(runtime, tag);
+    let dir = temp_dir(tag);
+    let stalling = Relay::start(&["--pipelining", "--stall-after", "40"]);
+    let relay = Relay::start(&["--pipelining"]);
+    let process = |relay: &Relay| {
+        let command = with_env(kizuna(&dir, &["serve", "--no-inbound"]), "KIZUNA_DATABASE_URL", &database.url);
+        let command = with_env(command, "KIZUNA_SMTP_URL", &relay.url());
+        // One worker loop: it holds the batch on the wire and the next one it claimed.
+        let command = with_env(command, "KIZUNA_DELIVERY_WORKERS", "1");
+        with_env(command, "KIZUNA_DELIVERY_BATCH_SIZE", &BATCH.to_string())
+    };
+    let import = run(with_arg(
+        with_env(kizuna(&dir, &["subscribers", "import"]), "KIZUNA_DATABASE_URL", &database.url),
+        registrant_list(&dir, RESIDENTS),
+    ));
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let mut first = Server::start(process(&stalling));
+    runtime.block_on(send_notice(&database.url));
+    wait_for(Duration::from_secs(60), || stalling.messages().len() >= 40);
+    // The first process now hangs on the relay holding up to two batches.
+    let second = second_beside_first.then(|| Server::start(process(&relay)));
+    if second.is_some() {
+        // The second delivers everything else and is left waiting for the claimed rest.
+        let all_but_claimed = RESIDENTS - 2 * BATCH;
+        wait_for(Duration::from_secs(60), || received(&[&stalling, &relay]).len() >= all_but_claimed);
+    }
+    first.child.kill().unwrap(); // SIGKILL: no chance to give anything back
+    let killed = Instant::now();
+    first.child.wait().unwrap();
+    drop(first);
+    let replacement = (!second_beside_first).then(|| Server::start(process(&relay)));
+    // Without heartbeats the claims would wait out their five minutes.
+    wait_for(Duration::from_secs(60), || received(&[&stalling, &relay]).len() == RESIDENTS);
+    let seconds = killed.elapsed().as_secs_f64();
+    let counts = received(&[&stalling, &relay]);
+    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    assert!(duplicates <= 2 * BATCH, "{duplicates} duplicates");
+    drop(second);
+    drop(replacement);
+    database.drop_with(runtime);
+    let _ = std::fs::remove_dir_all(dir);
+    seconds
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and python3 with aiosmtpd; scripts/test runs it"]
+fn on_postgresql_a_killed_processs_claims_are_sent_by_the_other_within_seconds() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let seconds = kill_the_stalled_one_and_time_the_rest(&runtime, "killed_beside", true);
+    eprintln!("two processes: the killed one's claims reached their residents {seconds:.1} s after the kill");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL and python3 with aiosmtpd; scripts/test runs it"]
+fn on_postgresql_a_restarted_process_sends_its_predecessors_claims_within_seconds() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let seconds = kill_the_stalled_one_and_time_the_rest(&runtime, "killed_restarted", false);
+    eprintln!("one process restarted: its predecessor's claims reached their residents {seconds:.1} s after the kill");
+}
