@@ -94,3 +94,18 @@ staff-role-author = Author
 staff-role-approver = Approver
 staff-role-municipality-admin = Municipality admin
 staff-role-consortium-admin = Consortium admin
+
+## Importing a registrant list (import.rs)
+
+import-error-not-text = The file's encoding cannot be read (it is neither UTF-8 nor Shift_JIS). Save it again from Excel as "CSV UTF-8 (Comma delimited)" or "CSV (Comma delimited)".
+import-error-empty = The file is empty.
+import-error-unclosed-quote = A quote (") that starts on line { $line } is not closed.
+import-error-missing-columns = The header lacks the column { $columns }. The header is email,municipalities,categories,emergency_only,language (and optionally monitor_age_band).
+import-error-not-a-member = { $value } is not a municipality of the consortium.
+import-error-outside-scope = { $value } is not a municipality you act for. You can import only into your own municipality.
+import-error-no-municipality = No municipality code is given.
+import-error-not-a-category = There is no category "{ $value }".
+import-error-staff-only = The category "{ $value }" is for staff only and cannot be given by an import.
+import-error-not-yes-or-no = "{ $value }" is not yes or no (true or false).
+import-error-not-a-language = "{ $value }" is not ja or en.
+import-error-age-band = The age band is too long or holds control characters.

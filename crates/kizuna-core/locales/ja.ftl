@@ -101,3 +101,18 @@ staff-role-author = 作成者
 staff-role-approver = 承認者
 staff-role-municipality-admin = 市町村管理者
 staff-role-consortium-admin = 圏域管理者
+
+## 登録者一覧の取り込み (import.rs)
+
+import-error-not-text = ファイルの文字コードを読み取れません（UTF-8 でも Shift_JIS でもありません）。Excel で「CSV UTF-8（コンマ区切り）」または「CSV（コンマ区切り）」の形式で保存し直してください。
+import-error-empty = ファイルが空です。
+import-error-unclosed-quote = { $line }行目で始まる「"」が閉じられていません。
+import-error-missing-columns = 見出しの行に { $columns } の列がありません。見出しは email,municipalities,categories,emergency_only,language（任意で monitor_age_band）です。
+import-error-not-a-member = { $value } は圏域の市町村ではありません。
+import-error-outside-scope = { $value } はあなたが担当する市町村ではありません。担当の市町村だけを取り込めます。
+import-error-no-municipality = 市町村コードがありません。
+import-error-not-a-category = 分類「{ $value }」はありません。
+import-error-staff-only = 分類「{ $value }」は職員専用のため、取り込みでは登録できません。
+import-error-not-yes-or-no = 「{ $value }」は yes か no（true か false）ではありません。
+import-error-not-a-language = 「{ $value }」は ja か en ではありません。
+import-error-age-band = 年代が長すぎるか、制御文字を含んでいます。

@@ -118,6 +118,26 @@ impl EmailAddress {
     }
 }
 
+/// What staff type to find residents by: all or part of an address, read as
+/// an address is read (NFKC, lower case), so `ＴＡＲＯ@` finds `taro@…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressQuery(String);
+
+impl AddressQuery {
+    /// `None` for an empty search or one that no address could contain.
+    pub fn parse(input: &str) -> Option<Self> {
+        let text = input.nfkc().collect::<String>().trim().to_lowercase();
+        if text.is_empty() || text.len() > 254 || text.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return None;
+        }
+        Some(Self(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 fn is_domain(domain: &str) -> bool {
     if domain.len() > 253 {
         return false;
@@ -208,5 +228,13 @@ mod tests {
     fn errors_read_in_japanese_first() {
         assert!(EmailError::BadDomain.explain(Lang::JA).contains("ドメイン"));
         assert!(EmailError::BadDomain.explain(Lang::EN).contains("domain"));
+    }
+
+    #[test]
+    fn a_search_is_read_like_an_address_and_empty_ones_find_nothing() {
+        assert_eq!(AddressQuery::parse(" ＴＡＲＯ＠docomo ").unwrap().as_str(), "taro@docomo");
+        assert_eq!(AddressQuery::parse("@ezweb.ne.jp").unwrap().as_str(), "@ezweb.ne.jp");
+        assert_eq!(AddressQuery::parse("   "), None);
+        assert_eq!(AddressQuery::parse("taro yamada"), None);
     }
 }

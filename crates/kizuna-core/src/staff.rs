@@ -22,11 +22,22 @@ pub enum Duty {
     ReferenceData,
     /// The running costs and their sharing.
     Costs,
+    /// Marking residents as staff who receive the restricted (staff-only)
+    /// category, the study group's (情報化研究会) list for the whole region.
+    RestrictedCategory,
 }
 
 impl Duty {
-    pub const ALL: [Duty; 7] =
-        [Duty::Dashboard, Duty::Residents, Duty::Staff, Duty::Templates, Duty::Audit, Duty::ReferenceData, Duty::Costs];
+    pub const ALL: [Duty; 8] = [
+        Duty::Dashboard,
+        Duty::Residents,
+        Duty::Staff,
+        Duty::Templates,
+        Duty::Audit,
+        Duty::ReferenceData,
+        Duty::Costs,
+        Duty::RestrictedCategory,
+    ];
 }
 
 /// What a staff member may do.
@@ -68,7 +79,7 @@ impl Role {
             Duty::Residents | Duty::Staff | Duty::Templates | Duty::Audit => {
                 matches!(self, MunicipalityAdmin | ConsortiumAdmin)
             }
-            Duty::ReferenceData | Duty::Costs => self == ConsortiumAdmin,
+            Duty::ReferenceData | Duty::Costs | Duty::RestrictedCategory => self == ConsortiumAdmin,
         }
     }
 

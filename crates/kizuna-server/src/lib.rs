@@ -25,6 +25,7 @@ pub mod mailer;
 pub mod notices;
 pub mod posters;
 pub mod residents;
+pub mod roster;
 pub mod secrets;
 pub mod serve;
 pub mod state;

@@ -40,7 +40,10 @@ pub use notices::{
 };
 pub use operations::Operations;
 pub use registrations::{ConfirmOutcome, LinkToken, NewLinkToken, PendingOutcome, PendingRegistration, Registrations};
-pub use residents::{ImportRow, NewSubscriber, Preferences, Residents, Subscriber, SubscriberCount, Subscription};
+pub use residents::{
+    Erasure, ExportedResident, ImportRow, ImportStanding, NewSubscriber, Preferences, ResidentDelivery, ResidentMatch,
+    ResidentRecord, ResidentRecords, Residents, Subscriber, SubscriberCount, Subscription,
+};
 pub use sessions::{NewSession, Session, Sessions, SignInFailures};
 pub use staff::{ApiKey, NewApiKey, NewStaff, Staff, StaffAccount};
 pub use templates::{NoticeTemplate, TemplateText, Templates};
@@ -100,6 +103,7 @@ pub trait Store:
     + Staff
     + Sessions
     + Residents
+    + ResidentRecords
     + Registrations
     + Notices
     + Archive
@@ -117,6 +121,7 @@ impl<T> Store for T where
         + Staff
         + Sessions
         + Residents
+        + ResidentRecords
         + Registrations
         + Notices
         + Archive

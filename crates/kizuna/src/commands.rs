@@ -83,7 +83,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(BenchCommand::Fanout { subscribers, smtp, connections, database }) => {
             crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database }).await
         }
-        Command::Subscribers(SubscribersCommand::Import { file }) => import_subscribers(&settings, &file).await,
+        Command::Subscribers(SubscribersCommand::Import { file, skip_invalid }) => {
+            import_subscribers(&settings, &file, skip_invalid).await
+        }
         Command::Webhook(WebhookCommand::Add { url, allow_private }) => {
             add_webhook(&settings, &url, allow_private).await
         }
@@ -462,89 +464,74 @@ async fn create_api_key(
     Ok(())
 }
 
-async fn import_subscribers(settings: &Settings, file: &Path) -> Result<(), CliError> {
-    use kizuna_core::import::{ImportFormat, parse_csv};
-    use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, SubscriberStatus};
-    use kizuna_store::{ImportRow, NewSubscriber, Subscription};
+async fn import_subscribers(settings: &Settings, file: &Path, skip_invalid: bool) -> Result<(), CliError> {
+    use kizuna_core::import::ImportRules;
+    use kizuna_core::staff::Scope;
+    use kizuna_server::roster::{self, ImportError};
 
     let bytes = std::fs::read(file).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        CliError::Usage(format!(
-            "{} is not UTF-8; convert it first, e.g. iconv -f SHIFT_JIS -t UTF-8 {} > list-utf8.csv",
-            file.display(),
-            file.display()
-        ))
-    })?;
-    let mut records = parse_csv(&text).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?.into_iter();
-    let (_, header) = records.next().ok_or_else(|| CliError::Usage(format!("{} is empty", file.display())))?;
-    let format = ImportFormat::from_header(&header).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    // The encoding and the header are checked before the database is touched.
+    kizuna_core::import::decode(&bytes).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
     let store = open_store(settings).await?;
     let members = store.municipalities().await.map_err(failed("reading municipalities"))?;
     let categories = store.categories().await.map_err(failed("reading categories"))?;
-    let records: Vec<(usize, Vec<String>)> = records.collect();
-    let total = records.len();
-    let mut rejected = Vec::new();
-    let mut rows = Vec::new();
-    for (line, record) in &records {
-        match format.parse_row(*line, record, &members, &categories) {
-            Ok(row) => rows.push(ImportRow {
-                subscriptions: row
-                    .municipalities
-                    .iter()
-                    .flat_map(|m| {
-                        row.categories.iter().map(|c| Subscription {
-                            municipality: m.clone(),
-                            category: c.clone(),
-                            area_id: None,
-                        })
-                    })
-                    .collect(),
-                subscriber: NewSubscriber {
-                    email: row.email,
-                    status: SubscriberStatus::Active,
-                    language: row.language,
-                    format: MailFormat::Text,
-                    charset: Charset::Utf8,
-                    emergency_only: row.emergency_only,
-                    source: RegistrationSource::Import,
-                    source_municipality: None,
-                    monitor_age_band: row.monitor_age_band,
-                    pending_expires_at: None,
-                },
-            }),
-            Err(error) => rejected.push(error),
+    let rules = ImportRules { members: &members, categories: &categories, scope: &Scope::AllMunicipalities };
+    let reading = match roster::read(&bytes, &rules, None) {
+        Ok(reading) => reading,
+        Err(e) => {
+            store.close().await;
+            return Err(CliError::Usage(format!("{}: {e}", file.display())));
         }
-    }
-    let mut added = 0;
-    let mut done = 0;
-    let progress = std::io::stderr().is_terminal();
-    for chunk in rows.chunks(1000) {
-        added += store.import_subscribers(chunk, SystemClock.now()).await.map_err(failed("importing"))?;
-        done += chunk.len();
-        if progress {
+    };
+    let total = reading.total;
+    let rejected = reading.rejected.len();
+    let report_rejected = || {
+        for error in &reading.rejected {
+            println!("  rejected {error}");
+        }
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |done: usize, all: usize| {
+        if terminal {
             let width = 30;
-            let filled = done * width / rows.len().max(1);
-            eprint!("\r[{}{}] {done}/{}", "#".repeat(filled), " ".repeat(width - filled), rows.len());
+            let filled = done * width / all.max(1);
+            eprint!("\r[{}{}] {done}/{all}", "#".repeat(filled), " ".repeat(width - filled));
         }
-    }
-    if progress {
+    };
+    let result = roster::import(&store, &reading, None, skip_invalid, || SystemClock.now(), 1000, progress).await;
+    if terminal && !reading.rows.is_empty() && result.is_ok() {
         eprintln!();
     }
-    let detail = format!(
-        "{{\"rows\":{total},\"added\":{added},\"already_registered\":{},\"rejected\":{}}}",
-        rows.len() as u64 - added,
-        rejected.len()
-    );
+    let tally = match result {
+        Ok(tally) => tally,
+        Err(ImportError::Rejected(_)) => {
+            store.close().await;
+            println!("{total} rows: {rejected} rejected; nothing imported");
+            report_rejected();
+            return Err(CliError::Failed(format!(
+                "{}: {rejected} rows are rejected, so nothing was imported; fix them, or give --skip-invalid \
+                 to import the {} valid rows",
+                file.display(),
+                reading.rows.len()
+            )));
+        }
+        Err(ImportError::Store(error)) => {
+            store.close().await;
+            return Err(failed("importing")(error));
+        }
+    };
+    let detail = tally.detail(total, rejected, skip_invalid);
     audit(&store, "cli", "subscribers_import", &file.display().to_string(), &detail).await?;
     store.close().await;
     println!(
-        "{total} rows: {added} added, {} already registered, {} rejected",
-        rows.len() as u64 - added,
-        rejected.len()
+        "{total} rows: {} added, {} already registered, {} not to be mailed (unsubscribed, suppressed or erased), \
+         {rejected} rejected{}",
+        tally.added(),
+        tally.known.len(),
+        tally.stopped.len(),
+        if rejected > 0 { " and skipped" } else { "" }
     );
-    for error in &rejected {
-        println!("  rejected {error}");
-    }
+    report_rejected();
     Ok(())
 }
 

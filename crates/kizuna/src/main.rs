@@ -148,10 +148,17 @@ enum ApiKeyCommand {
 
 #[derive(Subcommand)]
 enum SubscribersCommand {
-    /// Bring in an existing registrant list: CSV with the header
+    /// Bring in an existing registrant list: CSV (UTF-8, or Shift_JIS as Excel
+    /// saves it) with the header
     /// email,municipalities,categories,emergency_only,language[,monitor_age_band]
-    /// (`;` between several codes). Known addresses are left alone.
-    Import { file: PathBuf },
+    /// (`;` between several codes). Known addresses are left alone; with a
+    /// rejected row nothing is imported unless --skip-invalid.
+    Import {
+        file: PathBuf,
+        /// Import the valid rows even when others are rejected.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
     /// Let a subscriber receive restricted (staff-only) categories.
     SetStaff {
         email: String,

@@ -1,5 +1,6 @@
 //! The staff console under `/admin`: sign-in, composing, approving, scheduling
-//! and sending notices, and watching them go out.
+//! and sending notices, and watching them go out; residents, staff accounts,
+//! templates and settings.
 //!
 //! One table of routes says what each route needs ([`Gate`]); one middleware
 //! ([`gate`]) enforces it for every request before a handler runs: the network
@@ -7,7 +8,10 @@
 //! second factor to give), the permission, and on every state-changing request
 //! the form token and the request's origin. The notice service checks the
 //! permission and the municipality again for the notice at hand; templates only
-//! decide what to show. Pages work without JavaScript; `static/console.js` adds
+//! decide what to show. Uploads (`multipart/form-data`) carry the form token as
+//! a part; each route reads at most its own body limit. No request is logged
+//! with its query string (a resident search carries an address). Pages work
+//! without JavaScript; `static/console.js` adds
 //! the live preview, the live progress and the countdown.
 
 mod account;
@@ -16,10 +20,12 @@ mod compose;
 mod form;
 mod frame;
 mod home;
+mod multipart;
 mod notice;
 mod pages;
 mod preview;
 mod progress;
+mod residents;
 pub mod session;
 mod settings;
 mod staff;
@@ -42,6 +48,12 @@ use session::{LOGIN_COOKIE, NoSession, Stage, cookie, same_secret};
 /// Larger than any notice form (10,000 characters of body, percent-encoded).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
+/// A registrant list as uploaded: tens of thousands of rows.
+pub const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
+
+/// The list again, decoded and percent-encoded in the preview's form.
+pub const IMPORT_LIMIT: usize = 4 * UPLOAD_LIMIT;
+
 /// What a route needs before its handler runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gate {
@@ -60,12 +72,23 @@ pub struct ConsoleRoute {
     pub method: Method,
     pub path: &'static str,
     pub gate: Gate,
+    /// The largest body the route reads.
+    pub limit: usize,
     handler: fn(MethodFilter) -> MethodRouter<AppState>,
 }
 
 macro_rules! route {
     ($method:ident $path:literal, $gate:expr, $handler:path) => {
-        ConsoleRoute { method: Method::$method, path: $path, gate: $gate, handler: |filter| on(filter, $handler) }
+        route!($method $path, $gate, $handler, BODY_LIMIT)
+    };
+    ($method:ident $path:literal, $gate:expr, $handler:path, $limit:expr) => {
+        ConsoleRoute {
+            method: Method::$method,
+            path: $path,
+            gate: $gate,
+            limit: $limit,
+            handler: |filter| on(filter, $handler),
+        }
     };
 }
 
@@ -122,6 +145,19 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/staff/{id}/disable", Manage(Duty::Staff), staff::disable),
     route!(POST "/admin/staff/{id}/password", Manage(Duty::Staff), staff::reset_password),
     route!(POST "/admin/staff/{id}/second-factor", Manage(Duty::Staff), staff::reset_second_factor),
+    route!(GET "/admin/residents", Manage(Duty::Residents), residents::search),
+    route!(GET "/admin/residents/export", Manage(Duty::Residents), residents::export::list),
+    route!(GET "/admin/residents/import", Manage(Duty::Residents), residents::import::form),
+    route!(POST "/admin/residents/import", Manage(Duty::Residents), residents::import::upload, UPLOAD_LIMIT),
+    route!(POST "/admin/residents/import/confirm", Manage(Duty::Residents), residents::import::confirm, IMPORT_LIMIT),
+    route!(GET "/admin/residents/{id}", Manage(Duty::Residents), residents::record),
+    route!(POST "/admin/residents/{id}/subscriptions", Manage(Duty::Residents), residents::changes::subscriptions),
+    route!(POST "/admin/residents/{id}/suppress", Manage(Duty::Residents), residents::changes::suppress),
+    route!(POST "/admin/residents/{id}/reactivate", Manage(Duty::Residents), residents::changes::reactivate),
+    route!(POST "/admin/residents/{id}/staff", Manage(Duty::RestrictedCategory), residents::changes::staff),
+    route!(GET "/admin/residents/{id}/export", Manage(Duty::Residents), residents::export::record),
+    route!(GET "/admin/residents/{id}/erase", Manage(Duty::Residents), residents::changes::erase_page),
+    route!(POST "/admin/residents/{id}/erase", Manage(Duty::Residents), residents::changes::erase),
     route!(GET "/admin/templates", Manage(Duty::Templates), templates::list),
     route!(GET "/admin/templates/new", Manage(Duty::Templates), templates::new_page),
     route!(POST "/admin/templates/new", Manage(Duty::Templates), templates::new_submit),
@@ -172,7 +208,7 @@ fn build(state: AppState) -> (Router<AppState>, Vec<(Method, &'static str)>) {
     let router = router
         .route("/static/console.js", get(script))
         .layer(axum::middleware::from_fn_with_state(state, gate))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(IMPORT_LIMIT));
     (router, registered)
 }
 
@@ -199,7 +235,7 @@ async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Re
         return pages::refused(lang, StatusCode::FORBIDDEN, "console-refused-origin");
     }
     let body = if changes {
-        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        let Ok(bytes) = axum::body::to_bytes(body, route.limit).await else {
             return pages::refused(lang, StatusCode::PAYLOAD_TOO_LARGE, "console-refused-too-large");
         };
         bytes
@@ -221,7 +257,7 @@ async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Re
         Err(NoSession::Expired) => return secure(Redirect::to("/admin/login?expired=1").into_response()),
         Err(NoSession::Absent) => return secure(Redirect::to("/admin/login").into_response()),
     };
-    if changes && !form_token_matches(&body, &signed.session.csrf_token) {
+    if changes && !form_token_matches(&parts.headers, &body, &signed.session.csrf_token) {
         return pages::refused(lang, StatusCode::FORBIDDEN, "console-refused-token");
     }
     if matches!(route.gate, Gate::Staff(_) | Gate::Manage(_)) {
@@ -261,8 +297,14 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
     form_urlencoded::parse(body).find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
 }
 
-fn form_token_matches(body: &[u8], expected: &str) -> bool {
-    form_field(body, "csrf_token").is_some_and(|given| same_secret(&given, expected))
+/// The token of a form, urlencoded or (an upload) multipart.
+fn form_token_matches(headers: &HeaderMap, body: &[u8], expected: &str) -> bool {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let given = match multipart::boundary(content_type) {
+        Some(_) => multipart::Upload::read(content_type, body).map(|upload| upload.text("csrf_token").to_owned()),
+        None => form_field(body, "csrf_token"),
+    };
+    given.is_some_and(|given| !given.is_empty() && same_secret(&given, expected))
 }
 
 /// The sign-in form carries the value of the cookie set with it.

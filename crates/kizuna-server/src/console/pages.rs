@@ -69,6 +69,12 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "staff-disabled" => "console-done-staff-disabled",
         "staff-enabled" => "console-done-staff-enabled",
         "staff-second-factor-reset" => "console-done-staff-second-factor-reset",
+        "resident-saved" => "console-done-resident-saved",
+        "resident-erased" => "console-done-resident-erased",
+        "resident-erased-here" => "console-done-resident-erased-here",
+        "resident-suppressed" => "console-done-resident-suppressed",
+        "resident-reactivated" => "console-done-resident-reactivated",
+        "resident-staff" => "console-done-resident-staff",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

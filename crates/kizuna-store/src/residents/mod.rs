@@ -14,8 +14,10 @@ use crate::{Result, SqlStore, StoreError};
 
 mod queries;
 mod records;
+mod scoped;
 use queries::*;
 pub use records::*;
+pub use scoped::ResidentRecords;
 
 #[async_trait]
 pub trait Residents: Send + Sync + 'static {
@@ -112,16 +114,7 @@ impl Residents for SqlStore {
 
     async fn subscriptions(&self, subscriber_id: i64) -> Result<Vec<Subscription>> {
         let rows = self.db.query(SUBSCRIPTIONS_OF).bind(subscriber_id).fetch_all().await?;
-        let mut out = rows
-            .iter()
-            .map(|row| {
-                Ok(Subscription {
-                    municipality: municipality_code(&row.get::<String>("municipality_code")?)?,
-                    category: category_key(&row.get::<String>("category_key")?)?,
-                    area_id: row.get("area_id")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut out = rows.iter().map(subscription_from_row).collect::<Result<Vec<_>>>()?;
         out.sort();
         Ok(out)
     }
@@ -272,6 +265,14 @@ fn subscriber_from_row(row: &Row) -> Result<Subscriber> {
         hard_bounces: row.get("hard_bounces")?,
         created_at: row.get("created_at")?,
         confirmed_at: row.get("confirmed_at")?,
+    })
+}
+
+fn subscription_from_row(row: &Row) -> Result<Subscription> {
+    Ok(Subscription {
+        municipality: municipality_code(&row.get::<String>("municipality_code")?)?,
+        category: category_key(&row.get::<String>("category_key")?)?,
+        area_id: row.get("area_id")?,
     })
 }
 

@@ -21,14 +21,6 @@ pub(super) const INSERT_SUBSCRIBER: &str = "INSERT INTO subscribers (email, stat
      pending_expires_at, email_hash, domain)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) RETURNING id";
 
-/// An imported resident is active at once (the earlier system confirmed them);
-/// an address already registered is left as it is.
-pub(super) const IMPORT_SUBSCRIBER: &str = "INSERT INTO subscribers (email, status, language, format, charset,
-     emergency_only, source, source_municipality, monitor_age_band, created_at, updated_at, confirmed_at,
-     email_hash, domain)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12)
-     ON CONFLICT (email) DO NOTHING RETURNING id";
-
 pub(super) const SUBSCRIBER_BY_ID: &str = subscriber!("WHERE id = $1");
 pub(super) const SUBSCRIBER_BY_EMAIL: &str = subscriber!("WHERE email = $1");
 
@@ -110,3 +102,81 @@ pub(super) const DELETE_SUBSCRIBERS: PerBackend = PerBackend {
     sqlite: "DELETE FROM subscribers WHERE id IN (SELECT value FROM json_each($1))",
     postgres: "DELETE FROM subscribers WHERE id = ANY($1)",
 };
+
+// What staff do with residents' records (`scoped.rs`). `$2` (or `$1`) names
+// the one municipality a municipality admin acts for; NULL is the whole region.
+
+/// Addresses containing `$1` (a LIKE pattern with `\` escaping), the exact
+/// address (`$3`) first; with a municipality, only residents who chose it. A
+/// scan of the addresses: fine at a region's size, and no index serves a match
+/// in the middle of a string anyway.
+pub(super) const SEARCH: &str = subscriber!(
+    "WHERE email LIKE $1 ESCAPE '\\'
+       AND ($2 IS NULL OR EXISTS (SELECT 1 FROM subscriptions x
+                                  WHERE x.subscriber_id = subscribers.id AND x.municipality_code = $2))
+     ORDER BY CASE WHEN email = $3 THEN 0 ELSE 1 END, email
+     LIMIT $4"
+);
+
+/// A resident's deliveries with their notices' titles, newest first; with a
+/// municipality, only notices to it. CROSS JOIN makes SQLite walk the notices
+/// and probe the (notice, subscriber) key of each, as `DELETE_DELIVERIES_OF`
+/// does: deliveries have no index on the subscriber alone.
+pub(super) const DELIVERIES_OF: &str = "SELECT d.notice_id, n.title, d.status, d.attempts, d.last_reply,
+        d.created_at, d.sent_at
+     FROM notices n CROSS JOIN deliveries d
+     WHERE d.notice_id = n.id AND d.subscriber_id = $1
+       AND ($2 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
+                                  WHERE nm.notice_id = n.id AND nm.municipality_code = $2))
+     ORDER BY d.id DESC
+     LIMIT $3";
+
+/// The choices a staff member may change: within their municipality, and of
+/// the restricted (staff-only) categories only when `$3`.
+pub(super) const DELETE_SUBSCRIPTIONS_WITHIN: &str = "DELETE FROM subscriptions
+     WHERE subscriber_id = $1 AND ($2 IS NULL OR municipality_code = $2)
+       AND ($3 = TRUE OR category_key IN (SELECT key FROM categories WHERE restricted = FALSE))";
+
+pub(super) const DELETE_SUBSCRIPTIONS_IN: &str =
+    "DELETE FROM subscriptions WHERE subscriber_id = $1 AND municipality_code = $2";
+
+/// Whether a resident chose anything outside one municipality.
+pub(super) const CHOSE_ELSEWHERE: &str =
+    "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = $1 AND municipality_code <> $2)";
+
+pub(super) const SUPPRESSION_OF: &str = "SELECT reason FROM suppressions WHERE email_hash = $1";
+
+pub(super) const MARK_SUPPRESSED: &str =
+    "UPDATE subscribers SET status = 'suppressed', updated_at = $2 WHERE id = $1 AND status = 'active'";
+
+/// Mail flows again from a clean slate: the next bounce counts as the first.
+pub(super) const MARK_REACTIVATED: &str = "UPDATE subscribers SET status = 'active', hard_bounces = 0,
+     updated_at = $2, confirmed_at = COALESCE(confirmed_at, $2) WHERE id = $1 AND status = 'suppressed'";
+
+/// What an imported address finds: its record, and whether it chose the
+/// municipality importing it (`$2`).
+pub(super) const IMPORT_STANDING: &str = "SELECT s.id, s.status,
+        EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.municipality_code = $2) AS chose
+     FROM subscribers s WHERE s.email = $1";
+
+/// Residents who chose something (in one municipality, with `$1`), oldest first.
+pub(super) const EXPORT_SUBSCRIBERS: &str = subscriber!(
+    "WHERE EXISTS (SELECT 1 FROM subscriptions x
+                   WHERE x.subscriber_id = subscribers.id AND ($1 IS NULL OR x.municipality_code = $1))
+     ORDER BY id"
+);
+
+pub(super) const EXPORT_SUBSCRIPTIONS: &str = "SELECT subscriber_id, municipality_code, category_key, area_id
+     FROM subscriptions WHERE $1 IS NULL OR municipality_code = $1";
+
+/// An imported resident is active at once (the earlier system confirmed them);
+/// an address already registered is left to the caller, and a suppressed one
+/// (bounced, or erased at the resident's request) is not brought back by an old list.
+pub(super) const IMPORT_SUBSCRIBER: &str = "INSERT INTO subscribers (email, status, language, format, charset,
+     emergency_only, source, source_municipality, monitor_age_band, created_at, updated_at, confirmed_at,
+     email_hash, domain)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12
+     WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = $11)
+     ON CONFLICT (email) DO NOTHING RETURNING id";
+
+pub(super) const TOUCH_SUBSCRIBER: &str = "UPDATE subscribers SET updated_at = $2 WHERE id = $1";

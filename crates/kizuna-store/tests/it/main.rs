@@ -13,6 +13,7 @@ mod console;
 mod delivery;
 mod drafts;
 mod jma;
+mod resident_records;
 mod residents;
 mod sessions;
 mod settings;

@@ -91,7 +91,7 @@ fn set_staff_names_an_unknown_address_without_revealing_it() {
 }
 
 #[test]
-fn an_existing_registrant_list_is_imported_with_a_report_of_rejected_rows() {
+fn a_list_with_rejected_rows_imports_nothing_unless_they_are_skipped() {
     let dir = temp_dir("import");
     let csv = dir.join("list.csv");
     std::fs::write(
@@ -104,20 +104,50 @@ fn an_existing_registrant_list_is_imported_with_a_report_of_rejected_rows() {
          taro@docomo.ne.jp,112071,weather,no,ja,\r\n",
     )
     .unwrap();
-    let output = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &csv));
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("5 rows: 2 added, 1 already registered, 2 rejected"), "{stdout}");
+    let refused = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &csv));
+    assert_eq!(refused.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    assert!(stdout.contains("5 rows: 2 rejected; nothing imported"), "{stdout}");
     assert!(stdout.contains("rejected line 4: email:"), "{stdout}");
     assert!(stdout.contains("rejected line 5: municipalities:"), "{stdout}");
     assert!(!stdout.contains("broken-address"), "the report names lines, not addresses: {stdout}");
-    let again = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &csv));
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 added, 3 already registered"));
+    let hint = stderr_lines(&refused);
+    assert_eq!(hint.len(), 1, "{hint:?}");
+    assert!(hint[0].contains("--skip-invalid"), "{hint:?}");
 
+    let skipped = run(with_arg(kizuna(&dir, &["subscribers", "import", "--skip-invalid"]), &csv));
+    assert!(skipped.status.success(), "{}", String::from_utf8_lossy(&skipped.stderr));
+    let stdout = String::from_utf8_lossy(&skipped.stdout);
+    assert!(stdout.contains("5 rows: 2 added, 1 already registered, 0 not to be mailed"), "{stdout}");
+    assert!(stdout.contains("2 rejected and skipped"), "{stdout}");
+    assert!(stdout.contains("rejected line 4: email:"), "the report still names them: {stdout}");
+    let again = run(with_arg(kizuna(&dir, &["subscribers", "import", "--skip-invalid"]), &csv));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 added, 3 already registered"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_list_saved_by_excel_in_shift_jis_is_read_and_other_bytes_are_refused() {
+    let dir = temp_dir("import-sjis");
     let sjis = dir.join("sjis.csv");
-    std::fs::write(&sjis, b"email,municipalities\r\n\x82\xa0@example.jp,112071\r\n").unwrap();
-    let refused = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &sjis));
+    // "60代" in Windows-31J, the code page Excel's "CSV (Comma delimited)" writes on Japanese Windows.
+    let mut bytes = b"email,municipalities,categories,emergency_only,language,monitor_age_band\r\n".to_vec();
+    bytes.extend_from_slice(b"hanako@ezweb.ne.jp,113611,disaster,no,ja,60\x91\xe3\r\n");
+    std::fs::write(&sjis, bytes).unwrap();
+    let output = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &sjis));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 rows: 1 added"));
+
+    let bom = dir.join("bom.csv");
+    let text = "\u{feff}email,municipalities,categories,emergency_only,language\r\ntaro@example.jp,113611,,no,ja\r\n";
+    std::fs::write(&bom, text).unwrap();
+    let output = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &bom));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 rows: 1 added"), "a UTF-8 BOM is read too");
+
+    let garbage = dir.join("garbage.csv");
+    std::fs::write(&garbage, b"email,municipalities\r\n\x82\xff\xfd@example.jp,112071\r\n").unwrap();
+    let refused = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &garbage));
     assert_eq!(refused.status.code(), Some(2));
-    assert!(stderr_lines(&refused)[0].contains("not UTF-8"));
+    assert!(stderr_lines(&refused)[0].contains("neither UTF-8 nor Shift_JIS"), "{:?}", stderr_lines(&refused));
     let _ = std::fs::remove_dir_all(dir);
 }

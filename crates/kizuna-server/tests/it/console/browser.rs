@@ -103,6 +103,36 @@ impl Browser {
         self.send(request).await
     }
 
+    /// A form with a file, as a browser uploads it (`multipart/form-data`).
+    pub async fn upload(&mut self, uri: &str, fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> Page {
+        let boundary = "----kizunaTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        for (name, value) in all {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (name, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                 Content-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// A form sent with whatever headers and fields the caller chose.
     pub async fn post_raw(&mut self, uri: &str, body: String, headers: &[(&str, &str)]) -> Page {
         let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");

@@ -83,6 +83,19 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("POST", "/admin/staff/{id}/disable", Need::Admins),
     ("POST", "/admin/staff/{id}/password", Need::Admins),
     ("POST", "/admin/staff/{id}/second-factor", Need::Admins),
+    ("GET", "/admin/residents", Need::Admins),
+    ("GET", "/admin/residents/export", Need::Admins),
+    ("GET", "/admin/residents/import", Need::Admins),
+    ("POST", "/admin/residents/import", Need::Admins),
+    ("POST", "/admin/residents/import/confirm", Need::Admins),
+    ("GET", "/admin/residents/{id}", Need::Admins),
+    ("POST", "/admin/residents/{id}/subscriptions", Need::Admins),
+    ("POST", "/admin/residents/{id}/suppress", Need::Admins),
+    ("POST", "/admin/residents/{id}/reactivate", Need::Admins),
+    ("POST", "/admin/residents/{id}/staff", Need::Region),
+    ("GET", "/admin/residents/{id}/export", Need::Admins),
+    ("GET", "/admin/residents/{id}/erase", Need::Admins),
+    ("POST", "/admin/residents/{id}/erase", Need::Admins),
     ("GET", "/admin/templates", Need::Admins),
     ("GET", "/admin/templates/new", Need::Admins),
     ("POST", "/admin/templates/new", Need::Admins),
@@ -155,6 +168,11 @@ async fn each_route_admits_exactly_the_roles_it_is_for_and_only_their_municipali
     // Accounts the staff routes are tried on: one of each town, never the person's own.
     let yokoze_staff = staff(&app, "someone@yokoze.example", Some("113611"), Role::Author, false, false).await;
     let chichibu_staff = staff(&app, "someone@chichibu.example", Some("112071"), Role::Author, false, false).await;
+    // Residents the resident routes are tried on: one who chose 横瀬町, one only 秩父市.
+    let yokoze_resident =
+        super::residents::resident(&app, "yokoze-resident@example.jp", &[("113611", "disaster")]).await;
+    let chichibu_resident =
+        super::residents::resident(&app, "chichibu-resident@example.jp", &[("112071", "disaster")]).await;
     let people = [
         ("author@yokoze.example", Some("113611"), Role::Author, false),
         ("approver@yokoze.example", Some("113611"), Role::Approver, false),
@@ -171,6 +189,7 @@ async fn each_route_admits_exactly_the_roles_it_is_for_and_only_their_municipali
             let targets: Vec<(i64, bool)> = match (path.contains("{id}"), path.split('/').nth(2)) {
                 (true, Some("notices")) => vec![(yokoze, true), (chichibu, town.is_none())],
                 (true, Some("staff")) => vec![(yokoze_staff, true), (chichibu_staff, town.is_none())],
+                (true, Some("residents")) => vec![(yokoze_resident, true), (chichibu_resident, town.is_none())],
                 _ => vec![(1, true)],
             };
             for (id, own) in targets {

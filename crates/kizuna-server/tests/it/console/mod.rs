@@ -5,6 +5,7 @@
 mod browser;
 mod matrix;
 mod notices;
+mod residents;
 mod settings;
 mod staff;
 
