@@ -73,11 +73,12 @@ const url = (where) => `${kizuna.baseUrl}${where}`;
  * Checks the page as it stands with axe at 320 px and at desktop width, and that
  * at 320 px nothing scrolls sideways; leaves it at the width it had.
  */
-async function check(page, label) {
+async function check(page, label, { copy = false } = {}) {
   // Each kind of page once: the staff form for the third account is the first's.
   if (checked.has(label)) return;
   checked.add(label);
-  if (withoutJavaScript.has(page)) {
+  // A page that reloads itself soon (the countdown) is checked in a copy.
+  if (copy || withoutJavaScript.has(page)) {
     await assertAccessibleWithoutJavaScript(page, label, [320, 1280]);
     return;
   }
@@ -462,16 +463,16 @@ test('an approver with the emergency right, signed in with TOTP, sends an emerge
     'an emergency also reaches those who chose emergencies only');
   assert.match(await page.textContent('main'), new RegExp(`${COUNTDOWN_SECONDS}`));
   await check(page, 'emergency confirmation');
-  await go(page, `main form[action="/admin/notices/${id}/emergency"] button[type=submit]`);
   const armedAt = Date.now();
+  await go(page, `main form[action="/admin/notices/${id}/emergency"] button[type=submit]`);
   assert.ok(await page.isVisible('.countdown'), 'the countdown is shown');
-  await check(page, 'countdown');
+  await check(page, 'countdown', { copy: true });
   await waitFor(() => mailOf(id).length >= EMERGENCY_RECIPIENTS.length, 'the emergency at the relay',
     COUNTDOWN_SECONDS + 10).catch((error) => {
     throw new Error(`${error.message}; the relay has ${JSON.stringify(sink.recipients())}\n${kizuna.log().slice(-3000)}`);
   });
   const seconds = (Date.now() - armedAt) / 1000;
-  assert.ok(seconds >= COUNTDOWN_SECONDS - 1, `sent after ${seconds} s, before its countdown ended`);
+  assert.ok(seconds >= COUNTDOWN_SECONDS, `sent after ${seconds} s, before its countdown ended`);
   assert.ok(seconds < COUNTDOWN_SECONDS + 5, `the emergency took ${seconds} s after its countdown`);
   assert.deepEqual(mailOf(id).flatMap((m) => m.rcpt_tos).sort(), EMERGENCY_RECIPIENTS);
   assert.equal(decoded(mailOf(id)[0]).subject, '【緊急】横瀬川の増水による避難指示');

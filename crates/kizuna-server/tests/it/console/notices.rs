@@ -118,7 +118,10 @@ async fn a_notice_goes_from_author_to_approver_and_out_to_exactly_the_counted_re
     // Without JavaScript a link refreshes it: a timed refresh would take the page
     // away from a screen-reader user every few seconds (WCAG 2.2.1).
     assert!(!progress.body.contains("http-equiv=\"refresh\""), "the page never refreshes by itself");
-    assert!(progress.body.contains(&format!("<a href=\"/admin/notices/{id}\">今すぐ更新する</a>")), "a link refreshes it");
+    assert!(
+        progress.body.contains(&format!("<a href=\"/admin/notices/{id}\">今すぐ更新する</a>")),
+        "a link refreshes it"
+    );
 
     deliver_everything(&mut Worker::new(app.state.clone())).await;
     assert_eq!(app.outbox().len(), 3, "exactly the three counted residents got it");
