@@ -36,8 +36,18 @@
     });
   }
 
+  // What a page without JavaScript says about refreshing it, where the script
+  // keeps the page up to date instead.
+  var takeOver = function (container) {
+    var hints = container.querySelectorAll('[data-without-script]');
+    for (var i = 0; i < hints.length; i += 1) {
+      hints[i].hidden = true;
+    }
+  };
+
   var progress = document.querySelector('[data-progress]');
   if (progress && window.EventSource) {
+    takeOver(progress);
     var source = new EventSource(progress.getAttribute('data-progress'));
     var show = function (name, value) {
       var element = progress.querySelector('[data-field="' + name + '"]');
@@ -70,6 +80,7 @@
 
   var countdown = document.querySelector('[data-countdown]');
   if (countdown) {
+    takeOver(countdown);
     var left = parseInt(countdown.getAttribute('data-countdown'), 10);
     var text = countdown.querySelector('.lead');
     var tick = setInterval(function () {

@@ -2,8 +2,9 @@
 //! queued, sent, deferred, bounced, failed; the rate over the last minute and the
 //! time left at that rate; "finished" only when every message is settled; for a
 //! drill, how long until a quarter, half, three quarters and all were accepted.
-//! The notice page shows it, refreshed by itself without JavaScript; with it,
-//! `/admin/notices/{id}/progress` streams it as server-sent events.
+//! The notice page shows it, with a link to refresh it (never a timed refresh,
+//! which WCAG 2.2.1 forbids); with JavaScript, `/admin/notices/{id}/progress`
+//! streams it as server-sent events.
 
 use std::convert::Infallible;
 use std::time::Duration;

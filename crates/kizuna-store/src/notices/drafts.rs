@@ -135,15 +135,23 @@ pub(super) async fn recipient_counts(db: &Db, id: i64) -> Result<RecipientCounts
         };
         query.fetch_scalar::<i64>()
     };
+    // Residents who chose "emergency only" are left out of any other category.
+    let left_out_of = |narrow: Option<&str>| {
+        let sql = if narrow.is_some() { COUNT_EMERGENCY_ONLY_IN } else { COUNT_EMERGENCY_ONLY };
+        let query = db.query(sql).bind(id).bind(restricted);
+        let query = match narrow {
+            Some(code) => query.bind(code.to_owned()),
+            None => query,
+        };
+        query.fetch_scalar::<i64>()
+    };
     let total = count(None, emergency).await?;
-    // Emergency-only residents are reached by an emergency category, so the
-    // difference is who the category leaves out.
-    let left_out = if emergency { 0 } else { count(None, true).await? - total };
+    let left_out = if emergency { 0 } else { left_out_of(None).await? };
     let mut by_municipality = Vec::new();
     for row in db.query(MUNICIPALITIES_OF_ONE).bind(id).fetch_all().await? {
         let code: String = row.get("municipality_code")?;
         let recipients = count(Some(&code), emergency).await?;
-        let left_out = if emergency { 0 } else { count(Some(&code), true).await? - recipients };
+        let left_out = if emergency { 0 } else { left_out_of(Some(&code)).await? };
         by_municipality.push(MunicipalityRecipients {
             municipality: municipality_code(&code)?,
             recipients,

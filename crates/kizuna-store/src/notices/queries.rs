@@ -151,6 +151,38 @@ pub(super) const COUNT_RECIPIENTS: &str = concat!("SELECT COUNT(*) FROM subscrib
 pub(super) const COUNT_RECIPIENTS_IN: &str =
     concat!("SELECT COUNT(*) FROM subscribers s WHERE ", recipients!("AND sub.municipality_code = $4"));
 
+/// Residents who chose "emergency only" with a subscription (of any category)
+/// to one of the notice's municipalities (`$1`) — and to its area when the
+/// notice names areas there — whose address is not suppressed; of a restricted
+/// category (`$2`) only staff-flagged ones; `$narrow` may keep one municipality.
+/// A notice of a category that is not an emergency one leaves them out: the
+/// pre-send page says how many.
+macro_rules! emergency_only_in_towns {
+    ($narrow:literal) => {
+        concat!(
+            "SELECT COUNT(*) FROM subscribers s WHERE s.status = 'active'
+       AND s.emergency_only = TRUE
+       AND ($2 = FALSE OR s.is_staff = TRUE)
+       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+       AND EXISTS (
+         SELECT 1 FROM subscriptions sub
+         JOIN notice_municipalities nm ON nm.municipality_code = sub.municipality_code
+         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id ",
+            $narrow,
+            "
+           AND (sub.area_id IS NULL
+                OR sub.area_id IN (SELECT na.area_id FROM notice_areas na WHERE na.notice_id = $1)
+                OR NOT EXISTS (SELECT 1 FROM notice_areas na JOIN areas a ON a.id = na.area_id
+                               WHERE na.notice_id = $1 AND a.municipality_code = sub.municipality_code)))"
+        )
+    };
+}
+
+pub(super) const COUNT_EMERGENCY_ONLY: &str = emergency_only_in_towns!("");
+
+/// How many of them through a subscription to municipality `$3`.
+pub(super) const COUNT_EMERGENCY_ONLY_IN: &str = emergency_only_in_towns!("AND sub.municipality_code = $3");
+
 /// A notice's category decides restricted and emergency recipients.
 pub(super) const CATEGORY_FLAGS: &str = "SELECT c.restricted, c.emergency FROM notices n
      JOIN categories c ON c.key = n.category_key WHERE n.id = $1";

@@ -114,6 +114,9 @@ async fn the_recipient_count_is_exactly_who_sending_queues(store: Arc<dyn Store>
     resident(&store, "b@example.jp", &[("113611", "notice"), ("112071", "notice")], false).await;
     resident(&store, "c@example.jp", &[("112071", "notice")], true).await;
     resident(&store, "d@example.jp", &[("113611", "disaster")], false).await;
+    // As registration and import make them: emergency-only residents subscribe to
+    // the emergency categories only, and a notice of another category leaves them out.
+    resident(&store, "f@example.jp", &[("113611", "disaster"), ("113611", "weather")], true).await;
     let suppressed = resident(&store, "e@example.jp", &[("112071", "notice")], false).await;
     store.suppress(&TokenHash::of("e@example.jp"), "bounced", at(0)).await.unwrap();
     let _ = suppressed;
@@ -121,14 +124,17 @@ async fn the_recipient_count_is_exactly_who_sending_queues(store: Arc<dyn Store>
     let notice = draft("広報ちちぶ", "今月号です。", &["112071", "113611"], "notice");
     let (notice, _) = store.create_notice(&notice, "staff:1", at(1)).await.unwrap();
     let counts = store.recipient_counts(notice.id).await.unwrap();
-    assert_eq!(counts.total, 2, "a and b (once), not the emergency-only c, the other category's d or suppressed e");
-    assert_eq!(counts.emergency_only_left_out, 1);
+    assert_eq!(
+        counts.total, 2,
+        "a and b (once), not the emergency-only c and f, the other category's d or suppressed e"
+    );
+    assert_eq!(counts.emergency_only_left_out, 2, "c and f");
     let by_town: Vec<(&str, i64, i64)> = counts
         .by_municipality
         .iter()
         .map(|m| (m.municipality.as_str(), m.recipients, m.emergency_only_left_out))
         .collect();
-    assert_eq!(by_town, [("112071", 1, 1), ("113611", 2, 0)]);
+    assert_eq!(by_town, [("112071", 1, 1), ("113611", 2, 1)]);
 
     let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
     let (_, queued) = store.start_sending(notice.id, action, "staff:1", at(2)).await.unwrap();

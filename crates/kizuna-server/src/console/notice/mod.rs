@@ -175,7 +175,6 @@ struct NoticePage {
     preview: PhonePreview,
     progress: Option<Progress>,
     countdown: Option<i64>,
-    live: bool,
 }
 
 pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>, Query(query): Query) -> Response {
@@ -201,7 +200,6 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
     } else {
         None
     };
-    let live = countdown.is_some() || progress.as_ref().is_some_and(|p| !p.finished);
     let changes = match versions.as_slice() {
         [.., before, after] => diff::changes(before, after, lang),
         _ => Vec::new(),
@@ -220,7 +218,6 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
         facts,
         progress,
         countdown,
-        live,
     };
     render(StatusCode::OK, &page)
 }
