@@ -14,6 +14,7 @@ pub mod import;
 pub mod jma;
 pub mod lang;
 pub mod notice;
+pub mod quiet;
 pub mod registration;
 pub mod staff;
 pub mod subscriber;

@@ -68,8 +68,12 @@ impl Worker {
         Self { state, concurrency }
     }
 
-    /// Makes the configured pacing rules the store's.
+    /// Makes the configured pacing rules the store's; the built-in defaults only
+    /// fill an empty table, so rules changed at the console survive a restart.
     pub async fn sync_pacing(state: &AppState) -> Result<(), StoreError> {
+        if !state.settings.delivery.pacing_configured && !state.store.pacing_rules().await?.is_empty() {
+            return Ok(());
+        }
         let rules: Vec<PacingRule> = state
             .settings
             .delivery

@@ -26,6 +26,8 @@ pub struct ReferenceData {
     pub categories: Vec<Category>,
     /// Areas of every municipality, grouped by municipality in the order above.
     pub areas: Vec<Area>,
+    /// When normal notices wait until morning; `None` unless the consortium set them.
+    pub quiet: Option<kizuna_core::quiet::QuietHours>,
 }
 
 impl ReferenceData {
@@ -37,7 +39,8 @@ impl ReferenceData {
         for municipality in &municipalities {
             areas.extend(store.areas(&municipality.code).await?);
         }
-        Ok(Self { consortium, municipalities, categories, areas })
+        let quiet = store.quiet_hours().await?;
+        Ok(Self { consortium, municipalities, categories, areas, quiet })
     }
 
     /// The municipality of a code, parsed or as typed.

@@ -44,7 +44,16 @@ pub async fn housekeeping_step(
     }
     let mut scheduled_sent = Vec::new();
     let scheduler = Actor::scheduler();
+    let quiet = state.directory.current().quiet.filter(|q| q.contains(now));
     for id in state.store.due_scheduled_notices(now).await? {
+        // A normal notice whose time falls in the quiet hours waits for their end.
+        if quiet.is_some() {
+            let normal =
+                state.store.notice(id).await?.is_some_and(|n| n.urgency == kizuna_core::notice::Urgency::Normal);
+            if normal {
+                continue;
+            }
+        }
         match notices::send_scheduled(state, &scheduler, id).await {
             Ok(_) => scheduled_sent.push(id),
             // Cancelled or sent by someone else meanwhile: nothing to do.

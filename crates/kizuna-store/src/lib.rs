@@ -23,6 +23,7 @@ pub mod registrations;
 pub mod residents;
 pub mod sessions;
 pub mod staff;
+pub mod templates;
 pub mod webhooks;
 
 pub use archive::{Archive, ArchivePage, ArchiveQuery};
@@ -42,6 +43,7 @@ pub use registrations::{ConfirmOutcome, LinkToken, NewLinkToken, PendingOutcome,
 pub use residents::{ImportRow, NewSubscriber, Preferences, Residents, Subscriber, SubscriberCount, Subscription};
 pub use sessions::{NewSession, Session, Sessions, SignInFailures};
 pub use staff::{ApiKey, NewApiKey, NewStaff, Staff, StaffAccount};
+pub use templates::{NoticeTemplate, TemplateText, Templates};
 pub use webhooks::{
     ClaimedWebhookDelivery, NewWebhook, Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent,
     WebhookOutcome, WebhookResult, Webhooks,
@@ -105,6 +107,7 @@ pub trait Store:
     + Webhooks
     + Jma
     + Audit
+    + Templates
 {
 }
 
@@ -121,6 +124,7 @@ impl<T> Store for T where
         + Webhooks
         + Jma
         + Audit
+        + Templates
 {
 }
 

@@ -15,6 +15,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (4, "delivery_throughput", include_str!("../migrations/sqlite/0004_delivery_throughput.sql")),
     (5, "open_deliveries", include_str!("../migrations/sqlite/0005_open_deliveries.sql")),
     (7, "console", include_str!("../migrations/sqlite/0007_console.sql")),
+    (8, "templates_and_quiet_hours", include_str!("../migrations/sqlite/0008_templates_and_quiet_hours.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -29,6 +30,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         include_str!("../migrations/postgres/0006_deliveries_without_subscriber_key.sql"),
     ),
     (7, "console", include_str!("../migrations/postgres/0007_console.sql")),
+    (8, "templates_and_quiet_hours", include_str!("../migrations/postgres/0008_templates_and_quiet_hours.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

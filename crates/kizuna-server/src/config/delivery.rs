@@ -10,6 +10,10 @@ use super::values::parse_pacing;
 pub struct DeliverySettings {
     /// Messages per minute into the relay for each listed destination domain.
     pub pacing: Vec<(String, i64)>,
+    /// Whether `pacing` was configured (file or environment): then it replaces the
+    /// stored rules at start; otherwise the defaults only fill an empty table, so
+    /// rules changed at the console survive a restart.
+    pub pacing_configured: bool,
     pub batch_size: i64,
     /// Delivery loops per process: while some claim and record, others keep the
     /// relay connections busy.
@@ -32,6 +36,7 @@ impl Default for DeliverySettings {
     fn default() -> Self {
         Self {
             pacing: parse_pacing(DEFAULT_PACING).unwrap_or_default(),
+            pacing_configured: false,
             batch_size: 1000,
             workers: 3,
             suppress_after: 3,
@@ -47,6 +52,7 @@ impl DeliverySettings {
         let defaults = Self::default();
         Ok(Self {
             pacing: layers.parsed("pacing", DEFAULT_PACING, parse_pacing)?,
+            pacing_configured: layers.get("pacing").is_some(),
             batch_size: layers.whole("delivery_batch_size", defaults.batch_size, 1..=10_000)?,
             workers: layers.whole("delivery_workers", defaults.workers, 1..=32)?,
             suppress_after: layers.whole("bounce_suppress_after", defaults.suppress_after, 1..=100)?,

@@ -13,7 +13,7 @@ use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::{CategoryKey, Lang, MunicipalityCode};
 use kizuna_store::Notice;
 
-use super::form::{Errors, Fields};
+use super::form::{Errors, Fields, Query};
 use super::frame::ConsoleFrame;
 use super::pages::{self, render};
 use super::preview::{PhonePreview, phone_preview};
@@ -55,6 +55,8 @@ struct ComposePage {
     municipalities: Vec<Choice>,
     areas: Vec<Choice>,
     preview: Option<PhonePreview>,
+    /// Emergency templates that fill the form (on a new notice only): (link, name).
+    templates: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -103,6 +105,25 @@ impl Composed {
             municipalities: notice.municipalities.iter().map(|c| c.to_string()).collect(),
             areas: notice.area_ids.iter().map(i64::to_string).collect(),
         }
+    }
+
+    /// A form filled from an emergency template, for the author's municipality
+    /// (or the template's town when the author acts for the region).
+    fn from_template(signed: &Signed, template: &kizuna_store::NoticeTemplate) -> Self {
+        let mut composed = Composed::blank(signed);
+        if composed.municipalities.is_empty() {
+            composed.municipalities = template.municipality.iter().map(|c| c.to_string()).collect();
+        }
+        composed.values = Values {
+            title: template.title.clone(),
+            body: template.body.clone(),
+            title_en: template.title_en.clone().unwrap_or_default(),
+            body_en: template.body_en.clone().unwrap_or_default(),
+            emergency: template.urgency == Urgency::Emergency,
+            exercise: false,
+        };
+        composed.category = template.category.to_string();
+        composed
     }
 
     /// A new form: an author of one municipality writes for it.
@@ -253,6 +274,18 @@ fn compose_page(
     errors: Errors,
     with_preview: bool,
 ) -> Response {
+    compose_page_with(state, signed, status, target, (composed, Vec::new()), errors, with_preview)
+}
+
+fn compose_page_with(
+    state: &AppState,
+    signed: &Signed,
+    status: StatusCode,
+    target: Target,
+    (composed, templates): (Composed, Vec<(String, String)>),
+    errors: Errors,
+    with_preview: bool,
+) -> Response {
     let Target { action, heading: heading_key } = target;
     let lang = signed.lang;
     let directory = state.directory.current();
@@ -270,13 +303,32 @@ fn compose_page(
         municipalities,
         areas,
         preview,
+        templates,
     };
     render(status, &page)
 }
 
-pub async fn new_page(State(state): State<AppState>, signed: Signed) -> Response {
-    let composed = Composed::blank(&signed);
-    compose_page(&state, &signed, StatusCode::OK, Target::new(), composed, Errors::default(), false)
+pub async fn new_page(State(state): State<AppState>, signed: Signed, Query(query): Query) -> Response {
+    let chosen = query.get("template").parse::<i64>().ok();
+    let (templates, template) = match super::templates::for_compose(&state, &signed, chosen).await {
+        Ok(found) => found,
+        Err(error) => return pages::notice_failure(signed.lang, NoticeError::Store(error)),
+    };
+    let composed = match &template {
+        Some(template) => Composed::from_template(&signed, template),
+        None => Composed::blank(&signed),
+    };
+    let links = templates.iter().map(|t| (format!("/admin/notices/new?template={}", t.id), t.name.clone())).collect();
+    let with_preview = template.is_some();
+    compose_page_with(
+        &state,
+        &signed,
+        StatusCode::OK,
+        Target::new(),
+        (composed, links),
+        Errors::default(),
+        with_preview,
+    )
 }
 
 pub async fn new_submit(State(state): State<AppState>, signed: Signed, form: Fields) -> Response {

@@ -21,6 +21,9 @@ mod pages;
 mod preview;
 mod progress;
 pub mod session;
+mod settings;
+mod staff;
+mod templates;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -66,7 +69,7 @@ macro_rules! route {
     };
 }
 
-use Gate::{Anyone, Session, Staff};
+use Gate::{Anyone, Manage, Session, Staff};
 use Permission as P;
 
 /// Every route of the console.
@@ -111,6 +114,31 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/notices/{id}/withdraw", Staff(P::Withdraw), notice::withdraw),
     route!(POST "/admin/notices/{id}/test", Staff(P::Read), notice::test_send),
     route!(GET "/admin/notices/{id}/progress", Staff(P::Read), progress::stream),
+    route!(GET "/admin/staff", Manage(Duty::Staff), staff::list),
+    route!(GET "/admin/staff/new", Manage(Duty::Staff), staff::new_page),
+    route!(POST "/admin/staff/new", Manage(Duty::Staff), staff::new_submit),
+    route!(GET "/admin/staff/{id}", Manage(Duty::Staff), staff::account_page),
+    route!(POST "/admin/staff/{id}", Manage(Duty::Staff), staff::account_submit),
+    route!(POST "/admin/staff/{id}/disable", Manage(Duty::Staff), staff::disable),
+    route!(POST "/admin/staff/{id}/password", Manage(Duty::Staff), staff::reset_password),
+    route!(POST "/admin/staff/{id}/second-factor", Manage(Duty::Staff), staff::reset_second_factor),
+    route!(GET "/admin/templates", Manage(Duty::Templates), templates::list),
+    route!(GET "/admin/templates/new", Manage(Duty::Templates), templates::new_page),
+    route!(POST "/admin/templates/new", Manage(Duty::Templates), templates::new_submit),
+    route!(GET "/admin/templates/{id}", Manage(Duty::Templates), templates::edit_page),
+    route!(POST "/admin/templates/{id}", Manage(Duty::Templates), templates::edit_submit),
+    route!(POST "/admin/templates/{id}/delete", Manage(Duty::Templates), templates::delete),
+    route!(GET "/admin/settings", Manage(Duty::ReferenceData), settings::page),
+    route!(POST "/admin/settings/quiet-hours", Manage(Duty::ReferenceData), settings::quiet_hours),
+    route!(POST "/admin/settings/municipalities/{code}", Manage(Duty::ReferenceData), settings::municipality),
+    route!(POST "/admin/settings/areas", Manage(Duty::ReferenceData), settings::add_area),
+    route!(POST "/admin/settings/areas/{id}", Manage(Duty::ReferenceData), settings::rename_area),
+    route!(POST "/admin/settings/categories", Manage(Duty::ReferenceData), settings::category),
+    route!(POST "/admin/settings/pacing", Manage(Duty::ReferenceData), settings::pacing),
+    route!(POST "/admin/settings/webhooks", Manage(Duty::ReferenceData), settings::add_webhook),
+    route!(POST "/admin/settings/webhooks/{id}/remove", Manage(Duty::ReferenceData), settings::remove_webhook),
+    route!(POST "/admin/settings/api-keys", Manage(Duty::ReferenceData), settings::create_key),
+    route!(POST "/admin/settings/api-keys/{id}/revoke", Manage(Duty::ReferenceData), settings::revoke_key),
 ];
 
 /// The console's routes, to merge into the web router.

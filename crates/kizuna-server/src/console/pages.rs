@@ -62,6 +62,13 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "cloned" => "console-done-cloned",
         "password" => "console-done-password",
         "second-factor" => "console-done-second-factor",
+        "staff-saved" => "console-done-staff-saved",
+        "template-saved" => "console-done-template-saved",
+        "settings-saved" => "console-done-settings-saved",
+        "template-deleted" => "console-done-template-deleted",
+        "staff-disabled" => "console-done-staff-disabled",
+        "staff-enabled" => "console-done-staff-enabled",
+        "staff-second-factor-reset" => "console-done-staff-second-factor-reset",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

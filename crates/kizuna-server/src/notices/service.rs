@@ -168,7 +168,17 @@ pub async fn send(state: &AppState, actor: &Actor, id: i64) -> Result<Dispatch, 
     let notice = notice_for(state, actor, id).await?;
     let now = state.clock.now();
     let later = notice.send_at.is_some_and(|at| at > now);
+    // During quiet hours a normal notice waits for the morning; an emergency never does.
+    let quiet = state.directory.current().quiet;
+    let held = quiet.filter(|q| notice.urgency == kizuna_core::notice::Urgency::Normal && q.contains(now));
     match notice.status {
+        NoticeStatus::Approved if !later && held.is_some() => {
+            let release = held.map_or(now, |q| q.release(now));
+            let notice =
+                state.store.schedule_notice(notice.id, release, NoticeAction::Schedule, actor.name(), now).await?;
+            tracing::info!(notice = notice.id, %release, "quiet hours: the notice waits until they end");
+            Ok(Dispatch { notice, queued: 0 })
+        }
         NoticeStatus::Approved if later => {
             let action = NoticeAction::Schedule;
             notice.status.apply(action)?;

@@ -6,11 +6,12 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kizuna_core::consortium::{Category, ConsortiumInfo, ConsortiumSeed, CostSharing, Municipality};
+use kizuna_core::quiet::QuietHours;
 use kizuna_core::{CategoryKey, JmaAreaCode, MunicipalityCode};
 
 use crate::changes::Topic;
 use crate::db::{Row, corrupt, postgres::lock_migrations};
-use crate::{Result, SqlStore};
+use crate::{Result, SqlStore, StoreError};
 
 mod queries;
 use queries::*;
@@ -37,6 +38,22 @@ pub trait Catalog: Send + Sync + 'static {
     async fn categories(&self) -> Result<Vec<Category>>;
     async fn areas(&self, municipality: &MunicipalityCode) -> Result<Vec<Area>>;
     async fn add_area(&self, municipality: &MunicipalityCode, name_ja: &str, name_en: &str) -> Result<i64>;
+    async fn rename_area(&self, id: i64, name_ja: &str, name_en: &str) -> Result<()>;
+    /// Changes how a municipality is named and signs its mail.
+    async fn update_municipality(
+        &self,
+        code: &MunicipalityCode,
+        name_ja: &str,
+        name_en: &str,
+        sender_local: &str,
+    ) -> Result<()>;
+    /// Adds a category, or changes the one with its key.
+    async fn save_category(&self, category: &Category) -> Result<()>;
+    /// The consortium's quiet hours, if it set any.
+    async fn quiet_hours(&self) -> Result<Option<QuietHours>>;
+    async fn set_quiet_hours(&self, quiet: Option<&QuietHours>) -> Result<()>;
+    /// The per-minute limits of destination domains in force.
+    async fn pacing_rules(&self) -> Result<Vec<crate::PacingRule>>;
 }
 
 #[async_trait]
@@ -169,6 +186,70 @@ impl Catalog for SqlStore {
         tx.announce(Topic::ReferenceData).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    async fn rename_area(&self, id: i64, name_ja: &str, name_en: &str) -> Result<()> {
+        self.change_reference_data(RENAME_AREA, |q| q.bind(id).bind(name_ja).bind(name_en)).await
+    }
+
+    async fn update_municipality(
+        &self,
+        code: &MunicipalityCode,
+        name_ja: &str,
+        name_en: &str,
+        sender_local: &str,
+    ) -> Result<()> {
+        self.change_reference_data(UPDATE_MUNICIPALITY, |q| {
+            q.bind(code.as_str()).bind(name_ja).bind(name_en).bind(sender_local)
+        })
+        .await
+    }
+
+    async fn save_category(&self, c: &Category) -> Result<()> {
+        self.change_reference_data(SAVE_CATEGORY, |q| {
+            q.bind(c.key.as_str()).bind(&c.name_ja).bind(&c.name_en).bind(c.emergency).bind(c.restricted)
+        })
+        .await
+    }
+
+    async fn quiet_hours(&self) -> Result<Option<QuietHours>> {
+        let Some(row) = self.db.query(QUIET_HOURS).fetch_optional().await? else { return Ok(None) };
+        let start: Option<String> = row.get("quiet_start")?;
+        let end: Option<String> = row.get("quiet_end")?;
+        Ok(match (start, end) {
+            (Some(start), Some(end)) => QuietHours::parse(&start, &end),
+            _ => None,
+        })
+    }
+
+    async fn set_quiet_hours(&self, quiet: Option<&QuietHours>) -> Result<()> {
+        let start = quiet.map(QuietHours::start_text);
+        let end = quiet.map(QuietHours::end_text);
+        self.change_reference_data(SET_QUIET_HOURS, |q| q.bind(start).bind(end)).await
+    }
+
+    async fn pacing_rules(&self) -> Result<Vec<crate::PacingRule>> {
+        let rows = self.db.query(PACING_RULES).fetch_all().await?;
+        rows.iter()
+            .map(|row| Ok(crate::PacingRule { domain: row.get("domain")?, per_minute: row.get("per_minute")? }))
+            .collect()
+    }
+}
+
+impl SqlStore {
+    /// Runs one change of reference data and announces it, in one transaction;
+    /// `NotFound` when it changed nothing.
+    async fn change_reference_data(
+        &self,
+        sql: &'static str,
+        binds: impl FnOnce(crate::db::Statement<'_>) -> crate::db::Statement<'_>,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if binds(tx.query(sql)).execute().await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.announce(Topic::ReferenceData).await?;
+        tx.commit().await
     }
 }
 

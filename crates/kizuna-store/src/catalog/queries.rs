@@ -34,5 +34,23 @@ pub(super) const CATEGORIES: &str =
 pub(super) const AREAS_OF: &str =
     "SELECT id, municipality_code, name_ja, name_en FROM areas WHERE municipality_code = $1 ORDER BY id";
 
+pub(super) const QUIET_HOURS: &str = "SELECT quiet_start, quiet_end FROM consortium WHERE id = 1";
+
+pub(super) const SET_QUIET_HOURS: &str = "UPDATE consortium SET quiet_start = $1, quiet_end = $2 WHERE id = 1";
+
+/// How a municipality signs its mail: its names and the sender's local part.
+pub(super) const UPDATE_MUNICIPALITY: &str =
+    "UPDATE municipalities SET name_ja = $2, name_en = $3, sender_local = $4 WHERE code = $1";
+
+pub(super) const RENAME_AREA: &str = "UPDATE areas SET name_ja = $2, name_en = $3 WHERE id = $1";
+
+/// A new category goes last in the lists.
+pub(super) const SAVE_CATEGORY: &str = "INSERT INTO categories (key, name_ja, name_en, emergency, restricted, position)
+     VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories))
+     ON CONFLICT (key) DO UPDATE SET name_ja = excluded.name_ja, name_en = excluded.name_en,
+        emergency = excluded.emergency, restricted = excluded.restricted";
+
+pub(super) const PACING_RULES: &str = "SELECT domain, per_minute FROM pacing_rules ORDER BY domain";
+
 pub(super) const INSERT_AREA: &str =
     "INSERT INTO areas (municipality_code, name_ja, name_en) VALUES ($1, $2, $3) RETURNING id";

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kizuna_core::MunicipalityCode;
 use kizuna_core::staff::{ApiRight, Role, Scope};
 use kizuna_core::token::TokenHash;
 
@@ -39,7 +40,15 @@ pub trait Staff: Send + Sync + 'static {
     async fn use_recovery_code(&self, id: i64, code: &TokenHash, now: DateTime<Utc>) -> Result<bool>;
     async fn unused_recovery_codes(&self, id: i64) -> Result<i64>;
 
+    /// The accounts of one municipality, or of all with `None`, by address.
+    async fn list_staff(&self, municipality: Option<&MunicipalityCode>) -> Result<Vec<StaffAccount>>;
+    async fn update_staff(&self, id: i64, role: Role, scope: &Scope, emergency: bool) -> Result<()>;
+    /// Disables (with the time) or enables an account.
+    async fn set_staff_disabled(&self, id: i64, disabled_at: Option<DateTime<Utc>>) -> Result<()>;
+
     async fn create_api_key(&self, key: &NewApiKey, now: DateTime<Utc>) -> Result<i64>;
+    /// Every key, revoked ones too, oldest first.
+    async fn api_keys(&self) -> Result<Vec<ApiKey>>;
     async fn api_key_by_hash(&self, hash: &TokenHash) -> Result<Option<ApiKey>>;
     /// False when there is no such key or it was already revoked.
     async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> Result<bool>;
@@ -135,24 +144,57 @@ impl Staff for SqlStore {
 
     async fn api_key_by_hash(&self, hash: &TokenHash) -> Result<Option<ApiKey>> {
         let row = self.db.query(API_KEY_BY_HASH).bind(hash.as_str()).fetch_optional().await?;
-        row.map(|row| {
-            let rights: String = row.get("rights")?;
-            Ok(ApiKey {
-                id: row.get("id")?,
-                prefix: row.get("prefix")?,
-                scope: scope_from(row.get("municipality_code")?)?,
-                rights: ApiRight::parse_list(&rights).map_err(|bad| corrupt("API right", &bad))?,
-                label: row.get("label")?,
-                created_at: row.get("created_at")?,
-                revoked_at: row.get("revoked_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(api_key_from_row).transpose()
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKey>> {
+        self.db.query(API_KEYS).fetch_all().await?.iter().map(api_key_from_row).collect()
+    }
+
+    async fn list_staff(&self, municipality: Option<&MunicipalityCode>) -> Result<Vec<StaffAccount>> {
+        let rows = self.db.query(STAFF_LIST).bind(municipality.map(|c| c.as_str())).fetch_all().await?;
+        rows.iter().map(staff_from_row).collect()
+    }
+
+    async fn update_staff(&self, id: i64, role: Role, scope: &Scope, emergency: bool) -> Result<()> {
+        let changed = self
+            .db
+            .query(UPDATE_STAFF)
+            .bind(id)
+            .bind(role.as_str())
+            .bind(scope.municipality().map(|c| c.as_str()))
+            .bind(emergency)
+            .execute()
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_staff_disabled(&self, id: i64, disabled_at: Option<DateTime<Utc>>) -> Result<()> {
+        if self.db.query(SET_DISABLED).bind(id).bind(disabled_at).execute().await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
         Ok(self.db.query(REVOKE_API_KEY).bind(id).bind(now).execute().await? > 0)
     }
+}
+
+fn api_key_from_row(row: &Row) -> Result<ApiKey> {
+    let rights: String = row.get("rights")?;
+    Ok(ApiKey {
+        id: row.get("id")?,
+        prefix: row.get("prefix")?,
+        scope: scope_from(row.get("municipality_code")?)?,
+        rights: ApiRight::parse_list(&rights).map_err(|bad| corrupt("API right", &bad))?,
+        label: row.get("label")?,
+        created_at: row.get("created_at")?,
+        revoked_at: row.get("revoked_at")?,
+    })
 }
 
 fn staff_from_row(row: &Row) -> Result<StaffAccount> {

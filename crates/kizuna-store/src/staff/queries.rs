@@ -18,6 +18,17 @@ macro_rules! staff {
 pub(super) const STAFF_BY_EMAIL: &str = staff!("WHERE email = $1");
 pub(super) const STAFF_BY_ID: &str = staff!("WHERE id = $1");
 
+/// Accounts of one municipality (`$1`), or with NULL of every one, by address.
+pub(super) const STAFF_LIST: &str = staff!("WHERE $1 IS NULL OR municipality_code = $1 ORDER BY email");
+
+pub(super) const UPDATE_STAFF: &str =
+    "UPDATE staff SET role = $2, municipality_code = $3, emergency = $4 WHERE id = $1";
+
+pub(super) const SET_DISABLED: &str = "UPDATE staff SET disabled_at = $2 WHERE id = $1";
+
+pub(super) const API_KEYS: &str = "SELECT id, prefix, municipality_code, rights, label, created_at, revoked_at
+     FROM api_keys ORDER BY id";
+
 /// A new password; a temporary one (`$3`) must be changed at the next sign-in.
 pub(super) const SET_PASSWORD: &str = "UPDATE staff SET password_hash = $2, must_change_password = $3,
      password_changed_at = $4 WHERE id = $1";

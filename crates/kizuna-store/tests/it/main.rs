@@ -15,4 +15,5 @@ mod drafts;
 mod jma;
 mod residents;
 mod sessions;
+mod settings;
 mod webhooks;

@@ -356,11 +356,18 @@ async fn confirm(
         None
     };
     let now = state.clock.now();
+    let quiet = directory.quiet.filter(|q| notice.urgency == Urgency::Normal && q.contains(now));
     let send_time = match step {
-        Step::Send | Step::Approve | Step::Submit => Some(notice.send_at.filter(|at| *at > now).map_or_else(
-            || texts::format(lang, "console-confirm-now", &[("time", jst(now, lang).into())]).into_owned(),
-            |at| jst(at, lang),
-        )),
+        Step::Send | Step::Approve | Step::Submit => Some(match (notice.send_at.filter(|at| *at > now), quiet) {
+            (Some(at), _) => jst(at, lang),
+            (None, Some(quiet)) => texts::format(
+                lang,
+                "console-confirm-quiet",
+                &[("time", jst(quiet.release(now), lang).into()), ("end", quiet.end_text().into())],
+            )
+            .into_owned(),
+            (None, None) => texts::format(lang, "console-confirm-now", &[("time", jst(now, lang).into())]).into_owned(),
+        }),
         Step::Emergency => {
             let at = now + state.settings.console.emergency_countdown;
             Some(

@@ -28,6 +28,10 @@ enum Need {
     Approver,
     /// The emergency right.
     Emergency,
+    /// Municipality and consortium admins.
+    Admins,
+    /// Consortium admins only.
+    Region,
 }
 
 const EXPECTED: &[(&str, &str, Need)] = &[
@@ -71,6 +75,31 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("POST", "/admin/notices/{id}/withdraw", Need::Approver),
     ("POST", "/admin/notices/{id}/test", Need::Staff),
     ("GET", "/admin/notices/{id}/progress", Need::Staff),
+    ("GET", "/admin/staff", Need::Admins),
+    ("GET", "/admin/staff/new", Need::Admins),
+    ("POST", "/admin/staff/new", Need::Admins),
+    ("GET", "/admin/staff/{id}", Need::Admins),
+    ("POST", "/admin/staff/{id}", Need::Admins),
+    ("POST", "/admin/staff/{id}/disable", Need::Admins),
+    ("POST", "/admin/staff/{id}/password", Need::Admins),
+    ("POST", "/admin/staff/{id}/second-factor", Need::Admins),
+    ("GET", "/admin/templates", Need::Admins),
+    ("GET", "/admin/templates/new", Need::Admins),
+    ("POST", "/admin/templates/new", Need::Admins),
+    ("GET", "/admin/templates/{id}", Need::Admins),
+    ("POST", "/admin/templates/{id}", Need::Admins),
+    ("POST", "/admin/templates/{id}/delete", Need::Admins),
+    ("GET", "/admin/settings", Need::Region),
+    ("POST", "/admin/settings/quiet-hours", Need::Region),
+    ("POST", "/admin/settings/municipalities/{code}", Need::Region),
+    ("POST", "/admin/settings/areas", Need::Region),
+    ("POST", "/admin/settings/areas/{id}", Need::Region),
+    ("POST", "/admin/settings/categories", Need::Region),
+    ("POST", "/admin/settings/pacing", Need::Region),
+    ("POST", "/admin/settings/webhooks", Need::Region),
+    ("POST", "/admin/settings/webhooks/{id}/remove", Need::Region),
+    ("POST", "/admin/settings/api-keys", Need::Region),
+    ("POST", "/admin/settings/api-keys/{id}/revoke", Need::Region),
 ];
 
 #[test]
@@ -113,6 +142,8 @@ fn allowed(need: Need, role: Role, emergency: bool) -> bool {
         Need::Anyone | Need::Session | Need::Staff => true,
         Need::Approver => role != Role::Author,
         Need::Emergency => emergency,
+        Need::Admins => matches!(role, Role::MunicipalityAdmin | Role::ConsortiumAdmin),
+        Need::Region => role == Role::ConsortiumAdmin,
     }
 }
 
@@ -121,6 +152,9 @@ async fn each_route_admits_exactly_the_roles_it_is_for_and_only_their_municipali
     let app = spawn_app(&[], None).await;
     let yokoze = app.draft("横瀬町の下書き", "notice", &["113611"], Urgency::Normal, false).await;
     let chichibu = app.draft("秩父市の下書き", "notice", &["112071"], Urgency::Normal, false).await;
+    // Accounts the staff routes are tried on: one of each town, never the person's own.
+    let yokoze_staff = staff(&app, "someone@yokoze.example", Some("113611"), Role::Author, false, false).await;
+    let chichibu_staff = staff(&app, "someone@chichibu.example", Some("112071"), Role::Author, false, false).await;
     let people = [
         ("author@yokoze.example", Some("113611"), Role::Author, false),
         ("approver@yokoze.example", Some("113611"), Role::Approver, false),
@@ -132,10 +166,15 @@ async fn each_route_admits_exactly_the_roles_it_is_for_and_only_their_municipali
         let mut browser = signed_in(&app, email, town, role, emergency).await;
         for (method, path, need) in EXPECTED.iter().filter(|(_, _, need)| !matches!(need, Need::Anyone | Need::Session))
         {
-            let targets: Vec<(i64, bool)> =
-                if path.contains("{id}") { vec![(yokoze, true), (chichibu, town.is_none())] } else { vec![(0, true)] };
+            // Notices and accounts are tried in the person's own town and in another;
+            // the rest has no town of its own.
+            let targets: Vec<(i64, bool)> = match (path.contains("{id}"), path.split('/').nth(2)) {
+                (true, Some("notices")) => vec![(yokoze, true), (chichibu, town.is_none())],
+                (true, Some("staff")) => vec![(yokoze_staff, true), (chichibu_staff, town.is_none())],
+                _ => vec![(1, true)],
+            };
             for (id, own) in targets {
-                let uri = path.replace("{id}", &id.to_string());
+                let uri = path.replace("{id}", &id.to_string()).replace("{code}", "113611");
                 let page = if *method == Method::GET.as_str() {
                     if path.ends_with("/progress") {
                         // An event stream never ends by itself; its gate is all this test needs.

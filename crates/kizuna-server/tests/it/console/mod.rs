@@ -5,6 +5,8 @@
 mod browser;
 mod matrix;
 mod notices;
+mod settings;
+mod staff;
 
 use axum::http::StatusCode;
 use chrono::Duration;
