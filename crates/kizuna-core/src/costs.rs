@@ -14,7 +14,9 @@ use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::codes::MunicipalityCode;
+use crate::lang::{Explain, Lang};
 use crate::text::{TextError, clean};
+use crate::texts;
 
 /// The largest amount one item may have: 999,999,999,999 yen. A mistyped
 /// figure beyond it is refused rather than carried into a council's report.
@@ -101,6 +103,22 @@ pub enum CostError {
     AmountTooLarge,
     #[error(transparent)]
     Name(#[from] TextError),
+}
+
+impl Explain for CostError {
+    fn explain(&self, lang: Lang) -> String {
+        let key = match self {
+            CostError::AmountEmpty => "cost-error-amount-empty",
+            CostError::AmountNotWhole => "cost-error-amount-not-whole",
+            CostError::AmountZero => "cost-error-amount-zero",
+            CostError::AmountTooLarge => {
+                return texts::format(lang, "cost-error-amount-too-large", &[("max", thousands(MAX_YEN).into())])
+                    .into_owned();
+            }
+            CostError::Name(error) => return error.explain(lang),
+        };
+        texts::text(lang, key).into_owned()
+    }
 }
 
 /// An amount of yen as staff type it: `75000`, `75,000`, `７５，０００`, `75,000円`.
@@ -259,6 +277,14 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1_000), "1,000");
         assert_eq!(thousands(-1_234_567), "-1,234,567");
+    }
+
+    #[test]
+    fn errors_explain_themselves_in_both_languages() {
+        assert_eq!(CostError::AmountNotWhole.explain(Lang::Ja), "金額は円単位の整数で入力してください（例：75,000）。");
+        assert_eq!(CostError::AmountTooLarge.explain(Lang::En), "The amount must be at most 999,999,999,999 yen.");
+        let empty = CostItemName::parse(" ").err().map(|e| e.explain(Lang::Ja));
+        assert_eq!(empty.as_deref(), Some("費用の項目名を入力してください。"));
     }
 
     #[test]
