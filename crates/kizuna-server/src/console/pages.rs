@@ -69,6 +69,8 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "staff-disabled" => "console-done-staff-disabled",
         "staff-enabled" => "console-done-staff-enabled",
         "staff-second-factor-reset" => "console-done-staff-second-factor-reset",
+        "cost-added" => "console-done-cost-added",
+        "cost-removed" => "console-done-cost-removed",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

@@ -2,10 +2,10 @@
 //! cost report: registrants, how and when they came, what became of the
 //! messages, who left. Only counts leave this module, never a resident.
 //!
-//! A municipality's figures are its own residents': registrants who chose it,
-//! and messages of notices for it to residents who chose it (a notice for the
-//! whole region counts, for each town, only its own residents' messages). Months
-//! are calendar months in Japan time, written `YYYY-MM`.
+//! A municipality's figures are its own: registrants who chose it, the
+//! messages of notices addressed to it (a notice for several towns counts whole
+//! for each), residents who had chosen it when they left. Months are calendar
+//! months in Japan time, written `YYYY-MM`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -35,7 +35,8 @@ pub trait Statistics: Send + Sync + 'static {
         municipality: Option<&MunicipalityCode>,
         since: DateTime<Utc>,
     ) -> Result<Vec<RegistrationMonth>>;
-    /// The messages of notices sent since `since`, by the month each notice was sent.
+    /// The messages of notices sent since `since` (those addressed to
+    /// `municipality`, or all), by the month each notice was sent.
     async fn deliveries_by_month(
         &self,
         municipality: Option<&MunicipalityCode>,

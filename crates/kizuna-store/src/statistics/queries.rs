@@ -40,9 +40,10 @@ pub(super) const REGISTRATIONS_BY_MONTH: PerBackend = PerBackend {
     ),
 };
 
-/// A notice's messages by the month it was sent. For a municipality, only its
-/// notices' messages to residents who chose it, so a notice for the whole
-/// region shows each town its own residents and no other town's.
+/// A notice's messages by the month it was sent. For a municipality, the
+/// messages of the notices addressed to it, a notice for several towns counting
+/// whole for each: a delivery does not say for which town it went, and what a
+/// resident chose may since have changed (or gone, when they left).
 macro_rules! deliveries {
     ($month:literal) => {
         concat!(
@@ -54,10 +55,8 @@ macro_rules! deliveries {
         SUM(CASE WHEN d.status = 'failed' THEN 1 ELSE 0 END) AS failed
      FROM notices n JOIN deliveries d ON d.notice_id = n.id
      WHERE n.sent_at IS NOT NULL AND n.sent_at >= $1
-       AND ($2 IS NULL OR (
-            EXISTS (SELECT 1 FROM notice_municipalities nm WHERE nm.notice_id = n.id AND nm.municipality_code = $2)
-            AND EXISTS (SELECT 1 FROM subscriptions s
-                WHERE s.subscriber_id = d.subscriber_id AND s.municipality_code = $2)))
+       AND ($2 IS NULL OR
+            EXISTS (SELECT 1 FROM notice_municipalities nm WHERE nm.notice_id = n.id AND nm.municipality_code = $2))
      GROUP BY 1
      ORDER BY 1"
         )

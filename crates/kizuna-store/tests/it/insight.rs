@@ -253,7 +253,7 @@ async fn messages_are_counted_by_month_and_for_the_cost_report_by_notice_and_tow
     let month = |m: &str, sent, bounced| DeliveryMonth { month: m.into(), sent, bounced, failed: 0 };
     assert_eq!(region, vec![month("2026-03", 3, 0), month("2026-04", 3, 1)]);
     let yokoze = store.deliveries_by_month(Some(&code("113611")), utc(1, 1, 0)).await.unwrap();
-    assert_eq!(yokoze, vec![month("2026-04", 1, 1)], "横瀬町 sees its own residents' messages, not 秩父市's");
+    assert_eq!(yokoze, vec![month("2026-04", 3, 1)], "横瀬町 sees the messages of its notices, not 秩父市's own");
 
     let fiscal_2026 =
         store.messages_sent(utc(3, 31, 15), Utc.with_ymd_and_hms(2027, 3, 31, 15, 0, 0).unwrap()).await.unwrap();
