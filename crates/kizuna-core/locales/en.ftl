@@ -46,11 +46,23 @@ email-error-bad-domain = Please check the email address: the part after '@' is n
 ## Errors in a notice's text (text.rs)
 
 # $field: the field's code name, shown as it is
-text-field = { $field }
+text-field =
+    { $field ->
+        [cost_name] cost item's name
+       *[other] { $field }
+    }
 text-error-empty = The { text-field } is empty.
 # $max: the most characters allowed
 text-error-too-long = The { text-field } is longer than { $max } characters.
 text-error-control = The { text-field } contains control characters.
+
+## Errors in a cost amount (costs.rs)
+
+cost-error-amount-empty = Enter the amount.
+cost-error-amount-not-whole = Enter the amount as a whole number of yen (for example 75,000).
+cost-error-amount-zero = The amount must be at least 1 yen.
+# $max: the limit, with thousands separators
+cost-error-amount-too-large = The amount must be at most { $max } yen.
 
 search-error-too-long = Please use at most { $max } characters.
 search-error-too-many-words = Please use at most { $max } words.

@@ -52,12 +52,21 @@ text-field =
         [body] 本文
         [title_en] 英語の件名
         [body_en] 英語の本文
+        [cost_name] 費用の項目名
        *[other] 入力
     }
 text-error-empty = { text-field }を入力してください。
 # $max: 文字数の上限
 text-error-too-long = { text-field }は{ $max }文字以内にしてください。
 text-error-control = { text-field }に使えない制御文字が含まれています。
+
+## 費用の金額のエラー (costs.rs)
+
+cost-error-amount-empty = 金額を入力してください。
+cost-error-amount-not-whole = 金額は円単位の整数で入力してください（例：75,000）。
+cost-error-amount-zero = 金額は1円以上にしてください。
+# $max: 上限（桁区切り付き）
+cost-error-amount-too-large = 金額は{ $max }円以下にしてください。
 
 search-error-too-long = 検索語は{ $max }文字以内にしてください。
 search-error-too-many-words = 検索語は{ $max }個までにしてください。

@@ -236,35 +236,35 @@ impl ConsortiumSeed {
 }
 
 impl CostSharing {
-    /// Splits `total_yen` among `members`, in whole yen that add up to the total.
-    /// Yen left over by rounding go to the members in listed order.
+    /// Splits `total_yen` among `members`, in whole yen that add up to the total,
+    /// by the largest remainder (see [`crate::costs`]).
     pub fn allocate(&self, total_yen: i64, members: &[MunicipalityCode]) -> Vec<(MunicipalityCode, i64)> {
+        let weights = self.weights(members);
+        crate::costs::allocate(total_yen, &weights)
+            .unwrap_or_else(|| members.iter().map(|code| (code.clone(), 0)).collect())
+    }
+
+    /// Each member's part as a whole-number weight: a fixed fraction in parts
+    /// per million, times the number of members who share the rest equally (so
+    /// the equal parts stay whole numbers too).
+    pub fn weights(&self, members: &[MunicipalityCode]) -> Vec<(MunicipalityCode, u128)> {
         let CostSharing::FixedThenEqual { fixed } = self;
-        let share_of = |code: &MunicipalityCode| fixed.iter().find(|(c, _)| c == code).map(|(_, s)| *s);
-        let mut parts: Vec<(MunicipalityCode, i64)> = members
+        let ppm_of = |code: &MunicipalityCode| {
+            fixed.iter().find(|(c, _)| c == code).map(|(_, share)| (share * 1_000_000.0).round().max(0.0) as u128)
+        };
+        let equal = members.iter().filter(|code| ppm_of(code).is_none()).count() as u128;
+        let fixed_total: u128 = members.iter().filter_map(ppm_of).sum();
+        let rest = 1_000_000u128.saturating_sub(fixed_total);
+        members
             .iter()
             .map(|code| {
-                let part = share_of(code).map_or(0, |share| (total_yen as f64 * share).floor() as i64);
-                (code.clone(), part)
+                let weight = match ppm_of(code) {
+                    Some(ppm) => ppm * equal.max(1),
+                    None => rest,
+                };
+                (code.clone(), weight)
             })
-            .collect();
-        let equal: Vec<usize> = (0..members.len()).filter(|i| share_of(&members[*i]).is_none()).collect();
-        let rest = total_yen - parts.iter().map(|(_, p)| p).sum::<i64>();
-        if !equal.is_empty() {
-            let each = rest / equal.len() as i64;
-            for i in &equal {
-                parts[*i].1 += each;
-            }
-        }
-        let mut leftover = total_yen - parts.iter().map(|(_, p)| p).sum::<i64>();
-        let count = parts.len();
-        let mut i = 0;
-        while leftover > 0 && count > 0 {
-            parts[i % count].1 += 1;
-            leftover -= 1;
-            i += 1;
-        }
-        parts
+            .collect()
     }
 }
 

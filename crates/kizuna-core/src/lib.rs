@@ -7,6 +7,7 @@ pub mod atom;
 pub mod cap;
 pub mod codes;
 pub mod consortium;
+pub mod costs;
 pub mod email;
 pub mod i18n;
 pub mod import;

@@ -33,7 +33,7 @@ impl Explain for TextError {
 
 /// Normalises line ends and checks a text. Tabs and line feeds are allowed only
 /// where `multiline` says so.
-fn clean(input: &str, field: &'static str, max: usize, multiline: bool) -> Result<String, TextError> {
+pub(crate) fn clean(input: &str, field: &'static str, max: usize, multiline: bool) -> Result<String, TextError> {
     let text: String = input.replace("\r\n", "\n").replace('\r', "\n").nfc().collect();
     let text = if multiline { text.trim_end().to_owned() } else { text.trim().to_owned() };
     if text.trim().is_empty() {

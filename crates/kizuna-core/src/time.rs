@@ -75,6 +75,13 @@ pub fn fiscal_year_of(at: DateTime<Utc>) -> i32 {
     fiscal_year(to_tokyo(at).date_naive())
 }
 
+/// The instants fiscal year `year` runs between: from 1 April 00:00 in Tokyo
+/// up to (not including) the next 1 April.
+pub fn fiscal_year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+    let april = |y: i32| NaiveDate::from_ymd_opt(y, 4, 1).map_or(DateTime::<Utc>::MIN_UTC, start_of_tokyo_day);
+    (april(year), april(year + 1))
+}
+
 /// A source of "now", so tests can move time instead of sleeping.
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -161,5 +168,11 @@ mod tests {
         assert_eq!(fiscal_year(date(2027, 3, 31)), 2026);
         assert_eq!(fiscal_year(date(2026, 4, 1)), 2026);
         assert_eq!(fiscal_year(date(2026, 1, 1)), 2025);
+        let (start, end) = fiscal_year_bounds(2026);
+        assert_eq!(Some(start), Utc.with_ymd_and_hms(2026, 3, 31, 15, 0, 0).single(), "1 April 00:00 JST");
+        assert_eq!(Some(end), Utc.with_ymd_and_hms(2027, 3, 31, 15, 0, 0).single());
+        assert_eq!(fiscal_year_of(start), 2026);
+        assert_eq!(fiscal_year_of(end - chrono::Duration::seconds(1)), 2026);
+        assert_eq!(fiscal_year_of(end), 2027);
     }
 }

@@ -831,3 +831,145 @@ console-import-rejected-unskipped = Some rows cannot be imported. Fix the file a
 console-import-done-title = Imported
 console-import-done-added = { $count } new residents are registered.
 console-import-skipped = Rows skipped
+
+## Dashboard, cost sharing and the audit log
+
+console-error-page-not-found = The page was not found. It may not belong to your municipality.
+console-done-cost-added = The cost item is added.
+console-done-cost-removed = The cost item is removed.
+
+console-dashboard-title = Registrations
+# $region: the consortium's name
+console-dashboard-region = All of { $region }
+console-dashboard-view = Show figures for
+console-dashboard-show = Show
+console-dashboard-active = Registrants now
+console-dashboard-new-this-month = New this month
+console-dashboard-bounce-rate = Bounce rate
+console-dashboard-unsubscribe-rate = Unsubscribed
+# $n: a number of people, with separators
+console-dashboard-people = { $n } people
+# $rate: a percentage, $of: messages
+console-dashboard-rate-of = { $rate } (of { $of } messages in the last 12 months)
+# $rate: a percentage, $n: people
+console-dashboard-left = { $rate } ({ $n } people unsubscribed in the last 12 months)
+console-dashboard-rates-hint = The bounce rate is the share of messages tried that the receiving side refused. A municipality's figures are the messages of notices for it (a notice for several municipalities counts whole for each). The unsubscribe share is the people who unsubscribed in the last 12 months, divided by today's registrants plus those people.
+console-dashboard-registrants-by-town = Registrants by municipality
+# $town: a municipality's name
+console-dashboard-registrants-by-category = Registrants of { $town } by category
+console-dashboard-registrants-table = Registrants by municipality and category (people)
+console-dashboard-registrants-hint = Someone who chose several categories counts in each. The "Registrants" column counts each person once.
+console-dashboard-total-people = Registrants
+console-dashboard-total = Total
+console-dashboard-code = Local government code
+# $range: the period
+console-dashboard-growth-caption = New registrants by month and how they registered ({ $range })
+console-dashboard-growth-hint = People who registered from a poster's QR code count under that poster's municipality. These are people still registered today.
+console-dashboard-growth-table = New registrants by month and how they registered (people)
+console-dashboard-source-web = Web form
+console-dashboard-source-empty-mail = Empty mail
+# $town: the poster's municipality
+console-dashboard-source-poster = QR poster ({ $town })
+console-dashboard-source-poster-unknown = municipality unknown
+console-dashboard-source-import = Import
+# $range: the period
+console-dashboard-rates-caption = Bounce rate and unsubscribes by month ({ $range })
+console-dashboard-rates-table = Messages, bounces and unsubscribes by month
+console-dashboard-month = Month
+console-dashboard-messages = Messages
+console-dashboard-bounced = Bounced
+console-dashboard-failed = Failed
+console-dashboard-unsubscribed = Unsubscribed (people)
+console-dashboard-axis-people = People
+console-dashboard-axis-percent = Per cent
+# $what: what the chart shows
+console-dashboard-chart-alt = Chart: { $what }. The figures are in the table below the chart.
+console-dashboard-csv = Download as CSV
+console-dashboard-latest = Latest notices and their delivery
+console-dashboard-latest-none = No notice has been sent yet.
+console-dashboard-notice = Notice
+console-dashboard-recipients = Recipients
+console-dashboard-delivered = Delivered
+console-dashboard-waiting = Waiting
+
+console-costs-title = Cost sharing
+console-costs-years = Fiscal years
+console-costs-previous = Previous fiscal year
+console-costs-next = Next fiscal year
+console-costs-year = Fiscal year (starting year)
+console-costs-show = Show
+# $year: the fiscal year, $next: the year after
+console-costs-year-label = FY{ $year } (April { $year } to March { $next })
+console-costs-items = Cost items
+console-costs-items-none = No costs are entered for this fiscal year yet.
+console-costs-item-name = Item
+console-costs-item-name-hint = For example: server rental, maintenance contract
+console-costs-amount = Amount
+console-costs-amount-hint = In yen. You can type 75,000 or full-width digits.
+console-costs-yen-unit = yen
+# $amount: the amount with separators
+console-costs-yen = ¥{ $amount }
+console-costs-entered = Entered
+console-costs-remove = Remove
+console-costs-total = Total
+# $year: the fiscal year
+console-costs-add = Add a cost to { $year }
+console-costs-add-button = Add
+console-costs-shares = Each municipality's share
+# $year: the fiscal year, $total: the total
+console-costs-shares-caption = Shares of { $year } (total { $total })
+console-costs-by-rule = Consortium's rule
+console-costs-registrants = Registrants
+console-costs-by-registrants = By share of registrants
+console-costs-messages = Messages sent
+console-costs-by-messages = By messages sent
+console-costs-no-basis = — (nothing to share by)
+# $rule: the rule in words
+console-costs-rule-is = { $rule }.
+# $town: a municipality, $percent: its share
+console-costs-rule-fixed = { $town } { $percent }%
+# $n: how many municipalities share the rest
+console-costs-rule-rest = the rest split equally among the other { $n }
+console-costs-rule-equal = split equally among all municipalities
+console-costs-registrants-basis = Split by today's registrants who chose each municipality. Someone who chose several municipalities counts in each.
+# $year: the fiscal year
+console-costs-messages-basis = Split by the messages of notices sent in { $year } that were accepted for delivery. A notice for several municipalities counts in equal parts for each.
+console-costs-remainder = Rounding
+console-costs-remainder-rule = Shares are in whole yen. Each municipality first gets its exact share rounded down; the yen left over go one each to the municipalities whose shares lost the most in rounding (between equal losses, the one listed first). So the shares always add up to the total.
+console-costs-print = Printable view for the council
+console-costs-csv = Download as CSV
+# $year: the fiscal year
+console-costs-print-title = Running costs of the notice system: shares for { $year }
+console-costs-back = Back to cost sharing
+console-costs-print-hint = Use your browser's print command.
+# $at: when the report was made
+console-costs-issued = Made { $at }
+
+console-audit-title = Audit log
+console-audit-lead = What staff and the system did. Narrow it down with the filter. Entries cannot be changed or removed.
+console-audit-person = Person
+console-audit-person-hint = A staff member's email address, or a system name such as scheduler or api-key:3
+console-audit-action = Action
+console-audit-action-hint = An action's name, or its start (notice_ finds every action on notices)
+console-audit-dates = Dates
+console-audit-dates-hint = Dates in Japan time; both days included.
+console-audit-from = From
+console-audit-until = Until
+console-audit-search = Filter
+console-audit-clear = Clear the filter
+console-audit-entries = Entries
+console-audit-none = No entries match.
+console-audit-at = When
+console-audit-subject = Subject
+console-audit-detail = Detail
+console-audit-client = From address
+console-audit-older = Older entries
+console-audit-newest = Back to the newest entries
+console-audit-csv = Download the matching entries as CSV
+console-audit-csv-hint = The download is itself recorded in the audit log.
+console-audit-error-person = No such person. Enter a staff member's email address or a system name.
+console-audit-error-municipality = Choose a municipality from the list.
+console-audit-error-action = An action's name has lower-case letters, digits and _ only.
+console-audit-error-date = Enter the date like 2026-12-03.
+console-audit-error-order = The end date must be the same as the start date or later.
+console-audit-error-filter = The filter is not valid. Correct it on the audit log page.

@@ -834,3 +834,145 @@ console-import-rejected-unskipped = 取り込めない行があります。フ�
 console-import-done-title = 取り込みました
 console-import-done-added = { $count }人を新しく登録しました。
 console-import-skipped = 飛ばした行
+
+## 登録状況（ダッシュボード）・費用分担・操作記録
+
+console-error-page-not-found = ページが見つかりません。あなたの担当の市町村のものではない可能性があります。
+console-done-cost-added = 費用の項目を追加しました。
+console-done-cost-removed = 費用の項目を削除しました。
+
+console-dashboard-title = 登録状況
+# $region: 圏域の名前
+console-dashboard-region = { $region }全体
+console-dashboard-view = 表示する範囲
+console-dashboard-show = 表示する
+console-dashboard-active = 登録者数（現在）
+console-dashboard-new-this-month = 今月の新規登録
+console-dashboard-bounce-rate = 不達率
+console-dashboard-unsubscribe-rate = 配信停止
+# $n: 人数（桁区切り付き）
+console-dashboard-people = { $n }人
+# $rate: 割合, $of: 配信数
+console-dashboard-rate-of = { $rate }（過去12か月の配信 { $of }通のうち）
+# $rate: 割合, $n: 人数
+console-dashboard-left = { $rate }（過去12か月に{ $n }人が配信を停止）
+console-dashboard-rates-hint = 不達率は、送信を試みたメールのうち受け取りを拒否されたものの割合です。市町村ごとの数は、その市町村あてのお知らせのメールの数です（複数の市町村あてのお知らせは、それぞれの市町村で全体を数えます）。配信停止の割合は、過去12か月に配信を停止した人を、現在の登録者とその人たちの合計で割ったものです。
+console-dashboard-registrants-by-town = 市町村別の登録者数
+# $town: 市町村名
+console-dashboard-registrants-by-category = { $town }の分類別の登録者数
+console-dashboard-registrants-table = 市町村・分類別の登録者数（人）
+console-dashboard-registrants-hint = 複数の分類を選んだ人は、それぞれの分類で数えています。「登録者数」の列は一人を一回だけ数えます。
+console-dashboard-total-people = 登録者数
+console-dashboard-total = 合計
+console-dashboard-code = 市町村コード
+# $range: 期間
+console-dashboard-growth-caption = 月別の新規登録者数（登録方法別、{ $range }）
+console-dashboard-growth-hint = ポスターのQRコードから登録した人は、そのポスターの市町村ごとに数えています。現在も登録を続けている人の数です。
+console-dashboard-growth-table = 月別・登録方法別の新規登録者数（人）
+console-dashboard-source-web = Webフォーム
+console-dashboard-source-empty-mail = 空メール
+# $town: ポスターの市町村
+console-dashboard-source-poster = QRポスター（{ $town }）
+console-dashboard-source-poster-unknown = 市町村不明
+console-dashboard-source-import = 一括登録（取り込み）
+# $range: 期間
+console-dashboard-rates-caption = 月別の不達率と配信停止（{ $range }）
+console-dashboard-rates-table = 月別の配信数・不達・配信停止
+console-dashboard-month = 月
+console-dashboard-messages = 配信数（通）
+console-dashboard-bounced = 不達
+console-dashboard-failed = 送信失敗
+console-dashboard-unsubscribed = 配信停止（人）
+console-dashboard-axis-people = 人数
+console-dashboard-axis-percent = 割合（%）
+# $what: グラフの内容
+console-dashboard-chart-alt = グラフ：{ $what }。数値はグラフの下の表にあります。
+console-dashboard-csv = CSVでダウンロード
+console-dashboard-latest = 最近のお知らせの配信状況
+console-dashboard-latest-none = まだ配信したお知らせはありません。
+console-dashboard-notice = お知らせ
+console-dashboard-recipients = 宛先（通）
+console-dashboard-delivered = 配信済み
+console-dashboard-waiting = 送信待ち
+
+console-costs-title = 運営費の分担
+console-costs-years = 年度の切り替え
+console-costs-previous = 前の年度
+console-costs-next = 次の年度
+console-costs-year = 年度（西暦）
+console-costs-show = 表示する
+# $year: 年度（西暦）, $next: 翌年
+console-costs-year-label = { $year }年度（{ $year }年4月〜{ $next }年3月）
+console-costs-items = 費用の項目
+console-costs-items-none = この年度の費用はまだ登録されていません。
+console-costs-item-name = 項目名
+console-costs-item-name-hint = 例：サーバー利用料、保守委託料
+console-costs-amount = 金額
+console-costs-amount-hint = 円単位で入力してください。「75,000」や全角の「７５０００」でも入力できます。
+console-costs-yen-unit = 円
+# $amount: 桁区切り付きの金額
+console-costs-yen = { $amount }円
+console-costs-entered = 登録日時
+console-costs-remove = 削除
+console-costs-total = 合計
+# $year: 年度
+console-costs-add = { $year }に費用を追加する
+console-costs-add-button = 追加する
+console-costs-shares = 市町村ごとの分担額
+# $year: 年度, $total: 合計額
+console-costs-shares-caption = { $year }の分担額（合計 { $total }）
+console-costs-by-rule = 圏域の分担ルール
+console-costs-registrants = 登録者数（人）
+console-costs-by-registrants = 登録者数の割合で分担
+console-costs-messages = 配信数（通）
+console-costs-by-messages = 配信数の割合で分担
+console-costs-no-basis = —（算定の基礎がありません）
+# $rule: ルールの説明
+console-costs-rule-is = { $rule }。
+# $town: 市町村名, $percent: 割合
+console-costs-rule-fixed = { $town } { $percent }%
+# $n: 残りの市町村の数
+console-costs-rule-rest = 残りを他の{ $n }市町村で均等に分担
+console-costs-rule-equal = 全市町村で均等に分担
+console-costs-registrants-basis = 各市町村を選んでいる現在の登録者数の割合で分けます。複数の市町村を選んでいる人は、それぞれの市町村で数えます。
+# $year: 年度
+console-costs-messages-basis = { $year }に配信したお知らせのメール（送信できたもの）の数の割合で分けます。複数の市町村あてのお知らせは、その市町村で均等に分けて数えます。
+console-costs-remainder = 端数の扱い
+console-costs-remainder-rule = 金額は1円単位です。まず各市町村の割合どおりの金額の1円未満を切り捨て、残った円を、切り捨てた端数が大きい市町村から順に1円ずつ加えます（端数が同じときは、一覧で上にある市町村が先）。このため、分担額の合計は必ず総額と一致します。
+console-costs-print = 印刷用の表示（協議会資料）
+console-costs-csv = CSVでダウンロード
+# $year: 年度
+console-costs-print-title = 情報配信システム運営費 分担表 { $year }
+console-costs-back = 費用分担の画面に戻る
+console-costs-print-hint = ブラウザーの印刷機能で印刷してください。
+# $at: 作成日時
+console-costs-issued = 作成：{ $at }
+
+console-audit-title = 操作記録
+console-audit-lead = 職員やシステムが行った操作の記録です。条件を指定して絞り込めます。記録は変更・削除できません。
+console-audit-person = 操作した人
+console-audit-person-hint = 職員のメールアドレス、または「scheduler」「api-key:3」などのシステム名
+console-audit-action = 操作
+console-audit-action-hint = 操作名、またはその先頭（例：「notice_」ですべてのお知らせの操作）
+console-audit-dates = 期間
+console-audit-dates-hint = 日本時間の日付で指定します。両端の日を含みます。
+console-audit-from = 開始日
+console-audit-until = 終了日
+console-audit-search = 絞り込む
+console-audit-clear = 条件をすべて消す
+console-audit-entries = 記録
+console-audit-none = 条件に合う記録はありません。
+console-audit-at = 日時
+console-audit-subject = 対象
+console-audit-detail = 内容
+console-audit-client = 接続元
+console-audit-older = さらに古い記録
+console-audit-newest = 最新の記録に戻る
+console-audit-csv = 条件に合う記録をCSVでダウンロード
+console-audit-csv-hint = ダウンロードしたことも操作記録に残ります。
+console-audit-error-person = その操作した人は見つかりません。職員のメールアドレスかシステム名を入力してください。
+console-audit-error-municipality = 市町村を一覧から選んでください。
+console-audit-error-action = 操作名は半角の英小文字・数字・「_」で入力してください。
+console-audit-error-date = 日付は「2026-12-03」の形で入力してください。
+console-audit-error-order = 終了日は開始日と同じか、それより後にしてください。
+console-audit-error-filter = 絞り込みの条件が正しくありません。操作記録の画面で条件を直してください。

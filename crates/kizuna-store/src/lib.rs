@@ -15,6 +15,7 @@ mod migrate;
 pub mod archive;
 pub mod audit;
 pub mod catalog;
+pub mod costs;
 pub mod delivery;
 pub mod jma;
 pub mod notices;
@@ -23,13 +24,15 @@ pub mod registrations;
 pub mod residents;
 pub mod sessions;
 pub mod staff;
+pub mod statistics;
 pub mod templates;
 pub mod webhooks;
 
 pub use archive::{Archive, ArchivePage, ArchiveQuery};
-pub use audit::{Audit, AuditEntry, NewAuditEntry};
+pub use audit::{Audit, AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalog::{Area, Catalog};
 pub use changes::Topic;
+pub use costs::{CostItem, Costs, NewCostItem};
 pub use delivery::{
     ClaimRequest, ClaimedDelivery, DeliveryCounts, DeliveryOutcome, DeliveryQueue, DeliveryRef, DeliveryResult,
     PacingRule,
@@ -46,6 +49,7 @@ pub use residents::{
 };
 pub use sessions::{NewSession, Session, Sessions, SignInFailures};
 pub use staff::{ApiKey, NewApiKey, NewStaff, Staff, StaffAccount};
+pub use statistics::{DeliveryMonth, MessagesSent, RegistrationMonth, Statistics};
 pub use templates::{NoticeTemplate, TemplateText, Templates};
 pub use webhooks::{
     ClaimedWebhookDelivery, NewWebhook, Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent,
@@ -112,6 +116,8 @@ pub trait Store:
     + Jma
     + Audit
     + Templates
+    + Costs
+    + Statistics
 {
 }
 
@@ -130,6 +136,8 @@ impl<T> Store for T where
         + Jma
         + Audit
         + Templates
+        + Costs
+        + Statistics
 {
 }
 

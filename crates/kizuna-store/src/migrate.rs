@@ -17,6 +17,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (7, "console", include_str!("../migrations/sqlite/0007_console.sql")),
     (8, "templates_and_quiet_hours", include_str!("../migrations/sqlite/0008_templates_and_quiet_hours.sql")),
     (9, "process_heartbeats", include_str!("../migrations/sqlite/0009_process_heartbeats.sql")),
+    (10, "insight", include_str!("../migrations/sqlite/0010_insight.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -33,6 +34,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (7, "console", include_str!("../migrations/postgres/0007_console.sql")),
     (8, "templates_and_quiet_hours", include_str!("../migrations/postgres/0008_templates_and_quiet_hours.sql")),
     (9, "process_heartbeats", include_str!("../migrations/postgres/0009_process_heartbeats.sql")),
+    (10, "insight", include_str!("../migrations/postgres/0010_insight.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

@@ -1,6 +1,6 @@
 //! The staff console under `/admin`: sign-in, composing, approving, scheduling
 //! and sending notices, and watching them go out; residents, staff accounts,
-//! templates and settings.
+//! templates and settings; the dashboard, the shared cost and the audit log.
 //!
 //! One table of routes says what each route needs ([`Gate`]); one middleware
 //! ([`gate`]) enforces it for every request before a handler runs: the network
@@ -15,8 +15,12 @@
 //! the live preview, the live progress and the countdown.
 
 mod account;
+mod audit;
 mod auth;
 mod compose;
+mod costs;
+mod csv;
+mod dashboard;
 mod form;
 mod frame;
 mod home;
@@ -175,6 +179,17 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/settings/webhooks/{id}/remove", Manage(Duty::ReferenceData), settings::remove_webhook),
     route!(POST "/admin/settings/api-keys", Manage(Duty::ReferenceData), settings::create_key),
     route!(POST "/admin/settings/api-keys/{id}/revoke", Manage(Duty::ReferenceData), settings::revoke_key),
+    route!(GET "/admin/dashboard", Manage(Duty::Dashboard), dashboard::page),
+    route!(GET "/admin/dashboard/registrants.csv", Manage(Duty::Dashboard), dashboard::registrants_csv),
+    route!(GET "/admin/dashboard/growth.csv", Manage(Duty::Dashboard), dashboard::growth_csv),
+    route!(GET "/admin/dashboard/rates.csv", Manage(Duty::Dashboard), dashboard::rates_csv),
+    route!(GET "/admin/costs", Manage(Duty::Costs), costs::page),
+    route!(POST "/admin/costs/items", Manage(Duty::Costs), costs::add_item),
+    route!(POST "/admin/costs/items/{id}/remove", Manage(Duty::Costs), costs::remove_item),
+    route!(GET "/admin/costs/print", Manage(Duty::Costs), costs::print),
+    route!(GET "/admin/costs/report.csv", Manage(Duty::Costs), costs::csv),
+    route!(GET "/admin/audit", Manage(Duty::Audit), audit::page),
+    route!(GET "/admin/audit.csv", Manage(Duty::Audit), audit::csv),
 ];
 
 /// The console's routes, to merge into the web router.

@@ -75,6 +75,8 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "resident-suppressed" => "console-done-resident-suppressed",
         "resident-reactivated" => "console-done-resident-reactivated",
         "resident-staff" => "console-done-resident-staff",
+        "cost-added" => "console-done-cost-added",
+        "cost-removed" => "console-done-cost-removed",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

@@ -5,72 +5,24 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kizuna_core::MunicipalityCode;
 
 use crate::catalog::municipality_code;
 use crate::db::Row;
 use crate::{Result, SqlStore};
 
-#[derive(Debug, Clone)]
-pub struct NewAuditEntry {
-    /// `staff:ID`, `api-key:ID`, `scheduler`, …
-    pub actor: String,
-    pub action: String,
-    pub subject: String,
-    pub detail: String,
-    /// The client's address, for what a person did over HTTP.
-    pub client_address: Option<String>,
-    /// The municipality the action concerns, for filtering the log.
-    pub municipality: Option<MunicipalityCode>,
-}
-
-impl NewAuditEntry {
-    pub fn new(actor: impl Into<String>, action: &str, subject: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            actor: actor.into(),
-            action: action.to_owned(),
-            subject: subject.into(),
-            detail: detail.into(),
-            client_address: None,
-            municipality: None,
-        }
-    }
-
-    pub fn from_client(mut self, address: impl Into<String>) -> Self {
-        self.client_address = Some(address.into());
-        self
-    }
-
-    pub fn in_municipality(mut self, code: Option<&MunicipalityCode>) -> Self {
-        self.municipality = code.cloned();
-        self
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub subject: String,
-    pub detail: String,
-    pub client_address: Option<String>,
-    pub municipality: Option<MunicipalityCode>,
-}
+mod queries;
+mod records;
+use queries::*;
+pub use records::*;
 
 #[async_trait]
 pub trait Audit: Send + Sync + 'static {
     async fn record_audit(&self, entry: &NewAuditEntry, now: DateTime<Utc>) -> Result<()>;
     /// The newest `limit` entries, newest first.
     async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>>;
+    /// The entries `filter` matches, newest first, at most `filter.limit`.
+    async fn search_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
 }
-
-const INSERT_ENTRY: &str = "INSERT INTO audit_log (at, actor, action, subject, detail, client_address,
-     municipality_code) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-
-const NEWEST_ENTRIES: &str = "SELECT id, at, actor, action, subject, detail, client_address, municipality_code
-     FROM audit_log ORDER BY id DESC LIMIT $1";
 
 #[async_trait]
 impl Audit for SqlStore {
@@ -90,7 +42,24 @@ impl Audit for SqlStore {
     }
 
     async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        self.db.query(NEWEST_ENTRIES).bind(limit).fetch_all().await?.iter().map(entry_from_row).collect()
+        self.search_audit(&AuditFilter::newest(limit)).await
+    }
+
+    async fn search_audit(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.db
+            .query(MATCHING_ENTRIES)
+            .bind(f.actor.as_deref())
+            .bind(f.municipality.as_ref().map(|c| c.as_str()))
+            .bind(f.action.as_deref())
+            .bind(f.from)
+            .bind(f.until)
+            .bind(f.before)
+            .bind(f.limit)
+            .fetch_all()
+            .await?
+            .iter()
+            .map(entry_from_row)
+            .collect()
     }
 }
 

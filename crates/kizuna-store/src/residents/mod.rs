@@ -153,6 +153,10 @@ impl Residents for SqlStore {
         if status == SubscriberStatus::Unsubscribed.as_str() {
             return Ok(false);
         }
+        if status == SubscriberStatus::Active.as_str() {
+            // Counted before the choices go, without naming the resident.
+            tx.query(COUNT_UNSUBSCRIBE).bind(id).bind(now).execute().await?;
+        }
         tx.query(MARK_UNSUBSCRIBED).bind(id).bind(now).execute().await?;
         tx.query(DELETE_SUBSCRIPTIONS).bind(id).execute().await?;
         tx.commit().await?;

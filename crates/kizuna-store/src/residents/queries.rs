@@ -48,6 +48,13 @@ pub(super) const STATUS_OF: &str = "SELECT status FROM subscribers WHERE id = $1
 pub(super) const MARK_UNSUBSCRIBED: &str =
     "UPDATE subscribers SET status = 'unsubscribed', updated_at = $2, pending_expires_at = NULL WHERE id = $1";
 
+/// One row for the region and one for each municipality the resident had
+/// chosen: the dashboard's unsubscribe counts (no id, no address).
+pub(super) const COUNT_UNSUBSCRIBE: &str = "INSERT INTO unsubscribes (at, municipality_code)
+     SELECT $2, NULL
+     UNION ALL
+     SELECT DISTINCT $2, municipality_code FROM subscriptions WHERE subscriber_id = $1";
+
 pub(super) const EMAIL_OF: &str = "SELECT email FROM subscribers WHERE id = $1";
 
 pub(super) const LAPSED_PENDING: &str = "SELECT id FROM subscribers

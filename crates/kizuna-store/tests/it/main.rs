@@ -12,6 +12,7 @@ mod conformance;
 mod console;
 mod delivery;
 mod drafts;
+mod insight;
 mod jma;
 mod resident_records;
 mod residents;

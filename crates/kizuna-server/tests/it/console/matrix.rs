@@ -113,6 +113,17 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("POST", "/admin/settings/webhooks/{id}/remove", Need::Region),
     ("POST", "/admin/settings/api-keys", Need::Region),
     ("POST", "/admin/settings/api-keys/{id}/revoke", Need::Region),
+    ("GET", "/admin/dashboard", Need::Staff),
+    ("GET", "/admin/dashboard/registrants.csv", Need::Staff),
+    ("GET", "/admin/dashboard/growth.csv", Need::Staff),
+    ("GET", "/admin/dashboard/rates.csv", Need::Staff),
+    ("GET", "/admin/costs", Need::Region),
+    ("POST", "/admin/costs/items", Need::Region),
+    ("POST", "/admin/costs/items/{id}/remove", Need::Region),
+    ("GET", "/admin/costs/print", Need::Region),
+    ("GET", "/admin/costs/report.csv", Need::Region),
+    ("GET", "/admin/audit", Need::Admins),
+    ("GET", "/admin/audit.csv", Need::Admins),
 ];
 
 #[test]
