@@ -272,6 +272,12 @@ pub fn missing_keys(catalog: &Catalog, source: &str) -> Vec<String> {
         catalog.keys().filter_map(|key| key.split_once('-').map(|(first, _)| format!("{first}-"))).collect();
     let mut missing = Vec::new();
     for literal in string_literals(source) {
+        // An HTML attribute's value (`class="summary-list"`, `id="confirm-error"`)
+        // is written right after its `=`; a key never is.
+        let start = literal.as_ptr() as usize - source.as_ptr() as usize;
+        if source[..start].ends_with("=\"") {
+            continue;
+        }
         let looks_like_key = literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && prefixes.iter().any(|prefix| literal.starts_with(prefix.as_str()) && literal.len() > prefix.len());
         if looks_like_key && !catalog.contains(DEFAULT_LANGUAGE, literal) {
@@ -384,8 +390,8 @@ mod tests {
         let catalog = catalog();
         let source = r#"text(lang, "greeting"); text(lang, "only-typo"); let q = '"'; let m = "only-ja";
             // "only-in-a-comment"
-            "plainly not-a-key" "only-\"quoted\"""#;
-        assert_eq!(missing_keys(&catalog, source), ["only-typo"]);
+            "plainly not-a-key" "only-\"quoted\"" <dl class="only-a-class">{{ t("only-typo-too") }}"#;
+        assert_eq!(missing_keys(&catalog, source), ["only-typo", "only-typo-too"]);
     }
 
     #[test]
