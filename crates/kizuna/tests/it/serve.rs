@@ -198,6 +198,21 @@ fn the_same_binary_runs_on_postgresql() {
     // Several processes may share PostgreSQL: a second serve starts too.
     let second = Server::start(with_env(kizuna(&dir, &["serve"]), "KIZUNA_DATABASE_URL", &db_url));
     assert!(!second.stdout.iter().any(|l| l.contains("password")));
+    // Reference data changed elsewhere (here by this test, as the console of a
+    // third process would) reaches both running processes without a restart.
+    runtime.block_on(async {
+        let store = kizuna_store::connect(&db_url, kizuna_store::ConnectOptions { max_connections: 1 }).await.unwrap();
+        let yokoze = kizuna_core::MunicipalityCode::parse("113611").unwrap();
+        store.update_municipality(&yokoze, "横瀬町役場テスト", "Yokoze Test", "yokoze").await.unwrap();
+        store.close().await;
+    });
+    for process in [&server, &second] {
+        let start = std::time::Instant::now();
+        while !process.get("/").1.contains("横瀬町役場テスト") {
+            assert!(start.elapsed() < Duration::from_secs(10), "the renamed town never reached {}", process.addr);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
     drop(second);
     drop(server);
     admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
