@@ -284,6 +284,11 @@ fn subscription_from_row(row: &Row) -> Result<Subscription> {
 /// choices collapse into one.
 pub(crate) async fn write_subscriptions(tx: &mut Tx, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()> {
     tx.query(DELETE_SUBSCRIPTIONS).bind(subscriber_id).execute().await?;
+    add_subscriptions(tx, subscriber_id, subscriptions).await
+}
+
+/// Adds choices beside the ones a subscriber has, each once.
+pub(crate) async fn add_subscriptions(tx: &mut Tx, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()> {
     let mut unique = subscriptions.to_vec();
     unique.sort();
     unique.dedup();

@@ -242,7 +242,7 @@ impl ResidentRecords for SqlStore {
             .bind(with_restricted)
             .execute()
             .await?;
-        insert_subscriptions(&mut tx, id, subscriptions).await?;
+        super::add_subscriptions(&mut tx, id, subscriptions).await?;
         tx.commit().await
     }
 
@@ -344,13 +344,13 @@ impl ResidentRecords for SqlStore {
                         .fetch_optional_scalar()
                         .await?;
                     match id {
-                        Some(id) => insert_subscriptions(&mut tx, id, &row.subscriptions).await?,
+                        Some(id) => super::add_subscriptions(&mut tx, id, &row.subscriptions).await?,
                         // Registered a moment ago by the resident themselves.
                         None => outcome = ImportStanding::Known,
                     }
                 }
                 (ImportStanding::Joined, Some(id)) => {
-                    insert_subscriptions(&mut tx, id, &row.subscriptions).await?;
+                    super::add_subscriptions(&mut tx, id, &row.subscriptions).await?;
                     tx.query(TOUCH_SUBSCRIBER).bind(id).bind(now).execute().await?;
                 }
                 _ => {}
@@ -378,23 +378,6 @@ impl ResidentRecords for SqlStore {
             })
             .collect()
     }
-}
-
-/// Adds choices beside the ones a resident has, each once.
-async fn insert_subscriptions(tx: &mut crate::db::Tx, id: i64, subscriptions: &[Subscription]) -> Result<()> {
-    let mut unique = subscriptions.to_vec();
-    unique.sort();
-    unique.dedup();
-    for s in &unique {
-        tx.query(INSERT_SUBSCRIPTION)
-            .bind(id)
-            .bind(s.municipality.as_str())
-            .bind(s.category.as_str())
-            .bind(s.area_id)
-            .execute()
-            .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
