@@ -77,7 +77,11 @@ impl Relay {
 
     pub fn messages(&self) -> Vec<Value> {
         let log = std::fs::read_to_string(self.dir.join("messages.jsonl")).unwrap_or_default();
-        log.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"))).collect()
+        // The relay may be writing the last line right now: read complete lines only.
+        log.split_inclusive('\n')
+            .filter(|line| line.ends_with('\n'))
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}")))
+            .collect()
     }
 }
 
