@@ -44,6 +44,9 @@ pub enum MailError {
     Unavailable(String),
 }
 
+/// Told the relay's answer for each message of [`Transport::send_each`], in order.
+pub type Answered<'a> = &'a mut (dyn FnMut(Result<String, MailError>) + Send);
+
 /// Where outgoing mail goes: an SMTP relay, or the file outbox by default.
 #[async_trait]
 pub trait Transport: Send + Sync + 'static {
@@ -51,14 +54,21 @@ pub trait Transport: Send + Sync + 'static {
     /// taken responsibility for the message.
     async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError>;
 
-    /// Hands several messages over, answering for each in order. By default one
-    /// after another; the SMTP relay sends them over one connection, one round
-    /// trip each.
+    /// Hands several messages over and tells `answered` what became of each, in
+    /// order, as soon as the relay has answered it: a caller can count a
+    /// message while the rest are still on the wire. By default one after
+    /// another; the SMTP relay sends them over one connection, one round trip
+    /// each.
+    async fn send_each(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
+        for message in messages {
+            answered(self.send(message).await);
+        }
+    }
+
+    /// Hands several messages over, answering for each in order.
     async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
         let mut answers = Vec::with_capacity(messages.len());
-        for message in messages {
-            answers.push(self.send(message).await);
-        }
+        self.send_each(messages, &mut |answer| answers.push(answer)).await;
         answers
     }
 

@@ -29,6 +29,11 @@ pub(crate) fn text(lang: impl LanguageTag, key: &str) -> Cow<'static, str> {
     CATALOG.text(lang, key)
 }
 
+/// A text whose key is made at run time, when the catalog has it.
+pub(crate) fn text_if_any(lang: impl LanguageTag, key: &str) -> Option<Cow<'static, str>> {
+    CATALOG.contains(kizuna_core::Lang::JA, key).then(|| CATALOG.text(lang, key))
+}
+
 /// A text with arguments, for Rust code; templates use [`PageText`].
 pub(crate) fn format(lang: impl LanguageTag, key: &str, args: &[(&str, Arg<'_>)]) -> Cow<'static, str> {
     CATALOG.format(lang, key, args)

@@ -19,7 +19,7 @@ use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, Subscribe
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::time::SystemClock;
 use kizuna_core::{CategoryKey, EmailAddress, Lang, MunicipalityCode};
-use kizuna_mail::{MailError, OutgoingMessage, Transport};
+use kizuna_mail::{Answered, MailError, OutgoingMessage, Transport};
 use kizuna_server::delivery::Worker;
 use kizuna_server::notices::{self, Actor, NoticeError};
 use kizuna_server::{AppState, Settings};
@@ -53,9 +53,7 @@ impl Measured {
     }
 }
 
-/// Times are taken when the transport answers: for a share of messages sent
-/// over one connection, when the whole share is answered, so the latencies
-/// printed are upper bounds.
+/// Times are taken when the transport answers each message.
 #[async_trait]
 impl Transport for Measured {
     async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
@@ -64,15 +62,18 @@ impl Transport for Measured {
         Ok(reply)
     }
 
-    async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
-        let answers = self.inner.send_all(messages).await;
-        let at = Instant::now();
-        for (message, answer) in messages.iter().zip(&answers) {
-            if answer.is_ok() {
-                self.accepted(message, at);
-            }
-        }
-        answers
+    async fn send_each(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
+        let mut next = messages.iter();
+        self.inner
+            .send_each(messages, &mut |answer| {
+                if let Some(message) = next.next()
+                    && answer.is_ok()
+                {
+                    self.accepted(message, Instant::now());
+                }
+                answered(answer);
+            })
+            .await;
     }
 
     fn describe(&self) -> String {

@@ -403,17 +403,17 @@ impl Connection {
     /// sending each message's content in one group with the next envelope
     /// (RFC 2920 allows content first in a group): one round trip per message.
     ///
-    /// Answers for a prefix of `messages`, in order. It stops early when the
-    /// connection can go no further (broken, or a refusal it could not clear):
-    /// the last answer then says why. It also stops, with every answer a
+    /// Tells `answered` about a prefix of `messages`, in order, each as soon as
+    /// the relay replied. It stops early when the connection can go no further
+    /// (broken, or a refusal it could not clear): the last answer then says why. It also stops, with every answer a
     /// success or a refusal, when the connection reached `limit` messages.
     pub async fn deliver_chain(
         &mut self,
         messages: &[OutgoingMessage],
         config: &SmtpConfig,
         limit: u32,
-    ) -> Vec<Result<Reply, Failure>> {
-        let mut answers: Vec<Result<Reply, Failure>> = Vec::with_capacity(messages.len());
+        answered: &mut (dyn FnMut(Result<Reply, Failure>) + Send),
+    ) {
         // The message whose content is in the output (then on the wire), awaiting its reply.
         let mut content_of: Option<usize> = None;
         let mut next = 0;
@@ -434,7 +434,7 @@ impl Connection {
                         self.push_envelope(&messages[index]);
                         envelope_of = Some(index);
                     }
-                    Err(failure) if content_of.is_none() => answers.push(Err(failure)),
+                    Err(failure) if content_of.is_none() => answered(Err(failure)),
                     Err(failure) => {
                         unsendable = Some(failure);
                         break;
@@ -442,7 +442,7 @@ impl Connection {
                 }
             }
             if content_of.is_none() && envelope_of.is_none() {
-                return answers;
+                return;
             }
             let broken = match timeout(config.command_timeout, self.flush_output()).await {
                 Err(_) => Some("the relay stalled".to_owned()),
@@ -451,26 +451,26 @@ impl Connection {
             };
             if let Some(reason) = broken {
                 if content_of.is_some() {
-                    answers.push(Err(Failure::Broken { reason: reason.clone(), after_data: true }));
+                    answered(Err(Failure::Broken { reason: reason.clone(), after_data: true }));
                 }
                 if envelope_of.is_some() {
-                    answers.push(Err(Failure::broken(reason)));
+                    answered(Err(Failure::broken(reason)));
                 }
-                return answers;
+                return;
             }
             if content_of.take().is_some() {
                 let answer = self.read_content_reply(config).await;
                 let broken = matches!(answer, Err(Failure::Broken { .. }));
-                answers.push(answer);
+                answered(answer);
                 if broken {
                     if envelope_of.is_some() {
-                        answers.push(Err(Failure::broken("the connection broke before the message")));
+                        answered(Err(Failure::broken("the connection broke before the message")));
                     }
-                    return answers;
+                    return;
                 }
             }
             if let Some(failure) = unsendable {
-                answers.push(Err(failure));
+                answered(Err(failure));
             }
             let Some(index) = envelope_of else { continue };
             let message = &messages[index];
@@ -481,18 +481,18 @@ impl Connection {
                 }
                 Ok(Err(Failure::Refused { reply, reusable: true })) => {
                     let cleared = self.reset(config).await;
-                    answers.push(Err(Failure::Refused { reply, reusable: cleared }));
+                    answered(Err(Failure::Refused { reply, reusable: cleared }));
                     if !cleared {
-                        return answers;
+                        return;
                     }
                 }
                 Ok(Err(failure)) => {
-                    answers.push(Err(failure));
-                    return answers;
+                    answered(Err(failure));
+                    return;
                 }
                 Err(_) => {
-                    answers.push(Err(Failure::broken("the relay stalled")));
-                    return answers;
+                    answered(Err(Failure::broken("the relay stalled")));
+                    return;
                 }
             }
         }

@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 
 pub use config::{Credentials, Password, SmtpConfig, SmtpConfigError, TlsMode};
 
-use crate::{MailError, OutgoingMessage, Transport};
+use crate::{Answered, MailError, OutgoingMessage, Transport};
 use connection::{Connection, Failure};
 
 /// Hands messages to one relay over at most `connections` connections, kept
@@ -143,25 +143,28 @@ impl Transport for SmtpTransport {
         }
     }
 
-    async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
-        let mut answers = Vec::with_capacity(messages.len());
+    async fn send_each(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
         // The semaphore is never closed, so a failed acquire cannot happen.
         let slot = match self.slots.acquire().await {
             Ok(slot) => slot,
-            Err(e) => return messages.iter().map(|_| Err(MailError::Temporary(e.to_string()))).collect(),
+            Err(e) => {
+                messages.iter().for_each(|_| answered(Err(MailError::Temporary(e.to_string()))));
+                return;
+            }
         };
         // A message whose connection broke before its content left gets one fresh try.
         let mut retried = None;
-        while answers.len() < messages.len() {
-            let rest = &messages[answers.len()..];
+        let mut done = 0;
+        while done < messages.len() {
+            let rest = &messages[done..];
             let mut connection = match self.take_idle() {
                 Some(connection) => connection,
                 None => match self.open().await {
                     Ok(connection) => connection,
                     Err(error) => {
                         let reason = error.to_string();
-                        answers.extend(rest.iter().map(|_| Err(MailError::Unavailable(reason.clone()))));
-                        break;
+                        rest.iter().for_each(|_| answered(Err(MailError::Unavailable(reason.clone()))));
+                        return;
                     }
                 },
             };
@@ -170,35 +173,33 @@ impl Transport for SmtpTransport {
                 self.put_idle(connection);
                 drop(slot);
                 for message in rest {
-                    answers.push(self.send(message).await);
+                    answered(self.send(message).await);
                 }
-                return answers;
+                return;
             }
-            let chained =
-                connection.deliver_chain(rest, &self.config, self.config.messages_per_connection.max(1)).await;
             let mut usable = true;
-            for answer in chained {
-                let at = answers.len();
-                answers.push(match answer {
-                    Ok(reply) => Ok(reply.to_string()),
-                    Err(Failure::Broken { reason, after_data: false }) if retried != Some(at) => {
+            let limit = self.config.messages_per_connection.max(1);
+            connection
+                .deliver_chain(rest, &self.config, limit, &mut |answer| match answer {
+                    Err(Failure::Broken { reason, after_data: false }) if retried != Some(done) => {
                         tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
-                        retried = Some(at);
-                        usable = false;
                         // Not answered: the loop offers it again on a fresh connection.
-                        break;
+                        retried = Some(done);
+                        usable = false;
                     }
-                    Err(failure) => {
-                        usable &= failure.keeps_connection();
-                        Err(mail_error(failure))
+                    answer => {
+                        done += 1;
+                        answered(answer.map(|reply| reply.to_string()).map_err(|failure| {
+                            usable &= failure.keeps_connection();
+                            mail_error(failure)
+                        }));
                     }
-                });
-            }
+                })
+                .await;
             if usable {
                 self.release(connection).await;
             }
         }
-        answers
     }
 
     fn describe(&self) -> String {

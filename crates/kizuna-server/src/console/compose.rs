@@ -346,7 +346,10 @@ pub async fn new_submit(State(state): State<AppState>, signed: Signed, form: Fie
         }
     };
     match notices::create(&state, &signed.actor, draft, None).await {
-        Ok(created) => pages::done(&format!("/admin/notices/{}", created.notice.id), "saved"),
+        Ok(created) => {
+            pages::audit(&state, &signed, "notice_create", &created.notice, "{}".into()).await;
+            pages::done(&format!("/admin/notices/{}", created.notice.id), "saved")
+        }
         Err(error) => match field_error(signed.lang, &error) {
             Some((field, message)) => {
                 let mut errors = Errors::default();
@@ -385,7 +388,10 @@ pub async fn edit_submit(State(state): State<AppState>, signed: Signed, Path(id)
         }
     };
     match notices::edit(&state, &signed.actor, id, draft).await {
-        Ok(_) => pages::done(&format!("/admin/notices/{id}"), "saved"),
+        Ok(notice) => {
+            pages::audit(&state, &signed, "notice_edit", &notice, "{}".into()).await;
+            pages::done(&format!("/admin/notices/{id}"), "saved")
+        }
         Err(error) => match field_error(signed.lang, &error) {
             Some((field, message)) => {
                 let mut errors = Errors::default();
@@ -407,7 +413,11 @@ pub async fn edit_submit(State(state): State<AppState>, signed: Signed, Path(id)
 
 pub async fn clone_submit(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>) -> Response {
     match notices::clone_notice(&state, &signed.actor, id).await {
-        Ok(notice) => pages::done(&format!("/admin/notices/{}/edit", notice.id), "cloned"),
+        Ok(notice) => {
+            let detail = serde_json::json!({ "from": format!("notice:{id}") }).to_string();
+            pages::audit(&state, &signed, "notice_clone", &notice, detail).await;
+            pages::done(&format!("/admin/notices/{}/edit", notice.id), "cloned")
+        }
         Err(error) => pages::notice_failure(signed.lang, error),
     }
 }

@@ -169,6 +169,11 @@ impl Residents for SqlStore {
         let Some(email) = email else {
             return Err(StoreError::NotFound);
         };
+        let status: Option<String> = tx.query(STATUS_OF).bind(id).fetch_optional_scalar().await?;
+        if status.as_deref() == Some(SubscriberStatus::Active.as_str()) {
+            // Erasing at their request is leaving too: counted, without naming them.
+            tx.query(COUNT_UNSUBSCRIBE).bind(id).bind(now).execute().await?;
+        }
         tx.query(SUPPRESS_ERASED).bind(TokenHash::of(&email).as_str()).bind(now).execute().await?;
         delete_subscribers(&mut tx, &[id]).await?;
         tx.commit().await

@@ -165,6 +165,9 @@ async fn unsubscribes_are_counted_for_the_region_and_each_town_and_outlive_the_r
     assert!(store.unsubscribe_subscriber(both, utc(9, 2, 0)).await.unwrap());
     assert!(store.unsubscribe_subscriber(yokoze, utc(10, 2, 0)).await.unwrap());
     assert!(!store.unsubscribe_subscriber(yokoze, utc(10, 3, 0)).await.unwrap(), "leaving twice counts once");
+    // Erased at their own request while receiving mail: leaving as well.
+    let erased = resident(&store, "erased@example.jp", RegistrationSource::Web, None, &["112071"], utc(8, 1, 0)).await;
+    store.erase_subscriber(erased, utc(11, 5, 0)).await.unwrap();
     // Erased a year on, the counts stay: they name nobody.
     store.erase_unsubscribed(utc(12, 1, 0), utc(12, 2, 0)).await.unwrap();
     assert!(store.subscriber(both).await.unwrap().is_none());
@@ -172,7 +175,7 @@ async fn unsubscribes_are_counted_for_the_region_and_each_town_and_outlive_the_r
     let month = |m: &str, n: i64| (m.to_owned(), n);
     assert_eq!(
         store.unsubscribes_by_month(None, utc(1, 1, 0)).await.unwrap(),
-        vec![month("2026-09", 1), month("2026-10", 1)],
+        vec![month("2026-09", 1), month("2026-10", 1), month("2026-11", 1)],
         "the region counts each resident once"
     );
     assert_eq!(
@@ -181,7 +184,7 @@ async fn unsubscribes_are_counted_for_the_region_and_each_town_and_outlive_the_r
     );
     assert_eq!(
         store.unsubscribes_by_month(Some(&code("112071")), utc(1, 1, 0)).await.unwrap(),
-        vec![month("2026-09", 1)]
+        vec![month("2026-09", 1), month("2026-11", 1)]
     );
     assert_eq!(
         store.unsubscribes_by_month(Some(&code("113611")), utc(10, 1, 0)).await.unwrap(),

@@ -33,7 +33,10 @@ const EXPORT_MAX: usize = 100_000;
 pub struct EntryRow {
     pub at: String,
     pub person: String,
+    /// The action in plain words.
     pub action: String,
+    /// The action as stored, which the filter takes.
+    pub code: String,
     pub subject: String,
     pub municipality: String,
     pub detail: String,
@@ -79,11 +82,18 @@ async fn people(state: &AppState) -> Result<HashMap<String, String>, StoreError>
     Ok(staff.into_iter().map(|s| (format!("staff:{}", s.id), s.email.to_string())).collect())
 }
 
+/// What an action code means, in plain words; the code itself where there are none.
+fn action_words(code: &str, lang: Lang) -> String {
+    crate::texts::text_if_any(lang, &format!("audit-action-{}", code.replace('_', "-")))
+        .map_or_else(|| code.to_owned(), |words| words.into_owned())
+}
+
 fn row(entry: &AuditEntry, people: &HashMap<String, String>, directory: &ReferenceData, lang: Lang) -> EntryRow {
     EntryRow {
         at: jst(entry.at, lang),
         person: people.get(&entry.actor).cloned().unwrap_or_else(|| entry.actor.clone()),
-        action: entry.action.clone(),
+        action: action_words(&entry.action, lang),
+        code: entry.action.clone(),
         subject: entry.subject.clone(),
         municipality: entry
             .municipality

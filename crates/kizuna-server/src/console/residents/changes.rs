@@ -11,7 +11,7 @@ use kizuna_core::staff::Duty;
 use kizuna_core::{CategoryKey, MunicipalityCode};
 use kizuna_store::{Erasure, StoreError, Subscription};
 
-use super::{audit, record_page, store_failure, visible, within};
+use super::{audit, elsewhere_too, record_page, store_failure, visible, within};
 use crate::console::form::{Errors, Fields};
 use crate::console::frame::ConsoleFrame;
 use crate::console::pages::{self, render};
@@ -88,8 +88,13 @@ pub async fn subscriptions(
 }
 
 async fn set_suppressed(state: AppState, signed: Signed, id: i64, suppressed: bool) -> Response {
-    if let Err(response) = visible(&state, &signed, id).await {
-        return response;
+    let record = match visible(&state, &signed, id).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    if suppressed && elsewhere_too(&record, &signed) {
+        // Stopping the address would stop the other towns' mail, which is not theirs to stop.
+        return pages::refused(signed.lang, StatusCode::FORBIDDEN, "console-resident-suppress-elsewhere");
     }
     match state.store.set_resident_suppressed(id, suppressed, state.clock.now()).await {
         Ok(true) => {}

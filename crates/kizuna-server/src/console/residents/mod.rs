@@ -66,6 +66,11 @@ pub(super) async fn visible(state: &AppState, signed: &Signed, id: i64) -> Resul
     }
 }
 
+/// Whether the resident also chose municipalities outside the staff member's own.
+pub(super) fn elsewhere_too(record: &ResidentRecord, signed: &Signed) -> bool {
+    record.chose_elsewhere && within(signed).is_some()
+}
+
 pub(super) fn status_label(status: SubscriberStatus, lang: Lang) -> String {
     let key = match status {
         SubscriberStatus::Pending => "console-resident-status-pending",
@@ -221,6 +226,9 @@ struct RecordPage {
     bounces: Vec<DeliveryRow>,
     hard_bounces: i64,
     may_suppress: bool,
+    /// Mail goes to the address (which only a consortium admin may stop when
+    /// other towns' choices go there too).
+    active: bool,
     may_reactivate: bool,
     may_mark_staff: bool,
     is_staff: bool,
@@ -326,12 +334,13 @@ pub(super) async fn record_page(
         id: s.id,
         email: s.email.clone(),
         facts,
-        chose_elsewhere: record.chose_elsewhere && within(signed).is_some(),
+        chose_elsewhere: elsewhere_too(record, signed),
         towns: town_choices(&directory, signed, &chosen, lang),
         bounces: deliveries.iter().filter(|d| d.status == "bounced").map(|d| delivery_row(d, lang)).collect(),
         deliveries: deliveries.iter().map(|d| delivery_row(d, lang)).collect(),
         hard_bounces: s.hard_bounces,
-        may_suppress: s.status == SubscriberStatus::Active,
+        may_suppress: s.status == SubscriberStatus::Active && !elsewhere_too(record, signed),
+        active: s.status == SubscriberStatus::Active,
         may_reactivate: s.status == SubscriberStatus::Suppressed,
         may_mark_staff: signed.staff.role.has(kizuna_core::staff::Duty::RestrictedCategory),
         is_staff: s.is_staff,

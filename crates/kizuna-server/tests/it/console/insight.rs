@@ -358,11 +358,12 @@ async fn the_audit_log_is_filtered_paged_exported_and_each_town_sees_its_own() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("notice:9001"), "another town's entries are not shown");
     assert!(page.body.contains("author@town.yokoze.example"), "the person by address");
-    assert_eq!(page.body.matches("<code>").count(), 50, "fifty entries a page");
+    assert_eq!(page.body.matches("<code class=\"action-code\">").count(), 50, "fifty entries a page");
+    assert!(page.body.contains("<td>お知らせの下書きを作成した <code"), "each action in plain words, then its code");
     let older = page.body.split("href=\"").find(|s| s.starts_with("/admin/audit?before=")).unwrap();
     let older = &older[..older.find('"').unwrap()];
     let next = yokoze.get(older).await;
-    let creates = |p: &Page| p.body.matches("<code>notice_create</code>").count();
+    let creates = |p: &Page| p.body.matches("<code class=\"action-code\">notice_create</code>").count();
     assert_eq!(creates(&page) + creates(&next), 55, "the rest on the next page");
     assert!(!next.body.contains("/admin/audit?before="), "the last page");
     assert_eq!(yokoze.get("/admin/audit?municipality=112071").await.status, StatusCode::NOT_FOUND);
@@ -371,11 +372,15 @@ async fn the_audit_log_is_filtered_paged_exported_and_each_town_sees_its_own() {
     let mut region = region_admin(&app).await;
     let day = |d: DateTime<Utc>| kizuna_core::time::tokyo_date(d).format("%Y-%m-%d").to_string();
     let page = region.get(&format!("/admin/audit?from={}&until={}", day(t - Duration::days(1)), day(t))).await;
-    assert!(page.body.contains("notice:9001") && page.body.contains("<code>sign_in</code>"));
-    assert!(!page.body.contains("<code>notice_create</code>"), "three days ago is outside the dates");
+    assert!(page.body.contains("notice:9001") && page.body.contains("<code class=\"action-code\">sign_in</code>"));
+    assert!(page.body.contains("お知らせを承認した") && page.body.contains("サインインした"));
+    assert!(
+        !page.body.contains("<code class=\"action-code\">notice_create</code>"),
+        "three days ago is outside the dates"
+    );
     let page = region.get("/admin/audit?person=author%40town.yokoze.example&action=notice_").await;
-    assert_eq!(page.body.matches("<code>notice_create</code>").count(), 50);
-    assert!(!page.body.contains("<code>sign_in</code>"), "the action filter matches its start");
+    assert_eq!(page.body.matches("<code class=\"action-code\">notice_create</code>").count(), 50);
+    assert!(!page.body.contains("<code class=\"action-code\">sign_in</code>"), "the action filter matches its start");
     let bad = region.get("/admin/audit?from=3+Dec&person=nobody%40example.jp").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -392,5 +397,5 @@ async fn the_audit_log_is_filtered_paged_exported_and_each_town_sees_its_own() {
     assert_eq!(exports.len(), 1, "the export is itself audited");
     assert_eq!(exports[0].detail, "municipality=113611&action=notice_");
     let after = region.get("/admin/audit?action=audit_export").await;
-    assert!(after.body.contains("<code>audit_export</code>"));
+    assert!(after.body.contains("<code class=\"action-code\">audit_export</code>"));
 }

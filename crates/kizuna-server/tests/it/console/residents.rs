@@ -130,6 +130,11 @@ async fn a_municipality_admin_changes_only_their_municipalitys_choices_and_never
     assert!(page.body.contains("value=\"113611:disaster\" checked"));
     assert!(!page.body.contains("112071:"), "another town's choices are not shown");
     assert!(page.body.contains("ほかの市町村も登録しています"));
+    assert!(!page.body.contains("/suppress\""), "no button that would stop 秩父市's mail too");
+    assert!(page.body.contains("連合の管理者が行います"), "the page says who can stop all mail");
+    let stop_all = admin.post(&format!("/admin/residents/{both}/suppress"), &[]).await;
+    assert_eq!(stop_all.status, StatusCode::FORBIDDEN);
+    assert!(!app.state.store.is_suppressed(&TokenHash::of("both@example.jp")).await.unwrap(), "mail still goes");
 
     let forged = admin
         .post(
