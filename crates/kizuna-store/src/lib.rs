@@ -38,6 +38,7 @@ pub use delivery::{
     PacingRule,
 };
 pub use jma::{Jma, JmaFeedState};
+pub use migrate::SchemaState;
 pub use notices::{
     MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices, RecipientCounts,
 };
@@ -173,6 +174,24 @@ impl SqlStore {
         migrate::run(&db).await?;
         Ok(Self { db })
     }
+}
+
+/// Where the schema of the database a URL names stands, without creating or
+/// changing anything: `Ok(None)` when an SQLite file does not exist yet.
+pub async fn inspect(url: &str) -> Result<Option<SchemaState>> {
+    let db = if url.starts_with("sqlite:") {
+        if !db::sqlite::exists(url)? {
+            return Ok(None);
+        }
+        db::sqlite::connect(url, ConnectOptions { max_connections: 1 }).await?
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        db::postgres::connect(url, ConnectOptions { max_connections: 1 }).await?
+    } else {
+        return Err(StoreError::BadUrl("it must start with sqlite:// or postgres://".to_owned()));
+    };
+    let state = migrate::state(&db).await;
+    db.close().await;
+    state.map(Some)
 }
 
 /// Opens (creating if needed) and migrates the database a URL names.

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use crate::db::{Db, postgres::lock_migrations};
+use crate::db::{Db, PerBackend, postgres::lock_migrations};
 use crate::{Backend, Result, StoreError};
 
 /// (version, name, SQL) in the order they apply.
@@ -98,6 +98,43 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
         tracing::info!(version, name, "applied migration");
     }
     tx.commit().await
+}
+
+/// Where a database's schema stands, read without changing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaState {
+    /// The newest version applied (0 for an empty database).
+    pub version: i64,
+    /// The newest version this build knows.
+    pub latest: i64,
+    /// Migrations this build knows that the database lacks, as `version name`.
+    pub missing: Vec<String>,
+}
+
+impl SchemaState {
+    pub fn is_current(&self) -> bool {
+        self.missing.is_empty() && self.version <= self.latest
+    }
+}
+
+const SCHEMA_TABLE_EXISTS: PerBackend = PerBackend {
+    sqlite: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'kizuna_schema'",
+    postgres: "SELECT COUNT(*) FROM information_schema.tables
+     WHERE table_name = 'kizuna_schema' AND table_schema = current_schema()",
+};
+
+/// Reads the schema's state without migrating.
+pub(crate) async fn state(db: &Db) -> Result<SchemaState> {
+    let backend = db.backend();
+    let latest = latest(backend);
+    let known: i64 = db.query(SCHEMA_TABLE_EXISTS).fetch_scalar().await?;
+    let applied: Vec<i64> =
+        if known > 0 { db.query("SELECT version FROM kizuna_schema").fetch_scalars().await? } else { Vec::new() };
+    Ok(SchemaState {
+        version: applied.iter().copied().max().unwrap_or(0),
+        latest,
+        missing: pending(migrations(backend), &applied).map(|(version, name, _)| format!("{version} {name}")).collect(),
+    })
 }
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS kizuna_schema (

@@ -60,6 +60,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             store.close().await;
             Ok(())
         }
+        Command::Check => crate::check::run(&settings).await,
         Command::Backup { file } => backup(&settings, &file).await,
         Command::Staff(StaffCommand::Create { email, scope, role, emergency, password_stdin }) => {
             create_staff(&settings, &email, &scope, &role, emergency, password_stdin).await

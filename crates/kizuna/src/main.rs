@@ -2,6 +2,7 @@
 //! operators' tools that work on the configured database, server running or not.
 
 mod bench;
+mod check;
 mod commands;
 
 use std::path::PathBuf;
@@ -25,6 +26,10 @@ enum Command {
     Serve(ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Verify the configuration without starting: database reachable and
+    /// migrated, relay answering, the mail domain's SPF and DMARC records, JMA
+    /// feeds reachable. Exits 1 when a check finds a fault.
+    Check,
     /// Write a consistent copy of the SQLite database while it is in use.
     Backup {
         /// Where to write the copy (must not exist yet).

@@ -267,6 +267,18 @@ impl Connection {
         self.capabilities.pipelining
     }
 
+    /// What the relay offered, in words for an operator: TLS, pipelining, SMTPUTF8.
+    pub fn describe(&self) -> String {
+        let mut said = vec![if matches!(self.stream, Stream::Tls(_)) { "TLS" } else { "no TLS" }];
+        if self.capabilities.pipelining {
+            said.push("PIPELINING");
+        }
+        if self.capabilities.smtputf8 {
+            said.push("SMTPUTF8");
+        }
+        said.join(", ")
+    }
+
     /// Refuses what no relay could take: line breaks in addresses, no recipient,
     /// a UTF-8 address without SMTPUTF8, a message over the relay's size limit.
     fn check(&self, message: &OutgoingMessage) -> Result<(), Failure> {

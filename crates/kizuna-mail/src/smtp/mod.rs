@@ -56,6 +56,15 @@ impl SmtpTransport {
         &self.config
     }
 
+    /// Opens one connection as sending would (TLS and authentication as
+    /// configured), says QUIT, and tells what the relay offered; for `kizuna check`.
+    pub async fn probe(&self) -> Result<String, MailError> {
+        let connection = self.open().await?;
+        let offered = connection.describe();
+        connection.quit(&self.config).await;
+        Ok(offered)
+    }
+
     fn take_idle(&self) -> Option<Connection> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(connection) = idle.pop() {

@@ -31,6 +31,13 @@ pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
     Ok(Db::sqlite(pool))
 }
 
+/// Whether the file an `sqlite://` URL names exists (an in-memory database always does).
+pub(crate) fn exists(url: &str) -> Result<bool> {
+    let options = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+    let file = options.get_filename();
+    Ok(file.as_os_str() == ":memory:" || file.exists())
+}
+
 /// `VACUUM INTO` writes a consistent, compacted copy while others keep writing.
 pub(crate) async fn backup(db: &Db, path: &Path) -> Result<()> {
     if path.exists() {

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod check;
 mod cli;
 mod delivery;
 #[path = "../../../kizuna-mail/tests/it/relay.rs"]
