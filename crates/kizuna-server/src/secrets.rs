@@ -8,6 +8,7 @@ use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use kizuna_store::SecretKind;
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 
 /// Bytes of a key (ChaCha20-Poly1305 takes 256 bits).
@@ -148,6 +149,66 @@ impl SecretKeys {
     pub fn is_stale(&self, sealed: &str) -> bool {
         sealed.split(':').nth(1).is_some_and(|id| id != self.current_id())
     }
+}
+
+/// What a sealed TOTP secret is sealed for.
+pub const TOTP_PURPOSE: &str = "totp";
+/// What a sealed webhook signing secret is sealed for.
+pub const WEBHOOK_PURPOSE: &str = "webhook";
+
+fn purpose(kind: SecretKind) -> &'static str {
+    match kind {
+        SecretKind::Webhook => WEBHOOK_PURPOSE,
+        SecretKind::Totp => TOTP_PURPOSE,
+    }
+}
+
+/// Why the secrets in the database cannot be used with the key file.
+#[derive(Debug, thiserror::Error)]
+pub enum ResealError {
+    #[error(
+        "the secret key file {path} does not open the secrets stored in the database ({what} {id}: {error}); start with the key file they were sealed with, or put the new key's line first and keep the old one below it"
+    )]
+    Key { path: PathBuf, what: &'static str, id: i64, error: SecretError },
+    #[error("sealing a stored secret again: {0}")]
+    Store(#[from] kizuna_store::StoreError),
+}
+
+/// Opens every secret the database keeps with the key file, and seals again
+/// those sealed with an older key (a rotation) or kept in the clear from before
+/// sealing: afterwards the database holds nothing readable without the first
+/// key. Fails — naming the key file — when one does not open, so that a wrong
+/// key stops start-up instead of breaking sign-ins and webhooks later. Returns
+/// how many were sealed again.
+pub async fn reseal_stored(
+    store: &dyn kizuna_store::Store,
+    keys: &SecretKeys,
+    path: &Path,
+) -> Result<usize, ResealError> {
+    let mut resealed = 0;
+    for secret in store.sealed_secrets().await? {
+        let purpose = purpose(secret.kind);
+        let plain = match keys.open(purpose, &secret.value) {
+            Ok(_) if !keys.is_stale(&secret.value) => continue,
+            Ok(plain) => plain,
+            // Webhook secrets were kept in the clear before sealing.
+            Err(SecretError::NotSealed) if secret.kind == SecretKind::Webhook => secret.value.as_bytes().to_vec(),
+            Err(error) => {
+                let what = if secret.kind == SecretKind::Webhook { "webhook" } else { "staff account" };
+                return Err(ResealError::Key { path: path.to_owned(), what, id: secret.id, error });
+            }
+        };
+        let sealed = keys.seal(purpose, &plain).map_err(|error| ResealError::Key {
+            path: path.to_owned(),
+            what: "sealing",
+            id: secret.id,
+            error,
+        })?;
+        if store.replace_sealed_secret(&secret, &sealed).await? {
+            resealed += 1;
+        }
+    }
+    Ok(resealed)
 }
 
 /// A key file's line for a fresh random key.

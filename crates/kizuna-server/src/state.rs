@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 
 use crate::config::Settings;
 use crate::directory::Directory;
-use crate::secrets::{KeyFile, SecretError, SecretKeys};
+use crate::secrets::{KeyFile, ResealError, SecretError, SecretKeys};
 
 /// Why a process cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Secrets(#[from] SecretError),
+    #[error("{0}")]
+    Reseal(#[from] ResealError),
 }
 
 #[derive(Clone)]
@@ -58,6 +60,10 @@ impl AppState {
                 path = %path.display(),
                 "created a secret key file; in production keep it outside the data directory and its backups (KIZUNA_SECRET_KEY_FILE)"
             );
+        }
+        let resealed = crate::secrets::reseal_stored(store.as_ref(), &secrets, &path).await?;
+        if resealed > 0 {
+            tracing::info!(resealed, key = secrets.current_id(), "sealed stored secrets with the current key");
         }
         Ok(Self {
             secrets: Arc::new(secrets),

@@ -42,7 +42,7 @@ pub use migrate::SchemaState;
 pub use notices::{
     MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices, RecipientCounts,
 };
-pub use operations::Operations;
+pub use operations::{Operations, SealedSecret, SecretKind};
 pub use registrations::{ConfirmOutcome, LinkToken, NewLinkToken, PendingOutcome, PendingRegistration, Registrations};
 pub use residents::{
     Erasure, ExportedResident, ImportRow, ImportStanding, NewSubscriber, Preferences, ResidentDelivery, ResidentMatch,

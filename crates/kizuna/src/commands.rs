@@ -541,8 +541,11 @@ async fn add_webhook(settings: &Settings, url: &str, allow_private: bool) -> Res
 
     // A malformed URL is reported before the database is touched.
     WebhookUrl::parse(url).map_err(|e| CliError::Usage(format!("{url}: {e}")))?;
+    let path = settings.console.secret_key_path(&settings.data_dir);
+    let (keys, _) =
+        kizuna_server::secrets::SecretKeys::load_or_create(&path).map_err(|e| CliError::Failed(e.to_string()))?;
     let store = open_store(settings).await?;
-    let result = register(&store, url, allow_private, "cli", SystemClock.now()).await;
+    let result = register(&store, &keys, url, allow_private, "cli", SystemClock.now()).await;
     store.close().await;
     let hook = match result {
         Ok(hook) => hook,

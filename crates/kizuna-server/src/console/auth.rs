@@ -14,11 +14,10 @@ use kizuna_store::{NewAuditEntry, NewSession, StaffAccount, StoreError};
 
 use crate::auth::{self as passwords, PasswordError};
 use crate::residents::network_key;
-use crate::secrets::SecretError;
+use crate::secrets::{SecretError, TOTP_PURPOSE};
 use crate::state::AppState;
 
 /// What the sealed TOTP secret is bound to.
-const TOTP_PURPOSE: &str = "totp";
 /// Recovery codes handed out at enrolment.
 const RECOVERY_CODES: usize = 10;
 

@@ -340,7 +340,9 @@ fn show_secret(state: &AppState, signed: &Signed, lead: &'static str, secret: St
 
 pub async fn add_webhook(State(state): State<AppState>, signed: Signed, form: Fields) -> Response {
     let url = form.get("url").trim();
-    match crate::webhooks::register(&state.store, url, false, signed.actor.name(), state.clock.now()).await {
+    match crate::webhooks::register(&state.store, &state.secrets, url, false, signed.actor.name(), state.clock.now())
+        .await
+    {
         Ok(registered) => show_secret(&state, &signed, "console-settings-webhook-lead", registered.secret),
         Err(error) => {
             tracing::info!(%error, "a webhook was refused");

@@ -28,7 +28,12 @@ pub(super) enum Attempt {
 }
 
 /// One attempt: check the addresses again, connect to one of them, post, read the status.
-pub(super) async fn deliver(delivery: &ClaimedWebhookDelivery, body: Vec<u8>, timestamp: i64) -> Attempt {
+pub(super) async fn deliver(
+    delivery: &ClaimedWebhookDelivery,
+    secret: &[u8],
+    body: Vec<u8>,
+    timestamp: i64,
+) -> Attempt {
     let url = match WebhookUrl::parse(&delivery.url) {
         Ok(url) => url,
         Err(error) => return Attempt::Refused(format!("the stored URL does not parse: {error}")),
@@ -48,7 +53,7 @@ pub(super) async fn deliver(delivery: &ClaimedWebhookDelivery, body: Vec<u8>, ti
         .header(hyper::header::HOST, url.authority())
         .header(hyper::header::CONTENT_TYPE, "application/json")
         .header(hyper::header::USER_AGENT, concat!("Kizuna/", env!("CARGO_PKG_VERSION")))
-        .header(SIGNATURE_HEADER, signature(&delivery.secret, timestamp, &body))
+        .header(SIGNATURE_HEADER, signature(secret, timestamp, &body))
         .body(Full::new(Bytes::from(body)))
     {
         Ok(request) => request,

@@ -8,6 +8,7 @@ use kizuna_store::{NewAuditEntry, NewWebhook, Store, StoreError};
 
 use super::target::{TargetError, resolve};
 use super::url::WebhookUrl;
+use crate::secrets::{SecretKeys, WEBHOOK_PURPOSE};
 
 /// A receiver just registered, with the secret the operator hands to it.
 #[derive(Clone)]
@@ -29,14 +30,18 @@ pub enum RegisterError {
     Target(#[from] TargetError),
     #[error("cannot generate a secret: {0}")]
     Randomness(String),
+    #[error("cannot seal the secret: {0}")]
+    Seal(#[from] crate::secrets::SecretError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 /// Registers a receiver after checking that its URL leads to public addresses
 /// only (or that private ones are explicitly allowed), and records who did it.
+/// The database keeps its signing secret sealed with the secret key.
 pub async fn register(
     store: &Arc<dyn Store>,
+    keys: &SecretKeys,
     url: &str,
     allow_private: bool,
     actor: &str,
@@ -47,7 +52,8 @@ pub async fn register(
     let random = kizuna_core::token::random_secret(32).map_err(|e| RegisterError::Randomness(e.to_string()))?;
     let secret = format!("whsec_{random}");
     let url = url.to_string();
-    let id = store.create_webhook(&NewWebhook { url: url.clone(), secret: secret.clone(), allow_private }, now).await?;
+    let sealed = keys.seal(WEBHOOK_PURPOSE, secret.as_bytes())?;
+    let id = store.create_webhook(&NewWebhook { url: url.clone(), secret: sealed, allow_private }, now).await?;
     let detail = serde_json::json!({ "url": url, "allow_private": allow_private }).to_string();
     let entry = NewAuditEntry::new(actor, "webhook_add", format!("webhook:{id}"), detail);
     store.record_audit(&entry, now).await?;

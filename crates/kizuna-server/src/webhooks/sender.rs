@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 
 use super::attempt::{Attempt, deliver};
 use super::payload::payload;
+use crate::secrets::WEBHOOK_PURPOSE;
 use crate::state::AppState;
 
 /// How long one attempt may take, from name lookup to the response status.
@@ -84,8 +85,17 @@ pub async fn try_execute_batch(state: &AppState, holder: &str) -> Result<Outcome
         };
         let body = payload(delivery.id, delivery.event, &notice, &state.settings.base_url);
         let timestamp = state.clock.now().timestamp();
+        let secret = match state.secrets.open(WEBHOOK_PURPOSE, &delivery.secret) {
+            Ok(secret) => secret,
+            Err(error) => {
+                // Start-up checks every stored secret, so only a key file changed since ends here.
+                let attempt = Attempt::Transient { status: None, error: format!("the signing secret: {error}") };
+                outcomes.push(settle(&delivery, attempt, now));
+                continue;
+            }
+        };
         attempts.spawn(async move {
-            let attempt = tokio::time::timeout(ATTEMPT_TIMEOUT, deliver(&delivery, body, timestamp))
+            let attempt = tokio::time::timeout(ATTEMPT_TIMEOUT, deliver(&delivery, &secret, body, timestamp))
                 .await
                 .unwrap_or_else(|_| Attempt::Transient {
                     status: None,

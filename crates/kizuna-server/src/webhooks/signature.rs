@@ -16,8 +16,8 @@ use sha2::Sha256;
 pub const SIGNATURE_HEADER: &str = "Kizuna-Signature";
 
 /// The `Kizuna-Signature` value for `body` sent at `timestamp` (unix seconds).
-pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let mac = hmac_sha256(secret.as_bytes(), &[timestamp.to_string().as_bytes(), b".", body]);
+pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let mac = hmac_sha256(secret, &[timestamp.to_string().as_bytes(), b".", body]);
     format!("t={timestamp},v1={}", hex::encode(mac))
 }
 
@@ -47,10 +47,10 @@ mod tests {
             hex::encode(hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"])),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
-        let header = signature("whsec_test", 1_790_000_000, b"{\"event\":\"notice.sent\"}");
+        let header = signature(b"whsec_test", 1_790_000_000, b"{\"event\":\"notice.sent\"}");
         let expected = hmac_sha256(b"whsec_test", &[b"1790000000.{\"event\":\"notice.sent\"}"]);
         assert_eq!(header, format!("t=1790000000,v1={}", hex::encode(expected)));
-        assert_ne!(signature("whsec_other", 1_790_000_000, b"{}"), signature("whsec_test", 1_790_000_000, b"{}"));
-        assert_ne!(signature("whsec_test", 1_790_000_001, b"{}"), signature("whsec_test", 1_790_000_000, b"{}"));
+        assert_ne!(signature(b"whsec_other", 1_790_000_000, b"{}"), signature(b"whsec_test", 1_790_000_000, b"{}"));
+        assert_ne!(signature(b"whsec_test", 1_790_000_001, b"{}"), signature(b"whsec_test", 1_790_000_000, b"{}"));
     }
 }

@@ -105,9 +105,15 @@ async fn a_local_receiver_gets_each_sent_notice_as_json_with_a_valid_signature()
     .await;
     let receiver = receiver(&[]).await;
     let store = &app.state.store;
-    let hook = webhooks::register(store, &receiver.url, true, "cli", app.clock_now()).await.unwrap();
+    let hook =
+        webhooks::register(store, &app.state.secrets, &receiver.url, true, "cli", app.clock_now()).await.unwrap();
     assert!(hook.secret.starts_with("whsec_") && hook.secret.len() > 40, "{}", hook.secret);
     assert!(!format!("{hook:?}").contains(&hook.secret), "Debug never shows the secret");
+    let stored = store.sealed_secrets().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].value.starts_with("k1:"), "the database keeps the secret sealed");
+    let random_part = hook.secret.trim_start_matches("whsec_");
+    assert!(!stored[0].value.contains(random_part), "nothing of the secret is readable in the database");
 
     let id = send_notice(&app, "土砂災害警戒情報").await;
     assert_eq!(step(&app).await, report(1, 0, 0));
@@ -154,7 +160,9 @@ async fn a_local_receiver_gets_each_sent_notice_as_json_with_a_valid_signature()
 async fn a_receiver_answering_500_is_tried_again_after_the_backoff_and_the_log_shows_both_attempts() {
     let app = spawn_app(&[], None).await;
     let receiver = receiver(&[500]).await;
-    let hook = webhooks::register(&app.state.store, &receiver.url, true, "cli", app.clock_now()).await.unwrap();
+    let hook = webhooks::register(&app.state.store, &app.state.secrets, &receiver.url, true, "cli", app.clock_now())
+        .await
+        .unwrap();
     send_notice(&app, "避難指示").await;
     assert_eq!(step(&app).await, report(0, 1, 0));
     app.clock.advance(Duration::seconds(29));
@@ -188,7 +196,9 @@ async fn a_receiver_answering_500_is_tried_again_after_the_backoff_and_the_log_s
 async fn a_receiver_that_never_answers_2xx_is_given_up_after_the_last_attempt() {
     let app = spawn_app(&[], None).await;
     let receiver = receiver(&[503; 20]).await;
-    let hook = webhooks::register(&app.state.store, &receiver.url, true, "cli", app.clock_now()).await.unwrap();
+    let hook = webhooks::register(&app.state.store, &app.state.secrets, &receiver.url, true, "cli", app.clock_now())
+        .await
+        .unwrap();
     send_notice(&app, "お知らせ").await;
     for attempt in 1..MAX_ATTEMPTS {
         assert_eq!(step(&app).await, report(0, 1, 0), "attempt {attempt}");
@@ -209,7 +219,8 @@ async fn a_webhook_to_127_0_0_1_is_refused_at_registration_and_at_send_time() {
     let app = spawn_app(&[], None).await;
     let receiver = receiver(&[]).await;
     let store = &app.state.store;
-    let refused = webhooks::register(store, &receiver.url, false, "cli", app.clock_now()).await.unwrap_err();
+    let refused =
+        webhooks::register(store, &app.state.secrets, &receiver.url, false, "cli", app.clock_now()).await.unwrap_err();
     assert!(matches!(&refused, RegisterError::Target(TargetError::NotPublic { kind: "loopback", .. })), "{refused}");
     assert!(refused.to_string().contains("127.0.0.1, a loopback address"), "{refused}");
     assert_eq!(store.webhooks().await.unwrap(), vec![], "nothing is stored");
@@ -238,7 +249,8 @@ async fn an_https_receiver_must_present_a_certificate_kizuna_trusts() {
     let app = spawn_app(&[], None).await;
     let receiver = receiver(&[]).await;
     let https = receiver.url.replace("http://", "https://");
-    let hook = webhooks::register(&app.state.store, &https, true, "cli", app.clock_now()).await.unwrap();
+    let hook =
+        webhooks::register(&app.state.store, &app.state.secrets, &https, true, "cli", app.clock_now()).await.unwrap();
     send_notice(&app, "お知らせ").await;
     assert_eq!(step(&app).await, report(0, 1, 0));
     assert_eq!(receiver.received().len(), 0);
@@ -251,7 +263,9 @@ async fn an_https_receiver_must_present_a_certificate_kizuna_trusts() {
 async fn corrections_and_withdrawals_are_announced_and_cancelled_notices_are_not() {
     let app = spawn_app(&[], None).await;
     let receiver = receiver(&[]).await;
-    webhooks::register(&app.state.store, &receiver.url, true, "cli", app.clock_now()).await.unwrap();
+    webhooks::register(&app.state.store, &app.state.secrets, &receiver.url, true, "cli", app.clock_now())
+        .await
+        .unwrap();
     let store = &app.state.store;
 
     let cancelled = app.draft("取り消す配信", "event", &["112071"], Urgency::Normal, false).await;
@@ -297,7 +311,9 @@ async fn corrections_and_withdrawals_are_announced_and_cancelled_notices_are_not
 async fn only_the_holder_of_the_lease_sends() {
     let app = spawn_app(&[], None).await;
     let receiver = receiver(&[]).await;
-    webhooks::register(&app.state.store, &receiver.url, true, "cli", app.clock_now()).await.unwrap();
+    webhooks::register(&app.state.store, &app.state.secrets, &receiver.url, true, "cli", app.clock_now())
+        .await
+        .unwrap();
     send_notice(&app, "お知らせ").await;
     let ttl = Duration::seconds(kizuna_server::jobs::LEASE_TTL_SECONDS);
     assert!(app.state.store.try_acquire_lease(webhooks::LEASE, "other", app.clock_now(), ttl).await.unwrap());
@@ -305,4 +321,59 @@ async fn only_the_holder_of_the_lease_sends() {
     assert_eq!(receiver.received().len(), 0);
     app.clock.advance(ttl + Duration::seconds(1));
     assert_eq!(step(&app).await, report(1, 0, 0), "a lease that was not renewed passes on");
+}
+
+/// A backup alone cannot sign: the secrets are sealed with the key file, which
+/// start-up checks — a secret from before sealing is sealed, a rotation (a new
+/// key line first) seals everything again, and a wrong key stops start-up with
+/// one line naming the file.
+#[tokio::test]
+async fn stored_secrets_are_sealed_again_on_rotation_and_a_wrong_key_stops_start_up() {
+    use kizuna_server::AppState;
+    use kizuna_server::secrets::{SecretKeys, WEBHOOK_PURPOSE, new_key_line};
+
+    let app = spawn_app(&[], None).await;
+    let store = app.state.store.clone();
+    let legacy =
+        NewWebhook { url: "https://example.jp/hook".into(), secret: "whsec_from_before".into(), allow_private: false };
+    let id = store.create_webhook(&legacy, app.clock_now()).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("kizuna-keys-{id}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let restart = |key_file: std::path::PathBuf| {
+        let mut settings = (*app.state.settings).clone();
+        settings.console.secret_key_file = Some(key_file);
+        AppState::new(store.clone(), settings, app.state.clock.clone(), app.state.transport.clone())
+    };
+    let stored = || async { store.sealed_secrets().await.unwrap().into_iter().find(|s| s.id == id).unwrap().value };
+
+    // The first start with a key file seals the secret kept in the clear.
+    let old = dir.join("old.key");
+    std::fs::write(&old, new_key_line("2026a").unwrap()).unwrap();
+    let state = restart(old.clone()).await.unwrap();
+    let sealed = stored().await;
+    assert!(sealed.starts_with("k1:2026a:"), "{sealed:.12}");
+    assert_eq!(state.secrets.open(WEBHOOK_PURPOSE, &sealed).unwrap(), b"whsec_from_before");
+
+    // Rotation: the new key's line first, the old one below.
+    let rotated = dir.join("rotated.key");
+    let new_line = new_key_line("2027a").unwrap();
+    std::fs::write(&rotated, format!("{new_line}{}", std::fs::read_to_string(&old).unwrap())).unwrap();
+    restart(rotated).await.unwrap();
+    let resealed = stored().await;
+    assert!(resealed.starts_with("k1:2027a:"), "sealed again with the new key");
+    let (new_only, _) = SecretKeys::load_or_create(&{
+        let path = dir.join("new-only.key");
+        std::fs::write(&path, &new_line).unwrap();
+        path
+    })
+    .unwrap();
+    assert_eq!(new_only.open(WEBHOOK_PURPOSE, &resealed).unwrap(), b"whsec_from_before", "the old key can go");
+
+    // A wrong key file: start-up stops with one line that names it.
+    let wrong = dir.join("wrong.key");
+    std::fs::write(&wrong, new_key_line("2027a").unwrap()).unwrap();
+    let error = restart(wrong.clone()).await.err().expect("a wrong key stops start-up").to_string();
+    assert!(error.contains(&wrong.display().to_string()) && !error.contains('\n'), "{error}");
+    assert_eq!(stored().await, resealed, "nothing was changed");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,5 +1,6 @@
 //! Keeping the database itself: health, backups, the leases that make a job
-//! run in one process at a time, and the change channel between processes.
+//! run in one process at a time, the change channel between processes, and the
+//! sealed secrets that a key rotation seals again.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -35,7 +36,44 @@ pub trait Operations: Send + Sync + 'static {
 
     /// Tells every listener of `topic` that it changed, outside any other write.
     async fn announce(&self, topic: Topic) -> Result<()>;
+
+    /// Every secret kept sealed in the database (webhook signing secrets, TOTP
+    /// secrets), as stored.
+    async fn sealed_secrets(&self) -> Result<Vec<SealedSecret>>;
+
+    /// Puts `sealed` in place of `secret`'s value, unless that value changed
+    /// meanwhile (then false).
+    async fn replace_sealed_secret(&self, secret: &SealedSecret, sealed: &str) -> Result<bool>;
 }
+
+/// Where a sealed secret is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// A webhook's signing secret (`webhooks.secret`).
+    Webhook,
+    /// A staff account's TOTP secret (`staff.totp_secret`).
+    Totp,
+}
+
+/// One stored secret, as the database holds it (sealed, or from before sealing).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedSecret {
+    pub kind: SecretKind,
+    /// The webhook's or the staff account's id.
+    pub id: i64,
+    pub value: String,
+}
+
+impl std::fmt::Debug for SealedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedSecret").field("kind", &self.kind).field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+const WEBHOOK_SECRETS: &str = "SELECT id, secret FROM webhooks ORDER BY id";
+const TOTP_SECRETS: &str = "SELECT id, totp_secret FROM staff WHERE totp_secret IS NOT NULL ORDER BY id";
+const RESEAL_WEBHOOK: &str = "UPDATE webhooks SET secret = $3 WHERE id = $1 AND secret = $2";
+const RESEAL_TOTP: &str = "UPDATE staff SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2";
 
 /// Takes the lease when it is free, expired, or already this holder's.
 const ACQUIRE_LEASE: &str = "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
@@ -46,6 +84,26 @@ const RELEASE_LEASE: &str = "DELETE FROM leases WHERE name = $1 AND holder = $2"
 
 #[async_trait]
 impl Operations for SqlStore {
+    async fn sealed_secrets(&self) -> Result<Vec<SealedSecret>> {
+        let mut secrets = Vec::new();
+        for (kind, query, column) in
+            [(SecretKind::Webhook, WEBHOOK_SECRETS, "secret"), (SecretKind::Totp, TOTP_SECRETS, "totp_secret")]
+        {
+            for row in self.db.query(query).fetch_all().await? {
+                secrets.push(SealedSecret { kind, id: row.get("id")?, value: row.get(column)? });
+            }
+        }
+        Ok(secrets)
+    }
+
+    async fn replace_sealed_secret(&self, secret: &SealedSecret, sealed: &str) -> Result<bool> {
+        let query = match secret.kind {
+            SecretKind::Webhook => RESEAL_WEBHOOK,
+            SecretKind::Totp => RESEAL_TOTP,
+        };
+        Ok(self.db.query(query).bind(secret.id).bind(&secret.value).bind(sealed).execute().await? == 1)
+    }
+
     fn backend(&self) -> Backend {
         self.db.backend()
     }

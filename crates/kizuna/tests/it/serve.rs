@@ -87,6 +87,30 @@ fn bad_configuration_stops_start_up_with_one_line_naming_the_key() {
 }
 
 #[test]
+fn a_secret_key_file_that_does_not_open_the_stored_secrets_stops_start_up_with_one_line() {
+    let dir = temp_dir("wrongkey");
+    let add = run(kizuna(&dir, &["webhook", "add", "http://127.0.0.1:9/hook", "--allow-private"]));
+    assert!(add.status.success(), "{:?}", stderr_lines(&add));
+    let secret = String::from_utf8_lossy(&add.stdout).lines().last().unwrap().to_owned();
+    let database: Vec<u8> =
+        ["kizuna.db", "kizuna.db-wal"].iter().filter_map(|name| std::fs::read(dir.join(name)).ok()).flatten().collect();
+    let random_part = secret.trim_start_matches("whsec_").as_bytes();
+    assert!(
+        !database.windows(random_part.len()).any(|w| w == random_part),
+        "the database file holds no readable secret"
+    );
+
+    let key_file = dir.join("secret.key");
+    std::fs::write(&key_file, "1 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n").unwrap();
+    let output = run(kizuna(&dir, &["serve"]));
+    assert_eq!(output.status.code(), Some(1));
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains(&key_file.display().to_string()) && lines[0].contains("webhook 1"), "{lines:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn an_unreachable_database_gives_one_line_and_a_failure_code() {
     let dir = temp_dir("nodb");
     let output = run(with_env(
