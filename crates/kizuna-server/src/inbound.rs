@@ -11,8 +11,8 @@ use kizuna_core::token::SecretToken;
 use kizuna_core::{EmailAddress, Lang};
 use kizuna_mail::dsn::{BounceKind, classify_bounce};
 use kizuna_mail::inbound::{
-    ConnectionLimiter, HandlerError, InboundAddress, InboundHandler, InboundMessage, MailDomain, ReplyLimiter,
-    SessionConfig, parse_inbound, refuse_connection, run_session,
+    ConnectionLimiter, HandlerError, InboundAddress, InboundHandler, InboundMessage, MailDomain, SessionConfig,
+    parse_inbound, refuse_connection, run_session,
 };
 use kizuna_mail::message::{TextMessage, charset_before_choice};
 use kizuna_mail::{Envelope, OutgoingMessage};
@@ -28,7 +28,6 @@ const REPLY_LINK_HOURS: i64 = 24;
 
 pub struct MailHandler {
     state: AppState,
-    replies: ReplyLimiter,
 }
 
 fn temporary(error: StoreError) -> HandlerError {
@@ -37,7 +36,7 @@ fn temporary(error: StoreError) -> HandlerError {
 
 impl MailHandler {
     pub fn new(state: AppState) -> Self {
-        Self { state, replies: ReplyLimiter::default() }
+        Self { state }
     }
 
     /// Answers an empty mail with a link that proves the address and lets the
@@ -52,7 +51,10 @@ impl MailHandler {
             tracing::info!(from = %sender.masked(), "automatic mail to the registration address: no reply");
             return Ok(());
         }
-        if !self.replies.try_acquire(&sender, std::time::Instant::now()) {
+        let allowed = crate::limits::reply_to(&self.state, &sender)
+            .await
+            .map_err(|e| HandlerError::Temporary(format!("counting replies: {e}")))?;
+        if !allowed {
             tracing::warn!(from = %sender.masked(), "registration replies to this address are rate-limited");
             return Ok(());
         }

@@ -73,6 +73,13 @@ pub async fn housekeeping_step(
         .store
         .prune_sessions(now - console.session_idle, now - console.session_lifetime, now - kizuna_core::throttle::MEMORY)
         .await?;
+    // A counter older than two of the longest window counts for nothing.
+    let residents = &state.settings.residents;
+    let longest = [residents.per_address.window, residents.per_client.window, crate::limits::REPLY_WINDOW]
+        .into_iter()
+        .max()
+        .unwrap_or(Duration::days(1));
+    state.store.forget_rates(now - longest * 2).await?;
     let expired = state.store.expire_pending_subscribers(now).await?;
     if expired > 0 {
         state

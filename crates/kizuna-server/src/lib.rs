@@ -21,6 +21,7 @@ pub mod http_client;
 pub mod inbound;
 pub mod jma_poller;
 pub mod jobs;
+pub mod limits;
 pub mod mailer;
 pub mod notices;
 pub mod posters;

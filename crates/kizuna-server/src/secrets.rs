@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use kizuna_store::SecretKind;
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use ring::hmac;
 
 /// Bytes of a key (ChaCha20-Poly1305 takes 256 bits).
 const KEY_BYTES: usize = 32;
@@ -39,6 +40,8 @@ pub enum SecretError {
 struct Key {
     id: String,
     key: LessSafeKey,
+    /// The same key for keyed hashes ([`SecretKeys::pseudonym`]).
+    mac: hmac::Key,
 }
 
 /// The keys of the secret key file; never printed.
@@ -96,7 +99,8 @@ impl SecretKeys {
                 return Err(malformed(i + 1, "this id is used twice"));
             }
             let unbound = UnboundKey::new(&CHACHA20_POLY1305, &bytes).map_err(|_| malformed(i + 1, "unusable key"))?;
-            keys.push(Key { id: id.to_owned(), key: LessSafeKey::new(unbound) });
+            let mac = hmac::Key::new(hmac::HMAC_SHA256, &bytes);
+            keys.push(Key { id: id.to_owned(), key: LessSafeKey::new(unbound), mac });
         }
         if keys.is_empty() {
             return Err(SecretError::Empty(path.to_owned()));
@@ -143,6 +147,18 @@ impl SecretKeys {
             .open_in_place(nonce, Aad::from(purpose.as_bytes()), &mut buffer)
             .map_err(|_| SecretError::WrongKey)?;
         Ok(plain.to_vec())
+    }
+
+    /// A stand-in for `value` that the database may keep (a keyed hash under the
+    /// current key): equal values give equal stand-ins, and a copy of the
+    /// database alone cannot tell which value it stands for.
+    pub fn pseudonym(&self, purpose: &str, value: &str) -> String {
+        let Some(key) = self.keys.first() else { return String::new() };
+        let mut context = hmac::Context::with_key(&key.mac);
+        context.update(purpose.as_bytes());
+        context.update(&[0]);
+        context.update(value.as_bytes());
+        hex::encode(&context.sign().as_ref()[..16])
     }
 
     /// Whether `sealed` was sealed with an older key and should be sealed again.

@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod costs;
 pub mod delivery;
 pub mod jma;
+pub mod limits;
 pub mod notices;
 pub mod operations;
 pub mod registrations;
@@ -38,6 +39,7 @@ pub use delivery::{
     PacingRule,
 };
 pub use jma::{Jma, JmaFeedState};
+pub use limits::{Limits, RateAnswer};
 pub use migrate::SchemaState;
 pub use notices::{
     MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices, RecipientCounts,
@@ -118,6 +120,7 @@ pub trait Store:
     + Audit
     + Templates
     + Costs
+    + Limits
     + Statistics
 {
 }
@@ -138,6 +141,7 @@ impl<T> Store for T where
         + Audit
         + Templates
         + Costs
+        + Limits
         + Statistics
 {
 }

@@ -1,68 +1,16 @@
-//! Limits that keep the listener from being used against others: replies per address, and
-//! connections per client address.
+//! Limits that keep the listener from being used against others: connections per client
+//! address. (Replies per address are counted in the store by the server, so that every
+//! process counts together.)
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
-use kizuna_core::EmailAddress;
 use thiserror::Error;
-
-/// Above this many tracked addresses, stale ones are swept before a new one is added.
-const SWEEP_THRESHOLD: usize = 4096;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // The counters stay consistent even if a holder panicked, so a poisoned lock is still usable.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// At most `max` automatic replies to one address within a sliding `window`, so that mail
-/// with a forged sender cannot turn Kizuna into a source of backscatter. The clock is passed
-/// in, so tests need no waiting. It counts within one process only.
-#[derive(Debug)]
-pub struct ReplyLimiter {
-    max: usize,
-    window: Duration,
-    sent: Mutex<HashMap<EmailAddress, VecDeque<Instant>>>,
-}
-
-impl Default for ReplyLimiter {
-    /// Three replies per address per hour.
-    fn default() -> Self {
-        Self::new(3, Duration::from_secs(3600))
-    }
-}
-
-impl ReplyLimiter {
-    pub fn new(max: usize, window: Duration) -> Self {
-        Self { max, window, sent: Mutex::new(HashMap::new()) }
-    }
-
-    /// Records a reply to `address` at `now` and returns `true` if it is within the limit;
-    /// returns `false`, recording nothing, if the reply must not be sent.
-    pub fn try_acquire(&self, address: &EmailAddress, now: Instant) -> bool {
-        let mut sent = lock(&self.sent);
-        if sent.len() >= SWEEP_THRESHOLD && !sent.contains_key(address) {
-            sent.retain(|_, times| {
-                forget_before(times, now, self.window);
-                !times.is_empty()
-            });
-        }
-        let times = sent.entry(address.clone()).or_default();
-        forget_before(times, now, self.window);
-        if times.len() >= self.max {
-            return false;
-        }
-        times.push_back(now);
-        true
-    }
-}
-
-fn forget_before(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
-    while times.front().is_some_and(|&sent| now.saturating_duration_since(sent) >= window) {
-        times.pop_front();
-    }
 }
 
 /// Why a connection is turned away.
@@ -160,50 +108,6 @@ fn client_key(peer: IpAddr) -> IpAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn address(text: &str) -> EmailAddress {
-        EmailAddress::parse(text).unwrap()
-    }
-
-    #[test]
-    fn three_replies_per_address_per_hour() {
-        let limiter = ReplyLimiter::default();
-        let start = Instant::now();
-        let taro = address("taro@docomo.ne.jp");
-        let minute = Duration::from_secs(60);
-        assert!(limiter.try_acquire(&taro, start));
-        assert!(limiter.try_acquire(&taro, start + minute));
-        assert!(limiter.try_acquire(&taro, start + 2 * minute));
-        assert!(!limiter.try_acquire(&taro, start + 3 * minute));
-        assert!(!limiter.try_acquire(&taro, start + 59 * minute));
-        // Another address, also written differently, has its own allowance.
-        assert!(limiter.try_acquire(&address("Hanako@EZweb.ne.jp"), start + 3 * minute));
-        // An hour after the first reply, one more is allowed; refusals did not count.
-        assert!(limiter.try_acquire(&taro, start + 60 * minute));
-        assert!(!limiter.try_acquire(&taro, start + 60 * minute));
-        assert!(limiter.try_acquire(&taro, start + 61 * minute));
-    }
-
-    #[test]
-    fn the_same_address_typed_in_capitals_shares_the_allowance() {
-        let limiter = ReplyLimiter::new(1, Duration::from_secs(3600));
-        let now = Instant::now();
-        assert!(limiter.try_acquire(&address("taro@docomo.ne.jp"), now));
-        assert!(!limiter.try_acquire(&address("TARO@DOCOMO.NE.JP"), now));
-    }
-
-    #[test]
-    fn stale_addresses_are_forgotten_when_many_are_tracked() {
-        let limiter = ReplyLimiter::new(1, Duration::from_secs(60));
-        let start = Instant::now();
-        for i in 0..SWEEP_THRESHOLD {
-            assert!(limiter.try_acquire(&address(&format!("user{i}@example.jp")), start));
-        }
-        let later = start + Duration::from_secs(61);
-        assert!(limiter.try_acquire(&address("new@example.jp"), later));
-        assert_eq!(lock(&limiter.sent).len(), 1);
-        assert!(!limiter.try_acquire(&address("new@example.jp"), later));
-    }
 
     #[test]
     fn connections_are_limited_per_client_and_in_total() {

@@ -2,8 +2,6 @@
 //! checked for the right its route needs), JSON bodies, query strings, notice ids
 //! and the `Idempotency-Key` header, each failing with a JSON `ApiError`.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Query, Request};
 use axum::http::request::Parts;
@@ -14,7 +12,6 @@ use kizuna_store::ApiKey;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-use super::rate::KeyRateLimiter;
 use crate::notices::Actor;
 use crate::state::AppState;
 
@@ -67,11 +64,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         if key.revoked_at.is_some() {
             return Err(ApiError::InvalidKey("this API key was revoked"));
         }
-        if let Some(limiter) = parts.extensions.get::<Arc<KeyRateLimiter>>() {
-            limiter
-                .check(key.id, state.settings.api_rate_per_minute, state.clock.now())
-                .map_err(ApiError::RateLimited)?;
-        }
+        crate::limits::api_request(state, key.id).await?.map_err(ApiError::RateLimited)?;
         let path = parts.extensions.get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or_default();
         let method = if parts.method == Method::HEAD { Method::GET } else { parts.method.clone() };
         // Fails closed: a handler taking a caller on a route missing from the table serves nobody.

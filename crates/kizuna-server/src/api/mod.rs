@@ -5,10 +5,8 @@
 //! `routes` holds the handlers, `bodies` and `views` the JSON they read and write,
 //! `extract` the calling key; the rules are the notice service's (`crate::notices`).
 
-use std::sync::Arc;
-
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Extension};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
 use axum::routing::{MethodFilter, MethodRouter, any, on};
 use kizuna_core::staff::ApiRight;
@@ -19,14 +17,12 @@ mod bodies;
 mod error;
 mod extract;
 pub mod openapi;
-mod rate;
 mod routes;
 mod service;
 mod views;
 
 pub use error::ApiError;
 pub use extract::{ApiCaller, BODY_LIMIT, IDEMPOTENCY_KEY_MAX};
-pub use rate::KeyRateLimiter;
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,8 +304,7 @@ fn build() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .route("/api/v1", any(unknown_route))
         .route("/api/v1/", any(unknown_route))
         .route("/api/v1/{*rest}", any(unknown_route))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(Extension(Arc::new(KeyRateLimiter::default())));
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
     (router, registered)
 }
 

@@ -13,7 +13,6 @@ mod client;
 mod confirm;
 mod erase;
 mod form;
-mod limiter;
 mod link;
 mod mail_register;
 mod mails;
@@ -26,7 +25,6 @@ mod service;
 mod unsubscribe;
 
 pub use client::{ClientIp, client_ip, network_key};
-pub use limiter::RegistrationLimiter;
 pub use link::ResidentLink;
 pub use routes::{BODY_LIMIT, routes};
 pub use service::{MANAGE_LINK_DAYS, ResidentError};

@@ -2,10 +2,7 @@
 //! reads the same whether or not the address is registered; only the mailbox
 //! learns which.
 
-use std::sync::Arc;
-
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
@@ -19,7 +16,6 @@ use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource};
 
 use super::client::ClientIp;
 use super::form::{ChoicesView, ErrorLink, Fields, echo};
-use super::limiter::RegistrationLimiter;
 use super::pages::{ResidentPage, failure, frame, home_link, href, private_page, shared_page, too_large};
 use super::service::{self, Registered, Submission};
 use crate::directory::ReferenceData;
@@ -156,7 +152,6 @@ pub(super) async fn register_form(
 
 pub(super) async fn register_submit(
     State(state): State<AppState>,
-    Extension(limiter): Extension<Arc<RegistrationLimiter>>,
     ClientIp(client): ClientIp,
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
@@ -182,7 +177,7 @@ pub(super) async fn register_submit(
     };
     let address = registration.email.to_string();
     let submission = Submission { registration, source, poster: poster.map(|m| m.code.clone()) };
-    match service::register(&state, &limiter, &directory, &submission, client).await {
+    match service::register(&state, &directory, &submission, client).await {
         Ok(Registered::Accepted) => sent_page(&state, &directory, lang, &address),
         Ok(Registered::ClientBusy) => {
             let form = RegisterForm {

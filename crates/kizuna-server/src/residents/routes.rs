@@ -1,12 +1,9 @@
 //! The residents' routes, one journey per module.
 
-use std::sync::Arc;
-
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use axum::{Extension, Router};
 
-use super::limiter::RegistrationLimiter;
 use super::{confirm, erase, mail_register, manage, privacy, register, unsubscribe};
 use crate::state::AppState;
 
@@ -26,5 +23,4 @@ pub fn routes() -> Router<AppState> {
         .route("/manage/{token}/erase", get(erase::erase_page).post(erase::erase_submit))
         .route("/unsubscribe/{token}", get(unsubscribe::unsubscribe_page).post(unsubscribe::unsubscribe_submit))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(Extension(Arc::new(RegistrationLimiter::default())))
 }

@@ -14,7 +14,6 @@ use kizuna_store::{
 
 use super::choices;
 use super::client::network_key;
-use super::limiter::RegistrationLimiter;
 use super::mails::{self, MailSite};
 use crate::directory::ReferenceData;
 use crate::state::AppState;
@@ -72,7 +71,6 @@ pub enum Registered {
 /// registered one gets its manage link. The answer never tells them apart.
 pub async fn register(
     state: &AppState,
-    limiter: &RegistrationLimiter,
     directory: &ReferenceData,
     submission: &Submission,
     client: Option<std::net::IpAddr>,
@@ -80,14 +78,14 @@ pub async fn register(
     let now = state.clock.now();
     let limits = &state.settings.residents;
     let network = network_key(client);
-    if !limiter.allow(&network, limits.per_client, now) {
+    if !crate::limits::registration_from(state, &network).await? {
         // The network is not logged: the privacy page promises it is not stored.
         tracing::warn!("registration refused: too many from one client network");
         return Ok(Registered::ClientBusy);
     }
     let email = &submission.registration.email;
     let address_hash = TokenHash::of(email.as_str());
-    if !limiter.allow(&format!("address:{}", address_hash.as_str()), limits.per_address, now) {
+    if !crate::limits::registration_mail_to(state, &address_hash).await? {
         tracing::warn!(address = %email.masked(), "registration mail withheld: too many for one address");
         return Ok(Registered::Accepted);
     }

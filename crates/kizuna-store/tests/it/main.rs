@@ -14,6 +14,7 @@ mod delivery;
 mod drafts;
 mod insight;
 mod jma;
+mod limits;
 mod resident_records;
 mod residents;
 mod sessions;

@@ -242,3 +242,51 @@ fn the_same_binary_runs_on_postgresql() {
     admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Two processes on one PostgreSQL count every limit together: an API key's
+/// requests per minute, registrations from one client network, and failed
+/// sign-ins, whichever process a request reaches.
+#[test]
+#[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
+fn two_processes_on_one_postgresql_together_allow_what_one_allows() {
+    let database = TestDatabase::create("limits");
+    let dir = temp_dir("limits");
+    let with_db = |command| {
+        let command = with_env(command, "KIZUNA_DATABASE_URL", &database.url);
+        let command = with_env(command, "KIZUNA_API_RATE_PER_MINUTE", "4");
+        with_env(command, "KIZUNA_REGISTER_LIMIT_PER_IP", "3")
+    };
+    let servers = [Server::start(with_db(kizuna(&dir, &["serve"]))), Server::start(with_db(kizuna(&dir, &["serve"])))];
+    let key_output = run(with_db(kizuna(&dir, &["api-key", "create", "--all-municipalities"])));
+    let key = String::from_utf8_lossy(&key_output.stdout).lines().last().unwrap().to_owned();
+    let bearer = format!("Bearer {key}");
+
+    // The API key: four requests a minute in all, not four per process.
+    let statuses: Vec<u16> = (0..6)
+        .map(|i| http_request(servers[i % 2].addr, "GET", "/api/v1/notices", &[("Authorization", &bearer)], "").0)
+        .collect();
+    assert_eq!(statuses, [200, 200, 200, 200, 429, 429]);
+
+    // Registrations from one network: three in all.
+    let form = "source=web&email=taro%40example.jp&municipality=113611&scope=chosen&category=disaster";
+    let urlencoded = [("Content-Type", "application/x-www-form-urlencoded")];
+    let statuses: Vec<u16> = (0..5)
+        .map(|i| {
+            let body = form.replace("taro", &format!("taro{i}"));
+            http_request(servers[i % 2].addr, "POST", "/register", &urlencoded, &body).0
+        })
+        .collect();
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+
+    // Failed sign-ins of one account from one network: five free in all, then a wait.
+    let login = [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", "kizuna_login=same")];
+    let attempt = |i: usize| {
+        let body = "csrf_token=same&email=admin%40kizuna.localhost&password=wrong-guess";
+        http_request(servers[i % 2].addr, "POST", "/admin/login", &login, body).0
+    };
+    let statuses: Vec<u16> = (0..7).map(attempt).collect();
+    assert!(statuses[..5].iter().all(|s| *s != 429), "{statuses:?}");
+    assert_eq!(&statuses[5..], [429, 429], "the sixth failure waits, whichever process it reaches");
+    drop(servers);
+    let _ = std::fs::remove_dir_all(dir);
+}
