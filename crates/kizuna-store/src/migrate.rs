@@ -18,7 +18,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (8, "templates_and_quiet_hours", include_str!("../migrations/sqlite/0008_templates_and_quiet_hours.sql")),
     (9, "process_heartbeats", include_str!("../migrations/sqlite/0009_process_heartbeats.sql")),
     (10, "insight", include_str!("../migrations/sqlite/0010_insight.sql")),
-    (13, "rate_counters", include_str!("../migrations/sqlite/0013_rate_counters.sql")),
+    (13, "rate_buckets", include_str!("../migrations/sqlite/0013_rate_buckets.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -36,7 +36,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (8, "templates_and_quiet_hours", include_str!("../migrations/postgres/0008_templates_and_quiet_hours.sql")),
     (9, "process_heartbeats", include_str!("../migrations/postgres/0009_process_heartbeats.sql")),
     (10, "insight", include_str!("../migrations/postgres/0010_insight.sql")),
-    (13, "rate_counters", include_str!("../migrations/postgres/0013_rate_counters.sql")),
+    (13, "rate_buckets", include_str!("../migrations/postgres/0013_rate_buckets.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

@@ -1,8 +1,8 @@
 //! Rate limits that hold for the whole deployment: every process on the
 //! database counts into the same rows, so two `kizuna serve` processes together
-//! allow what one allows. A sliding window estimated from the current and the
-//! previous window's counts; an event over the limit is not counted, so waiting
-//! always helps.
+//! allow what one allows. Each key has a bucket of `limit` events that refills
+//! evenly over `window`: a burst up to the limit, then one event each
+//! `window / limit`. An event over the limit is not counted, so waiting helps.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -11,6 +11,9 @@ use crate::{Result, SqlStore};
 
 mod queries;
 use queries::*;
+
+/// Events are counted in thousandths, so the bucket refills smoothly in whole numbers.
+const MILLI: i64 = 1000;
 
 /// What a limit says about one more event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,11 +25,11 @@ pub enum RateAnswer {
 
 #[async_trait]
 pub trait Limits: Send + Sync + 'static {
-    /// Counts one event for `key` if fewer than `limit` happened within the
-    /// last `window` (estimated across two fixed windows), else says how long
-    /// to wait. A `limit` of 0 allows everything.
+    /// Takes one event from `key`'s bucket, which holds `limit` events and
+    /// refills evenly over `window`; when it is empty, says how long until the
+    /// next event is allowed. A `limit` of 0 allows everything.
     async fn take_rate(&self, key: &str, limit: u32, window: Duration, now: DateTime<Utc>) -> Result<RateAnswer>;
-    /// Forgets counters untouched since `before`; returns how many.
+    /// Forgets buckets untouched since `before` (they would be full again); returns how many.
     async fn forget_rates(&self, before: DateTime<Utc>) -> Result<u64>;
 }
 
@@ -36,32 +39,31 @@ impl Limits for SqlStore {
         if limit == 0 {
             return Ok(RateAnswer::Allowed);
         }
-        let length = window.num_milliseconds().max(1);
+        let capacity = i64::from(limit) * MILLI;
+        let window = window.num_milliseconds().max(1);
         let at = now.timestamp_millis();
-        let start = at - at.rem_euclid(length);
         let mut tx = self.db.begin().await?;
-        // The row stays locked until commit: processes counting at once take turns.
-        let row = tx.query(COUNT_EVENT).bind(key).bind(start).bind(start - length).fetch_one().await?;
-        let (current, previous): (i64, i64) = (row.get("current")?, row.get("previous")?);
-        let elapsed = (at - start) as f64 / length as f64;
-        let estimate = previous as f64 * (1.0 - elapsed) + current as f64;
-        if estimate <= f64::from(limit) {
-            tx.commit().await?;
-            return Ok(RateAnswer::Allowed);
-        }
-        tx.query(UNCOUNT_EVENT).bind(key).execute().await?;
-        tx.commit().await?;
-        // The estimate falls as the previous window's share fades, then with the next window.
-        let over = estimate - f64::from(limit);
-        let fade = if previous > 0 && current <= i64::from(limit) {
-            (over / previous as f64 * length as f64).ceil() as i64
+        // The row is locked from here until commit: processes counting at once take turns.
+        tx.query(OPEN_BUCKET).bind(key).bind(capacity).bind(at).execute().await?;
+        let row = tx.query(READ_BUCKET).bind(key).fetch_one().await?;
+        let (level, then): (i64, i64) = (row.get("level")?, row.get("at")?);
+        // Refilled by `limit` events per window since it was last touched (never backwards in time).
+        let refill = i128::from((at - then).max(0)) * i128::from(capacity) / i128::from(window);
+        let level = i64::try_from((i128::from(level) + refill).min(i128::from(capacity))).unwrap_or(capacity);
+        let answer = if level >= MILLI {
+            tx.query(WRITE_BUCKET).bind(key).bind(level - MILLI).bind(at.max(then)).execute().await?;
+            RateAnswer::Allowed
         } else {
-            start + length - at
+            // Time until one whole event has refilled, rounded up to the millisecond.
+            let missing = i128::from(MILLI - level) * i128::from(window);
+            let wait = (missing + i128::from(capacity) - 1) / i128::from(capacity);
+            RateAnswer::Wait(Duration::milliseconds(i64::try_from(wait).unwrap_or(window).max(1)))
         };
-        Ok(RateAnswer::Wait(Duration::milliseconds(fade.clamp(1, length))))
+        tx.commit().await?;
+        Ok(answer)
     }
 
     async fn forget_rates(&self, before: DateTime<Utc>) -> Result<u64> {
-        self.db.query(FORGET_COUNTERS).bind(before.timestamp_millis()).execute().await
+        self.db.query(FORGET_BUCKETS).bind(before.timestamp_millis()).execute().await
     }
 }
