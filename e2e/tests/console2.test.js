@@ -21,10 +21,12 @@ const TOWN_ADMIN = { email: 'kanri@town.yokoze.example.jp', password: 'yokoze-ka
 const IMPORT_LABEL = '一括登録（取り込み）';
 const HEADER = 'email,municipalities,categories,emergency_only,language';
 
-// Residents already registered, by the CLI: one in both towns, one in 秩父市 only.
+// Residents already registered, by the CLI: one in both towns, one in 秩父市
+// only, one of 横瀬町 who chose disaster information only.
 const EXISTING_CSV = [
   HEADER,
   `futari@example.jp,${YOKOZE};${CHICHIBU},notice;disaster,false,ja`,
+  `bousai@example.jp,${YOKOZE},disaster,false,ja`,
   `chichibu-dake@example.jp,${CHICHIBU},notice,false,ja`,
 ].join('\n');
 
@@ -61,7 +63,7 @@ before(async () => {
     KIZUNA_EMERGENCY_COUNTDOWN_SECONDS: String(COUNTDOWN_SECONDS),
   });
   const imported = await kizuna.cli(['subscribers', 'import', kizuna.file('existing.csv', EXISTING_CSV)]);
-  assert.match(imported, /2 rows: 2 added/);
+  assert.match(imported, /3 rows: 3 added/);
   await kizuna.cli(['staff', 'create', '--email', TOWN_ADMIN.email, '--municipality', YOKOZE,
     '--role', 'municipality-admin', '--password-stdin'], `${TOWN_ADMIN.password}\n`);
   browser = await launchBrowser();
@@ -146,7 +148,7 @@ test('the 横瀬町 admin imports a list: bad rows are shown with line and reaso
   await page.goto(url('/admin/dashboard'));
   await check(page, 'dashboard (横瀬町)');
   known.importedBefore = (await thisMonthsGrowth(page))[IMPORT_LABEL];
-  assert.equal(known.importedBefore, 1, 'the resident of both towns came in by import this month');
+  assert.equal(known.importedBefore, 2, 'the two residents of 横瀬町 of the CLI came in by import this month');
 
   await page.goto(url('/admin/residents'));
   await check(page, 'residents search');
@@ -269,7 +271,7 @@ test('the dashboard counts the imported residents under import, in its chart and
   const admin = people.admin.page;
   await admin.goto(url('/admin/dashboard'));
   await check(admin, 'dashboard (region)');
-  assert.equal((await thisMonthsGrowth(admin))[IMPORT_LABEL], 2 + NEW_RESIDENTS.length);
+  assert.equal((await thisMonthsGrowth(admin))[IMPORT_LABEL], 3 + NEW_RESIDENTS.length);
 });
 
 /** HH:MM in Japan time of `ms`. */
@@ -280,15 +282,19 @@ function jstClock(ms) {
 
 test('in quiet hours a normal notice waits until they end, while an emergency filled from a template goes at once', async () => {
   const page = people.admin.page;
-  // A normal notice of 横瀬町, approved, and an emergency from the region's template, saved.
+  const town = people.town.page;
+  // A normal notice of 横瀬町, written by the consortium admin and approved by
+  // the 横瀬町 admin (a second person); an emergency from the region's template, saved.
   await page.goto(url('/admin/notices/new'));
   await compose(page, { title: '年末年始の窓口のご案内', body: '12月29日から1月3日まで窓口はお休みです。', category: 'notice' });
   await go(page, 'button[name=action][value=save]');
   const normal = noticeId(page);
   await go(page, `main a[href="/admin/notices/${normal}/submit"]`);
   await go(page, `main form[action="/admin/notices/${normal}/submit"] button[type=submit]`);
-  await go(page, `main a[href="/admin/notices/${normal}/approve"]`);
-  await go(page, `main form[action="/admin/notices/${normal}/approve"] button[type=submit]`);
+  await town.goto(url(`/admin/notices/${normal}/approve`));
+  await check(town, 'approve');
+  await go(town, `main form[action="/admin/notices/${normal}/approve"] button[type=submit]`);
+  assert.match(await status(town), /承認済み/);
 
   await page.goto(url('/admin/templates'));
   await check(page, 'templates');
@@ -320,17 +326,19 @@ test('in quiet hours a normal notice waits until they end, while an emergency fi
   await check(page, 'settings saved');
 
   // The pre-send page says when it will go; sent, it waits.
-  await page.goto(url(`/admin/notices/${normal}/send`));
-  const normalCount = number(await page.textContent('.counts-panel .big-number'));
-  assert.match(plain(await page.textContent('main')), new RegExp(`静かな時間帯（${jstClock(end)}まで）のため、.+に送信されます`));
-  await check(page, 'send during quiet hours');
-  await go(page, `main form[action="/admin/notices/${normal}/send"] button[type=submit]`);
-  assert.match(await status(page), /予約済み/);
+  await town.goto(url(`/admin/notices/${normal}/send`));
+  const normalCount = number(await town.textContent('.counts-panel .big-number'));
+  assert.equal(normalCount, 1 + NEW_RESIDENTS.length, 'futari and the four imported chose notices of 横瀬町');
+  assert.match(plain(await town.textContent('main')), new RegExp(`静かな時間帯（${jstClock(end)}まで）のため、.+に送信されます`));
+  await check(town, 'send during quiet hours');
+  await go(town, `main form[action="/admin/notices/${normal}/send"] button[type=submit]`);
+  assert.match(await status(town), /予約済み/);
 
   // The emergency, confirmed at the same time, reaches the relay within seconds.
   await page.goto(url(`/admin/notices/${emergency}/emergency`));
+  // Of 横瀬町, only bousai chose disaster information now (futari's was taken away above).
   const emergencyCount = number(await page.textContent('.counts-panel .big-number'));
-  assert.ok(emergencyCount > 0);
+  assert.equal(emergencyCount, 1);
   await check(page, 'emergency confirmation');
   const armedAt = Date.now();
   await go(page, `main form[action="/admin/notices/${emergency}/emergency"] button[type=submit]`);
@@ -339,12 +347,14 @@ test('in quiet hours a normal notice waits until they end, while an emergency fi
   assert.ok(Date.now() < end, 'the emergency arrived only after the quiet hours');
   assert.ok(Date.now() - armedAt < (COUNTDOWN_SECONDS + 8) * 1000);
   assert.equal(mailOf(sink, normal).length, 0, 'the normal notice went out during the quiet hours');
+  assert.deepEqual(mailOf(sink, emergency).flatMap((m) => m.rcpt_tos), ['bousai@example.jp']);
 
   // The normal one arrives once they have ended, not before.
   await waitFor(() => mailOf(sink, normal).length >= normalCount, 'the normal notice at the relay',
     (end - Date.now()) / 1000 + 15);
   const arrived = Date.now();
   assert.ok(arrived >= end, `the normal notice arrived ${(end - arrived) / 1000} s before the quiet hours ended`);
+  assert.deepEqual(mailOf(sink, normal).flatMap((m) => m.rcpt_tos).sort(), ['futari@example.jp', ...NEW_RESIDENTS]);
   await page.goto(url(`/admin/notices/${normal}`));
   await page.waitForSelector('main section.progress:not([data-progress])', { timeout: 15000 });
   await check(page, 'notice sent after the quiet hours');
