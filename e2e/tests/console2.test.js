@@ -270,6 +270,19 @@ test('the 横瀬町 admin cannot find or open a resident of 秩父市 alone by a
     assert.ok(!html.includes('chichibu-dake'), `${where} shows the address`);
     await check(page, 'resident not found');
   }
+  // Nor is the resident in the registrant list the 横瀬町 admin downloads, and
+  // of the resident of both towns only the 横瀬町 choices are in it.
+  const list = await page.request.get(url('/admin/residents/export'));
+  assert.equal(list.status(), 200);
+  const csv = (await list.body()).toString('latin1');
+  assert.match(csv, /futari@example\.jp/);
+  assert.match(csv, /shinki-jiro@example\.com/);
+  assert.doesNotMatch(csv, /chichibu-dake/);
+  assert.doesNotMatch(csv, new RegExp(CHICHIBU), 'another town\'s choices are in the export');
+  const record = await page.request.get(url(`${known.futari}/export`));
+  assert.equal(record.status(), 200);
+  assert.deepEqual((await record.json()).subscriptions.map((c) => `${c.municipality}:${c.category}`).sort(),
+    [`${YOKOZE}:event`, `${YOKOZE}:notice`]);
   // Nor can a change be sent to them: the form token of a page of their own, another resident's id.
   const csrf = await page.goto(url(known.futari)).then(() => page.inputValue('input[name=csrf_token]'));
   const id = known.chichibuDake.split('/').pop();
