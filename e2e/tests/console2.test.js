@@ -318,6 +318,13 @@ function jstClock(ms) {
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
+/** A moment as the console writes it: 2026年12月4日（金）00:12. */
+function jstDateTime(ms) {
+  const d = new Date(ms + 9 * 3600 * 1000);
+  const weekday = ['日', '月', '火', '水', '木', '金', '土'][d.getUTCDay()];
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日（${weekday}）${jstClock(ms)}`;
+}
+
 test('in quiet hours a normal notice waits until they end, while an emergency filled from a template goes at once', async () => {
   const page = people.admin.page;
   const town = people.town.page;
@@ -370,10 +377,14 @@ test('in quiet hours a normal notice waits until they end, while an emergency fi
   await town.goto(url(`/admin/notices/${normal}/send`));
   const normalCount = number(await town.textContent('.counts-panel .big-number'));
   assert.equal(normalCount, 1 + NEW_RESIDENTS.length, 'futari and the four imported chose notices of 横瀬町');
-  assert.match(plain(await town.textContent('main')), new RegExp(`静かな時間帯（${jstClock(end)}まで）のため、.+に送信されます`));
+  assert.ok(plain(await town.textContent('main'))
+    .includes(`静かな時間帯（${jstClock(end)}まで）のため、${jstDateTime(end)}に送信されます`),
+  'the pre-send page says the notice waits for the end of the quiet hours');
   await check(town, 'send during quiet hours');
   await go(town, `main form[action="/admin/notices/${normal}/send"] button[type=submit]`);
   assert.match(await status(town), /予約済み/);
+  assert.ok(plain(await town.textContent('main .summary-list')).includes(jstDateTime(end)),
+    'the notice page says when it will go');
 
   // The emergency, confirmed at the same time, reaches the relay within seconds.
   await page.goto(url(`/admin/notices/${emergency}/emergency`));
