@@ -5,9 +5,11 @@
 // the writing journey without JavaScript. axe-core checks every console page
 // visited at 320 px and at desktop width.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { assertAccessible, assertAccessibleWithoutJavaScript, authenticator, launchBrowser, startKizuna, startSink } from './support.js';
+import {
+  assertAccessible, compose, decoded, go, launchBrowser, mailOf as mailOfNotice, noticeId, number, pageChecker,
+  pathOf, staffConsole, startKizuna, startSink, status, waitFor,
+} from './support.js';
 
 const YOKOZE = '113611';
 const COUNTDOWN_SECONDS = 6;
@@ -39,13 +41,7 @@ const EMERGENCY_RECIPIENTS = [...NORMAL_RECIPIENTS, 'only-emergency@example.jp']
 let sink;
 let kizuna;
 let browser;
-/** Browser contexts, one per person, each with its own session cookie. */
-const people = {};
 const accounts = {};
-/** The labels of the pages checked with axe so far. */
-const checked = new Set();
-/** Pages of contexts with JavaScript disabled. */
-const withoutJavaScript = new WeakSet();
 
 before(async () => {
   sink = await startSink();
@@ -68,90 +64,11 @@ after(async () => {
 });
 
 const url = (where) => `${kizuna.baseUrl}${where}`;
-
-/**
- * Checks the page as it stands with axe at 320 px and at desktop width, and that
- * at 320 px nothing scrolls sideways; leaves it at the width it had.
- */
-async function check(page, label, { copy = false } = {}) {
-  // Each kind of page once: the staff form for the third account is the first's.
-  if (checked.has(label)) return;
-  checked.add(label);
-  // A page that reloads itself soon (the countdown) is checked in a copy.
-  if (copy || withoutJavaScript.has(page)) {
-    await assertAccessibleWithoutJavaScript(page, label, [320, 1280]);
-    return;
-  }
-  const original = page.viewportSize();
-  for (const width of [320, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await assertAccessible(page, `${label} [${width}px]`);
-    if (width === 320) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-      assert.ok(!overflow, `${label} scrolls sideways at 320 px`);
-      // KIZUNA_E2E_SCREENSHOTS=DIR keeps how each page looks on a phone, to look at.
-      if (process.env.KIZUNA_E2E_SCREENSHOTS) {
-        const name = `${String(checked.size).padStart(2, '0')}-${label.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`;
-        await page.screenshot({ path: path.join(process.env.KIZUNA_E2E_SCREENSHOTS, name), fullPage: true });
-      }
-    }
-  }
-  await page.setViewportSize(original);
-}
-
-/** Clicks what submits a form or follows a link, and waits for the next page. */
-async function go(page, selector) {
-  const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  return response;
-}
-
-async function newPerson(name, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 320, height: 800 }, locale: 'ja-JP', ...options });
-  const page = await context.newPage();
-  people[name] = { context, page };
-  if (options.javaScriptEnabled === false) withoutJavaScript.add(page);
-  return page;
-}
-
-function pathOf(page) {
-  return new URL(page.url()).pathname;
-}
-
-async function signIn(page, email, password, label) {
-  await page.goto(url('/admin/login'));
-  if (label) await check(page, label);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await go(page, 'main form[action="/admin/login"] button[type=submit]');
-}
-
-/** Changes the one-time password the first sign-in must change. */
-async function changePassword(page, current, next, label) {
-  assert.equal(pathOf(page), '/admin/password', 'a one-time password must be changed first');
-  if (label) await check(page, label);
-  await page.fill('#current_password', current);
-  await page.fill('#new_password', next);
-  await page.fill('#new_password_confirm', next);
-  await go(page, 'main form[action="/admin/password"] button[type=submit]');
-}
-
-/** Enrols the second factor on the set-up page; answers the authenticator. */
-async function enrolSecondFactor(page, label) {
-  assert.equal(pathOf(page), '/admin/second-factor/setup', 'the second factor is required');
-  await check(page, label);
-  const key = (await page.textContent('.totp-key code')).trim();
-  assert.match(key, /^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/, 'the key is shown as Base32 in groups of four');
-  assert.match(await page.textContent('.uri code'), /^otpauth:\/\/totp\//);
-  const app = authenticator(key);
-  await page.fill('#code', await app.code());
-  await go(page, 'main form[action="/admin/second-factor/setup"] button[type=submit]');
-  const codes = await page.$$eval('.recovery-codes code', (nodes) => nodes.map((n) => n.textContent));
-  assert.equal(codes.length, 10, 'ten recovery codes are shown once');
-  await check(page, `${label}: recovery codes`);
-  await go(page, 'main a[href="/admin"]');
-  assert.equal(pathOf(page), '/admin');
-  return app;
-}
+const { check, withoutJavaScript } = pageChecker();
+/** Browser contexts, one per person, each with its own session cookie. */
+const { people, newPerson, signIn, changePassword, enrolSecondFactor } =
+  staffConsole({ browser: () => browser, url, check, withoutJavaScript });
+const mailOf = (id) => mailOfNotice(sink, id);
 
 /** Creates a staff account of 横瀬町 on /admin/staff/new; answers its one-time password. */
 async function createStaff(page, email, role, emergency) {
@@ -173,57 +90,6 @@ async function createStaff(page, email, role, emergency) {
   assert.ok(await page.isChecked(`#role-${role}`));
   await check(page, 'staff account');
   return password;
-}
-
-/** The messages the relay holds for notice `id` (Kizuna's Message-ID names it). */
-function mailOf(id) {
-  return sink.messages.filter((m) => new RegExp(`^Message-ID: <delivery\\.n${id}\\.`, 'mi').test(m.data));
-}
-
-/** A message's subject and text, decoded (UTF-8, base64, as Kizuna writes them). */
-function decoded(message) {
-  const [head, ...rest] = message.data.split(/\r?\n\r?\n/);
-  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  const subject = (unfolded.match(/^Subject: (.*)$/mi)?.[1] ?? '')
-    .replace(/=\?UTF-8\?B\?([^?]*)\?=\s*/gi, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
-  assert.match(unfolded, /^Content-Transfer-Encoding: base64$/mi);
-  const text = Buffer.from(rest.join('\n').replace(/\s+/g, ''), 'base64').toString('utf8');
-  return { subject: subject.trim(), text };
-}
-
-/** The number in a "5人" / "5 people" line. */
-function number(text) {
-  const match = text.replace(/[\u2066-\u2069]/g, '').match(/\d+/);
-  assert.ok(match, `no number in ${text}`);
-  return Number(match[0]);
-}
-
-async function waitFor(predicate, what, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`waited ${seconds} s for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Fills the compose form. */
-async function compose(page, { title, body, category, emergency = false }) {
-  await page.fill('#title', title);
-  await page.fill('#body', body);
-  await page.check(`#category-${category}`);
-  await page.check(`#municipality-${YOKOZE}`);
-  await page.check(emergency ? '#urgency-emergency' : '#urgency-normal');
-}
-
-/** The notice page's status text. */
-async function status(page) {
-  return (await page.textContent('main .summary-list strong.tag')).trim();
-}
-
-function noticeId(page) {
-  const match = pathOf(page).match(/^\/admin\/notices\/(\d+)$/);
-  assert.ok(match, `not on a notice page: ${page.url()}`);
-  return match[1];
 }
 
 test('the first admin signs in with the printed one-time password, must change it, and sets up TOTP', async () => {

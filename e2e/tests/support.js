@@ -1,5 +1,6 @@
 // Shared helpers for the journeys: a fresh `kizuna serve`, Debian's Chromium
 // driven by playwright-core, and axe-core run on every page a journey visits.
+import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -261,4 +262,175 @@ export async function visitWithoutJavaScript(browser, url, label) {
   await assertAccessibleWithoutJavaScript(page, label);
   await noJs.close();
   return { status: response.status(), html };
+}
+
+// --- The staff console: what the console journeys share ---------------------
+
+/** The path of the page's address. */
+export function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
+
+/** Clicks what submits a form or follows a link, and waits for the next page. */
+export async function go(page, selector) {
+  const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return response;
+}
+
+/** Waits until `predicate` answers true, asking every 100 ms; throws after `seconds`. */
+export async function waitFor(predicate, what, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`waited ${seconds} s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The number in a "5人" / "5 people" line. */
+export function number(text) {
+  const match = text.replace(/[\u2066-\u2069]/g, '').match(/\d+/);
+  assert.ok(match, `no number in ${text}`);
+  return Number(match[0]);
+}
+
+/** The messages the relay `sink` holds for notice `id` (Kizuna's Message-ID names it). */
+export function mailOf(sink, id) {
+  return sink.messages.filter((m) => new RegExp(`^Message-ID: <delivery\\.n${id}\\.`, 'mi').test(m.data));
+}
+
+/** A message's subject and text, decoded (UTF-8, base64, as Kizuna writes them). */
+export function decoded(message) {
+  const [head, ...rest] = message.data.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const subject = (unfolded.match(/^Subject: (.*)$/mi)?.[1] ?? '')
+    .replace(/=\?UTF-8\?B\?([^?]*)\?=\s*/gi, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+  assert.match(unfolded, /^Content-Transfer-Encoding: base64$/mi);
+  const text = Buffer.from(rest.join('\n').replace(/\s+/g, ''), 'base64').toString('utf8');
+  return { subject: subject.trim(), text };
+}
+
+/** The id of the notice whose page is shown. */
+export function noticeId(page) {
+  const match = pathOf(page).match(/^\/admin\/notices\/(\d+)$/);
+  assert.ok(match, `not on a notice page: ${page.url()}`);
+  return match[1];
+}
+
+/** The notice page's status text. */
+export async function status(page) {
+  return (await page.textContent('main .summary-list strong.tag')).trim();
+}
+
+/** Fills the compose form for one municipality (横瀬町 unless told). */
+export async function compose(page, { title, body, category, emergency = false, municipality = '113611' }) {
+  await page.fill('#title', title);
+  await page.fill('#body', body);
+  await page.check(`#category-${category}`);
+  await page.check(`#municipality-${municipality}`);
+  await page.check(emergency ? '#urgency-emergency' : '#urgency-normal');
+}
+
+/**
+ * A `check(page, label, { copy })` that checks each kind of page once (by its
+ * label) with axe at 320 px and at desktop width, and that at 320 px nothing
+ * scrolls sideways; it leaves the page at the width it had. Pages of contexts
+ * without JavaScript (`withoutJavaScript`), and pages that reload themselves
+ * soon (`copy`), are checked in a copy.
+ */
+export function pageChecker() {
+  const checked = new Set();
+  const withoutJavaScript = new WeakSet();
+  async function check(page, label, { copy = false } = {}) {
+    if (checked.has(label)) return;
+    checked.add(label);
+    if (copy || withoutJavaScript.has(page)) {
+      await assertAccessibleWithoutJavaScript(page, label, [320, 1280]);
+      return;
+    }
+    const original = page.viewportSize();
+    for (const width of [320, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await assertAccessible(page, `${label} [${width}px]`);
+      if (width === 320) {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        assert.ok(!overflow, `${label} scrolls sideways at 320 px`);
+        // KIZUNA_E2E_SCREENSHOTS=DIR keeps how each page looks on a phone, to look at.
+        if (process.env.KIZUNA_E2E_SCREENSHOTS) {
+          const name = `${String(checked.size).padStart(2, '0')}-${label.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`;
+          await page.screenshot({ path: path.join(process.env.KIZUNA_E2E_SCREENSHOTS, name), fullPage: true });
+        }
+      }
+    }
+    await page.setViewportSize(original);
+  }
+  return { check, withoutJavaScript };
+}
+
+/**
+ * The people of a console journey, each in a browser context of their own
+ * (their own session cookie), and the steps of signing in. `browser()` and
+ * `url(path)` are read when used, so they may be set up in `before`.
+ */
+export function staffConsole({ browser, url, check, withoutJavaScript }) {
+  const people = {};
+
+  async function newPerson(name, options = {}) {
+    const context = await browser().newContext({ viewport: { width: 320, height: 800 }, locale: 'ja-JP', ...options });
+    const page = await context.newPage();
+    people[name] = { context, page };
+    if (options.javaScriptEnabled === false) withoutJavaScript.add(page);
+    return page;
+  }
+
+  /** A context without JavaScript signed in as `name` already is (their cookies). */
+  async function withoutScript(name, as) {
+    const page = await newPerson(as, { javaScriptEnabled: false });
+    await page.context().addCookies(await people[name].context.cookies());
+    return page;
+  }
+
+  async function signIn(page, email, password, label) {
+    await page.goto(url('/admin/login'));
+    if (label) await check(page, label);
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await go(page, 'main form[action="/admin/login"] button[type=submit]');
+  }
+
+  /** Changes the one-time password the first sign-in must change. */
+  async function changePassword(page, current, next, label) {
+    assert.equal(pathOf(page), '/admin/password', 'a one-time password must be changed first');
+    if (label) await check(page, label);
+    await page.fill('#current_password', current);
+    await page.fill('#new_password', next);
+    await page.fill('#new_password_confirm', next);
+    await go(page, 'main form[action="/admin/password"] button[type=submit]');
+  }
+
+  /** Enrols the second factor on the set-up page; answers the authenticator. */
+  async function enrolSecondFactor(page, label) {
+    assert.equal(pathOf(page), '/admin/second-factor/setup', 'the second factor is required');
+    await check(page, label);
+    const key = (await page.textContent('.totp-key code')).trim();
+    assert.match(key, /^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/, 'the key is shown as Base32 in groups of four');
+    assert.match(await page.textContent('.uri code'), /^otpauth:\/\/totp\//);
+    const app = authenticator(key);
+    await page.fill('#code', await app.code());
+    await go(page, 'main form[action="/admin/second-factor/setup"] button[type=submit]');
+    const codes = await page.$$eval('.recovery-codes code', (nodes) => nodes.map((n) => n.textContent));
+    assert.equal(codes.length, 10, 'ten recovery codes are shown once');
+    await check(page, `${label}: recovery codes`);
+    await go(page, 'main a[href="/admin"]');
+    assert.equal(pathOf(page), '/admin');
+    return app;
+  }
+
+  /** The first admin's first sign-in: the printed password changed, TOTP set up. */
+  async function firstAdmin(page, kizuna, password) {
+    await signIn(page, kizuna.firstAdmin.email, kizuna.firstAdmin.password, 'sign-in');
+    await changePassword(page, kizuna.firstAdmin.password, password, 'password change');
+    return enrolSecondFactor(page, 'second factor set-up');
+  }
+
+  return { people, newPerson, withoutScript, signIn, changePassword, enrolSecondFactor, firstAdmin };
 }
