@@ -460,6 +460,7 @@ test('the residents, import, dashboard, costs and audit pages work without JavaS
   await go(page, 'main form[action="/admin/audit"] button[type=submit]');
   const actions = await page.$$eval('main table.audit-table tbody tr', (rows) => rows.map((r) => r.textContent));
   assert.ok(actions.some((r) => r.includes('residents_import')), 'the import is in the audit log');
+  assert.ok(actions.some((r) => r.includes('住民を取り込んだ')), 'each action is named in plain words');
   assert.ok(actions.some((r) => r.includes('resident_subscriptions')), 'the change of choices is in the audit log');
   await check(page, 'audit log [no JavaScript]');
 
