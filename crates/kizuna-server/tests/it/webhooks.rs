@@ -228,7 +228,11 @@ async fn a_webhook_to_127_0_0_1_is_refused_at_registration_and_at_send_time() {
     // A name that resolved to a public address at registration may point inside later.
     let id = store
         .create_webhook(
-            &NewWebhook { url: receiver.url.clone(), secret: "whsec_x".into(), allow_private: false },
+            &NewWebhook {
+                url: receiver.url.clone(),
+                secret: app.state.secrets.seal(kizuna_server::secrets::WEBHOOK_PURPOSE, b"whsec_x").unwrap(),
+                allow_private: false,
+            },
             app.clock_now(),
         )
         .await
