@@ -161,7 +161,12 @@ async fn mail_domain(domain: &str) -> Vec<Line> {
         let label = format!("mail domain {domain}: {what}");
         lines.push(match txt_records(server, &name).await {
             Err(reason) => line(Verdict::NotApplicable, label, format!("DNS did not answer ({reason})")),
-            Ok(records) => match records.iter().find(|r| r.starts_with(prefix)) {
+            Ok(None) => line(
+                Verdict::Warning,
+                label,
+                format!("the resolver says {name} does not exist: carriers may refuse the towns' mail"),
+            ),
+            Ok(Some(records)) => match records.iter().find(|r| r.starts_with(prefix)) {
                 Some(record) => line(Verdict::Ok, label, record.clone()),
                 None => line(
                     Verdict::Warning,
@@ -187,8 +192,8 @@ fn nameserver() -> Option<SocketAddr> {
         .map(|ip| SocketAddr::new(ip, 53))
 }
 
-/// The TXT records of `name`, asked of `server` over UDP.
-async fn txt_records(server: SocketAddr, name: &str) -> Result<Vec<String>, String> {
+/// The TXT records of `name`, asked of `server` over UDP; `None` when the name does not exist.
+async fn txt_records(server: SocketAddr, name: &str) -> Result<Option<Vec<String>>, String> {
     let id = u16::try_from(std::process::id() & 0xffff).unwrap_or(1);
     let query = txt_query(id, name).ok_or("the name is not a DNS name")?;
     let bind: SocketAddr = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(|_| "bind")?;
@@ -217,8 +222,8 @@ fn txt_query(id: u16, name: &str) -> Option<Vec<u8>> {
     Some(query)
 }
 
-/// The TXT strings of an answer to [`txt_query`]; a name that does not exist has none.
-fn parse_txt_answer(id: u16, message: &[u8]) -> Result<Vec<String>, String> {
+/// The TXT strings of an answer to [`txt_query`]; `None` when the name does not exist.
+fn parse_txt_answer(id: u16, message: &[u8]) -> Result<Option<Vec<String>>, String> {
     let short = || "a short answer".to_owned();
     let u16_at = |at: usize| message.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]])).ok_or_else(short);
     if u16_at(0)? != id {
@@ -226,7 +231,8 @@ fn parse_txt_answer(id: u16, message: &[u8]) -> Result<Vec<String>, String> {
     }
     let flags = u16_at(2)?;
     match flags & 0x000f {
-        0 | 3 => {}
+        0 => {}
+        3 => return Ok(None),
         code => return Err(format!("the server answered with error {code}")),
     }
     let (questions, answers) = (u16_at(4)?, u16_at(6)?);
@@ -253,7 +259,7 @@ fn parse_txt_answer(id: u16, message: &[u8]) -> Result<Vec<String>, String> {
         }
         records.push(String::from_utf8_lossy(&text).into_owned());
     }
-    Ok(records)
+    Ok(Some(records))
 }
 
 /// Where a (possibly compressed) name ends.
@@ -301,10 +307,11 @@ mod tests {
     fn txt_records_are_read_whole_and_a_missing_name_has_none() {
         let message = answer(9, 0, &[&["v=spf1 include:", "_spf.example.jp -all"], &["google-site-verification=x"]]);
         assert_eq!(
-            parse_txt_answer(9, &message).unwrap(),
+            parse_txt_answer(9, &message).unwrap().unwrap(),
             ["v=spf1 include:_spf.example.jp -all", "google-site-verification=x"]
         );
-        assert_eq!(parse_txt_answer(9, &answer(9, 3, &[])).unwrap(), Vec::<String>::new(), "NXDOMAIN");
+        assert_eq!(parse_txt_answer(9, &answer(9, 0, &[])).unwrap(), Some(Vec::new()), "a name without TXT records");
+        assert_eq!(parse_txt_answer(9, &answer(9, 3, &[])).unwrap(), None, "NXDOMAIN");
         assert!(parse_txt_answer(9, &answer(9, 2, &[])).is_err(), "SERVFAIL is no answer");
         assert!(parse_txt_answer(8, &message).is_err(), "another question's answer");
         assert!(parse_txt_answer(9, &message[..message.len() - 3]).is_err(), "cut short");
