@@ -15,6 +15,7 @@ mod migrate;
 pub mod archive;
 pub mod audit;
 pub mod catalog;
+pub mod check_ins;
 pub mod costs;
 pub mod delivery;
 pub mod jma;
@@ -32,6 +33,7 @@ pub use archive::{Archive, ArchivePage, ArchiveQuery};
 pub use audit::{Audit, AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalog::{Area, Catalog};
 pub use changes::Topic;
+pub use check_ins::{CheckIn, CheckInCounts, CheckInLink, CheckIns, HelpRequest, PlaceCheckIns};
 pub use costs::{CostItem, Costs, NewCostItem};
 pub use delivery::{
     ClaimRequest, ClaimedDelivery, DeliveryCounts, DeliveryOutcome, DeliveryQueue, DeliveryRef, DeliveryResult,
@@ -39,7 +41,8 @@ pub use delivery::{
 };
 pub use jma::{Jma, JmaFeedState};
 pub use notices::{
-    MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices, RecipientCounts,
+    FollowUp, MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices,
+    RecipientCounts,
 };
 pub use operations::Operations;
 pub use registrations::{ConfirmOutcome, LinkToken, NewLinkToken, PendingOutcome, PendingRegistration, Registrations};
@@ -118,6 +121,7 @@ pub trait Store:
     + Templates
     + Costs
     + Statistics
+    + CheckIns
 {
 }
 
@@ -138,6 +142,7 @@ impl<T> Store for T where
         + Templates
         + Costs
         + Statistics
+        + CheckIns
 {
 }
 
