@@ -126,7 +126,8 @@ async fn answers_are_recorded_changed_and_counted_per_place(store: Arc<dyn Store
     assert_eq!((counts.safe, counts.needs_help, counts.unanswered), (0, 2, 2), "one answer per recipient");
 
     let help = store.help_requests(id).await.unwrap();
-    let seen: Vec<(&str, &str, Option<i64>, i64, Option<&str>)> = help
+    type Seen<'a> = (&'a str, &'a str, Option<i64>, i64, Option<&'a str>);
+    let seen: Vec<Seen> = help
         .iter()
         .map(|h| {
             (
