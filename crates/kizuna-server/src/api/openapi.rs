@@ -71,10 +71,12 @@ pub fn document(consortium: &Consortium) -> Value {
     })
 }
 
-/// Links from an answer carrying a notice to every operation on that notice.
+/// Links from an answer carrying a notice to what every notice answers: the
+/// notice itself and its moves. A check-in's counts are not among them: only a
+/// notice created with a check-in has them (others answer 404 `no_check_in`).
 fn notice_links() -> Value {
     let mut links = Map::new();
-    for op in OPERATIONS.iter().filter(|op| op.path.contains("{id}")) {
+    for op in OPERATIONS.iter().filter(|op| op.moves_notice || op.path.ends_with("{id}")) {
         links.insert(
             op.operation_id.to_owned(),
             json!({ "operationId": op.operation_id, "parameters": { "id": "$response.body#/id" } }),

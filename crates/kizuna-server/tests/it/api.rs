@@ -699,4 +699,12 @@ async fn a_check_in_notice_reports_its_answers_per_municipality() {
     assert_eq!((none.status, none.code()), (StatusCode::NOT_FOUND, "no_check_in"));
     let missing = api.get(&region, "/api/v1/notices/99999/check-ins").await;
     assert_eq!((missing.status, missing.code()), (StatusCode::NOT_FOUND, "notice_not_found"));
+
+    let doc = api.call(Method::GET, "/api/v1/openapi.json", None, None).await.json;
+    let operation = &doc["paths"]["/api/v1/notices/{id}/check-ins"]["get"];
+    assert_eq!(operation["x-kizuna-right"], "notices:read");
+    assert!(operation["responses"]["404"].is_object());
+    let schema = &doc["components"]["schemas"]["CheckIns"];
+    assert_eq!(schema["required"], json!(["safe", "needs_help", "unanswered", "by_municipality"]));
+    assert_eq!(doc["components"]["schemas"]["NewNotice"]["properties"]["check_in"]["type"], "boolean");
 }
