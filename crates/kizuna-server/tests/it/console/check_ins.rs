@@ -5,6 +5,7 @@
 //! notice that, once sent, reaches only those who have not answered.
 
 use axum::http::StatusCode;
+use chrono::Duration;
 use kizuna_core::Lang;
 use kizuna_core::check_in::FollowUpAudience;
 use kizuna_core::notice::NoticeStatus;
@@ -26,8 +27,10 @@ async fn admins_of_the_town_see_who_needs_help_and_a_follow_up_reaches_only_the_
     let id = send_check_in(&app, &["112071"], true).await;
     let hostile = "<b>2階</b>にいます";
     let help = check_in_path(&app, "help@example.jp", "help");
+    app.clock.advance(Duration::minutes(3));
     assert_eq!(call(&web, post(&help, &[("household", "2"), ("message", hostile)])).await.status, StatusCode::OK);
     let safe = check_in_path(&app, "safe@example.jp", "safe");
+    app.clock.advance(Duration::minutes(2));
     assert_eq!(call(&web, post(&safe, &[("household", "1")])).await.status, StatusCode::OK);
 
     staff(&app, "admin@chichibu.example", Some("112071"), Role::MunicipalityAdmin, false, false).await;
@@ -41,7 +44,15 @@ async fn admins_of_the_town_see_who_needs_help_and_a_follow_up_reaches_only_the_
     assert!(page.body.contains("<td class=\"numeric\" data-check-in=\"112071-0-needs_help\">1</td>"));
     assert!(page.body.contains("<span data-check-in=\"needs_help_people\">2</span>"));
     assert!(page.body.contains("訓練：回答が集まるまでの時間"), "a drill reports its times");
+    for (share, after) in [("25%", "3分0秒"), ("50%", "5分0秒"), ("75%", "まだ")] {
+        let row = format!("<tr><th scope=\"row\">{share}</th><td>{after}</td></tr>");
+        assert!(page.body.contains(&row), "{row} in {}", page.body);
+    }
     assert!(page.body.contains("data-without-script"), "without script, a link refreshes the counts");
+    let (status, event) = admin.first_chunk(&format!("/admin/notices/{id}/check-ins/progress")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(event.starts_with("event: checkins\n"), "{event}");
+    assert!(event.contains("\"112071-0-needs_help\":1") && event.contains("\"needs_help_people\":2"), "{event}");
 
     let list = admin.get(&format!("/admin/notices/{id}/check-ins/help")).await;
     assert_eq!(list.status, StatusCode::OK);
@@ -67,6 +78,8 @@ async fn admins_of_the_town_see_who_needs_help_and_a_follow_up_reaches_only_the_
         assert_eq!(refused.status, StatusCode::NOT_FOUND, "横瀬町 sees nothing of 秩父市's answers");
         assert!(!refused.body.contains("help@example.jp"));
     }
+    let (status, _) = yokoze.first_chunk(&format!("/admin/notices/{id}/check-ins/progress")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor its live counts");
     staff(&app, "author@chichibu.example", Some("112071"), Role::Author, false, false).await;
     let mut author = Browser::new(&app);
     author.sign_in("author@chichibu.example", PASSWORD).await;
