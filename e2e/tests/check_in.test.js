@@ -71,6 +71,25 @@ test('a resident answers a check-in from the mail and changes the answer', async
   assert.match(await page.textContent('main'), /支援が必要です（2人）/);
   assert.match(await page.textContent('main'), /<b>足<\/b>を怪我しています/, 'shown as typed, not as markup');
   await assertAccessible(page, 'check-in answered');
+
+  // The town's admin sees the answer on the notice page and in the list, both accessible.
+  await kizuna.cli(['staff', 'create', '--email', 'admin@town.yokoze.example', '--municipality', '113611',
+    '--role', 'municipality-admin', '--password-stdin'], 'a long enough passphrase\n');
+  const staff = await (await browser.newContext({ viewport: { width: 320, height: 800 }, locale: 'ja-JP' })).newPage();
+  await staff.goto(`${kizuna.baseUrl}/admin/login`);
+  await staff.fill('#email', 'admin@town.yokoze.example');
+  await staff.fill('#password', 'a long enough passphrase');
+  await Promise.all([staff.waitForNavigation(), staff.click('main form[action="/admin/login"] button[type=submit]')]);
+  await staff.goto(`${kizuna.baseUrl}/admin/notices/${id}`);
+  assert.match(await staff.textContent('section.check-ins'), /安否確認の回答/);
+  assert.equal((await staff.textContent('[data-check-in="needs_help"]')).trim(), '1');
+  await assertAccessible(staff, 'console notice page with check-in counts');
+  await Promise.all([staff.waitForNavigation(), staff.click('text=「支援が必要です」の一覧')]);
+  assert.match(await staff.textContent('main table'), /hanako@example\.jp/);
+  assert.match(await staff.textContent('main table'), /<b>足<\/b>を怪我しています/);
+  await assertAccessible(staff, 'console needs-help list');
+  await staff.context().close();
+
   await page.click('text=回答を「無事です」に変える');
   assert.match(await page.textContent('main'), /いまの回答：支援が必要です/);
   await page.click('button[type=submit]');
