@@ -49,6 +49,7 @@ email-error-bad-domain = Please check the email address: the part after '@' is n
 text-field =
     { $field ->
         [cost_name] cost item's name
+        [check_in_message] message
        *[other] { $field }
     }
 text-error-empty = The { text-field } is empty.
@@ -121,3 +122,8 @@ import-error-staff-only = The category "{ $value }" is for staff only and cannot
 import-error-not-yes-or-no = "{ $value }" is not yes or no (true or false).
 import-error-not-a-language = "{ $value }" is not ja or en.
 import-error-age-band = The age band is too long or holds control characters.
+
+## Safety check-in answer errors (check_in.rs)
+
+# $max: the largest count
+check-in-error-household = Enter the number of people as a whole number from 1 to { $max }.

@@ -53,6 +53,7 @@ text-field =
         [title_en] 英語の件名
         [body_en] 英語の本文
         [cost_name] 費用の項目名
+        [check_in_message] メッセージ
        *[other] 入力
     }
 text-error-empty = { text-field }を入力してください。
@@ -125,3 +126,8 @@ import-error-staff-only = 分類「{ $value }」は職員専用のため、取�
 import-error-not-yes-or-no = 「{ $value }」は yes か no（true か false）ではありません。
 import-error-not-a-language = 「{ $value }」は ja か en ではありません。
 import-error-age-band = 年代が長すぎるか、制御文字を含んでいます。
+
+## 安否確認の回答のエラー (check_in.rs)
+
+# $max: 人数の上限
+check-in-error-household = 人数は1から{ $max }までの数字で入力してください。

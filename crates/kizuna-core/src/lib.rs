@@ -5,6 +5,7 @@
 
 pub mod atom;
 pub mod cap;
+pub mod check_in;
 pub mod codes;
 pub mod consortium;
 pub mod costs;

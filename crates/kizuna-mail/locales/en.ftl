@@ -3,3 +3,9 @@
 
 footer-link-manage = Change what you receive
 footer-link-unsubscribe = Unsubscribe
+
+## Safety check-in (render.rs)
+
+check-in-request = [Safety check] Please open one of these links to answer.
+check-in-link-safe = I am safe
+check-in-link-help = I need help

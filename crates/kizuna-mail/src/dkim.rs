@@ -189,6 +189,7 @@ mod tests {
             manage_url: "https://kizuna.example.jp/manage/t",
             unsubscribe_url: "https://kizuna.example.jp/unsubscribe/t",
             unsubscribe_mailto: "unsubscribe+t@kizuna.example.jp",
+            check_in: None,
             date: chrono::Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap(),
         }
     }

@@ -47,7 +47,17 @@ pub struct NoticeMail<'a> {
     pub unsubscribe_url: &'a str,
     /// The address part of the `mailto:` in `List-Unsubscribe`: see [`unsubscribe_mailto`].
     pub unsubscribe_mailto: &'a str,
+    /// The resident's one-tap answers when the notice asks whether they are safe (安否確認).
+    pub check_in: Option<CheckInLinks<'a>>,
     pub date: DateTime<Utc>,
+}
+
+/// A resident's own links to answer a safety check-in; each opens a page with
+/// one button, so a mail scanner that follows them answers nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInLinks<'a> {
+    pub safe_url: &'a str,
+    pub help_url: &'a str,
 }
 
 /// The VERP return path of one delivery, so a bounce names the delivery it is about.
@@ -163,13 +173,26 @@ fn link_labels(lang: Lang) -> (Cow<'static, str>, Cow<'static, str>) {
     (texts::text(lang, "footer-link-manage"), texts::text(lang, "footer-link-unsubscribe"))
 }
 
-/// Writes the plain-text part's body, the notice and then the resident's own
-/// links, already in its transfer encoding and ending in CRLF.
+/// The check-in's request and the words of its two links.
+fn check_in_labels(lang: Lang) -> [Cow<'static, str>; 3] {
+    ["check-in-request", "check-in-link-safe", "check-in-link-help"].map(|key| texts::text(lang, key))
+}
+
+/// Writes the plain-text part's body, the notice, the check-in's links when it
+/// has one, and then the resident's own links, already in its transfer
+/// encoding and ending in CRLF.
 fn write_text_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>) {
     let body = mail.body.as_str().trim_end();
     let (manage, unsubscribe) = link_labels(mail.lang);
+    let check_in = match mail.check_in {
+        Some(links) => {
+            let [request, safe, help] = check_in_labels(mail.lang);
+            format!("\n\n{request}\n{safe}:\n{}\n{help}:\n{}", links.safe_url, links.help_url)
+        }
+        None => String::new(),
+    };
     let footer = format!(
-        "\n\n------------------------------\n{}\n{manage}: {}\n{unsubscribe}: {}\n",
+        "{check_in}\n\n------------------------------\n{}\n{manage}: {}\n{unsubscribe}: {}\n",
         mail.from_name, mail.manage_url, mail.unsubscribe_url,
     );
     match mail.charset {
@@ -229,6 +252,20 @@ fn write_html_body(out: &mut Vec<u8>, mail: &NoticeMail<'_>, subject: &str) {
     push_escaped(&mut html, subject);
     html.push_str("</title>\n</head>\n<body>\n");
     push_body_html(&mut html, mail.body);
+    if let Some(links) = mail.check_in {
+        let [request, safe, help] = check_in_labels(mail.lang);
+        html.push_str("<p><strong>");
+        push_escaped(&mut html, &request);
+        html.push_str("</strong></p>\n<p><a href=\"");
+        push_escaped(&mut html, links.safe_url);
+        html.push_str("\">");
+        push_escaped(&mut html, &safe);
+        html.push_str("</a></p>\n<p><a href=\"");
+        push_escaped(&mut html, links.help_url);
+        html.push_str("\">");
+        push_escaped(&mut html, &help);
+        html.push_str("</a></p>\n");
+    }
     let (manage, unsubscribe) = link_labels(mail.lang);
     html.push_str("<hr>\n<p>");
     push_escaped(&mut html, mail.from_name);
@@ -353,6 +390,7 @@ mod tests {
                 manage_url: "https://kizuna.example.jp/manage/tok42",
                 unsubscribe_url: "https://kizuna.example.jp/unsubscribe/tok42",
                 unsubscribe_mailto: "unsubscribe+tok42@kizuna.example.jp",
+                check_in: None,
                 date: Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap(),
             }
         }
@@ -481,6 +519,38 @@ mod tests {
         let english = NoticeMail { lang: Lang::EN, ..fixture.mail() };
         let text = body_text(&render(&english).bytes);
         assert!(text.contains("Unsubscribe: https://kizuna.example.jp/unsubscribe/tok42\r\n"), "{text}");
+    }
+
+    #[test]
+    fn a_check_in_puts_the_residents_two_answer_links_in_every_part() {
+        let fixture = Fixture::new("taro@docomo.ne.jp");
+        let links = CheckInLinks {
+            safe_url: "https://kizuna.example.jp/check-in/tok42/safe",
+            help_url: "https://kizuna.example.jp/check-in/tok42/help",
+        };
+        for charset in [Charset::Utf8, Charset::Iso2022Jp] {
+            let mail = NoticeMail { charset, check_in: Some(links), ..fixture.mail() };
+            let text = body_text(&render(&mail).bytes);
+            assert!(text.contains("無事です:\r\nhttps://kizuna.example.jp/check-in/tok42/safe\r\n"), "{text}");
+            assert!(text.contains("支援が必要です:\r\nhttps://kizuna.example.jp/check-in/tok42/help\r\n"), "{text}");
+            let html = render(&NoticeMail { format: MailFormat::Html, ..mail });
+            let html = String::from_utf8_lossy(&html.bytes).into_owned();
+            let decoded: String = html
+                .split("Content-Type: text/html")
+                .nth(1)
+                .map(|part| {
+                    let part =
+                        format!("Content-Type: text/html{}", part.split("--=_kizuna").next().unwrap_or_default());
+                    body_text(part.as_bytes())
+                })
+                .unwrap();
+            assert!(
+                decoded.contains("<a href=\"https://kizuna.example.jp/check-in/tok42/help\">支援が必要です</a>"),
+                "{decoded}"
+            );
+        }
+        let text = body_text(&render(&fixture.mail()).bytes);
+        assert!(!text.contains("/check-in/"), "a notice without a check-in has no such links: {text}");
     }
 
     #[test]

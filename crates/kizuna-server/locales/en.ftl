@@ -318,6 +318,7 @@ console-compose-municipality-missing = Choose at least one municipality.
 console-compose-municipality-unknown = A municipality you cannot choose is included.
 console-compose-areas-hint = With areas chosen, it reaches residents of those areas and those who chose no area; without, the whole municipality.
 console-compose-exercise-hint = The subject starts with 【訓練】 (drill), and it is sent as a drill.
+console-compose-check-in-hint = Each recipient's mail gets their own links to answer "I am safe" or "I need help". The answers show on the notice's page.
 console-compose-save = Save draft
 console-compose-preview = Preview
 console-field-title = Title
@@ -330,6 +331,7 @@ console-field-municipality = Municipality
 console-field-areas = Areas
 console-field-urgency = Urgency
 console-field-exercise = Send as a drill
+console-field-check-in = Ask whether people are safe (safety check)
 console-field-status = Status
 console-field-created = Written
 console-field-send-time = Sending time
@@ -342,6 +344,7 @@ console-preview-subject = Subject:
 console-preview-dropped = removed
 console-preview-characters = Text: { $count } characters
 console-preview-no-changes = Every character goes out as typed.
+console-preview-check-in = (After the text, each recipient's own safety check links "I am safe" and "I need help".)
 console-preview-changes = { $count } kinds of character are replaced or removed. Rewrite them if needed.
 console-preview-html = The text in the HTML mail
 console-notice-actions = What you can do
@@ -1044,3 +1047,85 @@ audit-action-unsubscribe-by-mail = Unsubscribed by mail
 audit-action-erase-self = A resident erased their own registration
 audit-action-erase-unconfirmed = Erased registrations never confirmed
 audit-action-erase-unsubscribed = Erased registrations past their keeping time
+audit-action-check-in-follow-up = Wrote a follow-up to a safety check-in
+audit-action-check-in-help-export = Exported who needs help as CSV
+audit-action-check-in-help-view = Viewed who needs help
+## The safety check-in answer page (check_ins/)
+
+check-in-title-safe = Safety check: I am safe
+check-in-title-help = Safety check: I need help
+check-in-answer-safe = I am safe
+check-in-answer-help = I need help
+# $title: the notice's title
+check-in-lead = This is the safety check of "{ $title }". Check the details and press the button below. Nothing is sent until you press it.
+# $answer: the answer, $people: how many people
+check-in-current = Your answer now: { $answer } ({ $people } { $people ->
+        [one] person
+       *[other] people
+    })
+check-in-your-message = Message:
+check-in-household-label = How many people this answer covers (including you)
+check-in-household-hint = To answer for your household too, enter how many you are, from 1 to 20.
+check-in-message-label = Message (optional, up to 200 characters)
+check-in-message-hint-help = Say how you are hurt, what you need, or where you are.
+check-in-message-hint-safe = Anything you want to tell the town.
+check-in-error-prefix = Error:
+check-in-submit-safe = Answer "I am safe"
+check-in-submit-help = Answer "I need help"
+check-in-switch-safe = Answer "I am safe" instead
+check-in-switch-help = Answer "I need help" instead
+# $title: the page's title
+check-in-error-title = Error: { $title }
+check-in-done-title = Your answer has been received
+check-in-done-safe = You answered "I am safe". Thank you.
+check-in-done-help = You answered "I need help". Town staff will look at it. In an emergency, call 119 or 110.
+check-in-change-safe = Change your answer to "I am safe"
+check-in-change-help = Change your answer to "I need help"
+check-in-not-found-title = This link was not found
+check-in-not-found-text = The safety check link is wrong or was cut off. Open the link in the mail you received exactly as it is.
+
+## Follow-ups of a safety check (notices/check_ins.rs)
+
+follow-up-unanswered-title = Please answer the safety check
+# $title: the safety check notice's title
+follow-up-unanswered-body = You have not yet answered the safety check of "{ $title }" we sent. Please open one of the links below to answer.
+follow-up-needs-help-title = About the help you asked for
+# $title: the safety check notice's title
+follow-up-needs-help-body = This is for those who answered "I need help" to the safety check of "{ $title }".
+
+## Safety check-ins at the console (console/check_ins.rs)
+
+console-done-follow-up = A draft follow-up of the safety check was made. Check its text, then have it approved and send it like any notice.
+console-check-in-title = Safety check answers
+console-check-in-answered = Recipients who answered:
+console-check-in-safe = Safe
+console-check-in-needs-help = Need help
+console-check-in-unanswered = Not answered
+console-check-in-people = people
+console-check-in-places = Answers per municipality and area (recipients)
+console-check-in-no-area = No area chosen
+console-check-in-milestones = Drill: time until answers came in
+console-check-in-share = Answered
+console-check-in-refresh = The counts do not update by themselves.
+console-check-in-help-link = List of "need help" answers
+console-check-in-help-csv = Download the "need help" answers as CSV
+console-check-in-follow-up = Follow-up notice
+console-check-in-follow-up-hint = This makes a draft. Check its text, then have it approved and send it like any other notice. Who receives it is decided when it is sent.
+console-check-in-follow-up-unanswered = Draft a notice to those who have not answered
+console-check-in-follow-up-needs-help = Draft a notice to those who need help
+console-check-in-audience-unknown = Choose who the follow-up is for.
+console-check-in-help-title = People who answered "I need help"
+console-check-in-help-hint = This is personal data. Opening this page and downloading it are recorded.
+console-check-in-help-none = Nobody has answered "I need help".
+# $count: how many
+console-check-in-help-caption = { $count } { $count ->
+        [one] answer
+       *[other] answers
+    } (earliest first)
+console-check-in-col-email = Email address
+console-check-in-col-town = Municipality
+console-check-in-col-area = Area
+console-check-in-col-household = People
+console-check-in-col-message = Message
+console-check-in-col-answered = Answered at
+console-check-in-back = Back to the notice

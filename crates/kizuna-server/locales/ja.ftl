@@ -317,6 +317,7 @@ console-compose-municipality-missing = 配信する市町村を1つ以上選ん�
 console-compose-municipality-unknown = 選べない市町村が含まれています。
 console-compose-areas-hint = 地区を選ぶと、その地区を登録した方と地区を選んでいない方に届きます。選ばなければ市町村全体に届きます。
 console-compose-exercise-hint = 件名に【訓練】が付き、訓練として送られます。
+console-compose-check-in-hint = 受け取った人それぞれのメールに「無事です」「支援が必要です」の回答用リンクが付きます。回答はお知らせの画面で見られます。
 console-compose-save = 下書きを保存する
 console-compose-preview = プレビューする
 console-field-title = 件名
@@ -329,6 +330,7 @@ console-field-municipality = 市町村
 console-field-areas = 地区
 console-field-urgency = 緊急度
 console-field-exercise = 訓練として送る
+console-field-check-in = 安否確認をする
 console-field-status = 状態
 console-field-created = 作成日時
 console-field-send-time = 送信日時
@@ -341,6 +343,7 @@ console-preview-subject = 件名：
 console-preview-dropped = 削除
 console-preview-characters = 本文 { $count }文字
 console-preview-no-changes = すべての文字がそのまま届きます。
+console-preview-check-in = （本文の後に、受け取った人ごとの安否確認のリンク「無事です」「支援が必要です」が入ります）
 console-preview-changes = { $count }種類の文字が置き換わるか削除されます。必要なら書き換えてください。
 console-preview-html = HTMLメールでの本文
 console-notice-actions = できること
@@ -1047,3 +1050,79 @@ audit-action-unsubscribe-by-mail = メールで配信停止を受け付けた
 audit-action-erase-self = 住民が自分で登録を消去した
 audit-action-erase-unconfirmed = 確認されなかった登録を消去した
 audit-action-erase-unsubscribed = 配信停止から保存期間を過ぎた登録を消去した
+audit-action-check-in-follow-up = 安否確認の追加連絡を作成した
+audit-action-check-in-help-export = 支援が必要な人の一覧をCSVで書き出した
+audit-action-check-in-help-view = 支援が必要な人の一覧を見た
+## 安否確認の回答ページ (check_ins/)
+
+check-in-title-safe = 安否確認：無事です
+check-in-title-help = 安否確認：支援が必要です
+check-in-answer-safe = 無事です
+check-in-answer-help = 支援が必要です
+# $title: お知らせの件名
+check-in-lead = 「{ $title }」の安否確認です。内容を確かめて、下のボタンを押してください。ボタンを押すまで回答は送られません。
+# $answer: 回答、$people: 人数
+check-in-current = いまの回答：{ $answer }（{ $people }人）
+check-in-your-message = メッセージ：
+check-in-household-label = この回答に含める人数（ご本人を含む）
+check-in-household-hint = ご家族の分もまとめて答えるときは、その人数を半角か全角の数字で入れてください（1から20まで）。
+check-in-message-label = メッセージ（任意、200文字まで）
+check-in-message-hint-help = けがの様子、必要なもの、いる場所などを書いてください。
+check-in-message-hint-safe = 伝えたいことがあれば書いてください。
+check-in-error-prefix = エラー：
+check-in-submit-safe = 「無事です」と回答する
+check-in-submit-help = 「支援が必要です」と回答する
+check-in-switch-safe = 「無事です」と回答する場合はこちら
+check-in-switch-help = 「支援が必要です」と回答する場合はこちら
+# $title: ページの題名
+check-in-error-title = エラー：{ $title }
+check-in-done-title = 回答を受け付けました
+check-in-done-safe = 「無事です」と回答しました。ありがとうございます。
+check-in-done-help = 「支援が必要です」と回答しました。町の担当者が確認します。急ぎの場合は119番や110番に電話してください。
+check-in-change-safe = 回答を「無事です」に変える
+check-in-change-help = 回答を「支援が必要です」に変える
+check-in-not-found-title = このリンクは見つかりません
+check-in-not-found-text = 安否確認のリンクが正しくないか、途中で切れています。届いたメールのリンクをそのまま開いてください。
+
+## 安否確認の再送・支援のお知らせ (notices/check_ins.rs)
+
+follow-up-unanswered-title = 安否確認へのご回答のお願い
+# $title: 安否確認のお知らせの件名
+follow-up-unanswered-body = 先にお送りした「{ $title }」の安否確認に、まだお答えいただいていません。下のリンクのどちらかを開いてお答えください。
+follow-up-needs-help-title = 支援についてのお知らせ
+# $title: 安否確認のお知らせの件名
+follow-up-needs-help-body = 「{ $title }」の安否確認で「支援が必要です」とお答えいただいた方へのお知らせです。
+
+## コンソールの安否確認 (console/check_ins.rs)
+
+console-done-follow-up = 安否確認のお知らせの下書きを作りました。本文を確かめ、ほかのお知らせと同じように承認を受けて送ってください。
+console-check-in-title = 安否確認の回答
+console-check-in-answered = 回答した人の割合：
+console-check-in-safe = 無事です
+console-check-in-needs-help = 支援が必要です
+console-check-in-unanswered = 未回答
+console-check-in-people = 人数
+console-check-in-places = 市町村・地区ごとの回答（受け取った人の数）
+console-check-in-no-area = 地区の指定なし
+console-check-in-milestones = 訓練：回答が集まるまでの時間
+console-check-in-share = 回答した人
+console-check-in-refresh = 回答の数は自動では更新されません。
+console-check-in-help-link = 「支援が必要です」の一覧
+console-check-in-help-csv = 「支援が必要です」の一覧をCSVでダウンロード
+console-check-in-follow-up = 追加のお知らせ
+console-check-in-follow-up-hint = 下書きができます。本文を確かめて、ほかのお知らせと同じように承認を受けてから送ります。送る相手は送る時点で決まります。
+console-check-in-follow-up-unanswered = 未回答の人へお知らせを作る
+console-check-in-follow-up-needs-help = 「支援が必要です」の人へお知らせを作る
+console-check-in-audience-unknown = 送る相手を選んでください。
+console-check-in-help-title = 「支援が必要です」と回答した人
+console-check-in-help-hint = 個人の情報です。この画面を開いたこととダウンロードは記録されます。
+console-check-in-help-none = 「支援が必要です」と回答した人はいません。
+# $count: 件数
+console-check-in-help-caption = { $count }件（回答の早い順）
+console-check-in-col-email = メールアドレス
+console-check-in-col-town = 市町村
+console-check-in-col-area = 地区
+console-check-in-col-household = 人数
+console-check-in-col-message = メッセージ
+console-check-in-col-answered = 回答日時
+console-check-in-back = お知らせに戻る

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod archive;
 pub mod auth;
+pub mod check_ins;
 pub mod config;
 pub mod console;
 pub mod delivery;

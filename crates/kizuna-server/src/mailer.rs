@@ -2,12 +2,13 @@
 //! their language, their charset and format, their own links, the municipality
 //! as sender.
 
+use kizuna_core::check_in::CheckInAnswer;
 use kizuna_core::lang::content_language;
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::{EmailAddress, Lang};
 use kizuna_mail::OutgoingMessage;
 use kizuna_mail::render::{
-    NoticeMail, delivery_message_id, render as render_mail, unsubscribe_mailto, verp_return_path,
+    CheckInLinks, NoticeMail, delivery_message_id, render as render_mail, unsubscribe_mailto, verp_return_path,
 };
 use kizuna_store::{ClaimedDelivery, Notice};
 
@@ -23,6 +24,9 @@ pub struct PreparedNotice {
     title: NoticeTitle,
     body: NoticeBody,
     english: Option<(NoticeTitle, NoticeBody)>,
+    /// The mail carries the resident's check-in links: the notice asks, or
+    /// follows up a notice that asks.
+    check_in: bool,
 }
 
 /// Checks a notice's texts and chooses its sender, once per batch. The
@@ -49,6 +53,7 @@ pub fn prepare(directory: &ReferenceData, mail_domain: &str, notice: &Notice) ->
         title: notice.title.clone(),
         body: notice.body.clone(),
         english,
+        check_in: notice.check_in || notice.follow_up.is_some(),
     })
 }
 
@@ -72,6 +77,10 @@ pub fn render(
     let message_id = delivery_message_id(format_args!("n{}.d{}", notice.id, delivery.id), &settings.mail_domain);
     let manage_url = format!("{}/manage/{token}", settings.base_url);
     let unsubscribe_url = format!("{}/unsubscribe/{token}", settings.base_url);
+    let check_in_urls = notice.check_in.then(|| {
+        let url = |answer: CheckInAnswer| format!("{}/check-in/{token}/{}", settings.base_url, answer.as_str());
+        (url(CheckInAnswer::Safe), url(CheckInAnswer::Help))
+    });
     let mail = NoticeMail {
         from_name: &notice.from_name,
         from_address: &notice.from_address,
@@ -87,6 +96,7 @@ pub fn render(
         manage_url: &manage_url,
         unsubscribe_url: &unsubscribe_url,
         unsubscribe_mailto: &unsubscribe_mailto(token, &settings.mail_domain),
+        check_in: check_in_urls.as_ref().map(|(safe, help)| CheckInLinks { safe_url: safe, help_url: help }),
         date: now,
     };
     Some(render_mail(&mail))

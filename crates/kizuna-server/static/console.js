@@ -1,5 +1,6 @@
 // Kizuna's staff console: additions to pages that work without JavaScript —
-// the live preview while writing, live delivery progress, the countdown of an
+// the live preview while writing, live delivery progress and safety check-in
+// counts, the countdown of an
 // emergency send, and focus on the error summary. Loaded from /static (the
 // console's Content-Security-Policy allows no inline script).
 (function () {
@@ -75,6 +76,25 @@
     });
     source.addEventListener('error', function () {
       source.close();
+    });
+  }
+
+  // Safety check-in counts: each counted cell names itself in data-check-in.
+  var checkIns = document.querySelector('[data-check-ins]');
+  if (checkIns && window.EventSource) {
+    takeOver(checkIns);
+    var answers = new EventSource(checkIns.getAttribute('data-check-ins'));
+    answers.addEventListener('checkins', function (event) {
+      var fields = JSON.parse(event.data).fields;
+      Object.keys(fields).forEach(function (name) {
+        var cell = checkIns.querySelector('[data-check-in="' + name + '"]');
+        if (cell) {
+          cell.textContent = String(fields[name]);
+        }
+      });
+    });
+    answers.addEventListener('error', function () {
+      answers.close();
     });
   }
 

@@ -15,6 +15,7 @@ mod migrate;
 pub mod archive;
 pub mod audit;
 pub mod catalog;
+pub mod check_ins;
 pub mod costs;
 pub mod delivery;
 pub mod jma;
@@ -33,6 +34,7 @@ pub use archive::{Archive, ArchivePage, ArchiveQuery};
 pub use audit::{Audit, AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalog::{Area, Catalog};
 pub use changes::Topic;
+pub use check_ins::{CheckIn, CheckInCounts, CheckInLink, CheckIns, HelpRequest, PlaceCheckIns};
 pub use costs::{CostItem, Costs, NewCostItem};
 pub use delivery::{
     ClaimRequest, ClaimedDelivery, DeliveryCounts, DeliveryOutcome, DeliveryQueue, DeliveryRef, DeliveryResult,
@@ -42,7 +44,8 @@ pub use jma::{Jma, JmaFeedState};
 pub use limits::{Limits, RateAnswer};
 pub use migrate::SchemaState;
 pub use notices::{
-    MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices, RecipientCounts,
+    FollowUp, MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices,
+    RecipientCounts,
 };
 pub use operations::{Operations, SealedSecret, SecretKind};
 pub use registrations::{ConfirmOutcome, LinkToken, NewLinkToken, PendingOutcome, PendingRegistration, Registrations};
@@ -122,6 +125,7 @@ pub trait Store:
     + Costs
     + Limits
     + Statistics
+    + CheckIns
 {
 }
 
@@ -143,6 +147,7 @@ impl<T> Store for T where
         + Costs
         + Limits
         + Statistics
+        + CheckIns
 {
 }
 

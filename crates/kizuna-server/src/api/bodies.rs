@@ -31,6 +31,7 @@ pub struct NewNoticeBody {
     title_en: Option<String>,
     body_en: Option<String>,
     send_at: Option<String>,
+    check_in: Option<bool>,
 }
 
 /// The body of `POST /api/v1/notices/{id}/correct`.
@@ -112,6 +113,7 @@ impl TryFrom<NewNoticeBody> for NoticeDraft {
             exercise: input.exercise.unwrap_or(false),
             expires_at: input.expires_at.as_deref().map(|t| time(t, "expires_at")).transpose()?,
             send_at: input.send_at.as_deref().map(|t| time(t, "send_at")).transpose()?,
+            check_in: input.check_in.unwrap_or(false),
         })
     }
 }

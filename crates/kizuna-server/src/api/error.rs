@@ -25,6 +25,8 @@ pub enum ApiError {
     RateLimited(u64),
     #[error("there is no notice {0}")]
     NoticeNotFound(String),
+    #[error("notice {0} carries no safety check-in")]
+    NoCheckIn(String),
     #[error("there is no API route {0}")]
     UnknownRoute(String),
     #[error("{0} is not allowed here")]
@@ -71,7 +73,7 @@ impl ApiError {
             ApiError::MissingKey | ApiError::InvalidKey(_) => StatusCode::UNAUTHORIZED,
             ApiError::MissingRight(..) | ApiError::OutOfScope(_) => StatusCode::FORBIDDEN,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::NoticeNotFound(_) | ApiError::UnknownRoute(_) => StatusCode::NOT_FOUND,
+            ApiError::NoticeNotFound(_) | ApiError::NoCheckIn(_) | ApiError::UnknownRoute(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -91,6 +93,7 @@ impl ApiError {
             ApiError::OutOfScope(_) => "municipality_not_in_scope",
             ApiError::RateLimited(_) => "rate_limited",
             ApiError::NoticeNotFound(_) => "notice_not_found",
+            ApiError::NoCheckIn(_) => "no_check_in",
             ApiError::UnknownRoute(_) => "unknown_route",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -131,6 +134,7 @@ impl From<NoticeError> for ApiError {
         let message = error.to_string();
         match error {
             NoticeError::NotFound(id) => ApiError::NoticeNotFound(id.to_string()),
+            NoticeError::NoCheckIn(id) => ApiError::NoCheckIn(id.to_string()),
             NoticeError::NotAllowed { permission, why } => ApiError::MissingRight(permission.api_right(), why),
             NoticeError::OutOfScope(code) => ApiError::OutOfScope(code),
             NoticeError::UnknownMunicipality { index, .. } => {

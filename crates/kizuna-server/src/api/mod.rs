@@ -236,6 +236,23 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         verb: Verb::Get,
+        path: "/api/v1/notices/{id}/check-ins",
+        operation_id: "getCheckIns",
+        summary: "How a notice's safety check-in (安否確認) stands",
+        description: "For a notice created with `check_in`: how many recipients answered \"safe\", how many \
+            \"needs help\" and how many have not answered, overall and per municipality (each recipient counts \
+            once, in the first of the notice's municipalities they subscribe to, so the municipalities add up \
+            to the whole). A notice without a check-in answers 404 `no_check_in`.",
+        right: Some(ApiRight::NoticesRead),
+        query: &[],
+        idempotent: false,
+        body: None,
+        success: &[(200, "The counts.", "CheckIns")],
+        moves_notice: false,
+        handler: |m| on(m, routes::check_ins),
+    },
+    Operation {
+        verb: Verb::Get,
         path: "/api/v1/stats/subscribers",
         operation_id: "subscriberStats",
         summary: "Active subscribers per municipality and category",
@@ -335,6 +352,7 @@ mod tests {
             ("cancelNotice", Permission::Cancel),
             ("correctNotice", Permission::Correct),
             ("withdrawNotice", Permission::Withdraw),
+            ("getCheckIns", Permission::Read),
         ];
         for (operation_id, permission) in checked {
             let op = OPERATIONS.iter().find(|op| op.operation_id == operation_id);

@@ -71,10 +71,12 @@ pub fn document(consortium: &Consortium) -> Value {
     })
 }
 
-/// Links from an answer carrying a notice to every operation on that notice.
+/// Links from an answer carrying a notice to what every notice answers: the
+/// notice itself and its moves. A check-in's counts are not among them: only a
+/// notice created with a check-in has them (others answer 404 `no_check_in`).
 fn notice_links() -> Value {
     let mut links = Map::new();
-    for op in OPERATIONS.iter().filter(|op| op.path.contains("{id}")) {
+    for op in OPERATIONS.iter().filter(|op| op.moves_notice || op.path.ends_with("{id}")) {
         links.insert(
             op.operation_id.to_owned(),
             json!({ "operationId": op.operation_id, "parameters": { "id": "$response.body#/id" } }),
@@ -248,6 +250,7 @@ fn notice_schema(consortium: &Consortium, with_deliveries: bool) -> Value {
         "areas": { "type": "array", "items": id_schema(consortium) },
         "urgency": { "type": "string", "enum": ["normal", "emergency"] },
         "exercise": { "type": "boolean" },
+        "check_in": { "type": "boolean", "description": "Asks each recipient whether they are safe (安否確認)." },
         "send_at": time_schema(true),
         "expires_at": time_schema(true),
         "supersedes": { "type": "integer", "format": "int64", "nullable": true, "description": "The notice this one corrects." },
@@ -261,6 +264,27 @@ fn notice_schema(consortium: &Consortium, with_deliveries: bool) -> Value {
         required.push("deliveries".to_owned());
     }
     json!({ "type": "object", "required": required, "properties": properties })
+}
+
+/// Recipients of a check-in by answer, overall and per municipality code.
+fn check_ins_schema() -> Value {
+    let tally = json!({
+        "type": "object",
+        "required": ["safe", "needs_help", "unanswered"],
+        "properties": {
+            "safe": { "type": "integer", "minimum": 0 },
+            "needs_help": { "type": "integer", "minimum": 0 },
+            "unanswered": { "type": "integer", "minimum": 0 },
+        },
+    });
+    let mut schema = tally.clone();
+    schema["required"] = json!(["safe", "needs_help", "unanswered", "by_municipality"]);
+    schema["properties"]["by_municipality"] = json!({
+        "type": "object",
+        "description": "The same counts per municipality (6-digit code).",
+        "additionalProperties": tally,
+    });
+    schema
 }
 
 fn schemas(consortium: &Consortium) -> Value {
@@ -306,6 +330,11 @@ fn schemas(consortium: &Consortium) -> Value {
                 "title_en": title_schema(true),
                 "body_en": body_schema(true),
                 "send_at": time_schema(true),
+                "check_in": {
+                    "type": "boolean", "nullable": true,
+                    "description": "Ask each recipient whether they are safe (安否確認): their mail carries \
+                        their own links to answer \"safe\" or \"needs help\".",
+                },
             },
         },
         "Correction": {
@@ -348,6 +377,7 @@ fn schemas(consortium: &Consortium) -> Value {
                 },
             },
         },
+        "CheckIns": check_ins_schema(),
         "OpenApiDocument": { "type": "object", "required": ["openapi", "paths"] },
     })
 }

@@ -12,7 +12,7 @@ use super::bodies::{CorrectionBody, ListParams, NewNoticeBody};
 use super::error::ApiError;
 use super::extract::{ApiCaller, ApiJson, ApiQuery, NoticeId, idempotency_key};
 use super::service;
-use super::views::{NoticeListView, NoticeView, SubscriberStatsView};
+use super::views::{CheckInsView, NoticeListView, NoticeView, SubscriberStatsView};
 use crate::notices::{self, CorrectionText, ListRequest, NoticeDraft};
 use crate::state::AppState;
 
@@ -123,4 +123,13 @@ pub async fn subscriber_stats(
     caller: ApiCaller,
 ) -> Result<Json<SubscriberStatsView>, ApiError> {
     Ok(Json(service::subscriber_counts(&state, caller.actor.scope()).await?.into()))
+}
+
+pub async fn check_ins(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    NoticeId(id): NoticeId,
+) -> Result<Json<CheckInsView>, ApiError> {
+    let (_, counts) = notices::check_in_counts(&state, &caller.actor, id).await?;
+    Ok(Json(counts.into()))
 }

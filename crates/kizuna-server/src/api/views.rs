@@ -1,7 +1,9 @@
 //! The JSON shapes the notice and statistics endpoints answer with.
 
 use chrono::{DateTime, Utc};
-use kizuna_store::{DeliveryCounts, Notice, SubscriberCount};
+use std::collections::BTreeMap;
+
+use kizuna_store::{CheckInCounts, DeliveryCounts, Notice, SubscriberCount};
 use serde::Serialize;
 
 use crate::notices::{NoticePage, NoticeReport};
@@ -48,6 +50,7 @@ pub struct NoticeView {
     areas: Vec<i64>,
     urgency: &'static str,
     exercise: bool,
+    check_in: bool,
     send_at: Option<DateTime<Utc>>,
     expires_at: Option<DateTime<Utc>>,
     supersedes: Option<i64>,
@@ -77,6 +80,7 @@ impl NoticeView {
             areas: n.area_ids,
             urgency: n.urgency.as_str(),
             exercise: n.exercise,
+            check_in: n.check_in,
             send_at: n.send_at,
             expires_at: n.expires_at,
             supersedes: n.supersedes,
@@ -133,6 +137,39 @@ impl From<Vec<SubscriberCount>> for SubscriberStatsView {
                     active: c.active,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// Recipients of a check-in by their answer.
+#[derive(Debug, Default, Serialize)]
+pub struct CheckInTally {
+    safe: i64,
+    needs_help: i64,
+    unanswered: i64,
+}
+
+/// `GET /api/v1/notices/{id}/check-ins`: the whole and per municipality (each
+/// recipient counts once, in one municipality, so these add up to the whole).
+#[derive(Debug, Serialize)]
+pub struct CheckInsView {
+    #[serde(flatten)]
+    total: CheckInTally,
+    by_municipality: BTreeMap<String, CheckInTally>,
+}
+
+impl From<CheckInCounts> for CheckInsView {
+    fn from(counts: CheckInCounts) -> Self {
+        let mut by_municipality: BTreeMap<String, CheckInTally> = BTreeMap::new();
+        for place in &counts.places {
+            let town = by_municipality.entry(place.municipality.to_string()).or_default();
+            town.safe += place.safe;
+            town.needs_help += place.needs_help;
+            town.unanswered += place.unanswered;
+        }
+        Self {
+            total: CheckInTally { safe: counts.safe, needs_help: counts.needs_help, unanswered: counts.unanswered },
+            by_municipality,
         }
     }
 }

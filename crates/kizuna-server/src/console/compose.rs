@@ -41,6 +41,8 @@ pub struct Values {
     pub body_en: String,
     pub emergency: bool,
     pub exercise: bool,
+    /// Asks each recipient whether they are safe (安否確認).
+    pub check_in: bool,
 }
 
 #[derive(Template)]
@@ -84,6 +86,7 @@ impl Composed {
                 body_en: form.get("body_en").to_owned(),
                 emergency: form.get("urgency") == "emergency",
                 exercise: form.has("exercise"),
+                check_in: form.has("check_in"),
             },
             category: form.get("category").to_owned(),
             municipalities: form.all("municipality").into_iter().map(str::to_owned).collect(),
@@ -100,6 +103,7 @@ impl Composed {
                 body_en: notice.body_en.as_ref().map(|b| b.to_string()).unwrap_or_default(),
                 emergency: notice.urgency == Urgency::Emergency,
                 exercise: notice.exercise,
+                check_in: notice.check_in,
             },
             category: notice.category.to_string(),
             municipalities: notice.municipalities.iter().map(|c| c.to_string()).collect(),
@@ -121,6 +125,7 @@ impl Composed {
             body_en: template.body_en.clone().unwrap_or_default(),
             emergency: template.urgency == Urgency::Emergency,
             exercise: false,
+            check_in: false,
         };
         composed.category = template.category.to_string();
         composed
@@ -188,6 +193,7 @@ impl Composed {
                 exercise: self.values.exercise,
                 expires_at: None,
                 send_at: None,
+                check_in: self.values.check_in,
             }),
             _ => Err(errors),
         }
@@ -291,7 +297,8 @@ fn compose_page_with(
     let directory = state.directory.current();
     let (categories, municipalities, areas) = choices(signed, &directory, &composed);
     let preview = (with_preview && !composed.values.title.trim().is_empty())
-        .then(|| phone_preview(&composed.values.title, &composed.values.body, composed.values.exercise, lang));
+        .then(|| phone_preview(&composed.values.title, &composed.values.body, composed.values.exercise, lang))
+        .map(|preview| preview.with_check_in(composed.values.check_in));
     let heading = texts::text(lang, heading_key).into_owned();
     let page = ComposePage {
         frame: ConsoleFrame::signed(signed, &directory, heading.clone(), "/admin/notices/new"),
@@ -426,7 +433,8 @@ pub async fn clone_submit(State(state): State<AppState>, signed: Signed, Path(id
 pub async fn preview_fragment(State(state): State<AppState>, signed: Signed, form: Fields) -> Response {
     let directory = state.directory.current();
     let exercise = form.has("exercise");
-    let preview = phone_preview(form.get("title"), form.get("body"), exercise, signed.lang);
+    let preview =
+        phone_preview(form.get("title"), form.get("body"), exercise, signed.lang).with_check_in(form.has("check_in"));
     let title = texts::text(signed.lang, "console-preview-title").into_owned();
     let page = PreviewFragment { frame: ConsoleFrame::signed(&signed, &directory, title, ""), preview };
     match page.render() {

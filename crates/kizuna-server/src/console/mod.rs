@@ -17,6 +17,7 @@
 mod account;
 mod audit;
 mod auth;
+mod check_ins;
 mod compose;
 mod costs;
 mod csv;
@@ -141,6 +142,10 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/notices/{id}/withdraw", Staff(P::Withdraw), notice::withdraw),
     route!(POST "/admin/notices/{id}/test", Staff(P::Read), notice::test_send),
     route!(GET "/admin/notices/{id}/progress", Staff(P::Read), progress::stream),
+    route!(GET "/admin/notices/{id}/check-ins/progress", Staff(P::Read), check_ins::stream),
+    route!(GET "/admin/notices/{id}/check-ins/help", Manage(Duty::Residents), check_ins::help),
+    route!(GET "/admin/notices/{id}/check-ins/help.csv", Manage(Duty::Residents), check_ins::help_csv),
+    route!(POST "/admin/notices/{id}/follow-up", Staff(P::Create), check_ins::follow_up),
     route!(GET "/admin/staff", Manage(Duty::Staff), staff::list),
     route!(GET "/admin/staff/new", Manage(Duty::Staff), staff::new_page),
     route!(POST "/admin/staff/new", Manage(Duty::Staff), staff::new_submit),

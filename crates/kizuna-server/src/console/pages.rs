@@ -60,6 +60,7 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "armed" => "console-done-armed",
         "tested" => "console-done-tested",
         "cloned" => "console-done-cloned",
+        "followup" => "console-done-follow-up",
         "password" => "console-done-password",
         "second-factor" => "console-done-second-factor",
         "staff-saved" => "console-done-staff-saved",
@@ -116,7 +117,7 @@ pub async fn audit(
 /// that are ours (logged, and shown as the general error).
 pub fn notice_error(lang: Lang, error: &NoticeError) -> Option<String> {
     let key = match error {
-        NoticeError::NotFound(_) => "console-error-not-found",
+        NoticeError::NotFound(_) | NoticeError::NoCheckIn(_) => "console-error-not-found",
         NoticeError::NotAllowed { .. } => "console-error-not-allowed",
         NoticeError::OutOfScope(_) => "console-error-out-of-scope",
         NoticeError::UnknownMunicipality { .. } => "console-error-unknown-municipality",
@@ -135,7 +136,7 @@ pub fn notice_error(lang: Lang, error: &NoticeError) -> Option<String> {
 /// "not found" (a URL tells nobody what exists elsewhere), a refused move says why.
 pub fn notice_failure(lang: Lang, error: NoticeError) -> Response {
     match &error {
-        NoticeError::NotFound(_) | NoticeError::OutOfScope(_) => {
+        NoticeError::NotFound(_) | NoticeError::OutOfScope(_) | NoticeError::NoCheckIn(_) => {
             refused(lang, StatusCode::NOT_FOUND, "console-error-not-found")
         }
         NoticeError::NotAllowed { .. } => refused(lang, StatusCode::FORBIDDEN, "console-error-not-allowed"),

@@ -28,6 +28,15 @@ pub struct PhonePreview {
     pub changes: Vec<(String, String)>,
     /// The HTML mail's text (escaped, links made), shown inside the preview.
     pub html: String,
+    /// The mail will carry each resident's two check-in links after the text.
+    pub check_in: bool,
+}
+
+impl PhonePreview {
+    pub fn with_check_in(mut self, check_in: bool) -> Self {
+        self.check_in = check_in;
+        self
+    }
 }
 
 /// Both wave dashes and the minus sign come back from a phone's decoder as their
@@ -67,7 +76,7 @@ pub fn phone_preview(title: &str, body: &str, exercise: bool, lang: Lang) -> Pho
     let lines: Vec<Vec<Piece>> = body.lines().map(|line| pieces(line, &mut changes)).collect();
     let characters = to_jis_x0208_text(body).chars().filter(|c| *c != '\n').count();
     let html = NoticeBody::parse(body).map(|b| kizuna_mail::render::body_html(&b)).unwrap_or_default();
-    PhonePreview { subject, lines, characters, changes, html }
+    PhonePreview { subject, lines, characters, changes, html, check_in: false }
 }
 
 #[cfg(test)]

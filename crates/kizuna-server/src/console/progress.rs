@@ -55,6 +55,32 @@ pub fn span(span: TimeSpan, lang: Lang) -> String {
         .into_owned()
 }
 
+/// Which item (1 is the first) reaches each share of `total`, in percent.
+pub fn nth_of(total: i64, percents: &[i64]) -> Vec<i64> {
+    percents.iter().map(|q| (total * q + 99) / 100).collect()
+}
+
+/// For a drill: each share with the time after `start` when it was reached, or
+/// "not yet".
+pub fn milestone_lines(
+    percents: &[i64],
+    times: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+    start: Option<chrono::DateTime<chrono::Utc>>,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    percents
+        .iter()
+        .zip(times)
+        .map(|(percent, at)| {
+            let after = match (at, start) {
+                (Some(at), Some(start)) => span(at - start, lang),
+                _ => texts::text(lang, "console-progress-not-yet").into_owned(),
+            };
+            (format!("{percent}%"), after)
+        })
+        .collect()
+}
+
 pub async fn measure(state: &AppState, notice: &Notice, lang: Lang) -> Result<Progress, StoreError> {
     let counts = state.store.delivery_counts(notice.id).await?;
     let now = state.clock.now();
@@ -74,15 +100,8 @@ pub async fn measure(state: &AppState, notice: &Notice, lang: Lang) -> Result<Pr
     let mut milestones = Vec::new();
     if notice.exercise && counts.total > 0 {
         let quarters = [25i64, 50, 75, 100];
-        let nth: Vec<i64> = quarters.iter().map(|q| (counts.total * q + 99) / 100).collect();
-        let times = state.store.accepted_at(notice.id, &nth).await?;
-        for (quarter, at) in quarters.iter().zip(times) {
-            let after = match (at, notice.sent_at) {
-                (Some(at), Some(start)) => span(at - start, lang),
-                _ => texts::text(lang, "console-progress-not-yet").into_owned(),
-            };
-            milestones.push((format!("{quarter}%"), after));
-        }
+        let times = state.store.accepted_at(notice.id, &nth_of(counts.total, &quarters)).await?;
+        milestones = milestone_lines(&quarters, times, notice.sent_at, lang);
     }
     let summary = if finished {
         texts::format(

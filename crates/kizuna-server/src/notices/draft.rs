@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use kizuna_core::notice::{NoticeSource, NoticeStatus, Urgency};
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::{CategoryKey, MunicipalityCode};
-use kizuna_store::{DeliveryCounts, NewNotice, Notice};
+use kizuna_store::{DeliveryCounts, FollowUp, NewNotice, Notice};
 
 /// A new notice as a client or a person wrote it, every field already parsed.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct NoticeDraft {
     pub exercise: bool,
     pub expires_at: Option<DateTime<Utc>>,
     pub send_at: Option<DateTime<Utc>>,
+    /// Asks each recipient whether they are safe (安否確認).
+    pub check_in: bool,
 }
 
 impl NoticeDraft {
@@ -40,7 +42,8 @@ impl NoticeDraft {
             exercise: self.exercise,
             expires_at: self.expires_at,
             send_at: self.send_at,
-            checkin_question: origin.checkin_question,
+            check_in: self.check_in,
+            follow_up: origin.follow_up,
             source: origin.source,
             source_ref: origin.source_ref,
             idempotency_key: origin.idempotency_key,
@@ -56,12 +59,12 @@ pub(super) struct Origin {
     pub source_ref: Option<String>,
     pub idempotency_key: Option<String>,
     pub supersedes: Option<i64>,
-    pub checkin_question: Option<String>,
+    pub follow_up: Option<FollowUp>,
 }
 
 impl Origin {
     pub fn new(source: NoticeSource) -> Self {
-        Self { source, source_ref: None, idempotency_key: None, supersedes: None, checkin_question: None }
+        Self { source, source_ref: None, idempotency_key: None, supersedes: None, follow_up: None }
     }
 }
 

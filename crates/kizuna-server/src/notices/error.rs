@@ -42,6 +42,9 @@ pub enum NoticeError {
     /// Another request changed the notice between reading and writing it.
     #[error("{0}")]
     Conflict(String),
+    /// The notice asks no safety check-in (安否確認).
+    #[error("notice {0} carries no safety check-in")]
+    NoCheckIn(i64),
     #[error("storage: {0}")]
     Store(#[source] StoreError),
 }

@@ -5,6 +5,7 @@
 //! [`NoticeError`] to their own answers.
 
 mod actor;
+mod check_ins;
 mod draft;
 mod error;
 mod read;
@@ -12,6 +13,7 @@ mod service;
 mod staffing;
 
 pub use actor::{Actor, Authority, Permission};
+pub use check_ins::{check_in_counts, follow_up, help_requests};
 pub use draft::{CorrectionText, Created, Dispatch, ListRequest, NoticeDraft, NoticePage, NoticeReport};
 pub use error::NoticeError;
 pub use read::{list, read, report};

@@ -91,6 +91,7 @@ pub async fn create_from_jma(state: &AppState, notice: &JmaNotice) -> Result<Cre
         exercise: notice.exercise,
         expires_at: notice.expires_at,
         send_at: None,
+        check_in: false,
     };
     let mut origin = Origin::new(NoticeSource::Jma);
     origin.source_ref = Some(source.clone());
@@ -118,6 +119,7 @@ fn same_content(stored: &Notice, asked: &NewNotice) -> bool {
         && stored.area_ids == asked_areas
         && stored.urgency == asked.urgency
         && stored.exercise == asked.exercise
+        && stored.check_in == asked.check_in
         && stored.expires_at == asked.expires_at
         && stored.send_at == asked.send_at
 }
@@ -243,10 +245,11 @@ pub async fn correct(state: &AppState, actor: &Actor, id: i64, text: CorrectionT
         exercise: original.exercise,
         expires_at: original.expires_at,
         send_at: None,
+        check_in: original.check_in,
     };
     let mut origin = Origin::new(actor.source());
     origin.supersedes = Some(id);
-    origin.checkin_question = original.checkin_question.clone();
+    origin.follow_up = original.follow_up;
     let correction = draft.into_new(origin);
     let (notice, queued) = state.store.correct_notice(id, &correction, actor.name(), state.clock.now()).await?;
     tracing::info!(original = id, correction = notice.id, queued, actor = actor.name(), "notice corrected");

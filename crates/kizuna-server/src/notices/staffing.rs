@@ -38,6 +38,7 @@ pub async fn clone_notice(state: &AppState, actor: &Actor, id: i64) -> Result<No
         exercise: original.exercise,
         expires_at: None,
         send_at: None,
+        check_in: original.check_in,
     };
     Ok(super::create(state, actor, draft, None).await?.notice)
 }

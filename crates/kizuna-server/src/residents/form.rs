@@ -15,18 +15,18 @@ const MAX_FIELDS: usize = 200;
 const MAX_ECHO: usize = 320;
 
 /// Query or form fields in order, repeated names kept (`municipality=…&municipality=…`).
-pub(super) struct Fields(Vec<(String, String)>);
+pub(crate) struct Fields(Vec<(String, String)>);
 
 impl Fields {
-    pub(super) fn parse(bytes: &[u8]) -> Self {
+    pub(crate) fn parse(bytes: &[u8]) -> Self {
         Self(form_urlencoded::parse(bytes).take(MAX_FIELDS).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
     }
 
-    pub(super) fn query(raw: Option<&str>) -> Self {
+    pub(crate) fn query(raw: Option<&str>) -> Self {
         Self::parse(raw.unwrap_or_default().as_bytes())
     }
 
-    pub(super) fn first(&self, name: &str) -> Option<&str> {
+    pub(crate) fn first(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
@@ -35,7 +35,7 @@ impl Fields {
     }
 
     /// The offered language asked for with `?lang=` (its exact tag), if any.
-    pub(super) fn lang(&self, offered: &Languages) -> Option<Lang> {
+    pub(crate) fn lang(&self, offered: &Languages) -> Option<Lang> {
         let tag = self.first("lang")?.trim();
         offered.iter().find(|lang| lang.as_str() == tag)
     }

@@ -25,6 +25,9 @@ mod service;
 mod unsubscribe;
 
 pub use client::{ClientIp, client_ip, network_key};
+pub(crate) use form::Fields;
 pub use link::ResidentLink;
+pub(crate) use pages::{private_page, token_lang};
 pub use routes::{BODY_LIMIT, routes};
+pub(crate) use service::plausible;
 pub use service::{MANAGE_LINK_DAYS, ResidentError};

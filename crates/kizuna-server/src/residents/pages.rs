@@ -18,7 +18,7 @@ use crate::web::Frame;
 
 /// For a link we cannot tie to a resident: the browser's first language when
 /// the site offers it, else Japanese.
-pub(super) fn browser_lang(headers: &HeaderMap, offered: &Languages) -> Lang {
+pub(crate) fn browser_lang(headers: &HeaderMap, offered: &Languages) -> Lang {
     let first = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -29,7 +29,7 @@ pub(super) fn browser_lang(headers: &HeaderMap, offered: &Languages) -> Lang {
 
 /// The language of a page opened with a token: `?lang=`, else the resident's
 /// (Japanese if it is no longer offered), else the browser's.
-pub(super) fn token_lang(
+pub(crate) fn token_lang(
     asked: Option<Lang>,
     subscriber: Option<&Subscriber>,
     headers: &HeaderMap,
@@ -67,7 +67,7 @@ pub(super) fn frame(
 
 /// Pages with a token or a resident's input: never cached, never indexed, and
 /// the token never leaks to another site through the Referer header.
-pub(super) fn private_page(status: StatusCode, html: String) -> Response {
+pub(crate) fn private_page(status: StatusCode, html: String) -> Response {
     let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

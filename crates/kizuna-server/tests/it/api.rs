@@ -650,3 +650,61 @@ async fn an_obituary_leaves_the_api_after_its_period() {
     let listed = api.get(&key, "/api/v1/notices").await;
     assert!(listed.json["notices"].as_array().unwrap().iter().all(|n| n["id"].as_i64() != Some(id)));
 }
+
+#[tokio::test]
+async fn a_check_in_notice_reports_its_answers_per_municipality() {
+    let api = api(&[]).await;
+    let web = api.router.clone();
+    api.app.resident("yokoze@example.jp", &[("113611", "disaster")], Charset::Utf8, Lang::JA).await;
+    api.app.resident("chichibu1@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
+    api.app.resident("chichibu2@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
+    let region = api.key(None, ALL_RIGHTS).await;
+    let mut body = notice("地震の安否確認", &["112071", "113611"]);
+    body["check_in"] = json!(true);
+    body["urgency"] = json!("emergency");
+    let created = api.create(&region, body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    assert_eq!(created.json["check_in"], true);
+    let id = created.id();
+    assert_eq!(api.step(&region, id, "send").await.status, StatusCode::OK);
+    api.deliver_everything().await;
+
+    let path = crate::check_ins::check_in_path(&api.app, "chichibu1@example.jp", "help");
+    let answered = crate::check_ins::call(&web, crate::check_ins::post(&path, &[("household", "2")])).await;
+    assert_eq!(answered.status, StatusCode::OK);
+    let path = crate::check_ins::check_in_path(&api.app, "yokoze@example.jp", "safe");
+    crate::check_ins::call(&web, crate::check_ins::post(&path, &[("household", "1")])).await;
+
+    let counts = api.get(&region, &format!("/api/v1/notices/{id}/check-ins")).await;
+    assert_eq!(counts.status, StatusCode::OK, "{}", counts.json);
+    assert_eq!(
+        counts.json,
+        json!({
+            "safe": 1, "needs_help": 1, "unanswered": 1,
+            "by_municipality": {
+                "112071": { "safe": 0, "needs_help": 1, "unanswered": 1 },
+                "113611": { "safe": 1, "needs_help": 0, "unanswered": 0 },
+            },
+        })
+    );
+
+    let reader = api.key(None, &[ApiRight::NoticesCreate]).await;
+    let refused = api.get(&reader, &format!("/api/v1/notices/{id}/check-ins")).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::FORBIDDEN, "missing_right"));
+    let yokoze = api.key(Some("113611"), &[ApiRight::NoticesRead]).await;
+    let elsewhere = api.get(&yokoze, &format!("/api/v1/notices/{id}/check-ins")).await;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN, "a key of one town does not read a notice of two");
+    let plain = api.create(&region, notice("お知らせ", &["113611"])).await.id();
+    let none = api.get(&region, &format!("/api/v1/notices/{plain}/check-ins")).await;
+    assert_eq!((none.status, none.code()), (StatusCode::NOT_FOUND, "no_check_in"));
+    let missing = api.get(&region, "/api/v1/notices/99999/check-ins").await;
+    assert_eq!((missing.status, missing.code()), (StatusCode::NOT_FOUND, "notice_not_found"));
+
+    let doc = api.call(Method::GET, "/api/v1/openapi.json", None, None).await.json;
+    let operation = &doc["paths"]["/api/v1/notices/{id}/check-ins"]["get"];
+    assert_eq!(operation["x-kizuna-right"], "notices:read");
+    assert!(operation["responses"]["404"].is_object());
+    let schema = &doc["components"]["schemas"]["CheckIns"];
+    assert_eq!(schema["required"], json!(["safe", "needs_help", "unanswered", "by_municipality"]));
+    assert_eq!(doc["components"]["schemas"]["NewNotice"]["properties"]["check_in"]["type"], "boolean");
+}

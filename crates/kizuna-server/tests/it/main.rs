@@ -6,6 +6,7 @@ mod support;
 
 mod api;
 mod archive;
+mod check_ins;
 mod console;
 mod delivery;
 mod directory;

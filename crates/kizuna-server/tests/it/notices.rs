@@ -27,6 +27,7 @@ fn draft(towns: &[&str], areas: Vec<i64>) -> NoticeDraft {
         exercise: false,
         expires_at: None,
         send_at: None,
+        check_in: false,
     }
 }
 

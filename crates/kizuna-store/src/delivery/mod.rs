@@ -333,16 +333,7 @@ impl DeliveryQueue for SqlStore {
     }
 
     async fn accepted_at(&self, notice_id: i64, nth: &[i64]) -> Result<Vec<Option<DateTime<Utc>>>> {
-        let mut times = Vec::with_capacity(nth.len());
-        for n in nth {
-            let time = if *n < 1 {
-                None
-            } else {
-                self.db.query(NTH_ACCEPTED).bind(notice_id).bind(n - 1).fetch_optional_scalar().await?
-            };
-            times.push(time);
-        }
-        Ok(times)
+        nth_times(&self.db, NTH_ACCEPTED, notice_id, nth).await
     }
 
     async fn beat(&self, holder: &str, now: DateTime<Utc>) -> Result<()> {
@@ -384,4 +375,21 @@ async fn count_hard_bounce(tx: &mut Tx, delivery_id: i64, suppress_after: i64, n
         tx.query(SUPPRESS_BOUNCED).bind(hash).bind(now).execute().await?;
     }
     Ok(())
+}
+
+/// The time of the `n`th row (1 is the first) a statement lists for a notice, for
+/// each `n` asked: `sql` takes the notice (`$1`) and an offset from 0 (`$2`).
+pub(crate) async fn nth_times(
+    db: &crate::db::Db,
+    sql: &'static str,
+    notice_id: i64,
+    nth: &[i64],
+) -> Result<Vec<Option<DateTime<Utc>>>> {
+    let mut times = Vec::with_capacity(nth.len());
+    for n in nth {
+        let time =
+            if *n < 1 { None } else { db.query(sql).bind(notice_id).bind(n - 1).fetch_optional_scalar().await? };
+        times.push(time);
+    }
+    Ok(times)
 }

@@ -64,6 +64,7 @@ pub(super) async fn edit(tx: &mut Tx, id: i64, n: &NewNotice, actor: &str, now: 
         .bind(&search_text)
         .bind(now)
         .bind(status.as_str())
+        .bind(n.check_in)
         .execute()
         .await?;
     if changed == 0 {
@@ -126,6 +127,13 @@ pub(super) async fn recipient_counts(db: &Db, id: i64) -> Result<RecipientCounts
     let flags = db.query(CATEGORY_FLAGS).bind(id).fetch_optional().await?.ok_or(StoreError::NotFound)?;
     let restricted: bool = flags.get("restricted")?;
     let emergency: bool = flags.get("emergency")?;
+    let follow_up_of: Option<i64> = flags.get("follow_up_of")?;
+    if let Some(of) = follow_up_of {
+        // A follow-up reaches some recipients of its check-in, wherever they live.
+        let audience: Option<String> = flags.get("follow_up_audience")?;
+        let total = db.query(COUNT_FOLLOW_UP).bind(of).bind(audience.unwrap_or_default()).fetch_scalar().await?;
+        return Ok(RecipientCounts { total, emergency_only_left_out: 0, by_municipality: Vec::new() });
+    }
     let count = |narrow: Option<&str>, as_emergency: bool| {
         let sql = if narrow.is_some() { COUNT_RECIPIENTS_IN } else { COUNT_RECIPIENTS };
         let query = db.query(sql).bind(id).bind(restricted).bind(as_emergency);

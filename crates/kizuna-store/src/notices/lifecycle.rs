@@ -36,12 +36,14 @@ pub(super) async fn insert_notice_row(
         .bind(n.exercise)
         .bind(n.expires_at)
         .bind(n.send_at)
-        .bind(n.checkin_question.as_deref())
+        .bind(n.check_in)
         .bind(supersedes.or(n.supersedes))
         .bind(n.idempotency_key.as_deref())
         .bind(&search_text)
         .bind(actor)
         .bind(now)
+        .bind(n.follow_up.map(|f| f.of))
+        .bind(n.follow_up.map(|f| f.audience.as_str()))
         .fetch_scalar()
         .await
 }
@@ -146,6 +148,7 @@ pub(super) async fn queue_sending(
     let emergency_category: bool = row.get("emergency")?;
     let restricted: bool = row.get("restricted")?;
     let supersedes: Option<i64> = row.get("supersedes_id")?;
+    let follow_up_of: Option<i64> = row.get("follow_up_of")?;
     let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
     let to = from.apply(action)?;
     if to != NoticeStatus::Sending {
@@ -156,15 +159,29 @@ pub(super) async fn queue_sending(
     }
     tx.query(SENDING_EVENT).bind(id).bind(from.as_str()).bind(action.as_str()).bind(actor).bind(now).execute().await?;
     let priority = if urgency == Urgency::Emergency.as_str() { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY };
-    let queued = tx
-        .query(QUEUE_RECIPIENTS)
-        .bind(id)
-        .bind(restricted)
-        .bind(emergency_category)
-        .bind(priority)
-        .bind(now)
-        .execute()
-        .await?;
+    let queued = match follow_up_of {
+        Some(of) => {
+            let audience: Option<String> = row.get("follow_up_audience")?;
+            tx.query(QUEUE_FOLLOW_UP)
+                .bind(id)
+                .bind(of)
+                .bind(audience.unwrap_or_default())
+                .bind(priority)
+                .bind(now)
+                .execute()
+                .await?
+        }
+        None => {
+            tx.query(QUEUE_RECIPIENTS)
+                .bind(id)
+                .bind(restricted)
+                .bind(emergency_category)
+                .bind(priority)
+                .bind(now)
+                .execute()
+                .await?
+        }
+    };
     let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };
     tx.query(QUEUE_WEBHOOK_EVENTS).bind(id).bind(event.as_str()).bind(now).execute().await?;
     if queued == 0 {

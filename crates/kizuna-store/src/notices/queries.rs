@@ -6,7 +6,8 @@ use crate::db::PerBackend;
 macro_rules! notice_columns {
     () => {
         "n.id, n.status, n.source, n.source_ref, n.title, n.body, n.title_en, n.body_en, n.category_key,
-         n.urgency, n.exercise, n.expires_at, n.send_at, n.checkin_question, n.supersedes_id, n.created_by,
+         n.urgency, n.exercise, n.expires_at, n.send_at, n.check_in, n.follow_up_of,
+         n.follow_up_audience, n.supersedes_id, n.created_by,
          n.created_at, n.updated_at, n.sent_at"
     };
 }
@@ -61,9 +62,9 @@ pub(super) const DUE_SCHEDULED: &str =
 
 /// A new draft; `search_text` is the folded text the archive searches.
 pub(super) const INSERT_NOTICE: &str = "INSERT INTO notices (status, source, source_ref, title, body, title_en,
-        body_en, category_key, urgency, exercise, expires_at, send_at, checkin_question, supersedes_id,
-        idempotency_key, search_text, created_by, created_at, updated_at)
-     VALUES ('draft', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+        body_en, category_key, urgency, exercise, expires_at, send_at, check_in, supersedes_id,
+        idempotency_key, search_text, created_by, created_at, updated_at, follow_up_of, follow_up_audience)
+     VALUES ('draft', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19)
      RETURNING id";
 
 pub(super) const INSERT_MUNICIPALITY: &str =
@@ -92,7 +93,8 @@ pub(super) const CANCEL_WAITING: &str = "UPDATE deliveries SET status = 'cancell
      WHERE notice_id = $1 AND status IN ('queued', 'deferred')";
 
 /// What queueing needs to know of a notice and its category.
-pub(super) const SENDING_FACTS: &str = "SELECT n.status, n.urgency, n.supersedes_id, c.emergency, c.restricted
+pub(super) const SENDING_FACTS: &str = "SELECT n.status, n.urgency, n.supersedes_id, n.follow_up_of,
+        n.follow_up_audience, c.emergency, c.restricted
      FROM notices n JOIN categories c ON c.key = n.category_key WHERE n.id = $1";
 
 pub(super) const START_SENDING: &str = "UPDATE notices SET status = 'sending', updated_at = $3,
@@ -144,6 +146,42 @@ pub(super) const QUEUE_RECIPIENTS: &str = concat!(
     " ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
 );
 
+/// Who a follow-up reaches, as the rows of deliveries `d` of the check-in
+/// notice it follows (`$of`) to residents `s`: those its audience (`$audience`)
+/// names — without an answer (`check_ins c`), or who need help — who are still
+/// active and not suppressed. Neither subscriptions nor categories matter: it
+/// is about an answer to a mail they already got. The queue and the pre-send
+/// count share it.
+macro_rules! follow_up_recipients {
+    ($of:literal, $audience:literal) => {
+        concat!(
+            "FROM deliveries d
+     JOIN subscribers s ON s.id = d.subscriber_id
+     LEFT JOIN check_ins c ON c.delivery_id = d.id
+     WHERE d.notice_id = ",
+            $of,
+            " AND d.status <> 'cancelled' AND s.status = 'active'
+       AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+       AND CASE WHEN ",
+            $audience,
+            " = 'unanswered' THEN c.delivery_id IS NULL ELSE c.answer = 'help' END"
+        )
+    };
+}
+
+/// Queues a follow-up (`$1`) of check-in notice `$2` for audience `$3` (`$4` priority, `$5` now).
+pub(super) const QUEUE_FOLLOW_UP: &str = concat!(
+    "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
+        priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
+     SELECT $1, s.id, 'email', 'queued', $4, 0, $5, s.domain,
+        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $5, $5 ",
+    follow_up_recipients!("$2", "$3"),
+    " ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
+);
+
+/// How many a follow-up of check-in notice `$1` for audience `$2` reaches.
+pub(super) const COUNT_FOLLOW_UP: &str = concat!("SELECT COUNT(*) ", follow_up_recipients!("$1", "$2"));
+
 /// How many residents a notice reaches.
 pub(super) const COUNT_RECIPIENTS: &str = concat!("SELECT COUNT(*) FROM subscribers s WHERE ", recipients!(""));
 
@@ -184,13 +222,14 @@ pub(super) const COUNT_EMERGENCY_ONLY: &str = emergency_only_in_towns!("");
 pub(super) const COUNT_EMERGENCY_ONLY_IN: &str = emergency_only_in_towns!("AND sub.municipality_code = $3");
 
 /// A notice's category decides restricted and emergency recipients.
-pub(super) const CATEGORY_FLAGS: &str = "SELECT c.restricted, c.emergency FROM notices n
+pub(super) const CATEGORY_FLAGS: &str = "SELECT c.restricted, c.emergency, n.follow_up_of, n.follow_up_audience
+     FROM notices n
      JOIN categories c ON c.key = n.category_key WHERE n.id = $1";
 
 /// An edit changes a draft's text and targets; `search_text` follows the text.
 pub(super) const EDIT: &str = "UPDATE notices SET title = $2, body = $3, title_en = $4, body_en = $5,
         category_key = $6, urgency = $7, exercise = $8, expires_at = $9, send_at = $10, search_text = $11,
-        updated_at = $12
+        updated_at = $12, check_in = $14
      WHERE id = $1 AND status = $13";
 
 pub(super) const CLEAR_MUNICIPALITIES: &str = "DELETE FROM notice_municipalities WHERE notice_id = $1";

@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 
+use kizuna_core::check_in::FollowUpAudience;
 use kizuna_core::notice::{NoticeSource, NoticeStatus, Urgency};
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 
-use super::Notice;
 use super::queries::{AREAS_OF, MUNICIPALITIES_OF};
+use super::{FollowUp, Notice};
 use crate::Result;
 use crate::catalog::{category_key, municipality_code};
 use crate::db::{Db, Ids, Row, corrupt};
@@ -58,11 +59,25 @@ fn notice_from_row(row: &Row) -> Result<Notice> {
         exercise: row.get("exercise")?,
         expires_at: row.get("expires_at")?,
         send_at: row.get("send_at")?,
-        checkin_question: row.get("checkin_question")?,
+        check_in: row.get("check_in")?,
+        follow_up: follow_up(row)?,
         supersedes: row.get("supersedes_id")?,
         created_by: row.get("created_by")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
         sent_at: row.get("sent_at")?,
+    })
+}
+
+/// A follow-up's check-in notice and audience, both or neither.
+fn follow_up(row: &Row) -> Result<Option<FollowUp>> {
+    let of: Option<i64> = row.get("follow_up_of")?;
+    let audience: Option<String> = row.get("follow_up_audience")?;
+    Ok(match (of, audience) {
+        (Some(of), Some(audience)) => Some(FollowUp {
+            of,
+            audience: FollowUpAudience::parse(&audience).ok_or_else(|| corrupt("follow-up audience", &audience))?,
+        }),
+        _ => None,
     })
 }

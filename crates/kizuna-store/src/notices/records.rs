@@ -1,6 +1,7 @@
 //! Notices and their history as they cross the storage boundary.
 
 use chrono::{DateTime, Utc};
+use kizuna_core::check_in::FollowUpAudience;
 use kizuna_core::notice::{NoticeSource, NoticeStatus, Urgency};
 use kizuna_core::staff::Scope;
 use kizuna_core::text::{NoticeBody, NoticeTitle};
@@ -19,7 +20,10 @@ pub struct NewNotice {
     pub exercise: bool,
     pub expires_at: Option<DateTime<Utc>>,
     pub send_at: Option<DateTime<Utc>>,
-    pub checkin_question: Option<String>,
+    /// Asks each recipient whether they are safe (安否確認).
+    pub check_in: bool,
+    /// Goes to some recipients of a check-in notice instead of to subscriptions.
+    pub follow_up: Option<FollowUp>,
     pub source: NoticeSource,
     pub source_ref: Option<String>,
     pub idempotency_key: Option<String>,
@@ -45,12 +49,22 @@ pub struct Notice {
     pub exercise: bool,
     pub expires_at: Option<DateTime<Utc>>,
     pub send_at: Option<DateTime<Utc>>,
-    pub checkin_question: Option<String>,
+    pub check_in: bool,
+    pub follow_up: Option<FollowUp>,
     pub supersedes: Option<i64>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A follow-up of a check-in notice: it reaches the recipients of notice `of`
+/// that `audience` names when it is sent, and its mail carries their links to
+/// answer that check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUp {
+    pub of: i64,
+    pub audience: FollowUpAudience,
 }
 
 /// One step in a notice's life: who moved it from which status to which.

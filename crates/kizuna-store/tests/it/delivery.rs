@@ -48,15 +48,15 @@ async fn a_late_bounce_report_counts_once(store: Arc<dyn Store>) {
     assert_eq!(store.delivery_counts(id).await.unwrap().bounced, 1);
 }
 
-fn at(minute: u32, second: u32) -> DateTime<Utc> {
+pub(crate) fn at(minute: u32, second: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 10, minute, second).single().unwrap()
 }
 
-async fn seeded(store: &Arc<dyn Store>) {
+pub(crate) async fn seeded(store: &Arc<dyn Store>) {
     store.seed_if_empty(&ConsortiumSeed::chichibu().unwrap(), at(0, 0)).await.unwrap();
 }
 
-struct Resident<'a> {
+pub(crate) struct Resident<'a> {
     email: &'a str,
     choices: &'a [(&'a str, &'a str)],
     emergency_only: bool,
@@ -65,12 +65,12 @@ struct Resident<'a> {
 }
 
 impl<'a> Resident<'a> {
-    fn new(email: &'a str, choices: &'a [(&'a str, &'a str)]) -> Self {
+    pub(crate) fn new(email: &'a str, choices: &'a [(&'a str, &'a str)]) -> Self {
         Self { email, choices, emergency_only: false, staff: false, status: SubscriberStatus::Active }
     }
 }
 
-async fn add(store: &Arc<dyn Store>, r: Resident<'_>) -> i64 {
+pub(crate) async fn add(store: &Arc<dyn Store>, r: Resident<'_>) -> i64 {
     let id = store
         .create_subscriber(
             &NewSubscriber {
@@ -106,7 +106,13 @@ async fn add(store: &Arc<dyn Store>, r: Resident<'_>) -> i64 {
 }
 
 async fn notice(store: &Arc<dyn Store>, category: &str, towns: &[&str], urgency: Urgency, areas: Vec<i64>) -> i64 {
-    let new = NewNotice {
+    let new = new_notice(category, towns, urgency, areas);
+    store.create_notice(&new, "staff:1", at(0, 0)).await.unwrap().0.id
+}
+
+/// A staff notice of `category` for `towns`, as a draft to create.
+pub(crate) fn new_notice(category: &str, towns: &[&str], urgency: Urgency, areas: Vec<i64>) -> NewNotice {
+    NewNotice {
         title: NoticeTitle::parse("お知らせ").unwrap(),
         body: NoticeBody::parse("本文").unwrap(),
         title_en: None,
@@ -118,21 +124,21 @@ async fn notice(store: &Arc<dyn Store>, category: &str, towns: &[&str], urgency:
         exercise: false,
         expires_at: None,
         send_at: None,
-        checkin_question: None,
+        check_in: false,
+        follow_up: None,
         source: NoticeSource::Staff,
         source_ref: None,
         idempotency_key: None,
         supersedes: None,
-    };
-    store.create_notice(&new, "staff:1", at(0, 0)).await.unwrap().0.id
+    }
 }
 
-async fn send(store: &Arc<dyn Store>, id: i64, now: DateTime<Utc>) -> u64 {
+pub(crate) async fn send(store: &Arc<dyn Store>, id: i64, now: DateTime<Utc>) -> u64 {
     let action = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
     store.start_sending(id, action, "staff:1", now).await.unwrap().1
 }
 
-fn claim(claim_id: &str, now: DateTime<Utc>, batch_size: i64) -> ClaimRequest {
+pub(crate) fn claim(claim_id: &str, now: DateTime<Utc>, batch_size: i64) -> ClaimRequest {
     ClaimRequest { claim_id: claim_id.into(), now, batch_size, claim_ttl: Duration::seconds(60) }
 }
 

@@ -8,6 +8,7 @@ mod support;
 
 mod archive;
 mod changes;
+mod check_ins;
 mod conformance;
 mod console;
 mod delivery;

@@ -13,6 +13,7 @@ use kizuna_core::notice::{NoticeAction, NoticeStatus, Urgency};
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_store::{Notice, NoticeEvent, RecipientCounts};
 
+use super::check_ins::{self, CheckInPanel};
 use super::form::{Errors, Fields, Query};
 use super::frame::ConsoleFrame;
 use super::pages::{self, audit, done, jst, render};
@@ -174,6 +175,7 @@ struct NoticePage {
     versions: usize,
     preview: PhonePreview,
     progress: Option<Progress>,
+    check_ins: Option<CheckInPanel>,
     countdown: Option<i64>,
 }
 
@@ -200,6 +202,10 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
     } else {
         None
     };
+    let check_ins = match check_ins::panel(&state, &signed, &notice).await {
+        Ok(panel) => panel,
+        Err(error) => return pages::notice_failure(lang, NoticeError::Store(error)),
+    };
     let changes = match versions.as_slice() {
         [.., before, after] => diff::changes(before, after, lang),
         _ => Vec::new(),
@@ -217,6 +223,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
         preview: phone_preview(&facts.title, &facts.body, notice.exercise, lang),
         facts,
         progress,
+        check_ins,
         countdown,
     };
     render(StatusCode::OK, &page)

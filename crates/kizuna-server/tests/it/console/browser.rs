@@ -85,6 +85,19 @@ impl Browser {
         page
     }
 
+    /// The first chunk of a GET's body: the first event of a stream that never ends.
+    pub async fn first_chunk(&mut self, uri: &str) -> (StatusCode, String) {
+        use futures_util::StreamExt as _;
+        let mut request = Request::get(uri).body(Body::empty()).unwrap();
+        request.headers_mut().insert(header::COOKIE, self.cookie_header().parse().unwrap());
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let mut body = response.into_body().into_data_stream();
+        let chunk = body.next().await.map(|c| String::from_utf8_lossy(&c.unwrap()).into_owned());
+        (status, chunk.unwrap_or_default())
+    }
+
     pub async fn get(&mut self, uri: &str) -> Page {
         self.send(Request::get(uri).body(Body::empty()).unwrap()).await
     }

@@ -3,6 +3,7 @@
 //! the role matrix over every route, and notices from writing to sending.
 
 mod browser;
+mod check_ins;
 mod insight;
 mod matrix;
 mod notices;
