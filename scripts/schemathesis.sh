@@ -39,6 +39,9 @@ export KIZUNA_LOG=warn
 export KIZUNA_API_RATE_PER_MINUTE=1000000
 unset KIZUNA_SMTP_URL
 
+# Made here, not by the background start: the loop below may read them first.
+: >"$data/serve.out"
+: >"$data/serve.err"
 "$bin" serve --no-inbound >"$data/serve.out" 2>"$data/serve.err" &
 server=$!
 cleanup() {
