@@ -973,3 +973,129 @@ console-audit-error-action = An action's name has lower-case letters, digits and
 console-audit-error-date = Enter the date like 2026-12-03.
 console-audit-error-order = The end date must be the same as the start date or later.
 console-audit-error-filter = The filter is not valid. Correct it on the audit log page.
+
+## The monitor panel (residents/monitor.rs)
+
+manage-monitor-heading = Resident monitor panel (よいまちモニター)
+manage-monitor-text = Monitors answer surveys so that residents' views reach the towns' plans.
+manage-monitor-link = Join, change or leave the monitor panel
+monitor-title = Resident monitor panel
+monitor-heading = Resident monitor panel (よいまちモニター)
+monitor-what = Resident monitors answer the towns' surveys by email. Joining is up to you, and you can leave at any time.
+monitor-use-heading = How your answers and details are used
+monitor-use-1 = Answers are used only to count up views for the towns' plans and policies.
+monitor-use-2 = Results are published as numbers and percentages; any group of fewer than 5 answers is shown as "fewer than 5", so no one can be singled out.
+monitor-use-3 = Your age band, area, gender and occupation are used only to choose who receives a survey and to group the results. You need not give your gender or occupation.
+monitor-use-4 = Only the towns' and the region's administrators can read free-text answers and your details, and each time they do is recorded.
+monitor-place = Your municipality and area
+monitor-place-hint = If you are not sure of your area, choose the whole municipality.
+# $town: the municipality's name
+monitor-place-whole = { $town } (no particular area)
+monitor-choose = Choose one
+monitor-age-band = Age band
+monitor-gender = Gender (optional)
+monitor-occupation = Occupation (optional)
+monitor-not-given = Prefer not to say
+monitor-join = Join the monitor panel
+monitor-save = Save changes
+monitor-saved = Your monitor details are saved. Surveys will come to you by email.
+monitor-left = You have left the monitor panel, and your details are deleted. Notices still come to you as before.
+monitor-leave-heading = Leave the monitor panel
+monitor-leave-text = Leaving deletes your age band, area, gender and occupation, and surveys stop. Notices still come.
+monitor-leave = Leave the monitor panel
+monitor-inactive = Mail to this address is stopped, so you cannot join or change the monitor panel.
+monitor-error-place = Choose your municipality and area.
+monitor-error-band = Choose your age band.
+monitor-back = Back to your registration
+
+## Survey mails (surveys/mails.rs)
+
+mail-survey-invite-subject = [Resident monitors] Please answer a survey
+mail-survey-invite-short = A survey for resident monitors
+mail-survey-remind-subject = [Resident monitors] Reminder: please answer a survey
+mail-survey-remind-short = Reminder: a survey for resident monitors
+mail-survey-no-closing = until the survey is closed
+# $consortium: the region's name, $title: the survey's title, $link: the answer page, $closes: the closing time
+mail-survey-invite-body =
+    To the resident monitors ({ $consortium })
+
+    Please answer the survey "{ $title }".
+    You can answer at this link, without signing in:
+
+    { $link }
+
+    Closes: { $closes }
+    Until then you can change your answer at the same link.
+    This link is yours alone; please do not forward it.
+
+    To leave the monitor panel, use the "check or change your registration" link at the end of any notice mail.
+mail-survey-remind-body =
+    To the resident monitors ({ $consortium })
+
+    We have not yet had your answer to the survey "{ $title }", so here is the link again.
+    If you have answered meanwhile, please ignore this mail.
+
+    { $link }
+
+    Closes: { $closes }
+    This link is yours alone; please do not forward it.
+
+## The survey answer page (surveys/answer.rs)
+
+# $closes: the closing time
+survey-page-closes = Closes: { $closes }
+survey-page-no-closing = when the town closes it
+survey-page-answered = You have answered; you can change your answer until then.
+survey-page-optional = (optional)
+survey-page-any = (choose all that apply)
+# $n: the rating
+survey-page-rating = { $n }
+survey-page-rating-low = { $n } (low)
+survey-page-rating-high = { $n } (high)
+survey-page-send = Send my answers
+survey-page-save-change = Change my answers
+survey-page-recorded = Your answers are recorded
+survey-page-thanks = Thank you. Your answers are recorded.
+survey-page-changed = Your answers are changed.
+survey-page-change-until = Until { $closes } you can change them at the same link.
+survey-page-change = Review or change my answers
+survey-page-not-found = This survey link does not work
+survey-page-not-found-text = The link is not right, or the survey no longer exists. Open the link in the mail whole, without a break in it.
+survey-page-closed = This survey is closed
+# $title: the survey's title
+survey-page-closed-text = The survey "{ $title }" is closed, so answers can no longer be given or changed.
+survey-page-closed-answered = Your answers are counted in the results. Thank you.
+survey-page-not-open = This survey has not started yet
+# $opens: when it opens
+survey-page-not-open-text = Answers are taken from { $opens }. Please open this link again then.
+
+## Errors in a new survey (surveys/service.rs)
+
+survey-problem-no-municipality = Choose at least one municipality.
+survey-problem-unknown-municipality = Choose a municipality of the region.
+survey-problem-unknown-age-band = Choose age bands from the list.
+survey-problem-unknown-area = Choose areas of the survey's municipalities.
+survey-problem-unknown-kind = Choose single choice, multiple choice, 1–5 rating or free text.
+survey-problem-closes-too-early = The closing time must be after the opening and still ahead.
+
+## Surveys (console/surveys/)
+
+console-nav-surveys = Surveys
+console-surveys-title = Monitor panel and surveys
+console-panel-heading = Monitors
+console-panel-about = Monitors who receive mail, by municipality, area and age band.
+# $town: the municipality, $total: how many
+console-panel-caption = { $town } ({ $total } monitors)
+console-panel-place = Area
+console-panel-no-area = No area chosen
+console-panel-total = Total
+console-surveys-heading = Surveys
+console-surveys-none = There are no surveys yet.
+console-survey-title = Title
+console-survey-status = Status
+console-survey-opens = Opens
+console-survey-closes = Closes
+console-survey-open = Open
+console-survey-scheduled = Not yet open
+console-survey-closed = Closed
+console-survey-no-closing = Until closed

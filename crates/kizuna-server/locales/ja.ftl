@@ -976,3 +976,129 @@ console-audit-error-action = 操作名は半角の英小文字・数字・「_�
 console-audit-error-date = 日付は「2026-12-03」の形で入力してください。
 console-audit-error-order = 終了日は開始日と同じか、それより後にしてください。
 console-audit-error-filter = 絞り込みの条件が正しくありません。操作記録の画面で条件を直してください。
+
+## よいまちモニター (residents/monitor.rs)
+
+manage-monitor-heading = よいまちモニター
+manage-monitor-text = アンケートに答えて、まちづくりに意見を届けるモニターです。
+manage-monitor-link = モニターの登録・変更・退会
+monitor-title = よいまちモニター
+monitor-heading = よいまちモニター
+monitor-what = よいまちモニターは、市町村からのアンケートにメールで答えていただく住民の方々です。登録は任意で、いつでもやめられます。
+monitor-use-heading = 回答とご登録内容の使い方
+monitor-use-1 = 回答は、市町村の計画や施策を考えるための集計にだけ使います。
+monitor-use-2 = 結果は人数や割合でまとめて公表し、5件未満の集計は「5件未満」と表示して、個人が分からないようにします。
+monitor-use-3 = 年代・地域・性別・職業は、アンケートをお送りする相手を選ぶことと、集計の区分にだけ使います。性別と職業は答えなくてもかまいません。
+monitor-use-4 = 自由記述の回答と登録内容を見られるのは、市町村と圏域の管理者だけで、見たことは記録に残ります。
+monitor-place = お住まいの市町村・地区
+monitor-place-hint = 地区が分からないときは、市町村全体を選んでください。
+# $town: 市町村名
+monitor-place-whole = { $town }（地区を選ばない）
+monitor-choose = 選んでください
+monitor-age-band = 年代
+monitor-gender = 性別（任意）
+monitor-occupation = 職業（任意）
+monitor-not-given = 答えない
+monitor-join = モニターに登録する
+monitor-save = 変更を保存する
+monitor-saved = よいまちモニターの登録内容を保存しました。アンケートはメールでお届けします。
+monitor-left = よいまちモニターをやめました。登録内容は削除しました。お知らせのメールはこれまでどおり届きます。
+monitor-leave-heading = モニターをやめる
+monitor-leave-text = やめると、年代・地域・性別・職業の登録内容を削除し、アンケートのメールは届かなくなります。お知らせのメールは届きます。
+monitor-leave = モニターをやめる
+monitor-inactive = 配信を停止しているため、モニターの登録・変更はできません。
+monitor-error-place = お住まいの市町村・地区を選んでください。
+monitor-error-band = 年代を選んでください。
+monitor-back = 登録内容の確認・変更に戻る
+
+## アンケートのメール (surveys/mails.rs)
+
+mail-survey-invite-subject = 【よいまちモニター】アンケートのお願い
+mail-survey-invite-short = よいまちモニターのアンケート
+mail-survey-remind-subject = 【よいまちモニター】アンケートのお願い（再送）
+mail-survey-remind-short = よいまちモニターのアンケート（再送）
+mail-survey-no-closing = 市町村が締め切るまで
+# $consortium: 圏域の名前, $title: アンケートの題名, $link: 回答ページ, $closes: 締め切り
+mail-survey-invite-body =
+    よいまちモニターの皆さまへ（{ $consortium }）
+
+    アンケート「{ $title }」へのご協力をお願いします。
+    次のリンクから、ログインなしで回答できます。
+
+    { $link }
+
+    回答の締め切り: { $closes }
+    締め切りまでは、同じリンクから回答を変更できます。
+    このリンクはあなた専用です。他の方に転送しないでください。
+
+    モニターをやめるときは、お知らせのメールの末尾にある「登録内容の確認・変更」のリンクから手続きできます。
+mail-survey-remind-body =
+    よいまちモニターの皆さまへ（{ $consortium }）
+
+    アンケート「{ $title }」にまだ回答がないため、あらためてお送りします。
+    すでに回答された場合は、行き違いですのでご容赦ください。
+
+    { $link }
+
+    回答の締め切り: { $closes }
+    このリンクはあなた専用です。他の方に転送しないでください。
+
+## アンケートの回答ページ (surveys/answer.rs)
+
+# $closes: 締め切り
+survey-page-closes = 締め切り: { $closes }
+survey-page-no-closing = 市町村が締め切るまで
+survey-page-answered = 回答済みです。締め切りまでは変更できます。
+survey-page-optional = （任意）
+survey-page-any = （当てはまるものすべて）
+# $n: 評価の数字
+survey-page-rating = { $n }
+survey-page-rating-low = { $n }（低い）
+survey-page-rating-high = { $n }（高い）
+survey-page-send = 回答を送る
+survey-page-save-change = 回答を変更する
+survey-page-recorded = 回答を受け付けました
+survey-page-thanks = ご協力ありがとうございました。回答を受け付けました。
+survey-page-changed = 回答を変更しました。
+survey-page-change-until = { $closes }までは、同じリンクから回答を変更できます。
+survey-page-change = 回答を見直す・変更する
+survey-page-not-found = このアンケートのリンクは使えません
+survey-page-not-found-text = リンクが正しくないか、このアンケートはもうありません。メールにあるリンクを、途中で切れないようにそのまま開いてください。
+survey-page-closed = このアンケートは締め切りました
+# $title: アンケートの題名
+survey-page-closed-text = アンケート「{ $title }」は締め切ったため、回答の受け付けや変更はできません。
+survey-page-closed-answered = いただいた回答は集計に含まれています。ご協力ありがとうございました。
+survey-page-not-open = このアンケートはまだ始まっていません
+# $opens: 開始日時
+survey-page-not-open-text = 回答は{ $opens }から受け付けます。その後にもう一度このリンクを開いてください。
+
+## アンケートの作成のエラー (surveys/service.rs)
+
+survey-problem-no-municipality = 対象の市町村を1つ以上選んでください。
+survey-problem-unknown-municipality = 圏域の市町村を選んでください。
+survey-problem-unknown-age-band = 年代は一覧から選んでください。
+survey-problem-unknown-area = 対象の市町村の地区を選んでください。
+survey-problem-unknown-kind = 質問の種類は、単一選択・複数選択・5段階評価・自由記述から選んでください。
+survey-problem-closes-too-early = 締め切りは、開始より後の、これから先の日時にしてください。
+
+## アンケート（コンソール） (console/surveys/)
+
+console-nav-surveys = アンケート
+console-surveys-title = よいまちモニターとアンケート
+console-panel-heading = モニターの人数
+console-panel-about = 配信を受けているモニターの人数を、市町村・地区・年代ごとに示します。
+# $town: 市町村名, $total: 人数
+console-panel-caption = { $town }（{ $total }人）
+console-panel-place = 地区
+console-panel-no-area = 地区を選んでいない
+console-panel-total = 計
+console-surveys-heading = アンケート
+console-surveys-none = アンケートはまだありません。
+console-survey-title = 題名
+console-survey-status = 状態
+console-survey-opens = 開始
+console-survey-closes = 締め切り
+console-survey-open = 受付中
+console-survey-scheduled = 開始前
+console-survey-closed = 締め切り済み
+console-survey-no-closing = 締め切るまで

@@ -25,6 +25,7 @@ pub mod residents;
 pub mod sessions;
 pub mod staff;
 pub mod statistics;
+pub mod surveys;
 pub mod templates;
 pub mod webhooks;
 
@@ -50,6 +51,10 @@ pub use residents::{
 pub use sessions::{NewSession, Session, Sessions, SignInFailures};
 pub use staff::{ApiKey, NewApiKey, NewStaff, Staff, StaffAccount};
 pub use statistics::{DeliveryMonth, MessagesSent, RegistrationMonth, Statistics};
+pub use surveys::{
+    Channel, DueSurveyMail, Invitation, MonitorProfile, NewResponse, NewSurvey, PanelCount, Question, ResponseGroup,
+    StoredResponse, Survey, SurveyMailKind, SurveyTally, Surveys,
+};
 pub use templates::{NoticeTemplate, TemplateText, Templates};
 pub use webhooks::{
     ClaimedWebhookDelivery, NewWebhook, Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent,
@@ -118,6 +123,7 @@ pub trait Store:
     + Templates
     + Costs
     + Statistics
+    + Surveys
 {
 }
 
@@ -138,6 +144,7 @@ impl<T> Store for T where
         + Templates
         + Costs
         + Statistics
+        + Surveys
 {
 }
 

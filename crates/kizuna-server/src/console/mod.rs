@@ -33,6 +33,7 @@ mod residents;
 pub mod session;
 mod settings;
 mod staff;
+mod surveys;
 mod templates;
 
 use axum::Router;
@@ -188,6 +189,7 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/costs/items/{id}/remove", Manage(Duty::Costs), costs::remove_item),
     route!(GET "/admin/costs/print", Manage(Duty::Costs), costs::print),
     route!(GET "/admin/costs/report.csv", Manage(Duty::Costs), costs::csv),
+    route!(GET "/admin/surveys", Manage(Duty::Surveys), surveys::page),
     route!(GET "/admin/audit", Manage(Duty::Audit), audit::page),
     route!(GET "/admin/audit.csv", Manage(Duty::Audit), audit::csv),
 ];

@@ -141,7 +141,7 @@ pub async fn mail_link_address(state: &AppState, token: &str) -> Result<Option<S
 }
 
 /// Tokens are 43 characters of base64url; anything else is not looked up at all.
-fn plausible(token: &str) -> bool {
+pub(crate) fn plausible(token: &str) -> bool {
     (16..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 

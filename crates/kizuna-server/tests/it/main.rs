@@ -17,4 +17,5 @@ mod notices;
 mod relay;
 mod relay_delivery;
 mod residents;
+mod surveys;
 mod webhooks;

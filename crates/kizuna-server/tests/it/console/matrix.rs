@@ -122,6 +122,7 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("POST", "/admin/costs/items/{id}/remove", Need::Region),
     ("GET", "/admin/costs/print", Need::Region),
     ("GET", "/admin/costs/report.csv", Need::Region),
+    ("GET", "/admin/surveys", Need::Admins),
     ("GET", "/admin/audit", Need::Admins),
     ("GET", "/admin/audit.csv", Need::Admins),
 ];
