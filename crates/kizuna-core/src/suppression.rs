@@ -23,10 +23,8 @@ pub enum Shown {
 
 /// How each of `cells` is shown, given the relations among them.
 pub fn suppress(cells: &[i64], relations: &[Vec<usize>]) -> Vec<Shown> {
-    let mut shown: Vec<Shown> = cells
-        .iter()
-        .map(|&n| if (1..THRESHOLD).contains(&n) { Shown::FewerThan5 } else { Shown::Count(n) })
-        .collect();
+    let mut shown: Vec<Shown> =
+        cells.iter().map(|&n| if (1..THRESHOLD).contains(&n) { Shown::FewerThan5 } else { Shown::Count(n) }).collect();
     let hidden = |s: &Shown| !matches!(s, Shown::Count(_));
     loop {
         let mut changed = false;
@@ -36,11 +34,7 @@ pub fn suppress(cells: &[i64], relations: &[Vec<usize>]) -> Vec<Shown> {
                 continue;
             }
             // The smallest count still shown, so that as little as possible is lost.
-            let victim = relation
-                .iter()
-                .copied()
-                .filter(|&i| !hidden(&shown[i]))
-                .min_by_key(|&i| (cells[i], i));
+            let victim = relation.iter().copied().filter(|&i| !hidden(&shown[i])).min_by_key(|&i| (cells[i], i));
             if let Some(i) = victim {
                 shown[i] = Shown::Hidden;
                 changed = true;

@@ -1099,3 +1099,43 @@ console-survey-open = Open
 console-survey-scheduled = Not yet open
 console-survey-closed = Closed
 console-survey-no-closing = Until closed
+
+## Survey results (console/surveys/results.rs)
+
+console-done-survey-invited = Invitations are on their way to the targeted monitors not yet invited.
+console-done-survey-reminded = Reminders are on their way to monitors who have not answered (within the limits of count and interval).
+console-done-survey-closed = The survey is closed.
+console-survey-error-closed = This survey is closed.
+console-survey-invite = Invite the targeted monitors
+console-survey-remind = Remind those who have not answered
+console-survey-close = Close the survey
+console-results-invited = Invited
+console-results-responses = Responses
+console-results-web = Web
+console-results-paper = Paper or phone
+console-results-rate = Response rate
+console-results-csv = Download the results as CSV (recorded)
+console-results-answered = answered
+console-results-no-text = No answers written.
+console-results-text-audited = Reading free-text answers is recorded in the audit log.
+console-results-choice = Choice
+console-results-count = Count
+console-results-percent = Share
+console-results-axis = Answers
+# $number: the question's number
+console-results-chart-alt = Answers to question { $number }; the same figures are in the table below.
+console-results-breakdown = Responses by group
+console-results-breakdown-about = Groups with fewer than 5 responses read "fewer than 5", and other cells are hidden so that they cannot be worked out from the totals.
+console-results-by-town = By municipality
+console-results-by-area = By area
+console-results-by-band = By age band
+console-results-group = Group
+console-results-fewer-than-5 = fewer than 5
+console-results-hidden = hidden
+console-results-csv-question = Question
+console-results-csv-answer = Answer
+console-results-csv-count = Count
+console-question-kind-single = Single choice
+console-question-kind-multiple = Multiple choice
+console-question-kind-rating = 1–5 rating
+console-question-kind-text = Free text

@@ -1102,3 +1102,43 @@ console-survey-open = 受付中
 console-survey-scheduled = 開始前
 console-survey-closed = 締め切り済み
 console-survey-no-closing = 締め切るまで
+
+## アンケートの結果（コンソール） (console/surveys/results.rs)
+
+console-done-survey-invited = 対象のモニターに招待のメールを送ります（まだ招待していない人だけ）。
+console-done-survey-reminded = 未回答のモニターに再送のメールを送ります（回数と間隔の上限の範囲で）。
+console-done-survey-closed = アンケートを締め切りました。
+console-survey-error-closed = このアンケートは締め切り済みです。
+console-survey-invite = 対象のモニターを招待する
+console-survey-remind = 未回答の人に再送する
+console-survey-close = 締め切る
+console-results-invited = 招待した人数
+console-results-responses = 回答数
+console-results-web = ウェブ
+console-results-paper = 紙・電話
+console-results-rate = 回答率
+console-results-csv = 結果をCSVでダウンロード（記録されます）
+console-results-answered = 回答
+console-results-no-text = 記述はありません。
+console-results-text-audited = 自由記述の閲覧は監査ログに記録されます。
+console-results-choice = 選択肢
+console-results-count = 件数
+console-results-percent = 割合
+console-results-axis = 件数
+# $number: 質問の番号
+console-results-chart-alt = 質問{ $number }の回答の件数。同じ数字を下の表に示します。
+console-results-breakdown = 回答の内訳
+console-results-breakdown-about = 5件未満の区分は「5件未満」と表示し、合計から差し引いて分からないように、ほかの区分も「非表示」にしています。
+console-results-by-town = 市町村別
+console-results-by-area = 地区別
+console-results-by-band = 年代別
+console-results-group = 区分
+console-results-fewer-than-5 = 5件未満
+console-results-hidden = 非表示
+console-results-csv-question = 質問
+console-results-csv-answer = 回答
+console-results-csv-count = 件数
+console-question-kind-single = 単一選択
+console-question-kind-multiple = 複数選択
+console-question-kind-rating = 5段階評価
+console-question-kind-text = 自由記述

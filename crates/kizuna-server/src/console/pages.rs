@@ -77,6 +77,9 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "resident-staff" => "console-done-resident-staff",
         "cost-added" => "console-done-cost-added",
         "cost-removed" => "console-done-cost-removed",
+        "survey-invited" => "console-done-survey-invited",
+        "survey-reminded" => "console-done-survey-reminded",
+        "survey-closed" => "console-done-survey-closed",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

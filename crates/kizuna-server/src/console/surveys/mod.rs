@@ -2,6 +2,9 @@
 //! the region): the よいまちモニター panel's size per municipality, area and age
 //! band, and the surveys within one's reach.
 
+mod breakdown;
+pub mod results;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,6 +38,7 @@ pub struct PanelTable {
 }
 
 pub struct SurveyRow {
+    pub id: i64,
     pub title: String,
     pub status: String,
     pub opens: String,
@@ -113,6 +117,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed) -> Response {
         surveys: surveys
             .into_iter()
             .map(|s| SurveyRow {
+                id: s.id,
                 status: texts::text(
                     lang,
                     if s.is_closed(now) {

@@ -9,6 +9,7 @@ mod notices;
 mod residents;
 mod settings;
 mod staff;
+mod surveys;
 
 use axum::http::StatusCode;
 use chrono::Duration;
