@@ -1139,3 +1139,14 @@ console-question-kind-single = Single choice
 console-question-kind-multiple = Multiple choice
 console-question-kind-rating = 1–5 rating
 console-question-kind-text = Free text
+
+## Typing in a paper or phone answer (console/surveys/paper.rs)
+
+# $title: the survey's title
+console-paper-title = Type in a paper or phone answer: { $title }
+console-paper-about = Type in an answer received on paper or by phone. It counts in the "paper or phone" column. Each entry is recorded.
+console-paper-place = The respondent's municipality and area
+console-paper-save = Save the answer
+console-paper-back = Back to the results
+console-paper-link = Type in a paper or phone answer
+console-done-survey-paper-saved = The paper or phone answer is saved.

@@ -1142,3 +1142,14 @@ console-question-kind-single = 単一選択
 console-question-kind-multiple = 複数選択
 console-question-kind-rating = 5段階評価
 console-question-kind-text = 自由記述
+
+## 紙・電話の回答の入力 (console/surveys/paper.rs)
+
+# $title: アンケートの題名
+console-paper-title = 紙・電話の回答を入力: { $title }
+console-paper-about = 紙や電話で受け付けた回答を入力します。回答は「紙・電話」の列に数えます。入力したことは記録されます。
+console-paper-place = 回答者の市町村・地区
+console-paper-save = 回答を保存する
+console-paper-back = 結果に戻る
+console-paper-link = 紙・電話の回答を入力する
+console-done-survey-paper-saved = 紙・電話の回答を保存しました。

@@ -195,6 +195,8 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/surveys/{id}/remind", Manage(Duty::Surveys), surveys::results::remind),
     route!(POST "/admin/surveys/{id}/close", Manage(Duty::Surveys), surveys::results::close),
     route!(GET "/admin/surveys/{id}/results.csv", Manage(Duty::Surveys), surveys::results::csv),
+    route!(GET "/admin/surveys/{id}/paper", Manage(Duty::Surveys), surveys::paper::form),
+    route!(POST "/admin/surveys/{id}/paper", Manage(Duty::Surveys), surveys::paper::submit),
     route!(GET "/admin/audit", Manage(Duty::Audit), audit::page),
     route!(GET "/admin/audit.csv", Manage(Duty::Audit), audit::csv),
 ];

@@ -80,6 +80,7 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "survey-invited" => "console-done-survey-invited",
         "survey-reminded" => "console-done-survey-reminded",
         "survey-closed" => "console-done-survey-closed",
+        "survey-paper-saved" => "console-done-survey-paper-saved",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

@@ -11,11 +11,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use kizuna_core::Lang;
-use kizuna_core::lang::Explain;
-use kizuna_core::survey::{self, Answer, AnswerError, AskedQuestion, QuestionKind};
+use kizuna_core::survey::AnswerError;
 use kizuna_core::token::SecretToken;
 use kizuna_store::{Channel, Invitation, NewResponse, StoredResponse, Survey};
 
+use super::form::{QuestionView, Values, form_values, parse_answers, question_views, stored_values};
 use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::residents::form::{ErrorLink, Fields};
@@ -66,25 +66,6 @@ async fn open(
     Ok(Ok(Opened { invitation, survey, response, lang }))
 }
 
-/// One choice of a question.
-pub struct OptionView {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub checked: bool,
-}
-
-pub struct QuestionView {
-    pub id: i64,
-    pub number: usize,
-    pub kind: &'static str,
-    pub text: String,
-    pub required: bool,
-    pub options: Vec<OptionView>,
-    pub typed: String,
-    pub error: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "survey.html")]
 struct SurveyPage {
@@ -98,31 +79,6 @@ struct SurveyPage {
     answered: bool,
     errors: Vec<ErrorLink>,
     questions: Vec<QuestionView>,
-}
-
-/// The values of each question, as typed or as stored: `q{id}` fields.
-type Values = Vec<(i64, Vec<String>)>;
-
-fn stored_values(response: Option<&StoredResponse>) -> Values {
-    response
-        .map(|r| {
-            r.answers
-                .iter()
-                .map(|(q, answer)| {
-                    let values = match answer {
-                        Answer::Choices(chosen) => chosen.iter().map(i64::to_string).collect(),
-                        Answer::Rating(rating) => vec![rating.to_string()],
-                        Answer::Text(text) => vec![text.clone()],
-                    };
-                    (*q, values)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn form_values(survey: &Survey, fields: &Fields) -> Values {
-    survey.questions.iter().map(|q| (q.id, fields.all(&format!("q{}", q.id)))).collect()
 }
 
 fn closing_text(survey: &Survey, lang: Lang) -> String {
@@ -147,60 +103,8 @@ fn survey_page(
     if !problems.is_empty() {
         title = texts::format(lang, "residents-error-title", &[("title", title.into())]).into_owned();
     }
-    let mut errors = Vec::new();
-    let questions = survey
-        .questions
-        .iter()
-        .enumerate()
-        .map(|(index, q)| {
-            let given = values.iter().find(|(id, _)| *id == q.id).map(|(_, v)| v.as_slice()).unwrap_or_default();
-            let has = |value: &str| given.iter().any(|v| v.trim() == value);
-            let options: Vec<OptionView> = match q.kind {
-                QuestionKind::Single | QuestionKind::Multiple => q
-                    .choices
-                    .iter()
-                    .enumerate()
-                    .map(|(i, label)| OptionView {
-                        id: format!("q{}-{i}", q.id),
-                        value: i.to_string(),
-                        label: label.clone(),
-                        checked: has(&i.to_string()),
-                    })
-                    .collect(),
-                QuestionKind::Rating => (1..=survey::RATING_MAX)
-                    .map(|r| {
-                        let key = match r {
-                            1 => "survey-page-rating-low",
-                            survey::RATING_MAX => "survey-page-rating-high",
-                            _ => "survey-page-rating",
-                        };
-                        OptionView {
-                            id: format!("q{}-{r}", q.id),
-                            value: r.to_string(),
-                            label: texts::format(lang, key, &[("n", r.into())]).into_owned(),
-                            checked: has(&r.to_string()),
-                        }
-                    })
-                    .collect(),
-                QuestionKind::Text => Vec::new(),
-            };
-            let error = problems.iter().find(|(id, _)| *id == q.id).map(|(_, e)| e.explain(lang));
-            if let Some(message) = &error {
-                let target = options.first().map_or_else(|| format!("q{}", q.id), |o| o.id.clone());
-                errors.push(ErrorLink { href: format!("#{target}"), message: message.clone() });
-            }
-            QuestionView {
-                id: q.id,
-                number: index + 1,
-                kind: q.kind.as_str(),
-                text: q.text.clone(),
-                required: q.required,
-                options,
-                typed: if q.kind == QuestionKind::Text { given.join("\n") } else { String::new() },
-                error,
-            }
-        })
-        .collect();
+    let (questions, errors) = question_views(survey, values, problems, lang);
+    let errors = errors.into_iter().map(|(href, message)| ErrorLink { href, message }).collect();
     let page = SurveyPage {
         frame: frame(lang, &state.settings.languages, &title, directory, &path, &[]),
         action: href(&path, &[], lang),
@@ -321,22 +225,15 @@ pub async fn survey_submit(
     if let Some(page) = not_taking(&state, &directory, &token, &opened) {
         return page;
     }
-    let values = form_values(&opened.survey, &Fields::parse(&body));
-    let mut answers = Vec::new();
-    let mut problems = Vec::new();
-    for q in &opened.survey.questions {
-        let asked = AskedQuestion { kind: q.kind, choices: &q.choices, required: q.required };
-        let given = values.iter().find(|(id, _)| *id == q.id).map(|(_, v)| v.as_slice()).unwrap_or_default();
-        match survey::parse_answer(&asked, given) {
-            Ok(Some(answer)) => answers.push((q.id, answer)),
-            Ok(None) => {}
-            Err(problem) => problems.push((q.id, problem)),
+    let fields = Fields::parse(&body);
+    let values = form_values(&opened.survey, |name| fields.all(name));
+    let answers = match parse_answers(&opened.survey, &values) {
+        Ok(answers) => answers,
+        Err(problems) => {
+            let html = survey_page(&state, &directory, &token, &opened, &values, &problems)?;
+            return Ok(private_page(StatusCode::UNPROCESSABLE_ENTITY, html));
         }
-    }
-    if !problems.is_empty() {
-        let html = survey_page(&state, &directory, &token, &opened, &values, &problems)?;
-        return Ok(private_page(StatusCode::UNPROCESSABLE_ENTITY, html));
-    }
+    };
     let invitation = &opened.invitation;
     let response = NewResponse {
         survey_id: opened.survey.id,

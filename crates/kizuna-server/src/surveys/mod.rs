@@ -5,6 +5,7 @@
 //! API's survey routes are in `api/`, the console's in `console/surveys/`.
 
 mod answer;
+pub mod form;
 pub mod mails;
 pub mod service;
 

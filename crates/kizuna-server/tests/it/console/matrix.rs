@@ -128,6 +128,8 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("POST", "/admin/surveys/{id}/remind", Need::Admins),
     ("POST", "/admin/surveys/{id}/close", Need::Admins),
     ("GET", "/admin/surveys/{id}/results.csv", Need::Admins),
+    ("GET", "/admin/surveys/{id}/paper", Need::Admins),
+    ("POST", "/admin/surveys/{id}/paper", Need::Admins),
     ("GET", "/admin/audit", Need::Admins),
     ("GET", "/admin/audit.csv", Need::Admins),
 ];

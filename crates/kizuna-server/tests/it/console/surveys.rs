@@ -128,3 +128,32 @@ async fn results_count_each_option_suppress_small_cells_against_subtraction_and_
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     assert!(admin.get(&format!("/admin/surveys/{id}")).await.body.contains("締め切り済み"));
 }
+
+#[tokio::test]
+async fn a_paper_answer_typed_in_counts_in_the_paper_and_total_columns() {
+    let app = spawn_app(&[], None).await;
+    let (id, q) = survey(&app, "112071").await;
+    staff(&app, "admin@city.chichibu.example", Some("112071"), Role::MunicipalityAdmin, false, false).await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in("admin@city.chichibu.example", PASSWORD).await;
+    let form = admin.get(&format!("/admin/surveys/{id}/paper")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("使う交通手段") && form.body.contains("name=\"age_band\""));
+    let first = format!("q{}", q[0]);
+    let missing = admin.post(&format!("/admin/surveys/{id}/paper"), &[("place", "112071")]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing.body.contains("href=\"#age-band-under-20\"") && missing.body.contains(&format!("href=\"#{first}-0\""))
+    );
+    let saved = admin
+        .post(&format!("/admin/surveys/{id}/paper"), &[("place", "112071"), ("age_band", "70-79"), (&first, "1")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let tally = app.state.store.survey_tally(id).await.unwrap();
+    assert_eq!((tally.web, tally.paper), (0, 1));
+    let page = admin.get(&format!("/admin/surveys/{id}")).await;
+    let (_, totals) = table(&page.body, "年代別");
+    assert_eq!(totals, ["0", "1", "1"], "the paper answer is in the paper and total columns");
+    let audited = app.state.store.audit_entries(20).await.unwrap();
+    assert!(audited.iter().any(|e| e.action == "survey_paper_answer"));
+}
