@@ -123,8 +123,11 @@ pub fn question_views(
     (questions, errors)
 }
 
+/// What is wrong with each question whose answer cannot be taken.
+pub type Problems = Vec<(i64, AnswerError)>;
+
 /// The answers to every question, or what is wrong with each that cannot be taken.
-pub fn parse_answers(survey: &Survey, values: &Values) -> Result<Vec<(i64, Answer)>, Vec<(i64, AnswerError)>> {
+pub fn parse_answers(survey: &Survey, values: &Values) -> Result<Vec<(i64, Answer)>, Problems> {
     let mut answers = Vec::new();
     let mut problems = Vec::new();
     for q in &survey.questions {
