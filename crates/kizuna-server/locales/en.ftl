@@ -1150,3 +1150,24 @@ console-paper-save = Save the answer
 console-paper-back = Back to the results
 console-paper-link = Type in a paper or phone answer
 console-done-survey-paper-saved = The paper or phone answer is saved.
+
+## Creating a survey (console/surveys/create.rs)
+
+console-survey-new-title = Create a survey
+console-done-survey-created = The survey is created. "Invite the targeted monitors" sends the invitations.
+console-survey-introduction = Introduction (optional)
+console-survey-towns = Municipalities asked
+console-survey-bands = Age bands asked (optional)
+console-survey-bands-hint = With none chosen, monitors of every age band are asked.
+console-survey-closes-on = Closing date (optional)
+console-survey-closes-hint = Answers are taken until the end of this day. Left empty, until the survey is closed.
+console-survey-questions = Questions
+console-survey-questions-hint = Leave the slots you do not need empty. Write one choice a line.
+console-survey-question = Question
+console-survey-kind = Kind
+console-survey-kind-none = Not used
+console-survey-question-text = Question
+console-survey-choices = Choices (single or multiple choice; one a line)
+console-survey-required = An answer is required
+console-survey-create = Create the survey
+console-survey-error-date = Write the closing date like 2026-12-20.

@@ -1153,3 +1153,24 @@ console-paper-save = 回答を保存する
 console-paper-back = 結果に戻る
 console-paper-link = 紙・電話の回答を入力する
 console-done-survey-paper-saved = 紙・電話の回答を保存しました。
+
+## アンケートの作成 (console/surveys/create.rs)
+
+console-survey-new-title = アンケートを作る
+console-done-survey-created = アンケートを作りました。「対象のモニターを招待する」で招待のメールを送ります。
+console-survey-introduction = 前書き（任意）
+console-survey-towns = 対象の市町村
+console-survey-bands = 対象の年代（任意）
+console-survey-bands-hint = 選ばないときは、すべての年代のモニターに送ります。
+console-survey-closes-on = 締め切り日（任意）
+console-survey-closes-hint = この日の終わりまで回答を受け付けます。空欄のときは、締め切るまで受け付けます。
+console-survey-questions = 質問
+console-survey-questions-hint = 使わない欄は空けておいてください。選択肢は1行に1つ書きます。
+console-survey-question = 質問
+console-survey-kind = 種類
+console-survey-kind-none = 使わない
+console-survey-question-text = 質問文
+console-survey-choices = 選択肢（単一選択・複数選択のとき、1行に1つ）
+console-survey-required = 回答を必須にする
+console-survey-create = アンケートを作る
+console-survey-error-date = 締め切り日は 2026-12-20 のように書いてください。

@@ -190,6 +190,8 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(GET "/admin/costs/print", Manage(Duty::Costs), costs::print),
     route!(GET "/admin/costs/report.csv", Manage(Duty::Costs), costs::csv),
     route!(GET "/admin/surveys", Manage(Duty::Surveys), surveys::page),
+    route!(GET "/admin/surveys/new", Manage(Duty::Surveys), surveys::create::form),
+    route!(POST "/admin/surveys/new", Manage(Duty::Surveys), surveys::create::submit),
     route!(GET "/admin/surveys/{id}", Manage(Duty::Surveys), surveys::results::page),
     route!(POST "/admin/surveys/{id}/invite", Manage(Duty::Surveys), surveys::results::invite),
     route!(POST "/admin/surveys/{id}/remind", Manage(Duty::Surveys), surveys::results::remind),

@@ -80,6 +80,7 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "survey-invited" => "console-done-survey-invited",
         "survey-reminded" => "console-done-survey-reminded",
         "survey-closed" => "console-done-survey-closed",
+        "survey-created" => "console-done-survey-created",
         "survey-paper-saved" => "console-done-survey-paper-saved",
         _ => return None,
     };

@@ -3,6 +3,7 @@
 //! band, and the surveys within one's reach.
 
 mod breakdown;
+pub mod create;
 pub mod paper;
 pub mod results;
 

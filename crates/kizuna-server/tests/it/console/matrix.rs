@@ -123,6 +123,8 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("GET", "/admin/costs/print", Need::Region),
     ("GET", "/admin/costs/report.csv", Need::Region),
     ("GET", "/admin/surveys", Need::Admins),
+    ("GET", "/admin/surveys/new", Need::Admins),
+    ("POST", "/admin/surveys/new", Need::Admins),
     ("GET", "/admin/surveys/{id}", Need::Admins),
     ("POST", "/admin/surveys/{id}/invite", Need::Admins),
     ("POST", "/admin/surveys/{id}/remind", Need::Admins),

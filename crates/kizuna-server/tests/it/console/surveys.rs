@@ -157,3 +157,52 @@ async fn a_paper_answer_typed_in_counts_in_the_paper_and_total_columns() {
     let audited = app.state.store.audit_entries(20).await.unwrap();
     assert!(audited.iter().any(|e| e.action == "survey_paper_answer"));
 }
+
+#[tokio::test]
+async fn a_survey_with_every_kind_of_question_is_written_at_the_console() {
+    let app = spawn_app(&[], None).await;
+    staff(&app, "admin@city.chichibu.example", Some("112071"), Role::MunicipalityAdmin, false, false).await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in("admin@city.chichibu.example", PASSWORD).await;
+    let form = admin.get("/admin/surveys/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("value=\"112071\" checked") && !form.body.contains("value=\"113611\""),
+        "one's own town only"
+    );
+    let mut fields = vec![
+        ("title", "子育て支援アンケート"),
+        ("municipality", "112071"),
+        ("age_band", "30-39"),
+        ("closes", "2026-12-20"),
+        ("q1-kind", "single"),
+        ("q1-text", "保育園を利用していますか"),
+        ("q1-choices", "はい"),
+        ("q1-required", "yes"),
+        ("q2-kind", "multiple"),
+        ("q2-text", "必要な支援"),
+        ("q2-choices", "一時預かり\n病児保育\n相談窓口"),
+        ("q3-kind", "rating"),
+        ("q3-text", "満足度"),
+        ("q5-kind", "text"),
+        ("q5-text", "ご意見"),
+    ];
+    let refused = admin.post("/admin/surveys/new", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#q1-choices\""), "the summary links to the slot's field");
+    assert!(refused.body.contains("一時預かり"), "what was typed is kept");
+    fields[6] = ("q1-choices", "はい\nいいえ");
+    let created = admin.post("/admin/surveys/new", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let surveys = app.state.store.surveys().await.unwrap();
+    let survey = &surveys[0];
+    let kinds: Vec<&str> = survey.questions.iter().map(|q| q.kind.as_str()).collect();
+    assert_eq!(kinds, ["single", "multiple", "rating", "text"]);
+    assert_eq!(survey.age_bands, [AgeBand::Thirties]);
+    assert_eq!(
+        survey.closes_at.map(|at| at.to_rfc3339()),
+        Some("2026-12-20T15:00:00+00:00".to_owned()),
+        "the end of the day in Japan"
+    );
+    assert!(app.state.store.audit_entries(10).await.unwrap().iter().any(|e| e.action == "survey_create"));
+}
