@@ -253,6 +253,13 @@ async fn one_response_per_invitation_is_replaced_when_changed_and_counted_per_op
     let groups = store.response_groups(survey.id).await.unwrap();
     let by = |channel: Channel| groups.iter().filter(|g| g.channel == channel).map(|g| g.responses).sum::<i64>();
     assert_eq!((by(Channel::Web), by(Channel::Paper)), (1, 2));
+    // Erasing a monitor who answered keeps the answer, tied to no one.
+    let erased = invitations[0].subscriber_id.unwrap();
+    store.erase_subscriber(erased, at(15)).await.unwrap();
+    let after = store.invitations(survey.id).await.unwrap();
+    assert_eq!(after[0].subscriber_id, None);
+    let tally = store.survey_tally(survey.id).await.unwrap();
+    assert_eq!((tally.invited, tally.web, tally.paper), (2, 1, 2), "results read the same after erasure");
 }
 
 async fn reminders_go_only_to_who_has_not_answered_at_most_n_times_and_every_m_days(store: Arc<dyn Store>) {
