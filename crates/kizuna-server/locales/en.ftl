@@ -1171,3 +1171,7 @@ console-survey-choices = Choices (single or multiple choice; one a line)
 console-survey-required = An answer is required
 console-survey-create = Create the survey
 console-survey-error-date = Write the closing date like 2026-12-20.
+
+console-resident-monitor-place = Monitor's area
+console-resident-monitor-gender = Monitor's gender
+console-resident-monitor-occupation = Monitor's occupation

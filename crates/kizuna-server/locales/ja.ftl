@@ -1174,3 +1174,7 @@ console-survey-choices = 選択肢（単一選択・複数選択のとき、1行
 console-survey-required = 回答を必須にする
 console-survey-create = アンケートを作る
 console-survey-error-date = 締め切り日は 2026-12-20 のように書いてください。
+
+console-resident-monitor-place = モニターの地域
+console-resident-monitor-gender = モニターの性別
+console-resident-monitor-occupation = モニターの職業

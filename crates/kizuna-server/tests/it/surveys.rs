@@ -11,7 +11,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
 use kizuna_core::Lang;
 use kizuna_core::MunicipalityCode;
-use kizuna_core::staff::{ApiRight, Scope};
+use kizuna_core::staff::{ApiRight, Role, Scope};
 use kizuna_core::subscriber::{Charset, TokenPurpose};
 use kizuna_core::survey::AgeBand;
 use kizuna_core::token::{SecretToken, TokenHash};
@@ -20,6 +20,7 @@ use kizuna_store::{MonitorProfile, NewApiKey, NewLinkToken};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use crate::console::browser::{Browser, PASSWORD, staff};
 use crate::support::*;
 
 struct Reply {
@@ -155,6 +156,15 @@ async fn a_resident_enrols_from_the_manage_page_and_the_panel_counts_them_until_
     );
     let again = call(&web, get(&format!("/manage/{token}/monitor?lang=en"))).await;
     assert!(again.body.contains("Leave the monitor panel") && again.body.contains("value=\"60-69\" checked"));
+
+    // The profile is for admins of the town, and each view of it is audited.
+    staff(&app, "admin@city.chichibu.example", Some("112071"), Role::MunicipalityAdmin, false, false).await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in("admin@city.chichibu.example", PASSWORD).await;
+    let record = admin.get(&format!("/admin/residents/{hanako}")).await;
+    assert!(record.body.contains("60代") && record.body.contains("女性") && record.body.contains("農林業"));
+    let audited = app.state.store.audit_entries(20).await.unwrap();
+    assert!(audited.iter().any(|e| e.action == "resident_view" && e.subject == format!("resident:{hanako}")));
 
     let left = call(&web, post_form(&format!("/manage/{token}/monitor/leave"), &[])).await;
     assert_eq!(left.status, StatusCode::OK);

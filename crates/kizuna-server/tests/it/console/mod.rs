@@ -2,7 +2,7 @@
 //! second factor, the form token and origin checks, throttling, session expiry,
 //! the role matrix over every route, and notices from writing to sending.
 
-mod browser;
+pub mod browser;
 mod insight;
 mod matrix;
 mod notices;
