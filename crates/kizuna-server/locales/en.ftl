@@ -1175,3 +1175,9 @@ console-survey-error-date = Write the closing date like 2026-12-20.
 console-resident-monitor-place = Monitor's area
 console-resident-monitor-gender = Monitor's gender
 console-resident-monitor-occupation = Monitor's occupation
+
+console-results-days = Response rate over time
+console-results-days-alt = The response rate day by day; the same figures are in the table below.
+console-results-day = Date
+console-results-that-day = Responses that day
+console-results-so-far = So far

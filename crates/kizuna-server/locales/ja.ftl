@@ -1178,3 +1178,9 @@ console-survey-error-date = 締め切り日は 2026-12-20 のように書いて�
 console-resident-monitor-place = モニターの地域
 console-resident-monitor-gender = モニターの性別
 console-resident-monitor-occupation = モニターの職業
+
+console-results-days = 回答率の推移
+console-results-days-alt = 日ごとの回答率の推移。同じ数字を下の表に示します。
+console-results-day = 日付
+console-results-that-day = その日の回答
+console-results-so-far = 累計

@@ -72,6 +72,8 @@ pub trait Surveys: Send + Sync + 'static {
     async fn survey_tally(&self, survey_id: i64) -> Result<SurveyTally>;
     /// Responses per municipality, area, age band and channel.
     async fn response_groups(&self, survey_id: i64) -> Result<Vec<ResponseGroup>>;
+    /// When each response first came, oldest first.
+    async fn response_times(&self, survey_id: i64) -> Result<Vec<DateTime<Utc>>>;
 }
 
 #[async_trait]
@@ -371,6 +373,10 @@ impl Surveys for SqlStore {
             tally.answered.push((row.get("question_id")?, row.get("n")?));
         }
         Ok(tally)
+    }
+
+    async fn response_times(&self, survey_id: i64) -> Result<Vec<DateTime<Utc>>> {
+        self.db.query(RESPONSE_TIMES).bind(survey_id).fetch_scalars().await
     }
 
     async fn response_groups(&self, survey_id: i64) -> Result<Vec<ResponseGroup>> {

@@ -140,3 +140,7 @@ pub(super) const RESPONSE_GROUPS: &str = "SELECT municipality_code, area_id, age
 pub(super) const ANSWERED_PER_QUESTION: &str = "SELECT a.question_id, COUNT(DISTINCT a.response_id) AS n
      FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
      WHERE r.survey_id = $1 GROUP BY a.question_id";
+
+/// When each response first came, for the response rate over time.
+pub(super) const RESPONSE_TIMES: &str =
+    "SELECT submitted_at FROM survey_responses WHERE survey_id = $1 ORDER BY submitted_at";

@@ -253,6 +253,7 @@ async fn one_response_per_invitation_is_replaced_when_changed_and_counted_per_op
     let groups = store.response_groups(survey.id).await.unwrap();
     let by = |channel: Channel| groups.iter().filter(|g| g.channel == channel).map(|g| g.responses).sum::<i64>();
     assert_eq!((by(Channel::Web), by(Channel::Paper)), (1, 2));
+    assert_eq!(store.response_times(survey.id).await.unwrap(), [at(11), at(13), at(14)], "first answers, oldest first");
     // Erasing a monitor who answered keeps the answer, tied to no one.
     let erased = invitations[0].subscriber_id.unwrap();
     store.erase_subscriber(erased, at(15)).await.unwrap();

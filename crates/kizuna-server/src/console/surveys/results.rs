@@ -42,6 +42,14 @@ pub struct QuestionBlock {
     pub is_text: bool,
 }
 
+/// One day of the response rate over time (Japan time).
+pub struct DayRow {
+    pub day: String,
+    pub responses: i64,
+    pub cumulative: i64,
+    pub rate: String,
+}
+
 #[derive(Template)]
 #[template(path = "console/survey_results.html")]
 struct ResultsPage {
@@ -55,6 +63,8 @@ struct ResultsPage {
     paper: i64,
     responses: i64,
     rate: String,
+    days: Vec<DayRow>,
+    days_chart: Option<String>,
     questions: Vec<QuestionBlock>,
     breakdowns: Vec<Breakdown>,
 }
@@ -115,6 +125,42 @@ fn block(number: usize, q: QuestionResult, lang: Lang) -> QuestionBlock {
     }
 }
 
+/// Responses per day from the first answer, with the running total and rate.
+fn days(times: &[chrono::DateTime<chrono::Utc>], invited: i64, lang: Lang) -> (Vec<DayRow>, Option<String>) {
+    let mut rows: Vec<DayRow> = Vec::new();
+    let mut total = 0;
+    let mut by_day: Vec<(chrono::NaiveDate, i64)> = Vec::new();
+    for at in times {
+        let day = kizuna_core::time::tokyo_date(*at);
+        match by_day.last_mut() {
+            Some((last, n)) if *last == day => *n += 1,
+            _ => by_day.push((day, 1)),
+        }
+    }
+    for (day, n) in &by_day {
+        total += n;
+        rows.push(DayRow {
+            day: day.format("%Y-%m-%d").to_string(),
+            responses: *n,
+            cumulative: total,
+            rate: percent(total, invited),
+        });
+    }
+    if rows.is_empty() || invited == 0 {
+        return (rows, None);
+    }
+    let labels: Vec<String> = rows.iter().map(|r| r.day[5..].to_owned()).collect();
+    let label = texts::text(lang, "console-results-rate").into_owned();
+    let series = [Series {
+        label: label.clone(),
+        values: rows.iter().map(|r| r.cumulative as f64 * 100.0 / invited as f64).collect(),
+    }];
+    let alt = texts::text(lang, "console-results-days-alt").into_owned();
+    let spec = Spec { id: "chart-days", alt: &alt, labels: &labels, series: &series, y_desc: &label, percent: true };
+    let svg = chart(charts::lines, &spec);
+    (rows, svg)
+}
+
 pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>, Query(query): Query) -> Response {
     let lang = signed.lang;
     let results = match service::results(&state, signed.actor.scope(), id).await {
@@ -125,6 +171,11 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
         Ok(groups) => groups,
         Err(error) => return failure(lang, error.into()),
     };
+    let times = match state.store.response_times(id).await {
+        Ok(times) => times,
+        Err(error) => return failure(lang, error.into()),
+    };
+    let (days, days_chart) = days(&times, results.invited, lang);
     let texts_shown: usize = results.questions.iter().map(|q| q.answers.len()).sum();
     if texts_shown > 0 {
         audit(&state, &signed, "survey_free_text_view", &results, format!("answers={texts_shown}")).await;
@@ -153,6 +204,8 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
         paper: results.paper,
         responses: results.responses(),
         rate: percent(results.responses(), results.invited),
+        days,
+        days_chart,
         breakdowns: breakdowns(survey, &groups, &directory, lang),
         questions: results.questions.iter().cloned().enumerate().map(|(i, q)| block(i + 1, q, lang)).collect(),
     };

@@ -97,6 +97,8 @@ async fn results_count_each_option_suppress_small_cells_against_subtraction_and_
     assert!(page.body.contains("<svg") && page.body.contains("role=\"img\""), "a chart beside the table");
     assert!(page.body.contains("&#60;img src=x") && !page.body.contains(hostile), "free text shown escaped");
 
+    let (days, _) = table(&page.body, "回答率の推移");
+    assert_eq!(days, [["11", "11", "—"]], "responses by day, none invited by mail here");
     let (bands, totals) = table(&page.body, "年代別");
     assert_eq!(totals, ["9", "2", "11"], "paper answers count in the paper and total columns");
     assert!(page.body.contains("5件未満"));
