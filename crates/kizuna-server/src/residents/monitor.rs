@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
-use kizuna_core::MunicipalityCode;
 use kizuna_core::subscriber::SubscriberStatus;
 use kizuna_core::survey::{AgeBand, Gender, Occupation};
 use kizuna_store::MonitorProfile;
@@ -20,6 +19,7 @@ use super::pages::{frame, href, private_page, too_large};
 use crate::directory::ReferenceData;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::surveys::form::parse_place;
 use crate::texts;
 
 /// One option of a list on the form.
@@ -92,22 +92,8 @@ struct Problems {
     band: bool,
 }
 
-/// `112071` or `112071/12` (an area of that town), naming a member town and its own area.
-fn parse_place(directory: &ReferenceData, value: &str) -> Option<(MunicipalityCode, Option<i64>)> {
-    let (town, area) = match value.split_once('/') {
-        Some((town, area)) => (town, Some(area.parse::<i64>().ok()?)),
-        None => (value, None),
-    };
-    let code = MunicipalityCode::parse(town).ok()?;
-    directory.municipality(&code)?;
-    if let Some(area) = area {
-        directory.areas_of(&code).find(|a| a.id == area)?;
-    }
-    Some((code, area))
-}
-
 fn parse_profile(directory: &ReferenceData, typed: &Typed) -> Result<MonitorProfile, Problems> {
-    let place = parse_place(directory, &typed.place);
+    let place = parse_place(directory, &typed.place, |code| directory.municipality(code).is_some());
     let band = AgeBand::parse(&typed.band);
     match (place, band) {
         (Some((municipality, area_id)), Some(age_band)) => Ok(MonitorProfile {

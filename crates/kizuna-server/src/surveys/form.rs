@@ -3,12 +3,30 @@
 //! answers read from them. The residents' answer page and the console's paper
 //! answer entry share it.
 
-use kizuna_core::Lang;
 use kizuna_core::lang::Explain;
 use kizuna_core::survey::{self, Answer, AnswerError, AskedQuestion, QuestionKind};
+use kizuna_core::{Lang, MunicipalityCode};
 use kizuna_store::{StoredResponse, Survey};
 
+use crate::directory::ReferenceData;
 use crate::texts;
+
+/// `112071` or `112071/12`: a town `allowed` admits and, optionally, one of its areas.
+pub fn parse_place(
+    directory: &ReferenceData,
+    value: &str,
+    allowed: impl Fn(&MunicipalityCode) -> bool,
+) -> Option<(MunicipalityCode, Option<i64>)> {
+    let (town, area) = match value.split_once('/') {
+        Some((town, area)) => (town, Some(area.parse::<i64>().ok()?)),
+        None => (value, None),
+    };
+    let code = MunicipalityCode::parse(town).ok().filter(|code| allowed(code))?;
+    if let Some(area) = area {
+        directory.areas_of(&code).find(|a| a.id == area)?;
+    }
+    Some((code, area))
+}
 
 /// One choice of a question.
 pub struct OptionView {

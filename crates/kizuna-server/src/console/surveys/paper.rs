@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use kizuna_core::Lang;
 use kizuna_core::survey::{AgeBand, AnswerError};
-use kizuna_core::{Lang, MunicipalityCode};
 use kizuna_store::{Channel, NewAuditEntry, NewResponse, Survey};
 
 use super::super::form::Fields;
@@ -18,7 +18,7 @@ use super::super::session::Signed;
 use crate::directory::ReferenceData;
 use crate::residents::form::ErrorLink;
 use crate::state::AppState;
-use crate::surveys::form::{QuestionView, Values, form_values, parse_answers, question_views};
+use crate::surveys::form::{QuestionView, Values, form_values, parse_answers, parse_place, question_views};
 use crate::surveys::service;
 use crate::texts;
 
@@ -31,7 +31,7 @@ pub struct PlaceOption {
 pub struct BandOption {
     pub value: &'static str,
     pub label: String,
-    pub checked: bool,
+    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -47,19 +47,6 @@ struct PaperPage {
     error_label: String,
     content_lang: &'static str,
     questions: Vec<QuestionView>,
-}
-
-/// The survey's towns and their areas: `CODE` or `CODE/AREA`.
-fn place(survey: &Survey, directory: &ReferenceData, value: &str) -> Option<(MunicipalityCode, Option<i64>)> {
-    let (town, area) = match value.split_once('/') {
-        Some((town, area)) => (town, Some(area.parse::<i64>().ok()?)),
-        None => (value, None),
-    };
-    let code = survey.municipalities.iter().find(|c| c.as_str() == town)?.clone();
-    if let Some(area) = area {
-        directory.areas_of(&code).find(|a| a.id == area)?;
-    }
-    Some((code, area))
 }
 
 struct Typed<'a> {
@@ -113,7 +100,7 @@ fn page(
         places,
         bands: AgeBand::ALL
             .iter()
-            .map(|b| BandOption { value: b.as_str(), label: b.label(lang), checked: typed.band == b.as_str() })
+            .map(|b| BandOption { value: b.as_str(), label: b.label(lang), selected: typed.band == b.as_str() })
             .collect(),
         error_label: texts::text(lang, "choices-error-prefix").into_owned(),
         content_lang: if lang == Lang::JA { "" } else { "ja" },
@@ -141,7 +128,7 @@ pub async fn submit(State(state): State<AppState>, signed: Signed, Path(id): Pat
     };
     let directory = state.directory.current();
     let values = form_values(&survey, |name| fields.all(name));
-    let where_from = place(&survey, &directory, fields.get("place").trim());
+    let where_from = parse_place(&directory, fields.get("place").trim(), |c| survey.municipalities.contains(c));
     let band = AgeBand::parse(fields.get("age_band"));
     let answers = parse_answers(&survey, &values);
     let (Some((municipality, area_id)), Some(age_band), Ok(answers)) = (where_from.clone(), band, answers.clone())
