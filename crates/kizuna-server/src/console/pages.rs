@@ -77,11 +77,11 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "resident-staff" => "console-done-resident-staff",
         "cost-added" => "console-done-cost-added",
         "cost-removed" => "console-done-cost-removed",
-        "survey-invited" => "console-done-survey-invited",
-        "survey-reminded" => "console-done-survey-reminded",
-        "survey-closed" => "console-done-survey-closed",
-        "survey-created" => "console-done-survey-created",
-        "survey-paper-saved" => "console-done-survey-paper-saved",
+        "invited" => "console-done-survey-invited",
+        "reminded" => "console-done-survey-reminded",
+        "closed" => "console-done-survey-closed",
+        "created" => "console-done-survey-created",
+        "paper-saved" => "console-done-survey-paper-saved",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

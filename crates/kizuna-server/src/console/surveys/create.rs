@@ -222,7 +222,7 @@ pub async fn submit(State(state): State<AppState>, signed: Signed, fields: Field
             if let Err(error) = state.store.record_audit(&entry, state.clock.now()).await {
                 tracing::error!(%error, "survey created but not audited");
             }
-            done(&format!("/admin/surveys/{}", survey.id), "survey-created")
+            done(&format!("/admin/surveys/{}", survey.id), "created")
         }
         Err(SurveyError::Invalid { field, problem }) => {
             let towns: Vec<Tick> = directory

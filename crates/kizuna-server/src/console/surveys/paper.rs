@@ -171,5 +171,5 @@ pub async fn submit(State(state): State<AppState>, signed: Signed, Path(id): Pat
     if let Err(error) = state.store.record_audit(&entry, now).await {
         tracing::error!(%error, "paper answer stored but not audited");
     }
-    done(&format!("/admin/surveys/{id}"), "survey-paper-saved")
+    done(&format!("/admin/surveys/{id}"), "paper-saved")
 }

@@ -214,21 +214,21 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
 
 pub async fn invite(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>) -> Response {
     match service::invite(&state, signed.actor.scope(), id).await {
-        Ok(_) => done(&format!("/admin/surveys/{id}"), "survey-invited"),
+        Ok(_) => done(&format!("/admin/surveys/{id}"), "invited"),
         Err(error) => failure(signed.lang, error),
     }
 }
 
 pub async fn remind(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>) -> Response {
     match service::remind(&state, signed.actor.scope(), id).await {
-        Ok(_) => done(&format!("/admin/surveys/{id}"), "survey-reminded"),
+        Ok(_) => done(&format!("/admin/surveys/{id}"), "reminded"),
         Err(error) => failure(signed.lang, error),
     }
 }
 
 pub async fn close(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>) -> Response {
     match service::close(&state, signed.actor.scope(), id).await {
-        Ok(_) => done(&format!("/admin/surveys/{id}"), "survey-closed"),
+        Ok(_) => done(&format!("/admin/surveys/{id}"), "closed"),
         Err(error) => failure(signed.lang, error),
     }
 }

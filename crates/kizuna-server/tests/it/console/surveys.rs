@@ -151,6 +151,8 @@ async fn a_paper_answer_typed_in_counts_in_the_paper_and_total_columns() {
         .post(&format!("/admin/surveys/{id}/paper"), &[("place", "112071"), ("age_band", "70-79"), (&first, "1")])
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = admin.get(saved.location()).await;
+    assert!(after.body.contains("紙・電話の回答を保存しました"), "a confirmation says so");
     let tally = app.state.store.survey_tally(id).await.unwrap();
     assert_eq!((tally.web, tally.paper), (0, 1));
     let page = admin.get(&format!("/admin/surveys/{id}")).await;
