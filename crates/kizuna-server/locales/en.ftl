@@ -1181,3 +1181,5 @@ console-results-days-alt = The response rate day by day; the same figures are in
 console-results-day = Date
 console-results-that-day = Responses that day
 console-results-so-far = So far
+console-survey-areas = Areas asked (optional)
+console-survey-areas-hint = With none chosen, monitors of every area of the municipalities asked receive it.

@@ -1184,3 +1184,5 @@ console-results-days-alt = 日ごとの回答率の推移。同じ数字を下�
 console-results-day = 日付
 console-results-that-day = その日の回答
 console-results-so-far = 累計
+console-survey-areas = 対象の地区（任意）
+console-survey-areas-hint = 選ばないときは、対象の市町村のすべての地区のモニターに送ります。

@@ -196,10 +196,22 @@ async fn invitations_go_to_the_targeted_monitors_once_and_their_mails_wait_for_t
     let later = store.due_survey_mails(at(12), 100).await.unwrap();
     assert_eq!(later.len(), 2);
     assert!(later.iter().any(|m| m.id == due[0].id && m.attempts == 1));
+    // An area narrows who is asked to the monitors of that area.
+    let kagemori = store.add_area(&code("112071"), "影森", "Kagemori").await.unwrap();
+    let local = resident(&store, "kagemori@example.jp", SubscriberStatus::Active).await;
+    let mut in_area = profile("112071", AgeBand::Forties);
+    in_area.area_id = Some(kagemori);
+    store.enrol_monitor(local, &in_area, at(10)).await.unwrap();
+    let mut narrowed = new_survey(&["112071"], &[]);
+    narrowed.areas = vec![kagemori];
+    let narrowed = store.create_survey(&narrowed, at(10)).await.unwrap();
+    assert_eq!(store.invite_monitors(narrowed.id, at(10)).await.unwrap(), 1);
+    assert_eq!(store.invitations(narrowed.id).await.unwrap()[0].area_id, Some(kagemori));
     assert!(store.close_survey(everyone.id, at(13)).await.unwrap());
     assert!(!store.close_survey(everyone.id, at(14)).await.unwrap());
     assert!(store.survey(everyone.id).await.unwrap().unwrap().is_closed(at(13)));
-    assert_eq!(store.surveys().await.unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), [everyone.id, survey.id]);
+    let ids: Vec<i64> = store.surveys().await.unwrap().iter().map(|s| s.id).collect();
+    assert_eq!(ids, [narrowed.id, everyone.id, survey.id], "newest first");
 }
 
 async fn one_response_per_invitation_is_replaced_when_changed_and_counted_per_option(store: Arc<dyn Store>) {

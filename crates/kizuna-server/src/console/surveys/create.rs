@@ -1,5 +1,5 @@
 //! `/admin/surveys/new`: a survey written at the console — title, introduction,
-//! whom it asks (one's municipalities, optionally age bands), when it closes,
+//! whom it asks (one's municipalities, optionally areas and age bands), when it closes,
 //! and up to [`SLOTS`] questions of any kind (single or multiple choice with one
 //! choice a line, a 1–5 rating, free text). The survey service checks it; its
 //! refusals come back as the GOV.UK error summary linking to each field.
@@ -50,6 +50,7 @@ struct NewPage {
     introduction: String,
     closes: String,
     towns: Vec<Tick>,
+    areas: Vec<Tick>,
     bands: Vec<Tick>,
     kinds: Vec<(&'static str, String)>,
     slots: Vec<Slot>,
@@ -71,6 +72,7 @@ fn anchor(field: &str, slots: &[usize], towns: &[Tick]) -> String {
         "questions" => "q1-kind".to_owned(),
         "municipalities" => towns.first().map_or_else(String::new, |t| format!("town-{}", t.value)),
         "age_bands" => "band-under-20".to_owned(),
+        "areas" => "areas".to_owned(),
         "closes_at" => "closes".to_owned(),
         other => other.to_owned(),
     }
@@ -107,6 +109,16 @@ fn page(
             value: m.code.to_string(),
             label: m.name(lang).to_owned(),
             checked: chosen("municipality", m.code.as_str()) || (fields.is_none() && scope.municipality().is_some()),
+        })
+        .collect();
+    let areas = directory
+        .areas
+        .iter()
+        .filter(|a| scope.covers(&a.municipality))
+        .map(|a| Tick {
+            value: a.id.to_string(),
+            label: directory.area_label(a.id, lang).unwrap_or_default(),
+            checked: chosen("area", &a.id.to_string()),
         })
         .collect();
     let bands = AgeBand::ALL
@@ -151,6 +163,7 @@ fn page(
         introduction: get("introduction"),
         closes: get("closes"),
         towns,
+        areas,
         bands,
         kinds: QuestionKind::ALL
             .iter()
@@ -209,7 +222,8 @@ pub async fn submit(State(state): State<AppState>, signed: Signed, fields: Field
         introduction: Some(fields.get("introduction").to_owned()),
         municipalities: fields.all("municipality").into_iter().map(str::to_owned).collect(),
         age_bands: fields.all("age_band").into_iter().map(str::to_owned).collect(),
-        areas: Vec::new(),
+        // An area that is not a number names no area: the service refuses 0.
+        areas: fields.all("area").into_iter().map(|a| a.trim().parse().unwrap_or(0)).collect(),
         questions,
         opens_at: None,
         closes_at,

@@ -168,17 +168,22 @@ async fn a_survey_with_every_kind_of_question_is_written_at_the_console() {
     staff(&app, "admin@city.chichibu.example", Some("112071"), Role::MunicipalityAdmin, false, false).await;
     let mut admin = Browser::new(&app);
     admin.sign_in("admin@city.chichibu.example", PASSWORD).await;
+    let area = app.state.store.add_area(&code("112071"), "影森", "Kagemori").await.unwrap();
+    app.state.directory.reload(app.state.store.as_ref()).await.unwrap();
     let form = admin.get("/admin/surveys/new").await;
     assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(&format!("name=\"area\" value=\"{area}\"")), "the town's areas are offered");
     assert!(
         form.body.contains("value=\"112071\" checked") && !form.body.contains("value=\"113611\""),
         "one's own town only"
     );
+    let area_text = area.to_string();
     let mut fields = vec![
         ("title", "子育て支援アンケート"),
         ("municipality", "112071"),
         ("age_band", "30-39"),
         ("closes", "2026-12-20"),
+        ("area", &area_text),
         ("q1-kind", "single"),
         ("q1-text", "保育園を利用していますか"),
         ("q1-choices", "はい"),
@@ -195,14 +200,18 @@ async fn a_survey_with_every_kind_of_question_is_written_at_the_console() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("href=\"#q1-choices\""), "the summary links to the slot's field");
     assert!(refused.body.contains("一時預かり"), "what was typed is kept");
-    fields[6] = ("q1-choices", "はい\nいいえ");
+    let choices = fields.iter().position(|(name, _)| *name == "q1-choices").unwrap();
+    fields[choices] = ("q1-choices", "はい\nいいえ");
     let created = admin.post("/admin/surveys/new", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     let surveys = app.state.store.surveys().await.unwrap();
     let survey = &surveys[0];
     let kinds: Vec<&str> = survey.questions.iter().map(|q| q.kind.as_str()).collect();
     assert_eq!(kinds, ["single", "multiple", "rating", "text"]);
-    assert_eq!(survey.age_bands, [AgeBand::Thirties]);
+    assert_eq!(
+        (survey.age_bands.as_slice(), survey.areas.as_slice()),
+        ([AgeBand::Thirties].as_slice(), [area].as_slice())
+    );
     assert_eq!(
         survey.closes_at.map(|at| at.to_rfc3339()),
         Some("2026-12-20T15:00:00+00:00".to_owned()),
