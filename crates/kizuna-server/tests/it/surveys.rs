@@ -282,6 +282,20 @@ async fn the_api_creates_a_survey_invites_the_panel_reminds_non_responders_and_c
     assert_eq!(counts(1), [1, 0, 1], "each option of a multiple choice is counted");
     assert_eq!(counts(2), [0, 0, 0, 1, 0]);
     assert_eq!(results["questions"][3]["answers"], json!(["<b>バスを増やして</b>"]));
+
+    // A survey invited before it opens: its link says when answers start.
+    let mut later = survey_body(&["112071"]);
+    later["opens_at"] = json!("2026-12-10T00:00:00+09:00");
+    let later = call(&web, api(Method::POST, "/api/v1/surveys", &chichibu, Some(later))).await.json();
+    assert_eq!(later["status"], "scheduled");
+    let later_id = later["id"].as_i64().unwrap();
+    call(&web, api(Method::POST, &format!("/api/v1/surveys/{later_id}/invite"), &chichibu, None)).await;
+    let sent_before = survey_links(&app).len();
+    housekeeping_step(&app.state, "test").await.unwrap();
+    let token = survey_links(&app)[sent_before].1.clone();
+    let early = call(&web, get(&format!("/surveys/{token}"))).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert!(early.body.contains("まだ始まっていません") && early.body.contains("2026年12月10日"), "{}", early.body);
 }
 
 #[tokio::test]
