@@ -50,6 +50,7 @@ text-field =
     { $field ->
         [cost_name] cost item's name
         [check_in_message] message
+        [survey_title] survey's title
        *[other] { $field }
     }
 text-error-empty = The { text-field } is empty.
@@ -127,3 +128,36 @@ import-error-age-band = The age band is too long or holds control characters.
 
 # $max: the largest count
 check-in-error-household = Enter the number of people as a whole number from 1 to { $max }.
+import-error-age-band = Write the age band as under-20, 20-29 … 70-79, 80+ (or 10代 … 70代, 80代以上).
+
+## The monitor panel and surveys (survey.rs)
+
+age-band-under-20 = Under 20
+age-band-20-29 = 20–29
+age-band-30-39 = 30–39
+age-band-40-49 = 40–49
+age-band-50-59 = 50–59
+age-band-60-69 = 60–69
+age-band-70-79 = 70–79
+age-band-80-plus = 80 or over
+gender-female = Female
+gender-male = Male
+gender-other = Other
+occupation-employee = Employee
+occupation-self-employed = Self-employed
+occupation-farming = Farming or forestry
+occupation-public-service = Public service
+occupation-student = Student
+occupation-homemaker = Homemaker
+occupation-not-working = Not working
+occupation-other = Other
+# $max: the most questions
+survey-error-question-count = Write at least one question and at most { $max }.
+# $max: the most choices
+survey-error-choices = A choice question needs at least 2 different choices and at most { $max }.
+survey-error-no-choices-wanted = Rating and free-text questions have no choices.
+answer-error-required = Answer this question.
+answer-error-not-a-choice = Choose one of the choices.
+# $max: the most characters
+answer-error-too-long = Keep the answer to { $max } characters.
+answer-error-control = The answer contains control characters.

@@ -54,6 +54,11 @@ text-field =
         [body_en] 英語の本文
         [cost_name] 費用の項目名
         [check_in_message] メッセージ
+        [survey_title] アンケートの題名
+        [introduction] 前書き
+        [question] 質問文
+        [choice] 選択肢
+        [answer] 回答
        *[other] 入力
     }
 text-error-empty = { text-field }を入力してください。
@@ -131,3 +136,36 @@ import-error-age-band = 年代が長すぎるか、制御文字を含んでい�
 
 # $max: 人数の上限
 check-in-error-household = 人数は1から{ $max }までの数字で入力してください。
+import-error-age-band = 年代は under-20、20-29 … 70-79、80+ か、10代 … 70代、80代以上 で書いてください。
+
+## よいまちモニターとアンケート (survey.rs)
+
+age-band-under-20 = 20歳未満
+age-band-20-29 = 20代
+age-band-30-39 = 30代
+age-band-40-49 = 40代
+age-band-50-59 = 50代
+age-band-60-69 = 60代
+age-band-70-79 = 70代
+age-band-80-plus = 80代以上
+gender-female = 女性
+gender-male = 男性
+gender-other = その他
+occupation-employee = 会社員・団体職員
+occupation-self-employed = 自営業
+occupation-farming = 農林業
+occupation-public-service = 公務員
+occupation-student = 学生
+occupation-homemaker = 家事専業
+occupation-not-working = 無職
+occupation-other = その他
+# $max: 質問の数の上限
+survey-error-question-count = 質問を1つ以上、{ $max }個以内で作ってください。
+# $max: 選択肢の数の上限
+survey-error-choices = 選択式の質問には、異なる選択肢を2つ以上、{ $max }個以内で入れてください。
+survey-error-no-choices-wanted = 評価と自由記述の質問には選択肢を入れないでください。
+answer-error-required = この質問に答えてください。
+answer-error-not-a-choice = 選択肢の中から選んでください。
+# $max: 文字数の上限
+answer-error-too-long = 回答は{ $max }文字以内にしてください。
+answer-error-control = 回答に使えない制御文字が含まれています。

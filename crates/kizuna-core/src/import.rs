@@ -11,6 +11,7 @@ use crate::consortium::{Category, Municipality};
 use crate::email::{EmailAddress, EmailError};
 use crate::lang::{Explain, Lang};
 use crate::staff::Scope;
+use crate::survey::AgeBand;
 use crate::texts;
 
 mod decode;
@@ -105,7 +106,8 @@ pub struct ImportedSubscriber {
     pub categories: Vec<CategoryKey>,
     pub emergency_only: bool,
     pub language: Lang,
-    pub monitor_age_band: Option<String>,
+    /// Enrols the resident in the monitor panel.
+    pub monitor_age_band: Option<AgeBand>,
 }
 
 /// What is wrong with one cell of a row.
@@ -167,7 +169,7 @@ impl fmt::Display for RowProblem {
             RowProblem::StaffOnly(key) => write!(f, "{key} is for staff only; use `subscribers set-staff`"),
             RowProblem::NotYesOrNo(value) => write!(f, "{value:?} is not true or false"),
             RowProblem::NotALanguage(value) => write!(f, "{value:?} is not ja or en"),
-            RowProblem::AgeBand => f.write_str("too long or has control characters"),
+            RowProblem::AgeBand => f.write_str("not an age band (under-20, 20-29 … 80+, or 10代 … 80代以上)"),
         }
     }
 }
@@ -280,8 +282,7 @@ impl ImportFormat {
         };
         let monitor_age_band = match self.monitor_age_band.map(cell).filter(|v| !v.is_empty()) {
             None => None,
-            Some(band) if band.chars().count() <= 20 && !band.chars().any(char::is_control) => Some(band.to_owned()),
-            Some(_) => return Err(fail("monitor_age_band", RowProblem::AgeBand)),
+            Some(band) => Some(AgeBand::parse(band).ok_or_else(|| fail("monitor_age_band", RowProblem::AgeBand))?),
         };
         Ok(ImportedSubscriber { email, municipalities, categories: chosen, emergency_only, language, monitor_age_band })
     }
@@ -379,7 +380,7 @@ mod tests {
         assert_eq!(ok.email.as_str(), "taro@docomo.ne.jp");
         assert_eq!(ok.municipalities.len(), 2);
         assert_eq!(ok.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["disaster", "event"]);
-        assert_eq!(ok.monitor_age_band.as_deref(), Some("60代"));
+        assert_eq!(ok.monitor_age_band, Some(AgeBand::Sixties));
 
         let emergency = parse("hanako@ezweb.ne.jp,113654,,yes,en,").unwrap();
         assert_eq!(emergency.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["disaster", "weather"]);
@@ -395,6 +396,7 @@ mod tests {
             ("a@example.jp,112071,weather;fishing,no,ja,", "categories"),
             ("a@example.jp,112071,disaster,maybe,ja,", "emergency_only"),
             ("a@example.jp,112071,disaster,no,fr,", "language"),
+            ("a@example.jp,112071,disaster,no,ja,60代 女性", "monitor_age_band"),
         ];
         for (text, column) in errors {
             let error = parse(text).unwrap_err();

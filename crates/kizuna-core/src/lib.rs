@@ -19,6 +19,8 @@ pub mod quiet;
 pub mod registration;
 pub mod staff;
 pub mod subscriber;
+pub mod suppression;
+pub mod survey;
 pub mod text;
 mod texts;
 pub mod throttle;

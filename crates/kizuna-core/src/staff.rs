@@ -25,10 +25,13 @@ pub enum Duty {
     /// Marking residents as staff who receive the restricted (staff-only)
     /// category, the study group's (情報化研究会) list for the whole region.
     RestrictedCategory,
+    /// The monitor panel and its surveys: sizes, surveys, results, free-text
+    /// answers and monitors' profiles.
+    Surveys,
 }
 
 impl Duty {
-    pub const ALL: [Duty; 8] = [
+    pub const ALL: [Duty; 9] = [
         Duty::Dashboard,
         Duty::Residents,
         Duty::Staff,
@@ -37,6 +40,7 @@ impl Duty {
         Duty::ReferenceData,
         Duty::Costs,
         Duty::RestrictedCategory,
+        Duty::Surveys,
     ];
 }
 
@@ -76,7 +80,7 @@ impl Role {
         use Role::*;
         match duty {
             Duty::Dashboard => true,
-            Duty::Residents | Duty::Staff | Duty::Templates | Duty::Audit => {
+            Duty::Residents | Duty::Staff | Duty::Templates | Duty::Audit | Duty::Surveys => {
                 matches!(self, MunicipalityAdmin | ConsortiumAdmin)
             }
             Duty::ReferenceData | Duty::Costs | Duty::RestrictedCategory => self == ConsortiumAdmin,

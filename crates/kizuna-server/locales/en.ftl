@@ -145,6 +145,8 @@ privacy-what-5 = When you registered, confirmed and last changed your choices.
 privacy-what-6 = Which notices were sent to you and when, and how many mails came back undelivered.
 privacy-what-7 = If you joined the resident monitor panel: your age band and area.
 privacy-what-not = We do not ask for your name, postal address or telephone number. To stop abuse of the registration form, requests are counted for a short while under a code made from the network address of your connection that cannot be turned back into it (a keyed hash), then erased. The network address itself is not stored.
+privacy-what-7 = If you joined the resident monitor panel: your age band and area, your gender and occupation if you gave them, and your survey answers (results are shown as counts; a breakdown group of fewer than 5 answers is not shown).
+privacy-what-not = We do not ask for your name, postal address or telephone number. To stop abuse of the registration form, the network address of your connection is held briefly in memory to count requests; it is not stored.
 privacy-how-long = For how long
 privacy-how-long-1 = A registration that is not confirmed is erased after { $hours } hours.
 privacy-how-long-2 = While you are registered, we keep your data so that we can send you notices.
@@ -1047,6 +1049,13 @@ audit-action-unsubscribe-by-mail = Unsubscribed by mail
 audit-action-erase-self = A resident erased their own registration
 audit-action-erase-unconfirmed = Erased registrations never confirmed
 audit-action-erase-unsubscribed = Erased registrations past their keeping time
+audit-action-survey-create = Created a survey
+audit-action-survey-invite = Invited monitors to a survey
+audit-action-survey-remind = Reminded monitors who had not answered
+audit-action-survey-close = Closed a survey
+audit-action-survey-paper-answer = Typed in a paper or telephone answer
+audit-action-survey-free-text-view = Viewed a survey's free-text answers
+audit-action-survey-results-export = Exported a survey's results as CSV
 audit-action-check-in-follow-up = Wrote a follow-up to a safety check-in
 audit-action-check-in-help-export = Exported who needs help as CSV
 audit-action-check-in-help-view = Viewed who needs help
@@ -1129,3 +1138,212 @@ console-check-in-col-household = People
 console-check-in-col-message = Message
 console-check-in-col-answered = Answered at
 console-check-in-back = Back to the notice
+## The monitor panel (residents/monitor.rs)
+
+manage-monitor-heading = Resident monitor panel (よいまちモニター)
+manage-monitor-text = Monitors answer surveys so that residents' views reach the towns' plans.
+manage-monitor-link = Join, change or leave the monitor panel
+monitor-title = Resident monitor panel
+monitor-heading = Resident monitor panel (よいまちモニター)
+monitor-what = Resident monitors answer the towns' surveys by email. Joining is up to you, and you can leave at any time.
+monitor-use-heading = How your answers and details are used
+monitor-use-1 = Answers are used only to count up views for the towns' plans and policies.
+monitor-use-2 = Results are published as numbers and percentages; any group of fewer than 5 answers is shown as "fewer than 5", so no one can be singled out.
+monitor-use-3 = Your age band, area, gender and occupation are used only to choose who receives a survey and to group the results. You need not give your gender or occupation.
+monitor-use-4 = Only the towns' and the region's administrators can read free-text answers and your details, and each time they do is recorded.
+monitor-place = Your municipality and area
+monitor-place-hint = If you are not sure of your area, choose the whole municipality.
+# $town: the municipality's name
+monitor-place-whole = { $town } (no particular area)
+monitor-choose = Choose one
+monitor-age-band = Age band
+monitor-gender = Gender (optional)
+monitor-occupation = Occupation (optional)
+monitor-not-given = Prefer not to say
+monitor-join = Join the monitor panel
+monitor-save = Save changes
+monitor-saved = Your monitor details are saved. Surveys will come to you by email.
+monitor-left = You have left the monitor panel, and your details are deleted. Notices still come to you as before.
+monitor-leave-heading = Leave the monitor panel
+monitor-leave-text = Leaving deletes your age band, area, gender and occupation, and surveys stop. Notices still come.
+monitor-leave = Leave the monitor panel
+monitor-inactive = Mail to this address is stopped, so you cannot join or change the monitor panel.
+monitor-error-place = Choose your municipality and area.
+monitor-error-band = Choose your age band.
+monitor-back = Back to your registration
+
+## Survey mails (surveys/mails.rs)
+
+mail-survey-invite-subject = [Resident monitors] Please answer a survey
+mail-survey-invite-short = A survey for resident monitors
+mail-survey-remind-subject = [Resident monitors] Reminder: please answer a survey
+mail-survey-remind-short = Reminder: a survey for resident monitors
+mail-survey-no-closing = until the survey is closed
+# $consortium: the region's name, $title: the survey's title, $link: the answer page, $closes: the closing time
+mail-survey-invite-body =
+    To the resident monitors ({ $consortium })
+
+    Please answer the survey "{ $title }".
+    You can answer at this link, without signing in:
+
+    { $link }
+
+    Closes: { $closes }
+    Until then you can change your answer at the same link.
+    This link is yours alone; please do not forward it.
+
+    To leave the monitor panel, use the "check or change your registration" link at the end of any notice mail.
+mail-survey-remind-body =
+    To the resident monitors ({ $consortium })
+
+    We have not yet had your answer to the survey "{ $title }", so here is the link again.
+    If you have answered meanwhile, please ignore this mail.
+
+    { $link }
+
+    Closes: { $closes }
+    This link is yours alone; please do not forward it.
+
+## The survey answer page (surveys/answer.rs)
+
+# $closes: the closing time
+survey-page-closes = Closes: { $closes }
+survey-page-no-closing = when the town closes it
+survey-page-answered = You have answered; you can change your answer until then.
+survey-page-optional = (optional)
+survey-page-any = (choose all that apply)
+# $n: the rating
+survey-page-rating = { $n }
+survey-page-rating-low = { $n } (low)
+survey-page-rating-high = { $n } (high)
+survey-page-send = Send my answers
+survey-page-save-change = Change my answers
+survey-page-recorded = Your answers are recorded
+survey-page-thanks = Thank you. Your answers are recorded.
+survey-page-changed = Your answers are changed.
+survey-page-change-until = Until { $closes } you can change them at the same link.
+survey-page-change = Review or change my answers
+survey-page-not-found = This survey link does not work
+survey-page-not-found-text = The link is not right, or the survey no longer exists. Open the link in the mail whole, without a break in it.
+survey-page-closed = This survey is closed
+# $title: the survey's title
+survey-page-closed-text = The survey "{ $title }" is closed, so answers can no longer be given or changed.
+survey-page-closed-answered = Your answers are counted in the results. Thank you.
+survey-page-not-open = This survey has not started yet
+# $opens: when it opens
+survey-page-not-open-text = Answers are taken from { $opens }. Please open this link again then.
+
+## Errors in a new survey (surveys/service.rs)
+
+survey-problem-no-municipality = Choose at least one municipality.
+survey-problem-unknown-municipality = Choose a municipality of the region.
+survey-problem-unknown-age-band = Choose age bands from the list.
+survey-problem-unknown-area = Choose areas of the survey's municipalities.
+survey-problem-unknown-kind = Choose single choice, multiple choice, 1–5 rating or free text.
+survey-problem-closes-too-early = The closing time must be after the opening and still ahead.
+
+## Surveys (console/surveys/)
+
+console-nav-surveys = Surveys
+console-surveys-title = Monitor panel and surveys
+console-panel-heading = Monitors
+console-panel-about = Monitors who receive mail, by municipality, area and age band.
+# $town: the municipality, $total: how many
+console-panel-caption = { $town } ({ $total } monitors)
+console-panel-place = Area
+console-panel-no-area = No area chosen
+console-panel-total = Total
+console-surveys-heading = Surveys
+console-surveys-none = There are no surveys yet.
+console-survey-title = Title
+console-survey-status = Status
+console-survey-opens = Opens
+console-survey-closes = Closes
+console-survey-open = Open
+console-survey-scheduled = Not yet open
+console-survey-closed = Closed
+console-survey-no-closing = Until closed
+
+## Survey results (console/surveys/results.rs)
+
+console-done-survey-invited = Invitations are on their way to the targeted monitors not yet invited.
+console-done-survey-reminded = Reminders are on their way to monitors who have not answered (within the limits of count and interval).
+console-done-survey-closed = The survey is closed.
+console-survey-error-closed = This survey is closed.
+console-survey-invite = Invite the targeted monitors
+console-survey-remind = Remind those who have not answered
+console-survey-close = Close the survey
+console-results-invited = Invited
+console-results-responses = Responses
+console-results-web = Web
+console-results-paper = Paper or phone
+console-results-rate = Response rate
+console-results-csv = Download the results as CSV (recorded)
+console-results-answered = answered
+console-results-no-text = No answers written.
+console-results-text-audited = Reading free-text answers is recorded in the audit log.
+console-results-choice = Choice
+console-results-count = Count
+console-results-percent = Share
+console-results-axis = Answers
+# $number: the question's number
+console-results-chart-alt = Answers to question { $number }; the same figures are in the table below.
+console-results-breakdown = Responses by group
+console-results-breakdown-about = Groups with fewer than 5 responses read "fewer than 5", and other cells are hidden so that they cannot be worked out from the totals.
+console-results-by-town = By municipality
+console-results-by-area = By area
+console-results-by-band = By age band
+console-results-group = Group
+console-results-fewer-than-5 = fewer than 5
+console-results-hidden = hidden
+console-results-csv-question = Question
+console-results-csv-answer = Answer
+console-results-csv-count = Count
+console-question-kind-single = Single choice
+console-question-kind-multiple = Multiple choice
+console-question-kind-rating = 1–5 rating
+console-question-kind-text = Free text
+
+## Typing in a paper or phone answer (console/surveys/paper.rs)
+
+# $title: the survey's title
+console-paper-title = Type in a paper or phone answer: { $title }
+console-paper-about = Type in an answer received on paper or by phone. It counts in the "paper or phone" column. Each entry is recorded.
+console-paper-place = The respondent's municipality and area
+console-paper-save = Save the answer
+console-paper-back = Back to the results
+console-paper-link = Type in a paper or phone answer
+console-done-survey-paper-saved = The paper or phone answer is saved.
+
+## Creating a survey (console/surveys/create.rs)
+
+console-survey-new-title = Create a survey
+console-done-survey-created = The survey is created. "Invite the targeted monitors" sends the invitations.
+console-survey-introduction = Introduction (optional)
+console-survey-towns = Municipalities asked
+console-survey-bands = Age bands asked (optional)
+console-survey-bands-hint = With none chosen, monitors of every age band are asked.
+console-survey-closes-on = Closing date (optional)
+console-survey-closes-hint = Answers are taken until the end of this day. Left empty, until the survey is closed.
+console-survey-questions = Questions
+console-survey-questions-hint = Leave the slots you do not need empty. Write one choice a line.
+console-survey-question = Question
+console-survey-kind = Kind
+console-survey-kind-none = Not used
+console-survey-question-text = Question
+console-survey-choices = Choices (single or multiple choice; one a line)
+console-survey-required = An answer is required
+console-survey-create = Create the survey
+console-survey-error-date = Write the closing date like 2026-12-20.
+
+console-resident-monitor-place = Monitor's area
+console-resident-monitor-gender = Monitor's gender
+console-resident-monitor-occupation = Monitor's occupation
+
+console-results-days = Response rate over time
+console-results-days-alt = The response rate day by day; the same figures are in the table below.
+console-results-day = Date
+console-results-that-day = Responses that day
+console-results-so-far = So far
+console-survey-areas = Areas asked (optional)
+console-survey-areas-hint = With none chosen, monitors of every area of the municipalities asked receive it.

@@ -144,6 +144,8 @@ privacy-what-5 = 登録・確認・最後に変更した日時
 privacy-what-6 = どのお知らせをいつお送りしたか、届かずに戻ってきたメールの回数
 privacy-what-7 = よいまちモニターに参加した方は、年代と地区
 privacy-what-not = 氏名・住所・電話番号はお聞きしません。登録フォームの悪用を防ぐため、通信元のIPアドレスから元に戻せない符号（鍵つきのハッシュ）を作って短い間だけ回数を数え、その後消去します。IPアドレスそのものは保存しません。
+privacy-what-7 = よいまちモニターに参加した方は、年代と地区、答えた場合は性別と職業、アンケートの回答（結果は件数でまとめ、内訳の5件未満の区分は表示しません）
+privacy-what-not = 氏名・住所・電話番号はお聞きしません。登録フォームの悪用を防ぐため、通信元のIPアドレスを短い間だけメモリ上で数えますが、保存はしません。
 privacy-how-long = 保存する期間
 privacy-how-long-1 = 確認が済んでいない申し込みは、{ $hours }時間後に消去します。
 privacy-how-long-2 = 登録している間は、お知らせをお送りするために保存します。
@@ -1050,6 +1052,13 @@ audit-action-unsubscribe-by-mail = メールで配信停止を受け付けた
 audit-action-erase-self = 住民が自分で登録を消去した
 audit-action-erase-unconfirmed = 確認されなかった登録を消去した
 audit-action-erase-unsubscribed = 配信停止から保存期間を過ぎた登録を消去した
+audit-action-survey-create = アンケートを作成した
+audit-action-survey-invite = モニターにアンケートの依頼を送った
+audit-action-survey-remind = 未回答のモニターに催促を送った
+audit-action-survey-close = アンケートを締め切った
+audit-action-survey-paper-answer = 紙・電話の回答を入力した
+audit-action-survey-free-text-view = アンケートの自由記述を見た
+audit-action-survey-results-export = アンケート結果をCSVで書き出した
 audit-action-check-in-follow-up = 安否確認の追加連絡を作成した
 audit-action-check-in-help-export = 支援が必要な人の一覧をCSVで書き出した
 audit-action-check-in-help-view = 支援が必要な人の一覧を見た
@@ -1126,3 +1135,212 @@ console-check-in-col-household = 人数
 console-check-in-col-message = メッセージ
 console-check-in-col-answered = 回答日時
 console-check-in-back = お知らせに戻る
+## よいまちモニター (residents/monitor.rs)
+
+manage-monitor-heading = よいまちモニター
+manage-monitor-text = アンケートに答えて、まちづくりに意見を届けるモニターです。
+manage-monitor-link = モニターの登録・変更・退会
+monitor-title = よいまちモニター
+monitor-heading = よいまちモニター
+monitor-what = よいまちモニターは、市町村からのアンケートにメールで答えていただく住民の方々です。登録は任意で、いつでもやめられます。
+monitor-use-heading = 回答とご登録内容の使い方
+monitor-use-1 = 回答は、市町村の計画や施策を考えるための集計にだけ使います。
+monitor-use-2 = 結果は人数や割合でまとめて公表し、5件未満の集計は「5件未満」と表示して、個人が分からないようにします。
+monitor-use-3 = 年代・地域・性別・職業は、アンケートをお送りする相手を選ぶことと、集計の区分にだけ使います。性別と職業は答えなくてもかまいません。
+monitor-use-4 = 自由記述の回答と登録内容を見られるのは、市町村と圏域の管理者だけで、見たことは記録に残ります。
+monitor-place = お住まいの市町村・地区
+monitor-place-hint = 地区が分からないときは、市町村全体を選んでください。
+# $town: 市町村名
+monitor-place-whole = { $town }（地区を選ばない）
+monitor-choose = 選んでください
+monitor-age-band = 年代
+monitor-gender = 性別（任意）
+monitor-occupation = 職業（任意）
+monitor-not-given = 答えない
+monitor-join = モニターに登録する
+monitor-save = 変更を保存する
+monitor-saved = よいまちモニターの登録内容を保存しました。アンケートはメールでお届けします。
+monitor-left = よいまちモニターをやめました。登録内容は削除しました。お知らせのメールはこれまでどおり届きます。
+monitor-leave-heading = モニターをやめる
+monitor-leave-text = やめると、年代・地域・性別・職業の登録内容を削除し、アンケートのメールは届かなくなります。お知らせのメールは届きます。
+monitor-leave = モニターをやめる
+monitor-inactive = 配信を停止しているため、モニターの登録・変更はできません。
+monitor-error-place = お住まいの市町村・地区を選んでください。
+monitor-error-band = 年代を選んでください。
+monitor-back = 登録内容の確認・変更に戻る
+
+## アンケートのメール (surveys/mails.rs)
+
+mail-survey-invite-subject = 【よいまちモニター】アンケートのお願い
+mail-survey-invite-short = よいまちモニターのアンケート
+mail-survey-remind-subject = 【よいまちモニター】アンケートのお願い（再送）
+mail-survey-remind-short = よいまちモニターのアンケート（再送）
+mail-survey-no-closing = 市町村が締め切るまで
+# $consortium: 圏域の名前, $title: アンケートの題名, $link: 回答ページ, $closes: 締め切り
+mail-survey-invite-body =
+    よいまちモニターの皆さまへ（{ $consortium }）
+
+    アンケート「{ $title }」へのご協力をお願いします。
+    次のリンクから、ログインなしで回答できます。
+
+    { $link }
+
+    回答の締め切り: { $closes }
+    締め切りまでは、同じリンクから回答を変更できます。
+    このリンクはあなた専用です。他の方に転送しないでください。
+
+    モニターをやめるときは、お知らせのメールの末尾にある「登録内容の確認・変更」のリンクから手続きできます。
+mail-survey-remind-body =
+    よいまちモニターの皆さまへ（{ $consortium }）
+
+    アンケート「{ $title }」にまだ回答がないため、あらためてお送りします。
+    すでに回答された場合は、行き違いですのでご容赦ください。
+
+    { $link }
+
+    回答の締め切り: { $closes }
+    このリンクはあなた専用です。他の方に転送しないでください。
+
+## アンケートの回答ページ (surveys/answer.rs)
+
+# $closes: 締め切り
+survey-page-closes = 締め切り: { $closes }
+survey-page-no-closing = 市町村が締め切るまで
+survey-page-answered = 回答済みです。締め切りまでは変更できます。
+survey-page-optional = （任意）
+survey-page-any = （当てはまるものすべて）
+# $n: 評価の数字
+survey-page-rating = { $n }
+survey-page-rating-low = { $n }（低い）
+survey-page-rating-high = { $n }（高い）
+survey-page-send = 回答を送る
+survey-page-save-change = 回答を変更する
+survey-page-recorded = 回答を受け付けました
+survey-page-thanks = ご協力ありがとうございました。回答を受け付けました。
+survey-page-changed = 回答を変更しました。
+survey-page-change-until = { $closes }までは、同じリンクから回答を変更できます。
+survey-page-change = 回答を見直す・変更する
+survey-page-not-found = このアンケートのリンクは使えません
+survey-page-not-found-text = リンクが正しくないか、このアンケートはもうありません。メールにあるリンクを、途中で切れないようにそのまま開いてください。
+survey-page-closed = このアンケートは締め切りました
+# $title: アンケートの題名
+survey-page-closed-text = アンケート「{ $title }」は締め切ったため、回答の受け付けや変更はできません。
+survey-page-closed-answered = いただいた回答は集計に含まれています。ご協力ありがとうございました。
+survey-page-not-open = このアンケートはまだ始まっていません
+# $opens: 開始日時
+survey-page-not-open-text = 回答は{ $opens }から受け付けます。その後にもう一度このリンクを開いてください。
+
+## アンケートの作成のエラー (surveys/service.rs)
+
+survey-problem-no-municipality = 対象の市町村を1つ以上選んでください。
+survey-problem-unknown-municipality = 圏域の市町村を選んでください。
+survey-problem-unknown-age-band = 年代は一覧から選んでください。
+survey-problem-unknown-area = 対象の市町村の地区を選んでください。
+survey-problem-unknown-kind = 質問の種類は、単一選択・複数選択・5段階評価・自由記述から選んでください。
+survey-problem-closes-too-early = 締め切りは、開始より後の、これから先の日時にしてください。
+
+## アンケート（コンソール） (console/surveys/)
+
+console-nav-surveys = アンケート
+console-surveys-title = よいまちモニターとアンケート
+console-panel-heading = モニターの人数
+console-panel-about = 配信を受けているモニターの人数を、市町村・地区・年代ごとに示します。
+# $town: 市町村名, $total: 人数
+console-panel-caption = { $town }（{ $total }人）
+console-panel-place = 地区
+console-panel-no-area = 地区を選んでいない
+console-panel-total = 計
+console-surveys-heading = アンケート
+console-surveys-none = アンケートはまだありません。
+console-survey-title = 題名
+console-survey-status = 状態
+console-survey-opens = 開始
+console-survey-closes = 締め切り
+console-survey-open = 受付中
+console-survey-scheduled = 開始前
+console-survey-closed = 締め切り済み
+console-survey-no-closing = 締め切るまで
+
+## アンケートの結果（コンソール） (console/surveys/results.rs)
+
+console-done-survey-invited = 対象のモニターに招待のメールを送ります（まだ招待していない人だけ）。
+console-done-survey-reminded = 未回答のモニターに再送のメールを送ります（回数と間隔の上限の範囲で）。
+console-done-survey-closed = アンケートを締め切りました。
+console-survey-error-closed = このアンケートは締め切り済みです。
+console-survey-invite = 対象のモニターを招待する
+console-survey-remind = 未回答の人に再送する
+console-survey-close = 締め切る
+console-results-invited = 招待した人数
+console-results-responses = 回答数
+console-results-web = ウェブ
+console-results-paper = 紙・電話
+console-results-rate = 回答率
+console-results-csv = 結果をCSVでダウンロード（記録されます）
+console-results-answered = 回答
+console-results-no-text = 記述はありません。
+console-results-text-audited = 自由記述の閲覧は監査ログに記録されます。
+console-results-choice = 選択肢
+console-results-count = 件数
+console-results-percent = 割合
+console-results-axis = 件数
+# $number: 質問の番号
+console-results-chart-alt = 質問{ $number }の回答の件数。同じ数字を下の表に示します。
+console-results-breakdown = 回答の内訳
+console-results-breakdown-about = 5件未満の区分は「5件未満」と表示し、合計から差し引いて分からないように、ほかの区分も「非表示」にしています。
+console-results-by-town = 市町村別
+console-results-by-area = 地区別
+console-results-by-band = 年代別
+console-results-group = 区分
+console-results-fewer-than-5 = 5件未満
+console-results-hidden = 非表示
+console-results-csv-question = 質問
+console-results-csv-answer = 回答
+console-results-csv-count = 件数
+console-question-kind-single = 単一選択
+console-question-kind-multiple = 複数選択
+console-question-kind-rating = 5段階評価
+console-question-kind-text = 自由記述
+
+## 紙・電話の回答の入力 (console/surveys/paper.rs)
+
+# $title: アンケートの題名
+console-paper-title = 紙・電話の回答を入力: { $title }
+console-paper-about = 紙や電話で受け付けた回答を入力します。回答は「紙・電話」の列に数えます。入力したことは記録されます。
+console-paper-place = 回答者の市町村・地区
+console-paper-save = 回答を保存する
+console-paper-back = 結果に戻る
+console-paper-link = 紙・電話の回答を入力する
+console-done-survey-paper-saved = 紙・電話の回答を保存しました。
+
+## アンケートの作成 (console/surveys/create.rs)
+
+console-survey-new-title = アンケートを作る
+console-done-survey-created = アンケートを作りました。「対象のモニターを招待する」で招待のメールを送ります。
+console-survey-introduction = 前書き（任意）
+console-survey-towns = 対象の市町村
+console-survey-bands = 対象の年代（任意）
+console-survey-bands-hint = 選ばないときは、すべての年代のモニターに送ります。
+console-survey-closes-on = 締め切り日（任意）
+console-survey-closes-hint = この日の終わりまで回答を受け付けます。空欄のときは、締め切るまで受け付けます。
+console-survey-questions = 質問
+console-survey-questions-hint = 使わない欄は空けておいてください。選択肢は1行に1つ書きます。
+console-survey-question = 質問
+console-survey-kind = 種類
+console-survey-kind-none = 使わない
+console-survey-question-text = 質問文
+console-survey-choices = 選択肢（単一選択・複数選択のとき、1行に1つ）
+console-survey-required = 回答を必須にする
+console-survey-create = アンケートを作る
+console-survey-error-date = 締め切り日は 2026-12-20 のように書いてください。
+
+console-resident-monitor-place = モニターの地域
+console-resident-monitor-gender = モニターの性別
+console-resident-monitor-occupation = モニターの職業
+
+console-results-days = 回答率の推移
+console-results-days-alt = 日ごとの回答率の推移。同じ数字を下の表に示します。
+console-results-day = 日付
+console-results-that-day = その日の回答
+console-results-so-far = 累計
+console-survey-areas = 対象の地区（任意）
+console-survey-areas-hint = 選ばないときは、対象の市町村のすべての地区のモニターに送ります。

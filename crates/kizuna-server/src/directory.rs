@@ -74,6 +74,14 @@ impl ReferenceData {
         self.areas.iter().filter(move |a| a.municipality == *municipality)
     }
 
+    /// An area's name as a reader of `lang` is shown it, with its municipality's.
+    pub fn area_label(&self, id: i64, lang: Lang) -> Option<String> {
+        let area = self.areas.iter().find(|a| a.id == id)?;
+        let town = self.municipality(&area.municipality).map_or("", |m| m.name(lang));
+        let name = kizuna_core::lang::content(lang, &area.name_ja, Some(&area.name_en)).1;
+        Some(format!("{town} {name}"))
+    }
+
     /// The consortium's name as a reader of `lang` is shown it (see
     /// [`kizuna_core::lang::content`]); empty in a database that was never seeded.
     pub fn consortium_name(&self, lang: Lang) -> &str {

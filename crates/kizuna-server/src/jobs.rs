@@ -28,12 +28,14 @@ pub struct HousekeepingOutcome {
     pub erased_unsubscribed: u64,
     pub released_claims: u64,
     pub scheduled_sent: Vec<i64>,
+    /// Survey invitations and reminders handed to the transport.
+    pub survey_mails: u64,
 }
 
 /// The scheduler: send scheduled notices whose time has come, put deliveries of
 /// dead workers back in the queue, forget ended console sessions and old sign-in
 /// failures, erase unconfirmed registrations past their time and residents who
-/// unsubscribed longer ago than the retention period. Steppable so tests drive it with an injected clock.
+/// unsubscribed longer ago than the retention period, and send the survey mails that are due. Steppable so tests drive it with an injected clock.
 pub async fn housekeeping_step(
     state: &AppState,
     holder: &str,
@@ -95,6 +97,7 @@ pub async fn housekeeping_step(
             )
             .await?;
     }
+    let survey_mails = crate::surveys::mails::send_due(state).await?.sent;
     let retention = state.settings.residents.unsubscribed_retention;
     let erased_unsubscribed = state.store.erase_unsubscribed(now - retention, now).await?;
     if erased_unsubscribed > 0 {
@@ -117,6 +120,7 @@ pub async fn housekeeping_step(
         erased_unsubscribed,
         released_claims,
         scheduled_sent,
+        survey_mails,
     })
 }
 

@@ -31,6 +31,7 @@ pub mod roster;
 pub mod secrets;
 pub mod serve;
 pub mod state;
+pub mod surveys;
 pub mod texts;
 pub mod transport;
 pub mod web;

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::posters::routes())
         .merge(crate::residents::routes())
         .merge(crate::check_ins::routes())
+        .merge(crate::surveys::routes())
         .merge(crate::api::routes())
         .merge(crate::console::routes(state.clone()))
         .fallback(not_found)

@@ -27,6 +27,7 @@ pub mod residents;
 pub mod sessions;
 pub mod staff;
 pub mod statistics;
+pub mod surveys;
 pub mod templates;
 pub mod webhooks;
 
@@ -56,6 +57,10 @@ pub use residents::{
 pub use sessions::{NewSession, Session, Sessions, SignInFailures};
 pub use staff::{ApiKey, NewApiKey, NewStaff, Staff, StaffAccount};
 pub use statistics::{DeliveryMonth, MessagesSent, RegistrationMonth, Statistics};
+pub use surveys::{
+    Channel, DueSurveyMail, Invitation, MonitorProfile, NewResponse, NewSurvey, PanelCount, Question, ResponseGroup,
+    StoredResponse, Survey, SurveyMailKind, SurveyTally, Surveys,
+};
 pub use templates::{NoticeTemplate, TemplateText, Templates};
 pub use webhooks::{
     ClaimedWebhookDelivery, NewWebhook, Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent,
@@ -126,6 +131,7 @@ pub trait Store:
     + Limits
     + Statistics
     + CheckIns
+    + Surveys
 {
 }
 
@@ -148,6 +154,7 @@ impl<T> Store for T where
         + Limits
         + Statistics
         + CheckIns
+        + Surveys
 {
 }
 

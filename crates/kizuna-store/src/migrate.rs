@@ -18,6 +18,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (8, "templates_and_quiet_hours", include_str!("../migrations/sqlite/0008_templates_and_quiet_hours.sql")),
     (9, "process_heartbeats", include_str!("../migrations/sqlite/0009_process_heartbeats.sql")),
     (10, "insight", include_str!("../migrations/sqlite/0010_insight.sql")),
+    (11, "surveys", include_str!("../migrations/sqlite/0011_surveys.sql")),
     (12, "check_ins", include_str!("../migrations/sqlite/0012_check_ins.sql")),
     (13, "rate_buckets", include_str!("../migrations/sqlite/0013_rate_buckets.sql")),
 ];
@@ -37,6 +38,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (8, "templates_and_quiet_hours", include_str!("../migrations/postgres/0008_templates_and_quiet_hours.sql")),
     (9, "process_heartbeats", include_str!("../migrations/postgres/0009_process_heartbeats.sql")),
     (10, "insight", include_str!("../migrations/postgres/0010_insight.sql")),
+    (11, "surveys", include_str!("../migrations/postgres/0011_surveys.sql")),
     (12, "check_ins", include_str!("../migrations/postgres/0012_check_ins.sql")),
     (13, "rate_buckets", include_str!("../migrations/postgres/0013_rate_buckets.sql")),
 ];

@@ -57,7 +57,7 @@ fn body(input: &str, field: &'static str) -> Result<NoticeBody, ApiError> {
 }
 
 /// An RFC 3339 time, kept to the microsecond both databases store.
-fn time(input: &str, field: &'static str) -> Result<DateTime<Utc>, ApiError> {
+pub(super) fn time(input: &str, field: &'static str) -> Result<DateTime<Utc>, ApiError> {
     DateTime::parse_from_rfc3339(input.trim())
         .ok()
         .and_then(|at| DateTime::from_timestamp_micros(at.timestamp_micros()))

@@ -9,6 +9,7 @@ use kizuna_core::staff::ApiRight;
 use kizuna_store::StoreError;
 
 use crate::notices::NoticeError;
+use crate::surveys::service::SurveyError;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,10 @@ pub enum ApiError {
     NoticeNotFound(String),
     #[error("notice {0} carries no safety check-in")]
     NoCheckIn(String),
+    #[error("there is no survey {0}")]
+    SurveyNotFound(String),
+    #[error("the survey is closed")]
+    SurveyClosed,
     #[error("there is no API route {0}")]
     UnknownRoute(String),
     #[error("{0} is not allowed here")]
@@ -73,13 +78,19 @@ impl ApiError {
             ApiError::MissingKey | ApiError::InvalidKey(_) => StatusCode::UNAUTHORIZED,
             ApiError::MissingRight(..) | ApiError::OutOfScope(_) => StatusCode::FORBIDDEN,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::NoticeNotFound(_) | ApiError::NoCheckIn(_) | ApiError::UnknownRoute(_) => StatusCode::NOT_FOUND,
+            ApiError::NoticeNotFound(_)
+            | ApiError::NoCheckIn(_)
+            | ApiError::SurveyNotFound(_)
+            | ApiError::UnknownRoute(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::MalformedJson(_) | ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Conflict(_) | ApiError::Transition(_) | ApiError::ScheduledNeedsApproval => StatusCode::CONFLICT,
+            ApiError::Conflict(_)
+            | ApiError::Transition(_)
+            | ApiError::ScheduledNeedsApproval
+            | ApiError::SurveyClosed => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -94,6 +105,8 @@ impl ApiError {
             ApiError::RateLimited(_) => "rate_limited",
             ApiError::NoticeNotFound(_) => "notice_not_found",
             ApiError::NoCheckIn(_) => "no_check_in",
+            ApiError::SurveyNotFound(_) => "survey_not_found",
+            ApiError::SurveyClosed => "survey_closed",
             ApiError::UnknownRoute(_) => "unknown_route",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -153,6 +166,18 @@ impl From<NoticeError> for ApiError {
             NoticeError::Transition(transition) => ApiError::Transition(transition),
             NoticeError::Conflict(what) => ApiError::from(StoreError::Conflict(what)),
             NoticeError::Store(error) => ApiError::from(error),
+        }
+    }
+}
+
+impl From<SurveyError> for ApiError {
+    fn from(error: SurveyError) -> Self {
+        match error {
+            SurveyError::NotFound(id) => ApiError::SurveyNotFound(id.to_string()),
+            SurveyError::OutOfScope(code) => ApiError::OutOfScope(code.to_string()),
+            SurveyError::Invalid { field, problem } => ApiError::invalid(problem.code(), field, problem.to_string()),
+            SurveyError::Closed => ApiError::SurveyClosed,
+            SurveyError::Store(error) => ApiError::from(error),
         }
     }
 }

@@ -150,13 +150,28 @@ impl FromRequestParts<AppState> for NoticeId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Path(text) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NoticeNotFound("with that id".to_owned()))?;
-        match text.parse::<i64>() {
-            Ok(id) if id > 0 => Ok(NoticeId(id)),
-            _ => Err(ApiError::NoticeNotFound(format!("{text:?}"))),
-        }
+        positive_id(parts, state, ApiError::NoticeNotFound).await.map(NoticeId)
+    }
+}
+
+/// The `{id}` of a survey route.
+pub struct SurveyId(pub i64);
+
+impl FromRequestParts<AppState> for SurveyId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        positive_id(parts, state, ApiError::SurveyNotFound).await.map(SurveyId)
+    }
+}
+
+/// The path's `{id}`; anything but a positive whole number names nothing (`missing`).
+async fn positive_id(parts: &mut Parts, state: &AppState, missing: fn(String) -> ApiError) -> Result<i64, ApiError> {
+    let Path(text) =
+        Path::<String>::from_request_parts(parts, state).await.map_err(|_| missing("with that id".to_owned()))?;
+    match text.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(missing(format!("{text:?}"))),
     }
 }
 

@@ -19,6 +19,7 @@ mod extract;
 pub mod openapi;
 mod routes;
 mod service;
+mod surveys;
 mod views;
 
 pub use error::ApiError;
@@ -72,12 +73,13 @@ pub struct Operation {
     pub body: Option<&'static str>,
     /// (status, description, schema) of its successful answers.
     pub success: &'static [(u16, &'static str, &'static str)],
-    /// Moves a notice, so it can meet a lifecycle refusal (409).
+    /// Moves a notice or a survey, so it can meet a refusal of its state (409).
     pub moves_notice: bool,
     handler: fn(MethodFilter) -> MethodRouter<AppState>,
 }
 
 const NOTICE: &str = "Notice";
+const SURVEY: &str = "Survey";
 
 /// Every operation of `/api/v1`.
 pub static OPERATIONS: &[Operation] = &[
@@ -265,6 +267,85 @@ pub static OPERATIONS: &[Operation] = &[
         success: &[(200, "The counts.", "SubscriberStats")],
         moves_notice: false,
         handler: |m| on(m, routes::subscriber_stats),
+    },
+    Operation {
+        verb: Verb::Post,
+        path: "/api/v1/surveys",
+        operation_id: "createSurvey",
+        summary: "Create a monitor survey",
+        description: "Creates a survey of the よいまちモニター panel for the key's municipalities: its questions \
+            (single or multiple choice, a 1–5 rating, free text), whom it asks (municipalities, optionally age \
+            bands and areas) and when it opens and closes. Without `opens_at` it opens at once; without \
+            `closes_at` it stays open until closed. Nobody is mailed until it is invited.",
+        right: Some(ApiRight::SurveysManage),
+        query: &[],
+        idempotent: false,
+        body: Some("NewSurvey"),
+        success: &[(201, "The survey was created.", SURVEY)],
+        moves_notice: false,
+        handler: |m| on(m, surveys::create_survey),
+    },
+    Operation {
+        verb: Verb::Get,
+        path: "/api/v1/surveys/{id}",
+        operation_id: "getSurvey",
+        summary: "Read a survey",
+        description: "The survey with its questions and whether it is scheduled, open or closed.",
+        right: Some(ApiRight::SurveysManage),
+        query: &[],
+        idempotent: false,
+        body: None,
+        success: &[(200, "The survey.", SURVEY)],
+        moves_notice: false,
+        handler: |m| on(m, surveys::get_survey),
+    },
+    Operation {
+        verb: Verb::Post,
+        path: "/api/v1/surveys/{id}/invite",
+        operation_id: "inviteSurvey",
+        summary: "Invite the targeted monitors",
+        description: "Invites every active monitor the survey targets who is not yet invited; each gets a mail \
+            with a personal link `/surveys/{token}`, sent in batches by the scheduler. Inviting again invites \
+            only monitors who joined since. A closed survey answers 409 `survey_closed`.",
+        right: Some(ApiRight::SurveysManage),
+        query: &[],
+        idempotent: false,
+        body: None,
+        success: &[(200, "How many monitors were newly invited.", "Invited")],
+        moves_notice: true,
+        handler: |m| on(m, surveys::invite),
+    },
+    Operation {
+        verb: Verb::Post,
+        path: "/api/v1/surveys/{id}/remind",
+        operation_id: "remindSurvey",
+        summary: "Remind monitors who have not answered",
+        description: "Sends a reminder with a personal link to each invited monitor who has not answered, at \
+            most `KIZUNA_SURVEY_REMINDERS` times each and no sooner than `KIZUNA_SURVEY_REMINDER_DAYS` days \
+            after their invitation or last reminder. A closed survey answers 409 `survey_closed`.",
+        right: Some(ApiRight::SurveysManage),
+        query: &[],
+        idempotent: false,
+        body: None,
+        success: &[(200, "How many monitors were reminded.", "Reminded")],
+        moves_notice: true,
+        handler: |m| on(m, surveys::remind),
+    },
+    Operation {
+        verb: Verb::Get,
+        path: "/api/v1/surveys/{id}/results",
+        operation_id: "surveyResults",
+        summary: "A survey's results",
+        description: "How many were invited and answered (`responses` counts web and paper answers together), \
+            and for each question the count of each choice or rating — every option of a multiple choice is \
+            counted — or the free-text answers.",
+        right: Some(ApiRight::SurveysManage),
+        query: &[],
+        idempotent: false,
+        body: None,
+        success: &[(200, "The results.", "SurveyResults")],
+        moves_notice: false,
+        handler: |m| on(m, surveys::results),
     },
     Operation {
         verb: Verb::Get,

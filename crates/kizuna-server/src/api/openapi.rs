@@ -51,7 +51,7 @@ pub fn document(consortium: &Consortium) -> Value {
             "title": "Kizuna API",
             "version": env!("CARGO_PKG_VERSION"),
             "description": format!(
-                "Create, send and follow notices of the consortium's municipalities from another system. \
+                "Create, send and follow notices of the consortium's municipalities, and run the monitor panel's surveys, from another system. \
                  Authenticate with `Authorization: Bearer <key>` (an operator creates keys with `kizuna api-key \
                  create`). A key acts only for its municipalities — a notice is within reach when all its \
                  municipalities are — and only with its rights: {}. Municipalities are named by their 6-digit \
@@ -76,7 +76,10 @@ pub fn document(consortium: &Consortium) -> Value {
 /// notice created with a check-in has them (others answer 404 `no_check_in`).
 fn notice_links() -> Value {
     let mut links = Map::new();
-    for op in OPERATIONS.iter().filter(|op| op.moves_notice || op.path.ends_with("{id}")) {
+    for op in OPERATIONS
+        .iter()
+        .filter(|op| op.path.starts_with("/api/v1/notices/{id}") && (op.moves_notice || op.path.ends_with("{id}")))
+    {
         links.insert(
             op.operation_id.to_owned(),
             json!({ "operationId": op.operation_id, "parameters": { "id": "$response.body#/id" } }),
@@ -94,9 +97,11 @@ fn error_response(description: &str) -> Value {
 
 fn operation(op: &Operation, consortium: &Consortium) -> Value {
     let mut parameters = Vec::new();
+    let thing = if op.path.starts_with("/api/v1/surveys") { "survey" } else { "notice" };
     if op.path.contains("{id}") {
         parameters.push(json!({
-            "name": "id", "in": "path", "required": true, "description": "The notice's id.", "schema": id_schema(consortium),
+            "name": "id", "in": "path", "required": true, "description": format!("The {thing}'s id."),
+            "schema": id_schema(consortium),
         }));
     }
     for param in op.query {
@@ -120,7 +125,7 @@ fn operation(op: &Operation, consortium: &Consortium) -> Value {
         });
         if *status == 201 {
             answer["headers"] =
-                json!({ "Location": { "schema": { "type": "string" }, "description": "The notice's URL." } });
+                json!({ "Location": { "schema": { "type": "string" }, "description": format!("The {thing}'s URL.") } });
         }
         if *schema == "Notice" {
             answer["links"] = notice_links();
@@ -136,10 +141,17 @@ fn operation(op: &Operation, consortium: &Consortium) -> Value {
         errors.push((403, "The key lacks the right, or does not act for a municipality involved."));
     }
     if op.path.contains("{id}") {
-        errors.push((404, "There is no such notice."));
+        errors.push((404, if thing == "survey" { "There is no such survey." } else { "There is no such notice." }));
     }
     if op.moves_notice || op.idempotent {
-        errors.push((409, "The notice's status does not allow this, or another request changed it first."));
+        errors.push((
+            409,
+            if thing == "survey" {
+                "The survey is closed."
+            } else {
+                "The notice's status does not allow this, or another request changed it first."
+            },
+        ));
     }
     if op.body.is_some() {
         errors.push((413, "The body is too large."));
@@ -288,6 +300,14 @@ fn check_ins_schema() -> Value {
 }
 
 fn schemas(consortium: &Consortium) -> Value {
+    let mut all = notice_schemas(consortium);
+    if let (Some(all), Value::Object(surveys)) = (all.as_object_mut(), super::surveys::schemas(consortium)) {
+        all.extend(surveys);
+    }
+    all
+}
+
+fn notice_schemas(consortium: &Consortium) -> Value {
     let counts = ["total", "queued", "sending", "sent", "deferred", "bounced", "failed", "cancelled"];
     let mut count_properties = Map::new();
     for name in counts {

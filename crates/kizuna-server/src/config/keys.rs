@@ -70,6 +70,8 @@ pub(super) const KEYS: &[Key] = &[
     text("trusted_proxies"),
     number("unsubscribed_retention_days"),
     number("api_rate_per_minute"),
+    number("survey_reminders"),
+    number("survey_reminder_days"),
     text("secret_key_file"),
     text("console_networks"),
     number("session_idle_minutes"),

@@ -69,6 +69,10 @@ pub struct Settings {
     pub residents: ResidentSettings,
     /// Requests each API key may make per minute (a token bucket: bursts up to this).
     pub api_rate_per_minute: u32,
+    /// How many reminders a monitor who has not answered a survey may get.
+    pub survey_reminders: u32,
+    /// Days between a survey's invitation or reminder and the next reminder.
+    pub survey_reminder_days: u32,
     pub console: ConsoleSettings,
     /// The languages pages, forms and mails offer residents, in the order pages
     /// list them (`ja,en`); each needs its locale files, and Japanese is always one.
@@ -142,6 +146,8 @@ impl Settings {
         let obituary_days = layers.whole("obituary_days", 30, 1..=3650)?;
         let residents = ResidentSettings::read(layers)?;
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
+        let survey_reminders = layers.whole("survey_reminders", 2, 0..=10)?;
+        let survey_reminder_days = layers.whole("survey_reminder_days", 3, 1..=60)?;
         let jma = JmaSettings::read(layers)?;
         let console = ConsoleSettings::read(layers)?;
         let languages =
@@ -163,6 +169,8 @@ impl Settings {
             obituary_days,
             residents,
             api_rate_per_minute,
+            survey_reminders,
+            survey_reminder_days,
             console,
             languages,
         })

@@ -71,6 +71,7 @@ impl ConsoleFrame {
             for (duty, href, key) in [
                 (Duty::Dashboard, "/admin/dashboard", "console-nav-dashboard"),
                 (Duty::Residents, "/admin/residents", "console-nav-residents"),
+                (Duty::Surveys, "/admin/surveys", "console-nav-surveys"),
                 (Duty::Staff, "/admin/staff", "console-nav-staff"),
                 (Duty::Templates, "/admin/templates", "console-nav-templates"),
                 (Duty::ReferenceData, "/admin/settings", "console-nav-settings"),

@@ -34,6 +34,7 @@ mod residents;
 pub mod session;
 mod settings;
 mod staff;
+mod surveys;
 mod templates;
 
 use axum::Router;
@@ -193,6 +194,16 @@ pub static ROUTES: &[ConsoleRoute] = &[
     route!(POST "/admin/costs/items/{id}/remove", Manage(Duty::Costs), costs::remove_item),
     route!(GET "/admin/costs/print", Manage(Duty::Costs), costs::print),
     route!(GET "/admin/costs/report.csv", Manage(Duty::Costs), costs::csv),
+    route!(GET "/admin/surveys", Manage(Duty::Surveys), surveys::page),
+    route!(GET "/admin/surveys/new", Manage(Duty::Surveys), surveys::create::form),
+    route!(POST "/admin/surveys/new", Manage(Duty::Surveys), surveys::create::submit),
+    route!(GET "/admin/surveys/{id}", Manage(Duty::Surveys), surveys::results::page),
+    route!(POST "/admin/surveys/{id}/invite", Manage(Duty::Surveys), surveys::results::invite),
+    route!(POST "/admin/surveys/{id}/remind", Manage(Duty::Surveys), surveys::results::remind),
+    route!(POST "/admin/surveys/{id}/close", Manage(Duty::Surveys), surveys::results::close),
+    route!(GET "/admin/surveys/{id}/results.csv", Manage(Duty::Surveys), surveys::results::csv),
+    route!(GET "/admin/surveys/{id}/paper", Manage(Duty::Surveys), surveys::paper::form),
+    route!(POST "/admin/surveys/{id}/paper", Manage(Duty::Surveys), surveys::paper::submit),
     route!(GET "/admin/audit", Manage(Duty::Audit), audit::page),
     route!(GET "/admin/audit.csv", Manage(Duty::Audit), audit::csv),
 ];

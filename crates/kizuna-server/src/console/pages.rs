@@ -78,6 +78,11 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "resident-staff" => "console-done-resident-staff",
         "cost-added" => "console-done-cost-added",
         "cost-removed" => "console-done-cost-removed",
+        "invited" => "console-done-survey-invited",
+        "reminded" => "console-done-survey-reminded",
+        "closed" => "console-done-survey-closed",
+        "created" => "console-done-survey-created",
+        "paper-saved" => "console-done-survey-paper-saved",
         _ => return None,
     };
     Some(texts::text(lang, key).into_owned())

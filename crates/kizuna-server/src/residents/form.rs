@@ -30,7 +30,7 @@ impl Fields {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    pub(super) fn all(&self, name: &str) -> Vec<String> {
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
 
@@ -40,7 +40,7 @@ impl Fields {
         offered.iter().find(|lang| lang.as_str() == tag)
     }
 
-    pub(super) fn choices(&self) -> ChoicesInput {
+    pub(crate) fn choices(&self) -> ChoicesInput {
         ChoicesInput {
             municipalities: self.all("municipality"),
             scope: self.first("scope").map(str::to_owned),
@@ -54,49 +54,49 @@ impl Fields {
 
 /// A checkbox or radio button of the choices form.
 pub struct OptionView {
-    pub(super) id: String,
-    pub(super) value: String,
-    pub(super) label: String,
-    pub(super) other: String,
-    pub(super) other_lang: &'static str,
-    pub(super) checked: bool,
+    pub(crate) id: String,
+    pub(crate) value: String,
+    pub(crate) label: String,
+    pub(crate) other: String,
+    pub(crate) other_lang: &'static str,
+    pub(crate) checked: bool,
 }
 
 /// A choice of mail language: each offered language, named in itself.
 pub struct LanguageChoice {
-    pub(super) tag: &'static str,
-    pub(super) name: String,
+    pub(crate) tag: &'static str,
+    pub(crate) name: String,
     /// Beside a language other than Japanese: which version of a notice comes.
-    pub(super) hint: bool,
-    pub(super) checked: bool,
+    pub(crate) hint: bool,
+    pub(crate) checked: bool,
 }
 
 /// One line of the error summary, linking to its field.
 pub struct ErrorLink {
-    pub(super) href: String,
-    pub(super) message: String,
+    pub(crate) href: String,
+    pub(crate) message: String,
 }
 
 /// The choices fieldsets, shared by the registration and manage pages.
 pub struct ChoicesView {
-    pub(super) municipalities: Vec<OptionView>,
-    pub(super) categories: Vec<OptionView>,
-    pub(super) scope_emergency: bool,
-    pub(super) scope_chosen: bool,
-    pub(super) emergency_names: String,
-    pub(super) format_html: bool,
-    pub(super) charset_iso: bool,
-    pub(super) languages: Vec<LanguageChoice>,
-    pub(super) municipality_error: Option<String>,
-    pub(super) scope_error: Option<String>,
-    pub(super) category_error: Option<String>,
-    pub(super) format_error: Option<String>,
-    pub(super) charset_error: Option<String>,
-    pub(super) language_error: Option<String>,
+    pub(crate) municipalities: Vec<OptionView>,
+    pub(crate) categories: Vec<OptionView>,
+    pub(crate) scope_emergency: bool,
+    pub(crate) scope_chosen: bool,
+    pub(crate) emergency_names: String,
+    pub(crate) format_html: bool,
+    pub(crate) charset_iso: bool,
+    pub(crate) languages: Vec<LanguageChoice>,
+    pub(crate) municipality_error: Option<String>,
+    pub(crate) scope_error: Option<String>,
+    pub(crate) category_error: Option<String>,
+    pub(crate) format_error: Option<String>,
+    pub(crate) charset_error: Option<String>,
+    pub(crate) language_error: Option<String>,
 }
 
 impl ChoicesView {
-    pub(super) fn new(
+    pub(crate) fn new(
         directory: &ReferenceData,
         offered: &Languages,
         input: &ChoicesInput,
@@ -163,7 +163,7 @@ impl ChoicesView {
     }
 
     /// The summary's links point at the first control of each field.
-    pub(super) fn error_links(&self, errors: &FormErrors, lang: Lang) -> Vec<ErrorLink> {
+    pub(crate) fn error_links(&self, errors: &FormErrors, lang: Lang) -> Vec<ErrorLink> {
         errors
             .iter()
             .map(|error| {
@@ -183,6 +183,6 @@ impl ChoicesView {
 }
 
 /// What the resident typed, safe to show again: no control characters, not too long.
-pub(super) fn echo(raw: &str) -> String {
+pub(crate) fn echo(raw: &str) -> String {
     raw.chars().filter(|c| !c.is_control()).take(MAX_ECHO).collect()
 }

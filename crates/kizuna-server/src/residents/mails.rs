@@ -40,7 +40,7 @@ impl MailSite<'_> {
 
     /// The languages of a mail to a reader of `lang`: theirs (Japanese if it is
     /// no longer offered), then the first other offered one.
-    fn languages(&self, lang: Lang) -> Vec<Lang> {
+    pub(crate) fn languages(&self, lang: Lang) -> Vec<Lang> {
         let lang = self.offered.or_default(lang);
         std::iter::once(lang).chain(self.offered.second(lang)).collect()
     }
@@ -64,6 +64,21 @@ fn compose(
     message_id: String,
     now: DateTime<Utc>,
 ) -> OutgoingMessage {
+    // Nobody has chosen a charset yet: what the address's phone can show.
+    compose_in(site, to, subject, body, message_id, now, charset_before_choice(to))
+}
+
+/// A plain-text mail from the service to a resident, in `charset`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compose_in(
+    site: &MailSite<'_>,
+    to: &EmailAddress,
+    subject: &str,
+    body: &str,
+    message_id: String,
+    now: DateTime<Utc>,
+    charset: kizuna_core::subscriber::Charset,
+) -> OutgoingMessage {
     let (from_name, from_address) = (site.sender_name(), site.sender_address());
     let message = TextMessage {
         from_name: &from_name,
@@ -76,8 +91,7 @@ fn compose(
         // Asked for by the resident, yet written by a machine: auto-generated
         // (RFC 3834), so no vacation responder answers it.
         extra_headers: vec![("Auto-Submitted".into(), "auto-generated".into())],
-        // Nobody has chosen a charset yet: what the address's phone can show.
-        charset: charset_before_choice(to),
+        charset,
     };
     OutgoingMessage {
         envelope: Envelope { from: site.return_path(), to: vec![to.to_smtp()] },
@@ -88,7 +102,7 @@ fn compose(
 
 /// `subject` in the first language, then `short` in each of the others:
 /// `【きずなメール】登録の確認のお願い / Please confirm your registration`.
-fn subject_line(langs: &[Lang], subject: &str, short: &str) -> String {
+pub(crate) fn subject_line(langs: &[Lang], subject: &str, short: &str) -> String {
     let mut line = String::new();
     for (i, lang) in langs.iter().enumerate() {
         if i == 0 {
@@ -103,7 +117,7 @@ fn subject_line(langs: &[Lang], subject: &str, short: &str) -> String {
 
 /// The body `key` in each language, the first as it is and each other one after
 /// a line naming its language: `----- English -----`.
-fn bodies(langs: &[Lang], key: &str, args: impl Fn(Lang) -> Vec<(&'static str, Arg<'static>)>) -> String {
+pub(crate) fn bodies(langs: &[Lang], key: &str, args: impl Fn(Lang) -> Vec<(&'static str, Arg<'static>)>) -> String {
     let mut body = String::new();
     for (i, lang) in langs.iter().enumerate() {
         if i > 0 {

@@ -35,6 +35,7 @@ struct ManagePage {
     form: ChoicesView,
     unsubscribe_href: String,
     erase_href: String,
+    monitor_href: String,
     register_href: String,
     privacy_href: String,
 }
@@ -68,6 +69,7 @@ fn manage_html(
         form,
         unsubscribe_href: href(&format!("/unsubscribe/{}", view.token), &[], lang),
         erase_href: href(&format!("{path}/erase"), &[], lang),
+        monitor_href: href(&format!("{path}/monitor"), &[], lang),
         register_href: href("/register", &[], lang),
         privacy_href: href("/privacy", &[], lang),
     };

@@ -39,7 +39,7 @@ pub(crate) fn token_lang(
 }
 
 /// `path?k=v&lang=en`, with the values encoded; no `lang` for Japanese, the default.
-pub(super) fn href(path: &str, params: &[(&str, &str)], lang: Lang) -> String {
+pub(crate) fn href(path: &str, params: &[(&str, &str)], lang: Lang) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in params {
         query.append_pair(key, value);
@@ -52,7 +52,7 @@ pub(super) fn href(path: &str, params: &[(&str, &str)], lang: Lang) -> String {
 }
 
 /// The frame of a residents' page; its language links keep `params`.
-pub(super) fn frame(
+pub(crate) fn frame(
     lang: Lang,
     offered: &Languages,
     title: &str,
@@ -76,7 +76,7 @@ pub(crate) fn private_page(status: StatusCode, html: String) -> Response {
     response
 }
 
-pub(super) fn shared_page(html: String) -> Response {
+pub(crate) fn shared_page(html: String) -> Response {
     let mut response = Html(html).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     response
@@ -84,14 +84,14 @@ pub(super) fn shared_page(html: String) -> Response {
 
 /// Pages reached through a notice mail show the address masked: such a mail
 /// may have been forwarded to someone else.
-pub(super) fn masked(subscriber: &Subscriber) -> String {
+pub(crate) fn masked(subscriber: &Subscriber) -> String {
     kizuna_core::EmailAddress::parse(&subscriber.email).map_or_else(|_| "***".to_owned(), |a| a.masked())
 }
 
 /// A page with a message, optionally a summary, one button and a few links.
 #[derive(Template)]
 #[template(path = "resident_page.html")]
-pub(super) struct ResidentPage {
+pub(crate) struct ResidentPage {
     pub frame: Frame,
     pub heading: String,
     pub paragraphs: Vec<String>,
@@ -122,15 +122,15 @@ impl ResidentPage {
 }
 
 /// A link for a residents' page: where it goes, and its text from the catalog.
-pub(super) fn link_to(path: &str, lang: Lang, key: &str) -> (String, String) {
+pub(crate) fn link_to(path: &str, lang: Lang, key: &str) -> (String, String) {
     (href(path, &[], lang), texts::text(lang, key).into_owned())
 }
 
-pub(super) fn home_link(lang: Lang) -> (String, String) {
+pub(crate) fn home_link(lang: Lang) -> (String, String) {
     link_to("/", lang, "residents-home")
 }
 
-pub(super) fn register_link(lang: Lang) -> (String, String) {
+pub(crate) fn register_link(lang: Lang) -> (String, String) {
     link_to("/register", lang, "residents-register")
 }
 
@@ -150,7 +150,7 @@ fn message_page(
 }
 
 /// An unknown, expired or used link, explained in the resident's language.
-pub(super) fn invalid_link(state: &AppState, lang: Lang) -> Result<Response, WebError> {
+pub(crate) fn invalid_link(state: &AppState, lang: Lang) -> Result<Response, WebError> {
     let directory = state.directory.current();
     let hours = state.settings.residents.confirmation.num_hours();
     let title = texts::text(lang, "invalid-link-title");
@@ -163,7 +163,7 @@ pub(super) fn invalid_link(state: &AppState, lang: Lang) -> Result<Response, Web
 }
 
 /// A failure the resident cannot fix: logged whole, shown briefly.
-pub(super) fn failure(
+pub(crate) fn failure(
     state: &AppState,
     directory: &ReferenceData,
     lang: Lang,
@@ -180,7 +180,7 @@ pub(super) fn failure(
     }
 }
 
-pub(super) fn too_large(state: &AppState, directory: &ReferenceData, lang: Lang) -> Result<Response, WebError> {
+pub(crate) fn too_large(state: &AppState, directory: &ReferenceData, lang: Lang) -> Result<Response, WebError> {
     let title = texts::text(lang, "too-large-title");
     let paragraphs = vec![texts::text(lang, "too-large-text").into_owned()];
     message_page(state, directory, lang, &title, paragraphs, StatusCode::PAYLOAD_TOO_LARGE)

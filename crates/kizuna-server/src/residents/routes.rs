@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 
-use super::{confirm, erase, mail_register, manage, privacy, register, unsubscribe};
+use super::{confirm, erase, mail_register, manage, monitor, privacy, register, unsubscribe};
 use crate::state::AppState;
 
 /// Far more than any honest form: five municipalities, seven categories and an address.
@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy", get(privacy::privacy))
         .route("/confirm/{token}", get(confirm::confirm_page).post(confirm::confirm_submit))
         .route("/manage/{token}", get(manage::manage_page).post(manage::manage_submit))
+        .route("/manage/{token}/monitor", get(monitor::monitor_page).post(monitor::monitor_submit))
+        .route("/manage/{token}/monitor/leave", axum::routing::post(monitor::monitor_leave))
         .route("/manage/{token}/erase", get(erase::erase_page).post(erase::erase_submit))
         .route("/unsubscribe/{token}", get(unsubscribe::unsubscribe_page).post(unsubscribe::unsubscribe_submit))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

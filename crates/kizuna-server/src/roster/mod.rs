@@ -59,7 +59,7 @@ pub fn read(
                 emergency_only: row.emergency_only,
                 source: RegistrationSource::Import,
                 source_municipality: source_municipality.cloned(),
-                monitor_age_band: row.monitor_age_band,
+                monitor_age_band: row.monitor_age_band.map(|band| band.as_str().to_owned()),
                 pending_expires_at: None,
             };
             (line, ImportRow { subscriber, subscriptions })

@@ -18,4 +18,5 @@ mod notices;
 mod relay;
 mod relay_delivery;
 mod residents;
+mod surveys;
 mod webhooks;

@@ -233,6 +233,7 @@ impl Residents for SqlStore {
             let Some(id) = id else { continue };
             added += 1;
             write_subscriptions(&mut tx, id, &row.subscriptions).await?;
+            enrol_imported_monitor(&mut tx, id, row, now).await?;
         }
         tx.commit().await?;
         Ok(added)
@@ -287,6 +288,17 @@ fn subscription_from_row(row: &Row) -> Result<Subscription> {
 
 /// Replaces a subscriber's choices inside the caller's transaction; repeated
 /// choices collapse into one.
+/// Imported monitors join the panel of the list's municipality, else of the first they chose.
+pub(crate) async fn enrol_imported_monitor(tx: &mut Tx, id: i64, row: &ImportRow, now: DateTime<Utc>) -> Result<()> {
+    if row.subscriber.monitor_age_band.is_none() {
+        return Ok(());
+    }
+    let municipality =
+        row.subscriber.source_municipality.as_ref().or_else(|| row.subscriptions.first().map(|s| &s.municipality));
+    tx.query(ENROL_IMPORTED_MONITOR).bind(id).bind(municipality.map(|c| c.as_str())).bind(now).execute().await?;
+    Ok(())
+}
+
 pub(crate) async fn write_subscriptions(tx: &mut Tx, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()> {
     tx.query(DELETE_SUBSCRIPTIONS).bind(subscriber_id).execute().await?;
     add_subscriptions(tx, subscriber_id, subscriptions).await

@@ -186,4 +186,9 @@ pub(super) const IMPORT_SUBSCRIBER: &str = "INSERT INTO subscribers (email, stat
      WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = $11)
      ON CONFLICT (email) DO NOTHING RETURNING id";
 
+/// An imported list's `monitor_age_band` enrols the resident in the monitor
+/// panel of the list's (or the first chosen) municipality.
+pub(super) const ENROL_IMPORTED_MONITOR: &str = "UPDATE subscribers SET monitor_municipality = $2,
+     monitor_enrolled_at = $3 WHERE id = $1 AND monitor_age_band IS NOT NULL";
+
 pub(super) const TOUCH_SUBSCRIBER: &str = "UPDATE subscribers SET updated_at = $2 WHERE id = $1";

@@ -344,7 +344,10 @@ impl ResidentRecords for SqlStore {
                         .fetch_optional_scalar()
                         .await?;
                     match id {
-                        Some(id) => super::add_subscriptions(&mut tx, id, &row.subscriptions).await?,
+                        Some(id) => {
+                            super::add_subscriptions(&mut tx, id, &row.subscriptions).await?;
+                            super::enrol_imported_monitor(&mut tx, id, row, now).await?;
+                        }
                         // Registered a moment ago by the resident themselves.
                         None => outcome = ImportStanding::Known,
                     }

@@ -20,4 +20,5 @@ mod resident_records;
 mod residents;
 mod sessions;
 mod settings;
+mod surveys;
 mod webhooks;

@@ -26,7 +26,7 @@ use crate::directory::ReferenceData;
 use crate::state::AppState;
 use crate::texts;
 
-mod charts;
+pub(super) mod charts;
 mod figures;
 
 use charts::{Series, Spec};
@@ -140,7 +140,7 @@ fn percent(rate: Option<f64>) -> String {
 }
 
 /// Draws a chart; a chart that cannot be drawn leaves its table, which holds the same figures.
-fn chart(draw: fn(&Spec<'_>) -> Result<String, String>, spec: &Spec<'_>) -> Option<String> {
+pub(super) fn chart(draw: fn(&Spec<'_>) -> Result<String, String>, spec: &Spec<'_>) -> Option<String> {
     draw(spec).map_err(|error| tracing::error!(%error, chart = spec.id, "dashboard chart not drawn")).ok()
 }
 

@@ -320,8 +320,31 @@ pub(super) async fn record_page(
         },
         Fact { label: t("console-resident-staff"), value: yes_no(s.is_staff) },
     ];
-    if let Some(band) = &s.monitor_age_band {
-        facts.push(Fact { label: t("console-resident-age-band"), value: band.clone() });
+    // The monitor profile: this page is for admins only, and its every view is audited.
+    let profile = match state.store.monitor_profile(s.id).await {
+        Ok(profile) => profile,
+        Err(error) => return store_failure(lang, error),
+    };
+    match (&profile, &s.monitor_age_band) {
+        (Some(p), _) => {
+            let place = match p.area_id {
+                Some(area) => directory.area_label(area, lang).unwrap_or_default(),
+                None => directory.municipality(&p.municipality).map_or_else(String::new, |m| m.name(lang).to_owned()),
+            };
+            let not_given = || t("monitor-not-given");
+            facts.push(Fact { label: t("console-resident-age-band"), value: p.age_band.label(lang) });
+            facts.push(Fact { label: t("console-resident-monitor-place"), value: place });
+            facts.push(Fact {
+                label: t("console-resident-monitor-gender"),
+                value: p.gender.map_or_else(not_given, |g| g.label(lang)),
+            });
+            facts.push(Fact {
+                label: t("console-resident-monitor-occupation"),
+                value: p.occupation.map_or_else(not_given, |o| o.label(lang)),
+            });
+        }
+        (None, Some(band)) => facts.push(Fact { label: t("console-resident-age-band"), value: band.clone() }),
+        (None, None) => {}
     }
     if let Some(reason) = &record.suppression {
         facts.push(Fact { label: t("console-resident-suppression"), value: suppression_label(reason, lang) });

@@ -126,6 +126,16 @@ const EXPECTED: &[(&str, &str, Need)] = &[
     ("POST", "/admin/costs/items/{id}/remove", Need::Region),
     ("GET", "/admin/costs/print", Need::Region),
     ("GET", "/admin/costs/report.csv", Need::Region),
+    ("GET", "/admin/surveys", Need::Admins),
+    ("GET", "/admin/surveys/new", Need::Admins),
+    ("POST", "/admin/surveys/new", Need::Admins),
+    ("GET", "/admin/surveys/{id}", Need::Admins),
+    ("POST", "/admin/surveys/{id}/invite", Need::Admins),
+    ("POST", "/admin/surveys/{id}/remind", Need::Admins),
+    ("POST", "/admin/surveys/{id}/close", Need::Admins),
+    ("GET", "/admin/surveys/{id}/results.csv", Need::Admins),
+    ("GET", "/admin/surveys/{id}/paper", Need::Admins),
+    ("POST", "/admin/surveys/{id}/paper", Need::Admins),
     ("GET", "/admin/audit", Need::Admins),
     ("GET", "/admin/audit.csv", Need::Admins),
 ];
@@ -165,6 +175,25 @@ async fn signed_in(app: &TestApp, email: &str, town: Option<&str>, role: Role, e
     browser
 }
 
+/// A survey of one town, open now.
+async fn survey(app: &TestApp, town: &str) -> i64 {
+    let question =
+        kizuna_core::survey::QuestionDraft::parse(kizuna_core::survey::QuestionKind::Rating, "満足度", &[], true)
+            .unwrap();
+    let new = kizuna_store::NewSurvey {
+        title: "アンケート".into(),
+        introduction: None,
+        municipalities: vec![kizuna_core::MunicipalityCode::parse(town).unwrap()],
+        age_bands: Vec::new(),
+        areas: Vec::new(),
+        questions: vec![question],
+        opens_at: app.clock_now(),
+        closes_at: None,
+        created_by: "staff:1".into(),
+    };
+    app.state.store.create_survey(&new, app.clock_now()).await.unwrap().id
+}
+
 fn allowed(need: Need, role: Role, emergency: bool) -> bool {
     match need {
         Need::Anyone | Need::Session | Need::Staff => true,
@@ -188,6 +217,9 @@ async fn each_route_admits_exactly_the_roles_it_is_for_and_only_their_municipali
         super::residents::resident(&app, "yokoze-resident@example.jp", &[("113611", "disaster")]).await;
     let chichibu_resident =
         super::residents::resident(&app, "chichibu-resident@example.jp", &[("112071", "disaster")]).await;
+    // Surveys the survey routes are tried on: one of 横瀬町, one of 秩父市.
+    let yokoze_survey = survey(&app, "113611").await;
+    let chichibu_survey = survey(&app, "112071").await;
     let people = [
         ("author@yokoze.example", Some("113611"), Role::Author, false),
         ("approver@yokoze.example", Some("113611"), Role::Approver, false),
@@ -205,6 +237,7 @@ async fn each_route_admits_exactly_the_roles_it_is_for_and_only_their_municipali
                 (true, Some("notices")) => vec![(yokoze, true), (chichibu, town.is_none())],
                 (true, Some("staff")) => vec![(yokoze_staff, true), (chichibu_staff, town.is_none())],
                 (true, Some("residents")) => vec![(yokoze_resident, true), (chichibu_resident, town.is_none())],
+                (true, Some("surveys")) => vec![(yokoze_survey, true), (chichibu_survey, town.is_none())],
                 _ => vec![(1, true)],
             };
             for (id, own) in targets {

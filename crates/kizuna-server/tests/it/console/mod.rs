@@ -2,7 +2,7 @@
 //! second factor, the form token and origin checks, throttling, session expiry,
 //! the role matrix over every route, and notices from writing to sending.
 
-mod browser;
+pub mod browser;
 mod check_ins;
 mod insight;
 mod matrix;
@@ -10,6 +10,7 @@ mod notices;
 mod residents;
 mod settings;
 mod staff;
+mod surveys;
 
 use axum::http::StatusCode;
 use chrono::Duration;
