@@ -122,13 +122,12 @@ import-error-not-a-category = There is no category "{ $value }".
 import-error-staff-only = The category "{ $value }" is for staff only and cannot be given by an import.
 import-error-not-yes-or-no = "{ $value }" is not yes or no (true or false).
 import-error-not-a-language = "{ $value }" is not ja or en.
-import-error-age-band = The age band is too long or holds control characters.
+import-error-age-band = Write the age band as under-20, 20-29 … 70-79, 80+ (or 10代 … 70代, 80代以上).
 
 ## Safety check-in answer errors (check_in.rs)
 
 # $max: the largest count
 check-in-error-household = Enter the number of people as a whole number from 1 to { $max }.
-import-error-age-band = Write the age band as under-20, 20-29 … 70-79, 80+ (or 10代 … 70代, 80代以上).
 
 ## The monitor panel and surveys (survey.rs)
 

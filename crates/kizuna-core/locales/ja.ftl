@@ -130,13 +130,12 @@ import-error-not-a-category = 分類「{ $value }」はありません。
 import-error-staff-only = 分類「{ $value }」は職員専用のため、取り込みでは登録できません。
 import-error-not-yes-or-no = 「{ $value }」は yes か no（true か false）ではありません。
 import-error-not-a-language = 「{ $value }」は ja か en ではありません。
-import-error-age-band = 年代が長すぎるか、制御文字を含んでいます。
+import-error-age-band = 年代は under-20、20-29 … 70-79、80+ か、10代 … 70代、80代以上 で書いてください。
 
 ## 安否確認の回答のエラー (check_in.rs)
 
 # $max: 人数の上限
 check-in-error-household = 人数は1から{ $max }までの数字で入力してください。
-import-error-age-band = 年代は under-20、20-29 … 70-79、80+ か、10代 … 70代、80代以上 で書いてください。
 
 ## よいまちモニターとアンケート (survey.rs)
 
