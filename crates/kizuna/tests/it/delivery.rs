@@ -116,15 +116,13 @@ fn killed_mid_fan_out_and_restarted_every_resident_still_gets_the_notice() {
 #[ignore = "needs PostgreSQL and python3 with aiosmtpd; scripts/test runs it"]
 fn two_processes_on_one_postgresql_deliver_one_notice_together_exactly_once() {
     const RESIDENTS: usize = 400;
-    let admin = std::env::var("KIZUNA_TEST_POSTGRES_URL")
-        .expect("KIZUNA_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL");
-    let name = format!("kizuna_bin_two_{}", std::process::id());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let database = runtime.block_on(kizuna_store::postgres::create_database(&admin, &name)).unwrap();
+    let database = TestDatabase::create("two");
+    let database = &database.url;
     let dir = temp_dir("twopg");
     let relay = Relay::start(&["--pipelining"]);
     let with_db = |command, helo: &str| {
-        let command = with_env(command, "KIZUNA_DATABASE_URL", &database);
+        let command = with_env(command, "KIZUNA_DATABASE_URL", database);
         let command = with_env(command, "KIZUNA_SMTP_URL", &relay.url());
         let command = with_env(command, "KIZUNA_DELIVERY_BATCH_SIZE", "10");
         // Each process says HELO with its own mail domain, so the relay tells them apart.
@@ -137,7 +135,7 @@ fn two_processes_on_one_postgresql_deliver_one_notice_together_exactly_once() {
     assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
     let a = Server::start(with_db(kizuna(&dir, &["serve", "--no-inbound"]), "a.example.jp"));
     let b = Server::start(with_db(kizuna(&dir, &["serve", "--no-inbound"]), "b.example.jp"));
-    runtime.block_on(send_notice(&database));
+    runtime.block_on(send_notice(database));
     wait_for(Duration::from_secs(90), || relay.messages().len() >= RESIDENTS);
     std::thread::sleep(Duration::from_millis(500));
     let messages = relay.messages();
@@ -149,29 +147,7 @@ fn two_processes_on_one_postgresql_deliver_one_notice_together_exactly_once() {
     assert!(from_a > 0 && from_b > 0, "both processes took part: {from_a} + {from_b}");
     drop(a);
     drop(b);
-    runtime.block_on(kizuna_store::postgres::drop_database(&admin, &name)).unwrap();
     let _ = std::fs::remove_dir_all(dir);
-}
-
-/// A fresh PostgreSQL database for one test, and a way to drop it.
-struct PgDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    fn create(runtime: &tokio::runtime::Runtime, tag: &str) -> PgDatabase {
-        let admin = std::env::var("KIZUNA_TEST_POSTGRES_URL")
-            .expect("KIZUNA_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL");
-        let name = format!("kizuna_bin_{tag}_{}", std::process::id());
-        let url = runtime.block_on(kizuna_store::postgres::create_database(&admin, &name)).unwrap();
-        PgDatabase { admin, name, url }
-    }
-
-    fn drop_with(self, runtime: &tokio::runtime::Runtime) {
-        runtime.block_on(kizuna_store::postgres::drop_database(&self.admin, &self.name)).unwrap();
-    }
 }
 
 /// Kills the process that holds claimed deliveries (its relay stopped answering
@@ -185,7 +161,7 @@ fn kill_the_stalled_one_and_time_the_rest(
 ) -> f64 {
     const RESIDENTS: usize = 300;
     const BATCH: usize = 10;
-    let database = PgDatabase::create(runtime, tag);
+    let database = TestDatabase::create(tag);
     let dir = temp_dir(tag);
     let stalling = Relay::start(&["--pipelining", "--stall-after", "40"]);
     let relay = Relay::start(&["--pipelining"]);
@@ -224,7 +200,6 @@ fn kill_the_stalled_one_and_time_the_rest(
     assert!(duplicates <= 2 * BATCH, "{duplicates} duplicates");
     drop(second);
     drop(replacement);
-    database.drop_with(runtime);
     let _ = std::fs::remove_dir_all(dir);
     seconds
 }

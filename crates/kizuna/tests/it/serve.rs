@@ -196,22 +196,9 @@ fn roles_can_be_switched_off() {
 #[test]
 #[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
 fn the_same_binary_runs_on_postgresql() {
-    let url = std::env::var("KIZUNA_TEST_POSTGRES_URL")
-        .expect("KIZUNA_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL");
-    let name = format!("kizuna_bin_{}", std::process::id());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let admin = |sql: String| {
-        let url = url.clone();
-        runtime.block_on(async move {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(&url).await.expect("cannot reach PostgreSQL");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
-        })
-    };
-    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    admin(format!("CREATE DATABASE {name}"));
-    let base = url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap();
-    let db_url = format!("{base}/{name}");
+    let database = TestDatabase::create("pg");
+    let db_url = database.url.clone();
     let dir = temp_dir("pg");
     let server = Server::start(with_env(kizuna(&dir, &["serve"]), "KIZUNA_DATABASE_URL", &db_url));
     let (status, _) = server.get("/healthz");
@@ -239,7 +226,6 @@ fn the_same_binary_runs_on_postgresql() {
     }
     drop(second);
     drop(server);
-    admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     let _ = std::fs::remove_dir_all(dir);
 }
 
