@@ -160,3 +160,6 @@ answer-error-not-a-choice = Choose one of the choices.
 # $max: the most characters
 answer-error-too-long = Keep the answer to { $max } characters.
 answer-error-control = The answer contains control characters.
+answer-error-only-one = Choose only one answer.
+answer-error-other-empty = You chose “Other”: write what it is.
+survey-error-other-without-choices = Only a choice question can offer “Other”.

@@ -168,3 +168,6 @@ answer-error-not-a-choice = 選択肢の中から選んでください。
 # $max: 文字数の上限
 answer-error-too-long = 回答は{ $max }文字以内にしてください。
 answer-error-control = 回答に使えない制御文字が含まれています。
+answer-error-only-one = 答えは1つだけ選んでください。
+answer-error-other-empty = 「その他」を選んだときは、その内容を書いてください。
+survey-error-other-without-choices = 「その他」を付けられるのは選択式の質問だけです。

@@ -209,6 +209,8 @@ pub struct QuestionDraft {
     pub text: String,
     pub choices: Vec<String>,
     pub required: bool,
+    /// A choice question may end with "その他" and a line to say what.
+    pub other: bool,
 }
 
 /// Why a survey's text or questions cannot be accepted; `field` names where.
@@ -222,6 +224,8 @@ pub enum SurveyError {
     Choices(QuestionKind),
     #[error("a {kind} question has no choices", kind = .0.as_str())]
     NoChoicesWanted(QuestionKind),
+    #[error("only a single or multiple choice question can offer \"other\"")]
+    OtherWithoutChoices,
 }
 
 impl Explain for SurveyError {
@@ -235,6 +239,7 @@ impl Explain for SurveyError {
                 texts::format(lang, "survey-error-choices", &[("max", MAX_CHOICES.into())]).into_owned()
             }
             SurveyError::NoChoicesWanted(_) => texts::text(lang, "survey-error-no-choices-wanted").into_owned(),
+            SurveyError::OtherWithoutChoices => texts::text(lang, "survey-error-other-without-choices").into_owned(),
         }
     }
 }
@@ -267,7 +272,15 @@ impl QuestionDraft {
         if !kind.has_choices() && !kept.is_empty() {
             return Err(SurveyError::NoChoicesWanted(kind));
         }
-        Ok(Self { kind, text, choices: kept, required })
+        Ok(Self { kind, text, choices: kept, required, other: false })
+    }
+
+    /// Offers "その他" with a line to say what, after the written choices.
+    pub fn with_other(self, other: bool) -> Result<Self, SurveyError> {
+        if other && !self.kind.has_choices() {
+            return Err(SurveyError::OtherWithoutChoices);
+        }
+        Ok(Self { other, ..self })
     }
 }
 
@@ -279,8 +292,12 @@ pub fn check_question_count(count: usize) -> Result<(), SurveyError> {
 /// One question's answer, checked against the question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// Indexes into the question's choices (one for a single choice).
-    Choices(Vec<i64>),
+    /// Indexes into the question's written choices (at most one for a single
+    /// choice), and what the resident wrote when they chose "その他".
+    Choices {
+        chosen: Vec<i64>,
+        other: Option<String>,
+    },
     Rating(i64),
     Text(String),
 }
@@ -296,6 +313,10 @@ pub enum AnswerError {
     TooLong,
     #[error("the answer contains control characters")]
     ControlCharacters,
+    #[error("only one choice may be chosen")]
+    OnlyOne,
+    #[error("\"other\" was chosen but nothing was written for it")]
+    OtherEmpty,
 }
 
 impl Explain for AnswerError {
@@ -305,6 +326,8 @@ impl Explain for AnswerError {
             AnswerError::NotAChoice => "answer-error-not-a-choice",
             AnswerError::TooLong => "answer-error-too-long",
             AnswerError::ControlCharacters => "answer-error-control",
+            AnswerError::OnlyOne => "answer-error-only-one",
+            AnswerError::OtherEmpty => "answer-error-other-empty",
         };
         texts::format(lang, key, &[("max", ANSWER_MAX.into())]).into_owned()
     }
@@ -315,19 +338,31 @@ pub struct AskedQuestion<'a> {
     pub kind: QuestionKind,
     pub choices: &'a [String],
     pub required: bool,
+    pub other: bool,
 }
 
+/// The value a form submits for "その他".
+pub const OTHER_VALUE: &str = "other";
+
 /// Reads one question's submitted values: `None` for an optional question left
-/// blank. Choices are submitted as their index (`0`, `1`, …), ratings as `1`–`5`.
-pub fn parse_answer(question: &AskedQuestion<'_>, values: &[String]) -> Result<Option<Answer>, AnswerError> {
+/// blank. Choices are submitted as their index (`0`, `1`, …) or [`OTHER_VALUE`],
+/// ratings as `1`–`5`; `other` is what was written on the "その他" line. Writing
+/// there chooses "その他" (a phone without script cannot tick it for you).
+pub fn parse_answer(
+    question: &AskedQuestion<'_>,
+    values: &[String],
+    other: &str,
+) -> Result<Option<Answer>, AnswerError> {
     let values: Vec<&str> = values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
     let answer = match question.kind {
         QuestionKind::Single | QuestionKind::Multiple => {
-            if question.kind == QuestionKind::Single && values.len() > 1 {
-                return Err(AnswerError::NotAChoice);
-            }
             let mut chosen = Vec::new();
+            let mut other_chosen = question.other && !other.trim().is_empty();
             for value in values {
+                if question.other && value == OTHER_VALUE {
+                    other_chosen = true;
+                    continue;
+                }
                 let index: i64 = value.parse().map_err(|_| AnswerError::NotAChoice)?;
                 if index < 0 || index as usize >= question.choices.len() {
                     return Err(AnswerError::NotAChoice);
@@ -336,8 +371,13 @@ pub fn parse_answer(question: &AskedQuestion<'_>, values: &[String]) -> Result<O
                     chosen.push(index);
                 }
             }
+            if question.kind == QuestionKind::Single && chosen.len() + usize::from(other_chosen) > 1 {
+                return Err(AnswerError::OnlyOne);
+            }
             chosen.sort_unstable();
-            (!chosen.is_empty()).then_some(Answer::Choices(chosen))
+            let other =
+                if other_chosen { Some(free_text(other.trim())?.ok_or(AnswerError::OtherEmpty)?) } else { None };
+            (!chosen.is_empty() || other.is_some()).then_some(Answer::Choices { chosen, other })
         }
         QuestionKind::Rating => match values.as_slice() {
             [] => None,
@@ -350,20 +390,22 @@ pub fn parse_answer(question: &AskedQuestion<'_>, values: &[String]) -> Result<O
             }
             _ => return Err(AnswerError::NotAChoice),
         },
-        QuestionKind::Text => match values.first() {
-            None => None,
-            Some(_) => match clean(&values.join("\n"), "answer", ANSWER_MAX, true) {
-                Ok(text) => Some(Answer::Text(text)),
-                Err(TextError::Empty { .. }) => None,
-                Err(TextError::TooLong { .. }) => return Err(AnswerError::TooLong),
-                Err(TextError::ControlCharacters { .. }) => return Err(AnswerError::ControlCharacters),
-            },
-        },
+        QuestionKind::Text => free_text(&values.join("\n"))?.map(Answer::Text),
     };
     if answer.is_none() && question.required {
         return Err(AnswerError::Required);
     }
     Ok(answer)
+}
+
+/// Typed text, cleaned: `None` when nothing was written.
+fn free_text(input: &str) -> Result<Option<String>, AnswerError> {
+    match clean(input, "answer", ANSWER_MAX, true) {
+        Ok(text) => Ok(Some(text)),
+        Err(TextError::Empty { .. }) => Ok(None),
+        Err(TextError::TooLong { .. }) => Err(AnswerError::TooLong),
+        Err(TextError::ControlCharacters { .. }) => Err(AnswerError::ControlCharacters),
+    }
 }
 
 #[cfg(test)]
@@ -403,21 +445,52 @@ mod tests {
     #[test]
     fn answers_are_checked_against_their_question() {
         let choices = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let multiple = AskedQuestion { kind: QuestionKind::Multiple, choices: &choices, required: true };
+        let multiple = AskedQuestion { kind: QuestionKind::Multiple, choices: &choices, required: true, other: false };
         let values = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(parse_answer(&multiple, &values(&["2", "0", "2"])), Ok(Some(Answer::Choices(vec![0, 2]))));
-        assert_eq!(parse_answer(&multiple, &values(&[])), Err(AnswerError::Required));
-        assert_eq!(parse_answer(&multiple, &values(&["3"])), Err(AnswerError::NotAChoice));
-        let single = AskedQuestion { kind: QuestionKind::Single, choices: &choices, required: false };
-        assert_eq!(parse_answer(&single, &values(&["0", "1"])), Err(AnswerError::NotAChoice));
-        assert_eq!(parse_answer(&single, &values(&[])), Ok(None));
-        let rating = AskedQuestion { kind: QuestionKind::Rating, choices: &[], required: true };
-        assert_eq!(parse_answer(&rating, &values(&["5"])), Ok(Some(Answer::Rating(5))));
-        assert_eq!(parse_answer(&rating, &values(&["6"])), Err(AnswerError::NotAChoice));
-        let text = AskedQuestion { kind: QuestionKind::Text, choices: &[], required: false };
+        let chosen = |c: &[i64]| Some(Answer::Choices { chosen: c.to_vec(), other: None });
+        assert_eq!(parse_answer(&multiple, &values(&["2", "0", "2"]), ""), Ok(chosen(&[0, 2])));
+        assert_eq!(parse_answer(&multiple, &values(&[]), ""), Err(AnswerError::Required));
+        assert_eq!(parse_answer(&multiple, &values(&["3"]), ""), Err(AnswerError::NotAChoice));
+        assert_eq!(parse_answer(&multiple, &values(&[OTHER_VALUE]), "x"), Err(AnswerError::NotAChoice));
+        assert_eq!(parse_answer(&multiple, &values(&["1"]), "ignored: no other line"), Ok(chosen(&[1])));
+        let single = AskedQuestion { kind: QuestionKind::Single, choices: &choices, required: false, other: false };
+        assert_eq!(parse_answer(&single, &values(&["0", "1"]), ""), Err(AnswerError::OnlyOne));
+        assert_eq!(parse_answer(&single, &values(&[]), ""), Ok(None));
+        let rating = AskedQuestion { kind: QuestionKind::Rating, choices: &[], required: true, other: false };
+        assert_eq!(parse_answer(&rating, &values(&["5"]), ""), Ok(Some(Answer::Rating(5))));
+        assert_eq!(parse_answer(&rating, &values(&["6"]), ""), Err(AnswerError::NotAChoice));
+        let text = AskedQuestion { kind: QuestionKind::Text, choices: &[], required: false, other: false };
         let hostile = "<script>alert(1)</script>";
-        assert_eq!(parse_answer(&text, &values(&[hostile])), Ok(Some(Answer::Text(hostile.to_owned()))));
-        assert_eq!(parse_answer(&text, &values(&["a\u{7}b"])), Err(AnswerError::ControlCharacters));
-        assert_eq!(parse_answer(&text, &values(&[&"長".repeat(ANSWER_MAX + 1)])), Err(AnswerError::TooLong));
+        assert_eq!(parse_answer(&text, &values(&[hostile]), ""), Ok(Some(Answer::Text(hostile.to_owned()))));
+        assert_eq!(parse_answer(&text, &values(&["a\u{7}b"]), ""), Err(AnswerError::ControlCharacters));
+        assert_eq!(parse_answer(&text, &values(&[&"長".repeat(ANSWER_MAX + 1)]), ""), Err(AnswerError::TooLong));
+    }
+
+    #[test]
+    fn other_is_chosen_by_ticking_it_or_by_writing_on_its_line() {
+        let choices = vec!["バス".to_owned(), "鉄道".to_owned()];
+        let values = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let answer = |chosen: &[i64], other: Option<&str>| {
+            Some(Answer::Choices { chosen: chosen.to_vec(), other: other.map(str::to_owned) })
+        };
+        let single = AskedQuestion { kind: QuestionKind::Single, choices: &choices, required: true, other: true };
+        assert_eq!(parse_answer(&single, &values(&[OTHER_VALUE]), " 自転車 "), Ok(answer(&[], Some("自転車"))));
+        assert_eq!(parse_answer(&single, &values(&[]), "自転車"), Ok(answer(&[], Some("自転車"))));
+        assert_eq!(parse_answer(&single, &values(&[OTHER_VALUE]), "  "), Err(AnswerError::OtherEmpty));
+        assert_eq!(parse_answer(&single, &values(&["0"]), "自転車"), Err(AnswerError::OnlyOne));
+        assert_eq!(parse_answer(&single, &values(&["1"]), ""), Ok(answer(&[1], None)));
+        let multiple = AskedQuestion { kind: QuestionKind::Multiple, choices: &choices, required: true, other: true };
+        assert_eq!(
+            parse_answer(&multiple, &values(&["1", OTHER_VALUE, "0"]), "徒歩"),
+            Ok(answer(&[0, 1], Some("徒歩")))
+        );
+        assert_eq!(parse_answer(&multiple, &values(&["0"]), "a\u{7}"), Err(AnswerError::ControlCharacters));
+        assert_eq!(
+            QuestionDraft::parse(QuestionKind::Text, "q", &[], false).unwrap().with_other(true),
+            Err(SurveyError::OtherWithoutChoices)
+        );
+        assert!(
+            QuestionDraft::parse(QuestionKind::Single, "q", &choices, false).unwrap().with_other(true).unwrap().other
+        );
     }
 }

@@ -1210,6 +1210,8 @@ survey-page-no-closing = when the town closes it
 survey-page-answered = You have answered; you can change your answer until then.
 survey-page-optional = (optional)
 survey-page-any = (choose all that apply)
+survey-page-other = Other
+survey-page-other-what = If other, please write what
 # $n: the rating
 survey-page-rating = { $n }
 survey-page-rating-low = { $n } (low)
@@ -1267,6 +1269,8 @@ console-survey-no-closing = Until closed
 console-done-survey-invited = Invitations are on their way to the targeted monitors not yet invited.
 console-done-survey-reminded = Reminders are on their way to monitors who have not answered (within the limits of count and interval).
 console-done-survey-closed = The survey is closed.
+console-done-survey-invited-none = Nobody new to invite: every targeted monitor has been invited already.
+console-done-survey-reminded-none = Nobody to remind now: everyone has answered, has had the most reminders, or was invited or reminded too recently.
 console-survey-error-closed = This survey is closed.
 console-survey-invite = Invite the targeted monitors
 console-survey-remind = Remind those who have not answered
@@ -1331,6 +1335,9 @@ console-survey-kind-none = Not used
 console-survey-question-text = Question
 console-survey-choices = Choices (single or multiple choice; one a line)
 console-survey-required = An answer is required
+console-results-other-written = What was written for “Other”
+console-survey-other = Add “Other” with a line to write in
+console-survey-other-hint = Choice questions only. What residents write is listed with the results.
 console-survey-create = Create the survey
 console-survey-error-date = Write the closing date like 2026-12-20.
 

@@ -1207,6 +1207,8 @@ survey-page-no-closing = 市町村が締め切るまで
 survey-page-answered = 回答済みです。締め切りまでは変更できます。
 survey-page-optional = （任意）
 survey-page-any = （当てはまるものすべて）
+survey-page-other = その他
+survey-page-other-what = 「その他」の内容
 # $n: 評価の数字
 survey-page-rating = { $n }
 survey-page-rating-low = { $n }（低い）
@@ -1263,6 +1265,8 @@ console-survey-no-closing = 締め切るまで
 
 console-done-survey-invited = 対象のモニターに招待のメールを送ります（まだ招待していない人だけ）。
 console-done-survey-reminded = 未回答のモニターに再送のメールを送ります（回数と間隔の上限の範囲で）。
+console-done-survey-invited-none = 新たに招待する人はいません。対象のモニターは全員招待済みです。
+console-done-survey-reminded-none = いま再送できる人はいません。全員が回答済みか、再送の回数の上限に達したか、前回のメールから日がたっていません。
 console-done-survey-closed = アンケートを締め切りました。
 console-survey-error-closed = このアンケートは締め切り済みです。
 console-survey-invite = 対象のモニターを招待する
@@ -1328,6 +1332,9 @@ console-survey-kind-none = 使わない
 console-survey-question-text = 質問文
 console-survey-choices = 選択肢（単一選択・複数選択のとき、1行に1つ）
 console-survey-required = 回答を必須にする
+console-results-other-written = 「その他」に書かれた内容
+console-survey-other = 「その他」（内容を書く欄つき）を加える
+console-survey-other-hint = 選択式の質問だけ。書かれた内容は結果に一覧で出ます。
 console-survey-create = アンケートを作る
 console-survey-error-date = 締め切り日は 2026-12-20 のように書いてください。
 

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use kizuna_core::Lang;
 use kizuna_core::survey::{self, AgeBand, QuestionKind};
 use kizuna_store::Survey;
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,7 @@ pub struct QuestionBody {
     text: String,
     choices: Option<Vec<String>>,
     required: bool,
+    other: Option<bool>,
 }
 
 impl TryFrom<NewSurveyBody> for SurveyDraft {
@@ -61,6 +63,7 @@ impl TryFrom<NewSurveyBody> for SurveyDraft {
                     text: q.text,
                     choices: q.choices.unwrap_or_default(),
                     required: q.required,
+                    other: q.other.unwrap_or(false),
                 })
                 .collect(),
             opens_at: body.opens_at.as_deref().map(|t| time(t, "opens_at")).transpose()?,
@@ -76,6 +79,7 @@ pub struct QuestionView {
     text: String,
     choices: Vec<String>,
     required: bool,
+    other: bool,
 }
 
 #[derive(Serialize)]
@@ -120,6 +124,7 @@ impl SurveyView {
                     text: q.text,
                     choices: q.choices,
                     required: q.required,
+                    other: q.other,
                 })
                 .collect(),
             opens_at: survey.opens_at,
@@ -182,7 +187,7 @@ impl From<Results> for ResultsView {
                         answered: q.answered,
                         counts: (!text_kind)
                             .then(|| q.counts.into_iter().map(|(choice, count)| CountView { choice, count }).collect()),
-                        answers: text_kind.then_some(q.answers),
+                        answers: (text_kind || q.other).then_some(q.answers),
                     }
                 })
                 .collect(),
@@ -237,7 +242,8 @@ pub async fn results(
     caller: ApiCaller,
     SurveyId(id): SurveyId,
 ) -> Result<Json<ResultsView>, ApiError> {
-    Ok(Json(service::results(&state, caller.actor.scope(), id).await?.into()))
+    // Questions and choices are in the survey's language, Japanese: so is "その他".
+    Ok(Json(service::results(&state, caller.actor.scope(), id, Lang::JA).await?.into()))
 }
 
 /// The JSON Schemas of the survey bodies and answers, for the document.
@@ -288,6 +294,10 @@ pub fn schemas(consortium: &Consortium) -> Value {
                     "description": "2 or more different choices for single and multiple; none for rating and text.",
                 },
                 "required": { "type": "boolean" },
+                "other": {
+                    "type": "boolean", "nullable": true,
+                    "description": "Single and multiple only: ends the choices with \"その他\" and a line to say what.",
+                },
             },
         },
         "Survey": {
@@ -305,13 +315,14 @@ pub fn schemas(consortium: &Consortium) -> Value {
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "required": ["id", "kind", "text", "choices", "required"],
+                        "required": ["id", "kind", "text", "choices", "required", "other"],
                         "properties": {
                             "id": id_schema(consortium),
                             "kind": { "type": "string", "enum": kinds },
                             "text": { "type": "string" },
                             "choices": { "type": "array", "items": { "type": "string" } },
                             "required": { "type": "boolean" },
+                            "other": { "type": "boolean", "description": "The choices end with \"その他\" and a line to say what." },
                         },
                     },
                 },
@@ -352,7 +363,7 @@ pub fn schemas(consortium: &Consortium) -> Value {
                             "answered": count,
                             "counts": {
                                 "type": "array",
-                                "description": "Each choice (or rating 1–5) with how many chose it; a multiple choice counts every option chosen.",
+                                "description": "Each choice (or rating 1–5) with how many chose it; a multiple choice counts every option chosen; \"その他\" last, when offered.",
                                 "items": {
                                     "type": "object", "required": ["choice", "count"],
                                     "properties": { "choice": { "type": "string" }, "count": count },
@@ -360,7 +371,7 @@ pub fn schemas(consortium: &Consortium) -> Value {
                             },
                             "answers": {
                                 "type": "array", "items": { "type": "string" },
-                                "description": "The free-text answers, as typed.",
+                                "description": "The free-text answers, or what was written for \"その他\", as typed.",
                             },
                         },
                     },

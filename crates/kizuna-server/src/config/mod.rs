@@ -71,7 +71,7 @@ pub struct Settings {
     pub api_rate_per_minute: u32,
     /// How many reminders a monitor who has not answered a survey may get.
     pub survey_reminders: u32,
-    /// Days between a survey's invitation or reminder and the next reminder.
+    /// Days between a survey's invitation or reminder and the next reminder (0: any time).
     pub survey_reminder_days: u32,
     pub console: ConsoleSettings,
     /// The languages pages, forms and mails offer residents, in the order pages
@@ -147,7 +147,7 @@ impl Settings {
         let residents = ResidentSettings::read(layers)?;
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
         let survey_reminders = layers.whole("survey_reminders", 2, 0..=10)?;
-        let survey_reminder_days = layers.whole("survey_reminder_days", 3, 1..=60)?;
+        let survey_reminder_days = layers.whole("survey_reminder_days", 3, 0..=60)?;
         let jma = JmaSettings::read(layers)?;
         let console = ConsoleSettings::read(layers)?;
         let languages =

@@ -80,6 +80,8 @@ pub fn banner(lang: Lang, done: Option<&str>) -> Option<String> {
         "cost-removed" => "console-done-cost-removed",
         "invited" => "console-done-survey-invited",
         "reminded" => "console-done-survey-reminded",
+        "invited-none" => "console-done-survey-invited-none",
+        "reminded-none" => "console-done-survey-reminded-none",
         "closed" => "console-done-survey-closed",
         "created" => "console-done-survey-created",
         "paper-saved" => "console-done-survey-paper-saved",

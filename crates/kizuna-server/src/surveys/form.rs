@@ -1,7 +1,7 @@
 //! A survey's questions as a form: the values given for each question (`q{id}`
-//! fields), the questions as a page shows them with their errors, and the
-//! answers read from them. The residents' answer page and the console's paper
-//! answer entry share it.
+//! fields, and `q{id}-other` for what was written beside "その他"), the questions
+//! as a page shows them with their errors, and the answers read from them. The
+//! residents' answer page and the console's paper answer entry share it.
 
 use kizuna_core::lang::Explain;
 use kizuna_core::survey::{self, Answer, AnswerError, AskedQuestion, QuestionKind};
@@ -36,6 +36,12 @@ pub struct OptionView {
     pub checked: bool,
 }
 
+/// "その他" as a choice, with the line beside it (`q{id}-other`).
+pub struct OtherView {
+    pub option: OptionView,
+    pub typed: String,
+}
+
 pub struct QuestionView {
     pub id: i64,
     pub number: usize,
@@ -43,37 +49,61 @@ pub struct QuestionView {
     pub text: String,
     pub required: bool,
     pub options: Vec<OptionView>,
+    pub other: Option<OtherView>,
     pub typed: String,
     pub error: Option<String>,
 }
 
-/// The values of each question, as typed or as stored.
-pub type Values = Vec<(i64, Vec<String>)>;
-
-pub fn stored_values(response: Option<&StoredResponse>) -> Values {
-    response
-        .map(|r| {
-            r.answers
-                .iter()
-                .map(|(q, answer)| {
-                    let values = match answer {
-                        Answer::Choices(chosen) => chosen.iter().map(i64::to_string).collect(),
-                        Answer::Rating(rating) => vec![rating.to_string()],
-                        Answer::Text(text) => vec![text.clone()],
-                    };
-                    (*q, values)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// What was given for one question, as typed or as stored.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub question: i64,
+    pub values: Vec<String>,
+    /// Written beside "その他".
+    pub other: String,
 }
 
-/// The `q{id}` fields of a submission; `all` reads every value of a field.
+/// What was given for each question.
+pub type Values = Vec<Given>;
+
+fn given(values: &Values, question: i64) -> Option<&Given> {
+    values.iter().find(|g| g.question == question)
+}
+
+pub fn stored_values(response: Option<&StoredResponse>) -> Values {
+    let Some(response) = response else { return Vec::new() };
+    response
+        .answers
+        .iter()
+        .map(|(question, answer)| {
+            let (values, other) = match answer {
+                Answer::Choices { chosen, other } => {
+                    let mut values: Vec<String> = chosen.iter().map(i64::to_string).collect();
+                    values.extend(other.is_some().then(|| survey::OTHER_VALUE.to_owned()));
+                    (values, other.clone().unwrap_or_default())
+                }
+                Answer::Rating(rating) => (vec![rating.to_string()], String::new()),
+                Answer::Text(text) => (vec![text.clone()], String::new()),
+            };
+            Given { question: *question, values, other }
+        })
+        .collect()
+}
+
+/// The `q{id}` and `q{id}-other` fields of a submission; `all` reads every value of a field.
 pub fn form_values<S: AsRef<str>>(survey: &Survey, all: impl Fn(&str) -> Vec<S>) -> Values {
     survey
         .questions
         .iter()
-        .map(|q| (q.id, all(&format!("q{}", q.id)).iter().map(|v| v.as_ref().to_owned()).collect()))
+        .map(|q| Given {
+            question: q.id,
+            values: all(&format!("q{}", q.id)).iter().map(|v| v.as_ref().to_owned()).collect(),
+            other: if q.other {
+                all(&format!("q{}-other", q.id)).first().map(|v| v.as_ref().to_owned()).unwrap_or_default()
+            } else {
+                String::new()
+            },
+        })
         .collect()
 }
 
@@ -90,7 +120,9 @@ pub fn question_views(
         .iter()
         .enumerate()
         .map(|(index, q)| {
-            let given = values.iter().find(|(id, _)| *id == q.id).map(|(_, v)| v.as_slice()).unwrap_or_default();
+            let given = given(values, q.id);
+            let typed_other = given.map(|g| g.other.as_str()).unwrap_or_default();
+            let given = given.map(|g| g.values.as_slice()).unwrap_or_default();
             let has = |value: &str| given.iter().any(|v| v.trim() == value);
             let options: Vec<OptionView> = match q.kind {
                 QuestionKind::Single | QuestionKind::Multiple => q
@@ -121,9 +153,23 @@ pub fn question_views(
                     .collect(),
                 QuestionKind::Text => Vec::new(),
             };
-            let error = problems.iter().find(|(id, _)| *id == q.id).map(|(_, e)| e.explain(lang));
-            if let Some(message) = &error {
-                let target = options.first().map_or_else(|| format!("q{}", q.id), |o| o.id.clone());
+            let other = q.other.then(|| OtherView {
+                option: OptionView {
+                    id: format!("q{}-other-choice", q.id),
+                    value: survey::OTHER_VALUE.to_owned(),
+                    label: texts::text(lang, "survey-page-other").into_owned(),
+                    checked: has(survey::OTHER_VALUE) || !typed_other.trim().is_empty(),
+                },
+                typed: typed_other.to_owned(),
+            });
+            let problem = problems.iter().find(|(id, _)| *id == q.id).map(|(_, e)| e);
+            let error = problem.map(|e| e.explain(lang));
+            if let (Some(problem), Some(message)) = (problem, &error) {
+                // An empty "その他" line sends the reader to that line.
+                let target = match (problem, &other) {
+                    (AnswerError::OtherEmpty, Some(_)) => format!("q{}-other", q.id),
+                    _ => options.first().map_or_else(|| format!("q{}", q.id), |o| o.id.clone()),
+                };
                 errors.push((format!("#{target}"), message.clone()));
             }
             QuestionView {
@@ -133,6 +179,7 @@ pub fn question_views(
                 text: q.text.clone(),
                 required: q.required,
                 options,
+                other,
                 typed: if q.kind == QuestionKind::Text { given.join("\n") } else { String::new() },
                 error,
             }
@@ -149,9 +196,10 @@ pub fn parse_answers(survey: &Survey, values: &Values) -> Result<Vec<(i64, Answe
     let mut answers = Vec::new();
     let mut problems = Vec::new();
     for q in &survey.questions {
-        let asked = AskedQuestion { kind: q.kind, choices: &q.choices, required: q.required };
-        let given = values.iter().find(|(id, _)| *id == q.id).map(|(_, v)| v.as_slice()).unwrap_or_default();
-        match survey::parse_answer(&asked, given) {
+        let asked = AskedQuestion { kind: q.kind, choices: &q.choices, required: q.required, other: q.other };
+        let given = given(values, q.id);
+        let (values, other) = given.map_or((&[][..], ""), |g| (g.values.as_slice(), g.other.as_str()));
+        match survey::parse_answer(&asked, values, other) {
             Ok(Some(answer)) => answers.push((q.id, answer)),
             Ok(None) => {}
             Err(problem) => problems.push((q.id, problem)),

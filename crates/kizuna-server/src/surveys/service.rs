@@ -35,6 +35,8 @@ pub struct QuestionInput {
     pub text: String,
     pub choices: Vec<String>,
     pub required: bool,
+    /// Ends with "その他" and a line to say what.
+    pub other: bool,
 }
 
 /// What is wrong with one field of a draft.
@@ -160,16 +162,19 @@ pub fn parse_draft(
     for (index, question) in draft.questions.iter().enumerate() {
         let kind = QuestionKind::parse(&question.kind)
             .ok_or_else(|| invalid(format!("questions[{index}].kind"), Problem::UnknownKind(question.kind.clone())))?;
-        let parsed = QuestionDraft::parse(kind, &question.text, &question.choices, question.required).map_err(|e| {
-            let part = match e {
-                DraftError::Text(
-                    TextError::Empty { field: "question" } | TextError::TooLong { field: "question", .. },
-                )
-                | DraftError::Text(TextError::ControlCharacters { field: "question" }) => "text",
-                _ => "choices",
-            };
-            invalid(format!("questions[{index}].{part}"), e)
-        })?;
+        let parsed = QuestionDraft::parse(kind, &question.text, &question.choices, question.required)
+            .and_then(|q| q.with_other(question.other))
+            .map_err(|e| {
+                let part = match e {
+                    DraftError::Text(
+                        TextError::Empty { field: "question" } | TextError::TooLong { field: "question", .. },
+                    )
+                    | DraftError::Text(TextError::ControlCharacters { field: "question" }) => "text",
+                    DraftError::OtherWithoutChoices => "other",
+                    _ => "choices",
+                };
+                invalid(format!("questions[{index}].{part}"), e)
+            })?;
         questions.push(parsed);
     }
     let opens_at = draft.opens_at.unwrap_or(now);
@@ -262,8 +267,10 @@ pub struct QuestionResult {
     pub text: String,
     /// (choice or rating as shown, count): every option, even those nobody chose.
     pub counts: Vec<(String, i64)>,
-    /// Free-text answers, as typed.
+    /// Free-text answers, or what was written for "その他", as typed.
     pub answers: Vec<String>,
+    /// A choice question that offered "その他".
+    pub other: bool,
     /// Responses that answered this question (for percentages).
     pub answered: i64,
 }
@@ -284,8 +291,9 @@ impl Results {
 }
 
 /// Counts each option of each question (a multiple choice counts every option
-/// chosen), ratings 1 to 5, and lists free-text answers.
-pub fn tally_questions(survey: &Survey, tally: &SurveyTally) -> Vec<QuestionResult> {
+/// chosen; "その他", named `other_label`, counts what was written for it),
+/// ratings 1 to 5, and lists free-text answers and what was written for "その他".
+pub fn tally_questions(survey: &Survey, tally: &SurveyTally, other_label: &str) -> Vec<QuestionResult> {
     survey
         .questions
         .iter()
@@ -293,9 +301,17 @@ pub fn tally_questions(survey: &Survey, tally: &SurveyTally) -> Vec<QuestionResu
             let count = |value: i64| {
                 tally.counts.iter().find(|(id, v, _)| *id == q.id && *v == value).map_or(0, |(_, _, n)| *n)
             };
+            let answers: Vec<String> =
+                tally.texts.iter().filter(|(id, _)| *id == q.id).map(|(_, t)| t.clone()).collect();
             let counts = match q.kind {
                 QuestionKind::Single | QuestionKind::Multiple => {
-                    q.choices.iter().enumerate().map(|(i, c)| (c.clone(), count(i as i64))).collect()
+                    let mut counts: Vec<(String, i64)> =
+                        q.choices.iter().enumerate().map(|(i, c)| (c.clone(), count(i as i64))).collect();
+                    // Each "その他" is one written answer.
+                    if q.other {
+                        counts.push((other_label.to_owned(), answers.len() as i64));
+                    }
+                    counts
                 }
                 QuestionKind::Rating => (1..=survey::RATING_MAX).map(|r| (r.to_string(), count(r))).collect(),
                 QuestionKind::Text => Vec::new(),
@@ -305,7 +321,8 @@ pub fn tally_questions(survey: &Survey, tally: &SurveyTally) -> Vec<QuestionResu
                 kind: q.kind,
                 text: q.text.clone(),
                 counts,
-                answers: tally.texts.iter().filter(|(id, _)| *id == q.id).map(|(_, t)| t.clone()).collect(),
+                answers,
+                other: q.other,
                 answered: tally.answered.iter().find(|(id, _)| *id == q.id).map_or(0, |(_, n)| *n),
             }
         })
@@ -313,9 +330,10 @@ pub fn tally_questions(survey: &Survey, tally: &SurveyTally) -> Vec<QuestionResu
 }
 
 /// The results of a survey within the caller's reach.
-pub async fn results(state: &AppState, scope: &Scope, id: i64) -> Result<Results, SurveyError> {
+/// "その他" is named in `lang`.
+pub async fn results(state: &AppState, scope: &Scope, id: i64, lang: Lang) -> Result<Results, SurveyError> {
     let survey = read(state, scope, id).await?;
     let tally = state.store.survey_tally(id).await?;
-    let questions = tally_questions(&survey, &tally);
+    let questions = tally_questions(&survey, &tally, &texts::text(lang, "survey-page-other"));
     Ok(Results { invited: tally.invited, web: tally.web, paper: tally.paper, questions, survey })
 }

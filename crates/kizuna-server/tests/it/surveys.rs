@@ -180,7 +180,7 @@ fn survey_body(towns: &[&str]) -> Value {
         "municipalities": towns,
         "questions": [
             { "kind": "single", "text": "バスを利用しますか", "choices": ["はい", "いいえ"], "required": true },
-            { "kind": "multiple", "text": "よく使う交通手段", "choices": ["バス", "鉄道", "車"], "required": false },
+            { "kind": "multiple", "text": "よく使う交通手段", "choices": ["バス", "鉄道", "車"], "required": false, "other": true },
             { "kind": "rating", "text": "満足度", "required": false },
             { "kind": "text", "text": "ご意見", "required": false }
         ],
@@ -256,8 +256,9 @@ async fn the_api_creates_a_survey_invites_the_panel_reminds_non_responders_and_c
     let (answered_by, token) = links[0].clone();
     let answer = [("q1", "0"), ("q2", "0"), ("q2", "2"), ("q3", "4"), ("q4", "<b>バスを増やして</b>")];
     let q = |n: usize| survey["questions"][n - 1]["id"].as_i64().unwrap();
-    let fields: Vec<(String, &str)> =
+    let mut fields: Vec<(String, &str)> =
         answer.iter().map(|(k, v)| (format!("q{}", q(k[1..].parse().unwrap())), *v)).collect();
+    fields.push((format!("q{}-other", q(2)), "自転車"));
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let sent = call(&web, post_form(&format!("/surveys/{token}"), &fields)).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
@@ -279,7 +280,15 @@ async fn the_api_creates_a_survey_invites_the_panel_reminds_non_responders_and_c
         results["questions"][n]["counts"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).collect()
     };
     assert_eq!(counts(0), [1, 0]);
-    assert_eq!(counts(1), [1, 0, 1], "each option of a multiple choice is counted");
+    assert_eq!(counts(1), [1, 0, 1, 1], "each option of a multiple choice is counted, その他 last");
+    assert_eq!(results["questions"][1]["counts"][3]["choice"], "その他");
+    assert_eq!(results["questions"][1]["answers"], json!(["自転車"]), "what was written for その他");
+    assert_eq!(survey["questions"][1]["other"], json!(true));
+    let mut other_on_text = survey_body(&["112071"]);
+    other_on_text["questions"][3]["other"] = json!(true);
+    let other_on_text = call(&web, api(Method::POST, "/api/v1/surveys", &chichibu, Some(other_on_text))).await;
+    assert_eq!(other_on_text.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other_on_text.json()["error"]["field"], "questions[3].other");
     assert_eq!(counts(2), [0, 0, 0, 1, 0]);
     assert_eq!(results["questions"][3]["answers"], json!(["<b>バスを増やして</b>"]));
 
@@ -330,8 +339,17 @@ async fn the_answer_page_takes_one_answer_per_invitation_changed_until_closing_a
     assert!(missing.body.contains("この質問に答えてください") && missing.body.contains("value=\"1\" checked"));
     assert!(app.state.store.survey_tally(id).await.unwrap().web == 0);
 
+    // その他 ticked with nothing written: the summary leads to its line.
+    let other_line = format!("{}-other", q[1]);
+    assert!(form.body.contains(&format!("id=\"{other_line}\"")) && form.body.contains("「その他」の内容"));
+    let empty_other = call(&web, post_form(&path, &[(q[0].as_str(), "0"), (q[1].as_str(), "other")])).await;
+    assert_eq!(empty_other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty_other.body.contains(&format!("href=\"#{other_line}\"")), "{}", empty_other.body);
+    assert!(empty_other.body.contains("その内容を書いてください"));
+    assert_eq!(app.state.store.survey_tally(id).await.unwrap().web, 0);
+
     let hostile = "<script>alert('x')</script>";
-    let first = [(q[0].as_str(), "0"), (q[1].as_str(), "1"), (q[3].as_str(), hostile)];
+    let first = [(q[0].as_str(), "0"), (q[1].as_str(), "1"), (other_line.as_str(), "徒歩"), (q[3].as_str(), hostile)];
     let recorded = call(&web, post_form(&path, &first)).await;
     assert_eq!(recorded.status, StatusCode::OK);
     assert!(recorded.body.contains("回答を受け付けました"), "one POST records, no confirmation step");
@@ -342,6 +360,7 @@ async fn the_answer_page_takes_one_answer_per_invitation_changed_until_closing_a
         shown.body
     );
     assert!(shown.body.contains("回答を変更する"));
+    assert!(shown.body.contains("value=\"徒歩\"") && shown.body.contains("value=\"other\" checked"), "その他 kept");
     let changed = call(&web, post_form(&path, &[(q[0].as_str(), "1")])).await;
     assert!(changed.body.contains("回答を変更しました"));
     let tally = app.state.store.survey_tally(id).await.unwrap();

@@ -141,6 +141,7 @@ impl Surveys for SqlStore {
                 // Choices are single lines, so a line feed parts them.
                 .bind(question.choices.join("\n"))
                 .bind(question.required)
+                .bind(question.other)
                 .execute()
                 .await?;
         }
@@ -282,18 +283,26 @@ impl Surveys for SqlStore {
             let kind: String = answer.get("kind")?;
             let value = match QuestionKind::parse(&kind) {
                 Some(QuestionKind::Single | QuestionKind::Multiple) => {
-                    let choice: i64 = answer.get("choice")?;
-                    if let Some((_, Answer::Choices(chosen))) = answers.iter_mut().find(|(q, _)| *q == question) {
-                        chosen.push(choice);
-                        continue;
+                    match (answer.get::<Option<i64>>("choice")?, answer.get::<Option<String>>("text")?) {
+                        (Some(choice), _) => Answer::Choices { chosen: vec![choice], other: None },
+                        (None, Some(text)) => Answer::Choices { chosen: Vec::new(), other: Some(text) },
+                        (None, None) => return Err(corrupt("choice answer", "empty")),
                     }
-                    Answer::Choices(vec![choice])
                 }
                 Some(QuestionKind::Rating) => Answer::Rating(answer.get("rating")?),
                 Some(QuestionKind::Text) => Answer::Text(answer.get("text")?),
                 None => return Err(corrupt("question kind", &kind)),
             };
-            answers.push((question, value));
+            // A choice question's rows (each choice, and "その他") make one answer.
+            match (answers.last_mut(), value) {
+                (Some((q, Answer::Choices { chosen, other })), Answer::Choices { chosen: more, other: written })
+                    if *q == question =>
+                {
+                    chosen.extend(more);
+                    *other = written.or(other.take());
+                }
+                (_, value) => answers.push((question, value)),
+            }
         }
         Ok(Some(StoredResponse {
             id,
@@ -332,10 +341,14 @@ impl Surveys for SqlStore {
         };
         for (question, answer) in &response.answers {
             match answer {
-                Answer::Choices(chosen) => {
+                Answer::Choices { chosen, other } => {
                     for choice in chosen {
                         let statement = tx.query(INSERT_ANSWER).bind(id).bind(*question).bind(*choice);
                         statement.bind(None::<i64>).bind(None::<String>).execute().await?;
+                    }
+                    if let Some(text) = other {
+                        let statement = tx.query(INSERT_ANSWER).bind(id).bind(*question).bind(None::<i64>);
+                        statement.bind(None::<i64>).bind(text.as_str()).execute().await?;
                     }
                 }
                 Answer::Rating(rating) => {
@@ -433,6 +446,7 @@ fn question_from_row(row: &Row) -> Result<Question> {
         text: row.get("text")?,
         choices: choices.split('\n').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
         required: row.get("required")?,
+        other: row.get("other")?,
     })
 }
 

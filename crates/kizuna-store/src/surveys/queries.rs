@@ -39,7 +39,8 @@ pub(super) const INSERT_SURVEY: &str = "INSERT INTO surveys (title, introduction
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 
 pub(super) const INSERT_QUESTION: &str =
-    "INSERT INTO survey_questions (survey_id, position, kind, text, choices, required) VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO survey_questions (survey_id, position, kind, text, choices, required, other)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 pub(super) const SURVEY_BY_ID: &str = "SELECT id, title, introduction, municipalities, age_bands, areas, opens_at,
      closes_at, closed_at, created_by, created_at FROM surveys WHERE id = $1";
@@ -49,7 +50,7 @@ pub(super) const ALL_SURVEYS: &str = "SELECT id, title, introduction, municipali
      closes_at, closed_at, created_by, created_at FROM surveys ORDER BY id DESC";
 
 pub(super) const QUESTIONS_OF: &str =
-    "SELECT id, kind, text, choices, required FROM survey_questions WHERE survey_id = $1 ORDER BY position";
+    "SELECT id, kind, text, choices, required, other FROM survey_questions WHERE survey_id = $1 ORDER BY position";
 
 pub(super) const CLOSE_SURVEY: &str = "UPDATE surveys SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL";
 
@@ -98,6 +99,7 @@ pub(super) const MAIL_FAILED: &str = "UPDATE survey_mails SET attempts = attempt
 pub(super) const RESPONSE_OF_INVITATION: &str =
     "SELECT id, channel, submitted_at, updated_at FROM survey_responses WHERE invitation_id = $1";
 
+/// A choice question's "その他" row has no choice and the text written.
 pub(super) const ANSWERS_OF: &str = "SELECT a.question_id, q.kind, a.choice, a.rating, a.text
      FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id
      WHERE a.response_id = $1 ORDER BY q.position, a.choice";

@@ -47,6 +47,8 @@ pub struct Question {
     pub text: String,
     pub choices: Vec<String>,
     pub required: bool,
+    /// Ends with "その他" and a line to say what.
+    pub other: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -150,7 +150,7 @@ fn new_survey(towns: &[&str], bands: &[AgeBand]) -> NewSurvey {
         areas: Vec::new(),
         questions: vec![
             question(QuestionKind::Single, &["はい", "いいえ"], true),
-            question(QuestionKind::Multiple, &["バス", "鉄道", "車"], false),
+            question(QuestionKind::Multiple, &["バス", "鉄道", "車"], false).with_other(true).unwrap(),
             question(QuestionKind::Rating, &[], false),
             question(QuestionKind::Text, &[], false),
         ],
@@ -169,6 +169,7 @@ async fn invitations_go_to_the_targeted_monitors_once_and_their_mails_wait_for_t
     let survey = store.create_survey(&new_survey(&["112071"], &[AgeBand::Sixties]), at(10)).await.unwrap();
     assert_eq!(survey.questions.len(), 4);
     assert_eq!(survey.questions[1].choices, ["バス", "鉄道", "車"]);
+    assert_eq!(survey.questions.iter().map(|q| q.other).collect::<Vec<_>>(), [false, true, false, false]);
     assert_eq!(survey.age_bands, [AgeBand::Sixties]);
     assert!(survey.is_open(at(11)) && !survey.is_open(at(30)) && !survey.is_open(at(9)));
     assert_eq!(store.invite_monitors(survey.id, at(10)).await.unwrap(), 1);
@@ -232,11 +233,14 @@ async fn one_response_per_invitation_is_replaced_when_changed_and_counted_per_op
         age_band: invitation.age_band,
         answers,
     };
-    let first = vec![(q[0], Answer::Choices(vec![0])), (q[1], Answer::Choices(vec![0, 2]))];
+    let first = vec![
+        (q[0], Answer::Choices { chosen: vec![0], other: None }),
+        (q[1], Answer::Choices { chosen: vec![0, 2], other: None }),
+    ];
     let id = store.save_response(&response(&invitations[0], Channel::Web, first), at(11)).await.unwrap();
     let changed = vec![
-        (q[0], Answer::Choices(vec![1])),
-        (q[1], Answer::Choices(vec![0, 1, 2])),
+        (q[0], Answer::Choices { chosen: vec![1], other: None }),
+        (q[1], Answer::Choices { chosen: vec![0, 1, 2], other: Some("徒歩".into()) }),
         (q[2], Answer::Rating(4)),
         (q[3], Answer::Text(hostile.into())),
     ];
@@ -246,10 +250,15 @@ async fn one_response_per_invitation_is_replaced_when_changed_and_counted_per_op
     assert_eq!(stored.answers, changed);
     assert_eq!((stored.submitted_at, stored.updated_at), (at(11), at(12)));
     assert_eq!(store.response_of(invitations[1].id).await.unwrap(), None);
-    let second = vec![(q[0], Answer::Choices(vec![1])), (q[1], Answer::Choices(vec![2]))];
-    store.save_response(&response(&invitations[1], Channel::Paper, second), at(13)).await.unwrap();
+    let second = vec![
+        (q[0], Answer::Choices { chosen: vec![1], other: None }),
+        (q[1], Answer::Choices { chosen: Vec::new(), other: Some("自転車".into()) }),
+    ];
+    store.save_response(&response(&invitations[1], Channel::Paper, second.clone()), at(13)).await.unwrap();
+    assert_eq!(store.response_of(invitations[1].id).await.unwrap().unwrap().answers, second, "only その他 chosen");
     // A paper answer from someone never invited.
-    let mut walk_in = response(&invitations[1], Channel::Paper, vec![(q[0], Answer::Choices(vec![0]))]);
+    let mut walk_in =
+        response(&invitations[1], Channel::Paper, vec![(q[0], Answer::Choices { chosen: vec![0], other: None })]);
     walk_in.invitation_id = None;
     store.save_response(&walk_in, at(14)).await.unwrap();
     let tally = store.survey_tally(survey.id).await.unwrap();
@@ -258,10 +267,12 @@ async fn one_response_per_invitation_is_replaced_when_changed_and_counted_per_op
         tally.counts.iter().find(|(q, v, _)| *q == question && *v == value).map_or(0, |(_, _, n)| *n)
     };
     assert_eq!((count(q[0], 0), count(q[0], 1)), (1, 2));
-    // Each option of a multiple choice is counted: バス 1, 鉄道 1, 車 2 — not "combinations".
-    assert_eq!((count(q[1], 0), count(q[1], 1), count(q[1], 2)), (1, 1, 2));
+    // Each option of a multiple choice is counted: バス 1, 鉄道 1, 車 1 — not "combinations".
+    assert_eq!((count(q[1], 0), count(q[1], 1), count(q[1], 2)), (1, 1, 1));
     assert_eq!(count(q[2], 4), 1);
-    assert_eq!(tally.texts, vec![(q[3], hostile.to_owned())], "stored as typed");
+    let texts = vec![(q[1], "徒歩".to_owned()), (q[1], "自転車".to_owned()), (q[3], hostile.to_owned())];
+    assert_eq!(tally.texts, texts, "what was written for その他 and free text, stored as typed");
+    assert!(tally.answered.contains(&(q[1], 2)), "その他 alone answers the question");
     let groups = store.response_groups(survey.id).await.unwrap();
     let by = |channel: Channel| groups.iter().filter(|g| g.channel == channel).map(|g| g.responses).sum::<i64>();
     assert_eq!((by(Channel::Web), by(Channel::Paper)), (1, 2));
@@ -289,7 +300,7 @@ async fn reminders_go_only_to_who_has_not_answered_at_most_n_times_and_every_m_d
         municipality: code("112071"),
         area_id: None,
         age_band: AgeBand::Sixties,
-        answers: vec![(survey.questions[0].id, Answer::Choices(vec![0]))],
+        answers: vec![(survey.questions[0].id, Answer::Choices { chosen: vec![0], other: None })],
     };
     store.save_response(&answered, at(11)).await.unwrap();
     let every = Duration::days(3);

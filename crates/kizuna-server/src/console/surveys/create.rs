@@ -38,6 +38,7 @@ pub struct Slot {
     pub text: String,
     pub choices: String,
     pub required: bool,
+    pub other: bool,
     pub error: Option<String>,
 }
 
@@ -86,6 +87,7 @@ fn empty_slots() -> Vec<Slot> {
             text: String::new(),
             choices: String::new(),
             required: true,
+            other: false,
             error: None,
         })
         .collect()
@@ -132,6 +134,7 @@ fn page(
             slot.text = fields.get(&format!("q{}-text", slot.n)).to_owned();
             slot.choices = fields.get(&format!("q{}-choices", slot.n)).to_owned();
             slot.required = fields.has(&format!("q{}-required", slot.n));
+            slot.other = fields.has(&format!("q{}-other", slot.n));
         }
     }
     let mut errors = Vec::new();
@@ -202,6 +205,7 @@ pub async fn submit(State(state): State<AppState>, signed: Signed, fields: Field
             text,
             choices: fields.get(&format!("q{n}-choices")).lines().map(str::to_owned).collect(),
             required: fields.has(&format!("q{n}-required")),
+            other: fields.has(&format!("q{n}-other")),
         });
     }
     let closes = fields.get("closes").trim();

@@ -163,7 +163,7 @@ fn days(times: &[chrono::DateTime<chrono::Utc>], invited: i64, lang: Lang) -> (V
 
 pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>, Query(query): Query) -> Response {
     let lang = signed.lang;
-    let results = match service::results(&state, signed.actor.scope(), id).await {
+    let results = match service::results(&state, signed.actor.scope(), id, signed.lang).await {
         Ok(results) => results,
         Err(error) => return failure(lang, error),
     };
@@ -218,7 +218,7 @@ pub async fn invite(State(state): State<AppState>, signed: Signed, Path(id): Pat
             if let Ok(survey) = service::read(&state, signed.actor.scope(), id).await {
                 audit(&state, &signed, "survey_invite", &survey, format!("invited={invited}")).await;
             }
-            done(&format!("/admin/surveys/{id}"), "invited")
+            done(&format!("/admin/surveys/{id}"), if invited == 0 { "invited-none" } else { "invited" })
         }
         Err(error) => failure(signed.lang, error),
     }
@@ -230,7 +230,7 @@ pub async fn remind(State(state): State<AppState>, signed: Signed, Path(id): Pat
             if let Ok(survey) = service::read(&state, signed.actor.scope(), id).await {
                 audit(&state, &signed, "survey_remind", &survey, format!("reminded={reminded}")).await;
             }
-            done(&format!("/admin/surveys/{id}"), "reminded")
+            done(&format!("/admin/surveys/{id}"), if reminded == 0 { "reminded-none" } else { "reminded" })
         }
         Err(error) => failure(signed.lang, error),
     }
@@ -249,7 +249,7 @@ pub async fn close(State(state): State<AppState>, signed: Signed, Path(id): Path
 /// The counts of every question and the free-text answers, for Excel; audited.
 pub async fn csv(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>) -> Response {
     let lang = signed.lang;
-    let results = match service::results(&state, signed.actor.scope(), id).await {
+    let results = match service::results(&state, signed.actor.scope(), id, signed.lang).await {
         Ok(results) => results,
         Err(error) => return failure(lang, error),
     };

@@ -26,6 +26,7 @@ async fn survey(app: &TestApp, town: &str) -> (i64, Vec<i64>) {
         areas: Vec::new(),
         questions: vec![
             QuestionDraft::parse(QuestionKind::Multiple, "使う交通手段", &choices(&["バス", "鉄道", "車"]), true)
+                .and_then(|q| q.with_other(true))
                 .unwrap(),
             QuestionDraft::parse(QuestionKind::Text, "ご意見", &[], false).unwrap(),
         ],
@@ -73,17 +74,26 @@ async fn results_count_each_option_suppress_small_cells_against_subtraction_and_
     let hostile = "<img src=x onerror=alert(1)>";
     for n in 0..6 {
         let answer = if n == 0 {
-            vec![(q[0], Answer::Choices(vec![0, 2])), (q[1], Answer::Text(hostile.into()))]
+            vec![(q[0], Answer::Choices { chosen: vec![0, 2], other: None }), (q[1], Answer::Text(hostile.into()))]
         } else {
-            vec![(q[0], Answer::Choices(vec![0]))]
+            vec![(q[0], Answer::Choices { chosen: vec![0], other: None })]
         };
         respond(&app, id, Channel::Web, AgeBand::Sixties, answer).await;
     }
     for _ in 0..2 {
-        respond(&app, id, Channel::Paper, AgeBand::Sixties, vec![(q[0], Answer::Choices(vec![1, 2]))]).await;
+        respond(
+            &app,
+            id,
+            Channel::Paper,
+            AgeBand::Sixties,
+            vec![(q[0], Answer::Choices { chosen: vec![1, 2], other: None })],
+        )
+        .await;
     }
-    for _ in 0..3 {
-        respond(&app, id, Channel::Web, AgeBand::Seventies, vec![(q[0], Answer::Choices(vec![2]))]).await;
+    for n in 0..3 {
+        let other = (n == 0).then(|| "<b>自転車</b>".to_owned());
+        respond(&app, id, Channel::Web, AgeBand::Seventies, vec![(q[0], Answer::Choices { chosen: vec![2], other })])
+            .await;
     }
     staff(&app, "admin@city.chichibu.example", Some("112071"), Role::MunicipalityAdmin, false, false).await;
     let mut admin = Browser::new(&app);
@@ -93,7 +103,12 @@ async fn results_count_each_option_suppress_small_cells_against_subtraction_and_
     assert_eq!(page.status, StatusCode::OK);
     let (counts, _) = table(&page.body, "使う交通手段");
     let counted: Vec<&str> = counts.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(counted, ["6", "2", "6"], "バス 6, 鉄道 2, 車 6: each option of a multiple choice");
+    assert_eq!(counted, ["6", "2", "6", "1"], "バス 6, 鉄道 2, 車 6, その他 1: each option of a multiple choice");
+    assert!(page.body.contains("<th scope=\"row\">その他</th>"));
+    assert!(
+        page.body.contains("「その他」に書かれた内容") && page.body.contains("&#60;b&#62;自転車"),
+        "what was written for その他 is listed, escaped"
+    );
     assert!(page.body.contains("<svg") && page.body.contains("role=\"img\""), "a chart beside the table");
     assert!(page.body.contains("&#60;img src=x") && !page.body.contains(hostile), "free text shown escaped");
 
@@ -126,6 +141,12 @@ async fn results_count_each_option_suppress_small_cells_against_subtraction_and_
         list.body.contains(&format!("/admin/surveys/{id}"))
             && !list.body.contains(&format!("/admin/surveys/{other}\""))
     );
+    // Nobody in the panel: staff are told that nobody was invited or reminded, not that mails are on their way.
+    let invited = admin.post(&format!("/admin/surveys/{id}/invite"), &[]).await;
+    assert_eq!(invited.location(), format!("/admin/surveys/{id}?done=invited-none"));
+    assert!(admin.get(invited.location()).await.body.contains("新たに招待する人はいません"));
+    let reminded = admin.post(&format!("/admin/surveys/{id}/remind"), &[]).await;
+    assert!(admin.get(reminded.location()).await.body.contains("いま再送できる人はいません"));
     let closed = admin.post(&format!("/admin/surveys/{id}/close"), &[]).await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     assert!(admin.get(&format!("/admin/surveys/{id}")).await.body.contains("締め切り済み"));
@@ -191,7 +212,9 @@ async fn a_survey_with_every_kind_of_question_is_written_at_the_console() {
         ("q2-kind", "multiple"),
         ("q2-text", "必要な支援"),
         ("q2-choices", "一時預かり\n病児保育\n相談窓口"),
+        ("q2-other", "yes"),
         ("q3-kind", "rating"),
+        ("q3-other", "yes"),
         ("q3-text", "満足度"),
         ("q5-kind", "text"),
         ("q5-text", "ご意見"),
@@ -202,12 +225,18 @@ async fn a_survey_with_every_kind_of_question_is_written_at_the_console() {
     assert!(refused.body.contains("一時預かり"), "what was typed is kept");
     let choices = fields.iter().position(|(name, _)| *name == "q1-choices").unwrap();
     fields[choices] = ("q1-choices", "はい\nいいえ");
+    let other_on_rating = admin.post("/admin/surveys/new", &fields).await;
+    assert_eq!(other_on_rating.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(other_on_rating.body.contains("href=\"#q3-other\""), "「その他」 only on a choice question");
+    assert!(other_on_rating.body.contains("「その他」を付けられるのは選択式の質問だけです"));
+    fields.retain(|(name, _)| *name != "q3-other");
     let created = admin.post("/admin/surveys/new", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     let surveys = app.state.store.surveys().await.unwrap();
     let survey = &surveys[0];
     let kinds: Vec<&str> = survey.questions.iter().map(|q| q.kind.as_str()).collect();
     assert_eq!(kinds, ["single", "multiple", "rating", "text"]);
+    assert_eq!(survey.questions.iter().map(|q| q.other).collect::<Vec<_>>(), [false, true, false, false]);
     assert_eq!(
         (survey.age_bands.as_slice(), survey.areas.as_slice()),
         ([AgeBand::Thirties].as_slice(), [area].as_slice())
