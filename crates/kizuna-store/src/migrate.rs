@@ -21,7 +21,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (11, "surveys", include_str!("../migrations/sqlite/0011_surveys.sql")),
     (12, "check_ins", include_str!("../migrations/sqlite/0012_check_ins.sql")),
     (13, "rate_buckets", include_str!("../migrations/sqlite/0013_rate_buckets.sql")),
-    (15, "jma_series", include_str!("../migrations/sqlite/0015_jma_series.sql")),
+    (15, "jma_cancel", include_str!("../migrations/sqlite/0015_jma_cancel.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -42,7 +42,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (11, "surveys", include_str!("../migrations/postgres/0011_surveys.sql")),
     (12, "check_ins", include_str!("../migrations/postgres/0012_check_ins.sql")),
     (13, "rate_buckets", include_str!("../migrations/postgres/0013_rate_buckets.sql")),
-    (15, "jma_series", include_str!("../migrations/postgres/0015_jma_series.sql")),
+    (15, "jma_cancel", include_str!("../migrations/postgres/0015_jma_cancel.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

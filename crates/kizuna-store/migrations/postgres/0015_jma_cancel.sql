@@ -1,4 +1,4 @@
--- What a JMA 取消 needs (sqlite): the last report read in each series (Control/Title,
+-- What a JMA 取消 needs (postgres): the last report read in each series (Control/Title,
 -- EditorialOffice, Status and EventID, joined as kizuna_core::jma::SeriesKey), and
 -- how each warning or earthquake entry that reading changed stood before, so that a
 -- 取消 puts it back. A NULL name (warning) or intensity (earthquake) means the entry
@@ -7,7 +7,7 @@ CREATE TABLE jma_series (
     series_key TEXT PRIMARY KEY,
     report_id TEXT NOT NULL,
     title TEXT NOT NULL,
-    reported_at TIMESTAMP NOT NULL
+    reported_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX jma_series_at ON jma_series (reported_at);
 
@@ -24,6 +24,12 @@ CREATE TABLE jma_series_restores (
     level TEXT,
     send_mode TEXT,
     intensity TEXT,
-    at TIMESTAMP,
+    at TIMESTAMPTZ,
     PRIMARY KEY (series_key, position)
 );
+
+-- A follow-up may also go to everyone a withdrawn notice reached ('reached'): the
+-- 【取消】 notice of a JMA cancellation.
+ALTER TABLE notices DROP CONSTRAINT notices_follow_up_audience_check;
+ALTER TABLE notices ADD CONSTRAINT notices_follow_up_audience_check
+    CHECK (follow_up_audience IN ('unanswered', 'needs_help', 'reached'));
