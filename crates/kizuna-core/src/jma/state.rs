@@ -151,16 +151,34 @@ pub struct JmaState {
 /// One change to persist after handling a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StateChange {
-    Processed { report: ReportId, at: DateTime<Utc> },
-    WarningActive { key: WarningKey, warning: ActiveWarning },
-    WarningCleared { key: WarningKey },
-    QuakeAnnounced { key: QuakeKey, quake: AnnouncedQuake },
+    Processed {
+        report: ReportId,
+        at: DateTime<Utc>,
+    },
+    WarningActive {
+        key: WarningKey,
+        warning: ActiveWarning,
+    },
+    WarningCleared {
+        key: WarningKey,
+    },
+    QuakeAnnounced {
+        key: QuakeKey,
+        quake: AnnouncedQuake,
+    },
     /// A 取消 took back the only announcement of an earthquake in a town.
-    QuakeForgotten { key: QuakeKey },
+    QuakeForgotten {
+        key: QuakeKey,
+    },
     /// `last` is now the series' last report.
-    SeriesRead { series: SeriesKey, last: SeriesReport },
+    SeriesRead {
+        series: SeriesKey,
+        last: SeriesReport,
+    },
     /// A 取消 withdrew the series' last report: nothing of the series is left to withdraw.
-    SeriesCancelled { series: SeriesKey },
+    SeriesCancelled {
+        series: SeriesKey,
+    },
 }
 
 impl JmaState {
@@ -205,7 +223,9 @@ impl JmaState {
                 StateChange::QuakeAnnounced { key, .. } | StateChange::QuakeForgotten { key } => {
                     Restore::Quake { key: key.clone(), was: self.quakes.get(key).copied() }
                 }
-                StateChange::Processed { .. } | StateChange::SeriesRead { .. } | StateChange::SeriesCancelled { .. } => {
+                StateChange::Processed { .. }
+                | StateChange::SeriesRead { .. }
+                | StateChange::SeriesCancelled { .. } => {
                     continue;
                 }
             };

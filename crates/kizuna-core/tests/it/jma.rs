@@ -1,13 +1,14 @@
 //! JMA reports read as the poller reads them: every official sample against a table
-//! of the notices it must produce, and samples re-coded onto 秩父地方 (110030) and the
-//! five towns for the cases the official ones do not reach.
+//! of the notices it must produce, with cancellations (取消) derived from them; and
+//! samples re-coded onto 秩父地方 (110030) and the five towns for the cases the
+//! official ones do not reach.
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use kizuna_core::MunicipalityCode;
 use kizuna_core::consortium::ConsortiumSeed;
 use kizuna_core::jma::{
-    Decision, Evaluation, Intensity, JmaArea, JmaCancel, JmaError, JmaLimits, JmaMapper, JmaNotice, JmaRules,
-    JmaState, RecordReason, RuleKind, SendMode, SkipReason,
+    Decision, Evaluation, Intensity, JmaArea, JmaCancel, JmaError, JmaLimits, JmaMapper, JmaNotice, JmaRules, JmaState,
+    RecordReason, RuleKind, SendMode, SkipReason,
 };
 use kizuna_core::notice::Urgency;
 
@@ -153,7 +154,10 @@ enum Expected {
     Notices(Vec<Seen>),
     /// A 取消 withdrawing the report read at this place in the row, after which
     /// these warnings (town, name) are in force.
-    Cancels { read: usize, in_force: Vec<(&'static str, &'static str)> },
+    Cancels {
+        read: usize,
+        in_force: Vec<(&'static str, &'static str)>,
+    },
 }
 
 /// Every official sample in `data/jmaxml/`, read with no history at its own report
@@ -238,7 +242,10 @@ fn official_table() -> Vec<(Vec<Read>, Expected)> {
         ),
         // Bodyless: a 取消 with an empty Body still withdraws the last report, here
         // one that made nothing for the towns (so the poller sends nothing).
-        (vec![File(tokushima), Cancel { of: tokushima, minutes: 5, bodyless: true }], Cancels { read: 0, in_force: vec![] }),
+        (
+            vec![File(tokushima), Cancel { of: tokushima, minutes: 5, bodyless: true }],
+            Cancels { read: 0, in_force: vec![] },
+        ),
         (vec![File(suruga), Cancel { of: suruga, minutes: 3, bodyless: true }], Cancels { read: 0, in_force: vec![] }),
         // A 取消 of a report never read: nothing to take back.
         (vec![Cancel { of: suruga, minutes: 3, bodyless: true }], Record(RecordReason::NothingToCancel)),

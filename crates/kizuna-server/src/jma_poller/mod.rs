@@ -73,7 +73,8 @@ pub struct PollReport {
     pub created: Vec<i64>,
     /// Notices sent at once under a JMA rule (a 【取消】 notice among them).
     pub sent: Vec<i64>,
-    /// Notices a 取消 took back: cancelled before they went out, or withdrawn.
+    /// Notices of a cancelled report that its 取消 left cancelled (they had not
+    /// gone out) or withdrawn.
     pub withdrawn: Vec<i64>,
 }
 
@@ -393,7 +394,12 @@ impl<'a> Poller<'a> {
     /// Acts on the 取消 `cancelling` of report `cancel.report`: takes back each of
     /// its notices and tells those they reached. A report that made no notice
     /// (nothing for the towns, or read too late) sends nothing.
-    async fn take_back(&mut self, entry: &FeedEntry, cancelling: &ReportId, cancel: &JmaCancel) -> Result<(), PollError> {
+    async fn take_back(
+        &mut self,
+        entry: &FeedEntry,
+        cancelling: &ReportId,
+        cancel: &JmaCancel,
+    ) -> Result<(), PollError> {
         let ids = self.state.store.jma_report_notices(&cancel.report).await?;
         tracing::info!(
             entry = %entry.id,

@@ -5,12 +5,12 @@
 //! (audience "reached") queued from the withdrawn notice's deliveries, as a
 //! check-in's follow-ups are, and goes out at once like any JMA notice the rules send.
 
+use kizuna_core::Lang;
 use kizuna_core::check_in::FollowUpAudience;
 use kizuna_core::jma::JmaSource;
 use kizuna_core::notice::{NoticeAction, NoticeSource, NoticeStatus};
 use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::time::format_for;
-use kizuna_core::Lang;
 use kizuna_store::{FollowUp, Notice, StoreError};
 
 use super::draft::Origin;

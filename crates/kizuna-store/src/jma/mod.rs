@@ -204,7 +204,13 @@ impl Jma for SqlStore {
 
 /// Makes `last` the series' last report, replacing what a 取消 would have put back before.
 async fn put_series(tx: &mut Tx, series: &SeriesKey, last: &SeriesReport) -> Result<()> {
-    tx.query(PUT_SERIES).bind(series.as_str()).bind(last.report.as_str()).bind(&last.title).bind(last.reported_at).execute().await?;
+    tx.query(PUT_SERIES)
+        .bind(series.as_str())
+        .bind(last.report.as_str())
+        .bind(&last.title)
+        .bind(last.reported_at)
+        .execute()
+        .await?;
     tx.query(CLEAR_SERIES_RESTORES).bind(series.as_str()).execute().await?;
     for (position, restore) in last.restore.iter().enumerate() {
         let query = tx.query(PUT_SERIES_RESTORE).bind(series.as_str()).bind(position as i64);

@@ -171,9 +171,17 @@ async fn a_series_remembers_its_last_report_and_what_a_cancellation_puts_back(st
         quake: AnnouncedQuake { intensity: Intensity::Four, at: at(1, 8) },
     });
     assert_eq!(restore.len(), 4);
-    let last = SeriesReport { report: report("気象警報/通常/2"), title: "埼玉県気象警報・注意報".into(), reported_at: at(1, 8), restore };
+    let last = SeriesReport {
+        report: report("気象警報/通常/2"),
+        title: "埼玉県気象警報・注意報".into(),
+        reported_at: at(1, 8),
+        restore,
+    };
     changes.push(StateChange::SeriesRead { series: series.clone(), last: last.clone() });
-    let other = SeriesReport { report: report("震度速報/1"), title: "震度速報".into(), reported_at: at(1, 9), restore: vec![] };
+    let other =
+        SeriesReport {
+            report: report("震度速報/1"), title: "震度速報".into(), reported_at: at(1, 9), restore: vec![]
+        };
     changes.push(StateChange::SeriesRead { series: quake.clone(), last: other });
     store.apply_jma_changes(&changes).await.unwrap();
     let mut expected = before.clone();
@@ -189,7 +197,10 @@ async fn a_series_remembers_its_last_report_and_what_a_cancellation_puts_back(st
     assert_eq!(state.series.keys().collect::<Vec<_>>(), [&quake], "only the cancelled series is forgotten");
 
     // A newer report replaces the series' last one and what it would put back.
-    let newer = SeriesReport { report: report("震度速報/2"), title: "震度速報".into(), reported_at: at(3, 0), restore: vec![] };
+    let newer =
+        SeriesReport {
+            report: report("震度速報/2"), title: "震度速報".into(), reported_at: at(3, 0), restore: vec![]
+        };
     store.apply_jma_changes(&[StateChange::SeriesRead { series: quake.clone(), last: newer.clone() }]).await.unwrap();
     assert_eq!(store.jma_state().await.unwrap().series.get(&quake), Some(&newer));
     store.prune_jma(at(4, 0)).await.unwrap();

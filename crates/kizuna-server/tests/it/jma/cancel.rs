@@ -25,7 +25,8 @@ fn cancellation(name: &str, minutes: i64, bodyless: bool) -> String {
     };
     let tokyo = FixedOffset::east_opt(9 * 3600).unwrap();
     let at = (report_time(&xml) + Duration::minutes(minutes)).with_timezone(&tokyo).to_rfc3339();
-    let text = replace(&replace(&xml, "<InfoType>", "</InfoType>", "取消"), "<ReportDateTime>", "</ReportDateTime>", &at);
+    let text =
+        replace(&replace(&xml, "<InfoType>", "</InfoType>", "取消"), "<ReportDateTime>", "</ReportDateTime>", &at);
     if !bodyless {
         return text;
     }
@@ -56,7 +57,10 @@ fn mails(app: &TestApp) -> Vec<(String, String, String)> {
 }
 
 fn cancellations(app: &TestApp) -> Vec<(String, String, String)> {
-    mails(app).into_iter().filter(|(_, subject, _)| subject.starts_with("【取消】") || subject.starts_with("[Cancelled]")).collect()
+    mails(app)
+        .into_iter()
+        .filter(|(_, subject, _)| subject.starts_with("【取消】") || subject.starts_with("[Cancelled]"))
+        .collect()
 }
 
 #[tokio::test]
@@ -111,7 +115,14 @@ async fn a_cancelled_warning_is_withdrawn_and_each_resident_it_reached_is_told_o
     // The same 取消 listed again tells nobody twice.
     let xml = cancellation(WARNING, 5, false);
     let title = between(&xml, "<Title>", "</Title>").to_owned();
-    jma.publish("/extra.xml", "urn:kizuna-test:again", &title, "/data/again.xml", report_time(&xml), xml.clone().into());
+    jma.publish(
+        "/extra.xml",
+        "urn:kizuna-test:again",
+        &title,
+        "/data/again.xml",
+        report_time(&xml),
+        xml.clone().into(),
+    );
     let again = poll_at(&app, report_time(&xml) + Duration::minutes(1)).await;
     assert!(again.created.is_empty() && again.withdrawn.is_empty(), "{again:?}");
     deliver(&app).await;
