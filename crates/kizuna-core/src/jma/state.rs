@@ -284,4 +284,38 @@ mod tests {
         state.apply(&[StateChange::WarningCleared { key }]);
         assert!(state.warnings.is_empty());
     }
+
+    #[test]
+    fn what_a_report_changed_can_be_put_back_as_it_stood() {
+        let at = |hour| Utc.with_ymd_and_hms(2026, 7, 1, hour, 0, 0).single().unwrap_or_default();
+        let town = MunicipalityCode::parse("112071").unwrap();
+        let key = |hazard: &str| WarningKey { exercise: false, hazard: hazard.into(), municipality: town.clone() };
+        let warning = |name: &str, level| ActiveWarning {
+            name: name.into(),
+            name_en: name.into(),
+            level,
+            issued_at: at(1),
+            send: SendMode::Auto,
+        };
+        let quake = QuakeKey { exercise: false, event_id: "20260701010000".into(), municipality: town.clone() };
+        let mut state = JmaState::default();
+        state.apply(&[StateChange::WarningActive {
+            key: key("大雨"),
+            warning: warning("大雨注意報", WarningLevel::Advisory),
+        }]);
+        let before = state.clone();
+        // The advisory becomes a warning (twice told), thunder is new, an earthquake too.
+        let changes = [
+            StateChange::WarningActive { key: key("大雨"), warning: warning("大雨警報", WarningLevel::Warning) },
+            StateChange::WarningActive { key: key("大雨"), warning: warning("大雨警報", WarningLevel::Warning) },
+            StateChange::WarningActive { key: key("雷"), warning: warning("雷注意報", WarningLevel::Advisory) },
+            StateChange::QuakeAnnounced { key: quake, quake: AnnouncedQuake { intensity: Intensity::Four, at: at(2) } },
+        ];
+        let restore = state.restore_for(&changes);
+        assert_eq!(restore.len(), 3, "one entry each: {restore:?}");
+        state.apply(&changes);
+        assert_ne!(state, before);
+        state.apply(&restore.iter().map(Restore::change).collect::<Vec<_>>());
+        assert_eq!(state, before);
+    }
 }
