@@ -128,23 +128,34 @@ impl Explain for CheckInError {
     }
 }
 
-/// Who a follow-up of a check-in notice goes to.
+/// Who a follow-up goes to: some recipients of a check-in notice, or everyone an
+/// earlier notice reached (to tell them it was withdrawn).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FollowUpAudience {
     /// Recipients of the check-in who have not answered.
     Unanswered,
     /// Recipients whose answer is "needs help".
     NeedsHelp,
+    /// Recipients whose message went out (or was on its way when the notice was
+    /// taken back), check-in or not: a JMA 取消 tells them.
+    Reached,
 }
 
 impl FollowUpAudience {
-    pub const ALL: [FollowUpAudience; 2] = [FollowUpAudience::Unanswered, FollowUpAudience::NeedsHelp];
+    pub const ALL: [FollowUpAudience; 3] =
+        [FollowUpAudience::Unanswered, FollowUpAudience::NeedsHelp, FollowUpAudience::Reached];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FollowUpAudience::Unanswered => "unanswered",
             FollowUpAudience::NeedsHelp => "needs_help",
+            FollowUpAudience::Reached => "reached",
         }
+    }
+
+    /// Whether the follow-up is about a check-in, so its mail carries the links to answer it.
+    pub fn asks_check_in(self) -> bool {
+        matches!(self, FollowUpAudience::Unanswered | FollowUpAudience::NeedsHelp)
     }
 
     pub fn parse(input: &str) -> Option<Self> {

@@ -33,7 +33,10 @@ use thiserror::Error;
 pub use guard::JmaLimits;
 pub use intensity::Intensity;
 pub use rules::{JmaRules, JmaRulesConfig, JmaRulesError, RuleKind, SendMode};
-pub use state::{ActiveWarning, AnnouncedQuake, JmaState, QuakeKey, ReportId, StateChange, WarningKey};
+pub use state::{
+    ActiveWarning, AnnouncedQuake, JmaState, QuakeKey, ReportId, Restore, SeriesKey, SeriesReport, StateChange,
+    WarningKey,
+};
 pub use warning::WarningLevel;
 
 use crate::codes::{CategoryKey, JmaAreaCode, MunicipalityCode};
@@ -216,8 +219,9 @@ pub enum RecordReason {
     NoAffectedTowns,
     /// The towns are concerned, but nothing changed for them (継続, or already announced).
     NothingNew,
-    /// 取消: JMA withdrew an earlier report.
-    Cancelled,
+    /// 取消 of a series Kizuna holds no report of (never read, pruned, or cancelled
+    /// already): nothing to take back.
+    NothingToCancel,
 }
 
 impl fmt::Display for RecordReason {
@@ -226,7 +230,7 @@ impl fmt::Display for RecordReason {
             RecordReason::Stale { minutes } => write!(f, "the report is {minutes} minutes old"),
             RecordReason::NoAffectedTowns => f.write_str("no member town is affected"),
             RecordReason::NothingNew => f.write_str("nothing new for the member towns"),
-            RecordReason::Cancelled => f.write_str("JMA withdrew an earlier report (取消)"),
+            RecordReason::NothingToCancel => f.write_str("JMA withdrew a report Kizuna holds nothing of (取消)"),
         }
     }
 }
@@ -241,8 +245,25 @@ pub struct JmaSource {
 
 impl fmt::Display for JmaSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "jma:{}#{}", self.report, self.part)
+        write!(f, "{}{}", Self::prefix(&self.report), self.part)
     }
+}
+
+impl JmaSource {
+    /// What the sources of every notice of `report` begin with: `jma:{report}#`.
+    pub fn prefix(report: &ReportId) -> String {
+        format!("jma:{report}#")
+    }
+}
+
+/// A 取消: JMA withdrew `report`, the last report Kizuna read in the series. Its
+/// notices are to be taken back and those they reached told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JmaCancel {
+    pub report: ReportId,
+    /// The withdrawn report's `Head/Title` and `ReportDateTime`.
+    pub title: String,
+    pub reported_at: DateTime<Utc>,
 }
 
 /// A notice to create.
@@ -269,6 +290,7 @@ pub enum Decision {
     Skip { reason: SkipReason },
     Record { reason: RecordReason },
     Notice(Box<JmaNotice>),
+    Cancel(JmaCancel),
 }
 
 /// The result of reading one report.
@@ -276,7 +298,7 @@ pub enum Decision {
 pub struct Evaluation {
     /// `None` when the report was skipped before it was parsed.
     pub report: Option<ReportInfo>,
-    /// One `Skip`, one `Record`, or one or more `Notice`s.
+    /// One `Skip`, one `Record`, one `Cancel`, or one or more `Notice`s.
     pub decisions: Vec<Decision>,
     /// To persist, in order, whatever the decisions.
     pub changes: Vec<StateChange>,
@@ -354,6 +376,15 @@ impl JmaMapper {
 
     /// Reads one report. `state` is what earlier reports left; `now` decides whether
     /// the report is still news.
+    ///
+    /// Every report read is remembered as the last of its series, with how the
+    /// entries it changed stood before. A 取消 withdraws that report and puts those
+    /// entries back, so that a cancelled issue leaves no warning to be announced as
+    /// lifted later, a cancelled 解除 leaves the warning in force again, and a
+    /// cancelled earthquake report leaves the intensity announced before it. It does
+    /// not go further back: JMA follows a 取消 with a new report when something
+    /// stands, and that report is read like any other. A 取消 is never stale: taking
+    /// back wrong information matters however late it comes.
     pub fn evaluate(&self, xml: &str, state: &JmaState, now: DateTime<Utc>) -> Result<Evaluation, JmaError> {
         let scanned = if xml.len() > self.limits.max_bytes {
             // A large report of a type Kizuna ignores is skipped, not refused.
@@ -404,15 +435,32 @@ impl JmaMapper {
         if state.processed.contains_key(&info.id) {
             return Ok(Evaluation::skip(Some(info), SkipReason::AlreadyProcessed));
         }
+        let series = SeriesKey::new(&[
+            &report.control.title,
+            &report.control.editorial_office,
+            &report.control.status,
+            &head.event_id,
+        ]);
         let mut changes = vec![StateChange::Processed { report: info.id.clone(), at: reported_at }];
+        if info.info_type == "取消" {
+            return Ok(cancel(info, series, state, changes));
+        }
+        // Remembers the report as its series' last, with what a 取消 of it puts back.
+        let remember = |mut changes: Vec<StateChange>, info: &ReportInfo| {
+            let last = SeriesReport {
+                report: info.id.clone(),
+                title: info.title.clone(),
+                reported_at,
+                restore: state.restore_for(&changes),
+            };
+            changes.push(StateChange::SeriesRead { series: series.clone(), last });
+            changes
+        };
         let record = |info: ReportInfo, changes: Vec<StateChange>, reason: RecordReason| Evaluation {
+            changes: remember(changes, &info),
             report: Some(info),
             decisions: vec![Decision::Record { reason }],
-            changes,
         };
-        if info.info_type == "取消" {
-            return Ok(record(info, changes, RecordReason::Cancelled));
-        }
         let context = Context { report: &report, info: &info, area: &self.area, rules: &self.rules, state };
         let outcome = match report_type {
             ReportType::WeatherWarnings | ReportType::Landslide => weather::tracked(&context),
@@ -438,6 +486,7 @@ impl JmaMapper {
             let notice = self.finish(plan, &info, &category, index + 1)?;
             decisions.push(Decision::Notice(Box::new(notice)));
         }
+        let changes = remember(changes, &info);
         Ok(Evaluation { report: Some(info), decisions, changes })
     }
 
@@ -472,4 +521,20 @@ impl JmaMapper {
             expires_at: plan.expires_at,
         })
     }
+}
+
+/// A 取消: withdraws the series' last report and puts back what reading it changed.
+/// The withdrawn report stays handled, so its text read again is not news again.
+fn cancel(info: ReportInfo, series: SeriesKey, state: &JmaState, mut changes: Vec<StateChange>) -> Evaluation {
+    let Some(last) = state.series.get(&series) else {
+        return Evaluation {
+            report: Some(info),
+            decisions: vec![Decision::Record { reason: RecordReason::NothingToCancel }],
+            changes,
+        };
+    };
+    changes.extend(last.restore.iter().map(Restore::change));
+    changes.push(StateChange::SeriesCancelled { series });
+    let cancel = JmaCancel { report: last.report.clone(), title: last.title.clone(), reported_at: last.reported_at };
+    Evaluation { report: Some(info), decisions: vec![Decision::Cancel(cancel)], changes }
 }

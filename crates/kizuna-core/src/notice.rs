@@ -121,7 +121,8 @@ pub enum NoticeAction {
     Complete,
     /// A correction replaced the sent text (CAP Update).
     Supersede,
-    /// Taken back after sending (CAP Cancel).
+    /// Taken back after sending, or while sending (CAP Cancel): messages still
+    /// waiting are not sent.
     Withdraw,
 }
 
@@ -201,7 +202,7 @@ impl NoticeStatus {
             }
             (S::Sending, A::Complete) => S::Sent,
             (S::Sent, A::Supersede) => S::Superseded,
-            (S::Sent, A::Withdraw) => S::Withdrawn,
+            (S::Sending | S::Sent, A::Withdraw) => S::Withdrawn,
             _ => {
                 return Err(TransitionError { from: self, action: action.as_str() });
             }
@@ -310,6 +311,7 @@ mod tests {
         (S::Sending, A::Cancel, S::Cancelled),
         (S::Sending, A::Complete, S::Sent),
         (S::Sent, A::Supersede, S::Superseded),
+        (S::Sending, A::Withdraw, S::Withdrawn),
         (S::Sent, A::Withdraw, S::Withdrawn),
         (S::Draft, A::Edit, S::Draft),
         (S::Draft, A::Arm, S::Scheduled),

@@ -1352,3 +1352,12 @@ console-results-that-day = Responses that day
 console-results-so-far = So far
 console-survey-areas = Areas asked (optional)
 console-survey-areas-hint = With none chosen, monitors of every area of the municipalities asked receive it.
+
+## JMA cancellations (notices/jma_cancel.rs)
+
+# $title: the title of the withdrawn notice
+jma-cancel-title = [Cancelled] { $title }
+# $sent: when it was sent (25 Nov 2026 14:05 JST); $title: the title of the withdrawn notice
+jma-cancel-body =
+    The information "{ $title }" we sent on { $sent } has been cancelled: the Japan Meteorological Agency withdrew the report it was based on.
+    If new information is issued, we will let you know.

@@ -1349,3 +1349,12 @@ console-results-that-day = その日の回答
 console-results-so-far = 累計
 console-survey-areas = 対象の地区（任意）
 console-survey-areas-hint = 選ばないときは、対象の市町村のすべての地区のモニターに送ります。
+
+## 気象庁の取消 (notices/jma_cancel.rs)
+
+# $title: 取り消されたお知らせの件名
+jma-cancel-title = 【取消】{ $title }
+# $sent: 送った日時（2026年7月1日 19:30）; $title: 取り消されたお知らせの件名
+jma-cancel-body =
+    { $sent }にお送りした「{ $title }」は、気象庁が元の情報を取り消したため、取り消されました。
+    新しい情報が発表されたときは、あらためてお知らせします。

@@ -25,7 +25,7 @@ pub struct PreparedNotice {
     body: NoticeBody,
     english: Option<(NoticeTitle, NoticeBody)>,
     /// The mail carries the resident's check-in links: the notice asks, or
-    /// follows up a notice that asks.
+    /// follows up a check-in (a notice telling of a withdrawal does not).
     check_in: bool,
 }
 
@@ -53,7 +53,7 @@ pub fn prepare(directory: &ReferenceData, mail_domain: &str, notice: &Notice) ->
         title: notice.title.clone(),
         body: notice.body.clone(),
         english,
-        check_in: notice.check_in || notice.follow_up.is_some(),
+        check_in: notice.check_in || notice.follow_up.is_some_and(|f| f.audience.asks_check_in()),
     })
 }
 

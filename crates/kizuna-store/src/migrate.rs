@@ -22,6 +22,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (12, "check_ins", include_str!("../migrations/sqlite/0012_check_ins.sql")),
     (13, "rate_buckets", include_str!("../migrations/sqlite/0013_rate_buckets.sql")),
     (14, "survey_other", include_str!("../migrations/sqlite/0014_survey_other.sql")),
+    (15, "jma_cancel", include_str!("../migrations/sqlite/0015_jma_cancel.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -43,6 +44,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (12, "check_ins", include_str!("../migrations/postgres/0012_check_ins.sql")),
     (13, "rate_buckets", include_str!("../migrations/postgres/0013_rate_buckets.sql")),
     (14, "survey_other", include_str!("../migrations/postgres/0014_survey_other.sql")),
+    (15, "jma_cancel", include_str!("../migrations/postgres/0015_jma_cancel.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

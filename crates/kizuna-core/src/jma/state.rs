@@ -1,7 +1,8 @@
 //! What Kizuna remembers between JMA reports: which reports it has handled, which
-//! warnings it has announced and not yet cleared, and how strong an earthquake it
-//! has announced per town. The store persists it; the mapper only reads it and
-//! returns the changes to make.
+//! warnings it has announced and not yet cleared, how strong an earthquake it
+//! has announced per town, and the last report of each series with what reading
+//! it changed, so that a 取消 can put that back. The store persists it; the mapper
+//! only reads it and returns the changes to make.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,6 +39,28 @@ impl ReportId {
 impl fmt::Display for ReportId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// A series of JMA reports: `Control/Title`, `Control/EditorialOffice`,
+/// `Control/Status` and `Head/EventID` (empty for the kinds that use none, such as
+/// 気象警報・注意報), as JMA itself tells a series apart. A 取消 names no report: it
+/// withdraws the last one of its series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SeriesKey(String);
+
+impl SeriesKey {
+    pub fn new(parts: &[&str]) -> Self {
+        Self(parts.iter().map(|part| part.trim()).collect::<Vec<_>>().join("/"))
+    }
+
+    /// Reads a stored key back.
+    pub fn from_stored(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -81,22 +104,81 @@ pub struct AnnouncedQuake {
     pub at: DateTime<Utc>,
 }
 
-/// The whole remembered state. The store may keep it as three tables.
+/// How one remembered entry stood before a report changed it: what a 取消 of that
+/// report puts back (`None`: the entry did not exist).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restore {
+    Warning { key: WarningKey, was: Option<ActiveWarning> },
+    Quake { key: QuakeKey, was: Option<AnnouncedQuake> },
+}
+
+impl Restore {
+    /// The change that puts the entry back as it was.
+    pub fn change(&self) -> StateChange {
+        match self {
+            Restore::Warning { key, was: Some(warning) } => {
+                StateChange::WarningActive { key: key.clone(), warning: warning.clone() }
+            }
+            Restore::Warning { key, was: None } => StateChange::WarningCleared { key: key.clone() },
+            Restore::Quake { key, was: Some(quake) } => StateChange::QuakeAnnounced { key: key.clone(), quake: *quake },
+            Restore::Quake { key, was: None } => StateChange::QuakeForgotten { key: key.clone() },
+        }
+    }
+}
+
+/// The last report read in a series: what a 取消 of the series withdraws.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesReport {
+    pub report: ReportId,
+    /// `Head/Title`, for logs and the table of expectations.
+    pub title: String,
+    pub reported_at: DateTime<Utc>,
+    /// How the entries it changed stood before, in the order it changed them.
+    pub restore: Vec<Restore>,
+}
+
+/// The whole remembered state. The store may keep it as a table per field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JmaState {
     /// Reports already handled, with their `ReportDateTime`.
     pub processed: BTreeMap<ReportId, DateTime<Utc>>,
     pub warnings: BTreeMap<WarningKey, ActiveWarning>,
     pub quakes: BTreeMap<QuakeKey, AnnouncedQuake>,
+    /// The last report of each series, until a 取消 withdraws it or it is pruned.
+    pub series: BTreeMap<SeriesKey, SeriesReport>,
 }
 
 /// One change to persist after handling a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StateChange {
-    Processed { report: ReportId, at: DateTime<Utc> },
-    WarningActive { key: WarningKey, warning: ActiveWarning },
-    WarningCleared { key: WarningKey },
-    QuakeAnnounced { key: QuakeKey, quake: AnnouncedQuake },
+    Processed {
+        report: ReportId,
+        at: DateTime<Utc>,
+    },
+    WarningActive {
+        key: WarningKey,
+        warning: ActiveWarning,
+    },
+    WarningCleared {
+        key: WarningKey,
+    },
+    QuakeAnnounced {
+        key: QuakeKey,
+        quake: AnnouncedQuake,
+    },
+    /// A 取消 took back the only announcement of an earthquake in a town.
+    QuakeForgotten {
+        key: QuakeKey,
+    },
+    /// `last` is now the series' last report.
+    SeriesRead {
+        series: SeriesKey,
+        last: SeriesReport,
+    },
+    /// A 取消 withdrew the series' last report: nothing of the series is left to withdraw.
+    SeriesCancelled {
+        series: SeriesKey,
+    },
 }
 
 impl JmaState {
@@ -115,17 +197,59 @@ impl JmaState {
                 StateChange::QuakeAnnounced { key, quake } => {
                     self.quakes.insert(key.clone(), *quake);
                 }
+                StateChange::QuakeForgotten { key } => {
+                    self.quakes.remove(key);
+                }
+                StateChange::SeriesRead { series, last } => {
+                    self.series.insert(series.clone(), last.clone());
+                }
+                StateChange::SeriesCancelled { series } => {
+                    self.series.remove(series);
+                }
             }
         }
     }
 
-    /// Forgets handled reports and earthquakes older than `keep`. Reports older than
-    /// the stale limit are never news, so a `keep` of a day or two loses nothing.
-    /// Active warnings are kept until JMA lifts them.
+    /// How the entries `changes` touch stand now, so that a 取消 of the report that
+    /// makes them can put them back. An entry changed twice is restored to how it
+    /// stood before the first change.
+    pub fn restore_for(&self, changes: &[StateChange]) -> Vec<Restore> {
+        let mut restore: Vec<Restore> = Vec::new();
+        for change in changes {
+            let entry = match change {
+                StateChange::WarningActive { key, .. } | StateChange::WarningCleared { key } => {
+                    Restore::Warning { key: key.clone(), was: self.warnings.get(key).cloned() }
+                }
+                StateChange::QuakeAnnounced { key, .. } | StateChange::QuakeForgotten { key } => {
+                    Restore::Quake { key: key.clone(), was: self.quakes.get(key).copied() }
+                }
+                StateChange::Processed { .. }
+                | StateChange::SeriesRead { .. }
+                | StateChange::SeriesCancelled { .. } => {
+                    continue;
+                }
+            };
+            let same = |other: &Restore| match (other, &entry) {
+                (Restore::Warning { key: a, .. }, Restore::Warning { key: b, .. }) => a == b,
+                (Restore::Quake { key: a, .. }, Restore::Quake { key: b, .. }) => a == b,
+                _ => false,
+            };
+            if !restore.iter().any(same) {
+                restore.push(entry);
+            }
+        }
+        restore
+    }
+
+    /// Forgets handled reports, earthquakes and series' last reports older than
+    /// `keep`. Reports older than the stale limit are never news, so a `keep` of a
+    /// day or two loses nothing (JMA cancels a report within minutes). Active
+    /// warnings are kept until JMA lifts them.
     pub fn prune(&mut self, now: DateTime<Utc>, keep: Duration) {
         let cutoff = now - keep;
         self.processed.retain(|_, at| *at >= cutoff);
         self.quakes.retain(|_, quake| quake.at >= cutoff);
+        self.series.retain(|_, last| last.reported_at >= cutoff);
     }
 }
 
@@ -159,5 +283,39 @@ mod tests {
         assert_eq!(state.warnings.len(), 1, "active warnings stay until lifted");
         state.apply(&[StateChange::WarningCleared { key }]);
         assert!(state.warnings.is_empty());
+    }
+
+    #[test]
+    fn what_a_report_changed_can_be_put_back_as_it_stood() {
+        let at = |hour| Utc.with_ymd_and_hms(2026, 7, 1, hour, 0, 0).single().unwrap_or_default();
+        let town = MunicipalityCode::parse("112071").unwrap();
+        let key = |hazard: &str| WarningKey { exercise: false, hazard: hazard.into(), municipality: town.clone() };
+        let warning = |name: &str, level| ActiveWarning {
+            name: name.into(),
+            name_en: name.into(),
+            level,
+            issued_at: at(1),
+            send: SendMode::Auto,
+        };
+        let quake = QuakeKey { exercise: false, event_id: "20260701010000".into(), municipality: town.clone() };
+        let mut state = JmaState::default();
+        state.apply(&[StateChange::WarningActive {
+            key: key("大雨"),
+            warning: warning("大雨注意報", WarningLevel::Advisory),
+        }]);
+        let before = state.clone();
+        // The advisory becomes a warning (twice told), thunder is new, an earthquake too.
+        let changes = [
+            StateChange::WarningActive { key: key("大雨"), warning: warning("大雨警報", WarningLevel::Warning) },
+            StateChange::WarningActive { key: key("大雨"), warning: warning("大雨警報", WarningLevel::Warning) },
+            StateChange::WarningActive { key: key("雷"), warning: warning("雷注意報", WarningLevel::Advisory) },
+            StateChange::QuakeAnnounced { key: quake, quake: AnnouncedQuake { intensity: Intensity::Four, at: at(2) } },
+        ];
+        let restore = state.restore_for(&changes);
+        assert_eq!(restore.len(), 3, "one entry each: {restore:?}");
+        state.apply(&changes);
+        assert_ne!(state, before);
+        state.apply(&restore.iter().map(Restore::change).collect::<Vec<_>>());
+        assert_eq!(state, before);
     }
 }

@@ -1,12 +1,13 @@
 //! JMA reports read as the poller reads them: every official sample against a table
-//! of the notices it must produce, and samples re-coded onto 秩父地方 (110030) and the
-//! five towns for the cases the official ones do not reach.
+//! of the notices it must produce, with cancellations (取消) derived from them; and
+//! samples re-coded onto 秩父地方 (110030) and the five towns for the cases the
+//! official ones do not reach.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use kizuna_core::MunicipalityCode;
 use kizuna_core::consortium::ConsortiumSeed;
 use kizuna_core::jma::{
-    Decision, Evaluation, Intensity, JmaArea, JmaError, JmaLimits, JmaMapper, JmaNotice, JmaRules, JmaState,
+    Decision, Evaluation, Intensity, JmaArea, JmaCancel, JmaError, JmaLimits, JmaMapper, JmaNotice, JmaRules, JmaState,
     RecordReason, RuleKind, SendMode, SkipReason,
 };
 use kizuna_core::notice::Urgency;
@@ -101,17 +102,84 @@ fn only_skip(evaluation: &Evaluation) -> Option<&SkipReason> {
     }
 }
 
+fn only_cancel(evaluation: &Evaluation) -> Option<&JmaCancel> {
+    match evaluation.decisions.as_slice() {
+        [Decision::Cancel(cancel)] => Some(cancel),
+        _ => None,
+    }
+}
+
+/// A report as the table reads it: a sample file as it is, or a 取消 derived from
+/// one — the same report with `InfoType` 取消 and a `ReportDateTime` `minutes` later,
+/// its Body kept or (`bodyless`) emptied as JMA may send it.
+#[derive(Debug, Clone, Copy)]
+enum Read {
+    File(&'static str),
+    Cancel { of: &'static str, minutes: i64, bodyless: bool },
+}
+
+impl Read {
+    fn xml(self) -> String {
+        match self {
+            Read::File(name) => fixture(name),
+            Read::Cancel { of, minutes, bodyless } => cancellation(&fixture(of), minutes, bodyless),
+        }
+    }
+}
+
+/// `xml` made into its own 取消 `minutes` later.
+fn cancellation(xml: &str, minutes: i64, bodyless: bool) -> String {
+    let replace_between = |text: &str, open: &str, close: &str, with: &str| {
+        let start = text.find(open).unwrap_or_else(|| panic!("no {open}")) + open.len();
+        let end = start + text[start..].find(close).unwrap_or_else(|| panic!("no {close}"));
+        format!("{}{with}{}", &text[..start], &text[end..])
+    };
+    let tokyo = FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| panic!("offset"));
+    let at = (report_time(xml) + Duration::minutes(minutes)).with_timezone(&tokyo).to_rfc3339();
+    let text = replace_between(xml, "<InfoType>", "</InfoType>", "取消");
+    let text = replace_between(&text, "<ReportDateTime>", "</ReportDateTime>", &at);
+    if !bodyless {
+        return text;
+    }
+    // `<Body xmlns="…">…</Body>` becomes `<Body xmlns="…"/>`.
+    let start = text.find("<Body").unwrap_or_else(|| panic!("no Body"));
+    let open_end = start + text[start..].find('>').unwrap_or_else(|| panic!("no >"));
+    let end = text.find("</Body>").unwrap_or_else(|| panic!("no </Body>")) + "</Body>".len();
+    format!("{}{}/>{}", &text[..start], &text[start..open_end], &text[end..])
+}
+
 enum Expected {
     Skip(SkipReason),
     Record(RecordReason),
     Notices(Vec<Seen>),
+    /// A 取消 withdrawing the report read at this place in the row, after which
+    /// these warnings (town, name) are in force.
+    Cancels {
+        read: usize,
+        in_force: Vec<(&'static str, &'static str)>,
+    },
 }
 
 /// Every official sample in `data/jmaxml/`, read with no history at its own report
-/// time, and what it must produce — worked out by reading each file.
-fn official_table() -> Vec<(&'static str, Expected)> {
-    use Expected::{Notices, Record, Skip};
-    vec![
+/// time, and what it must produce — worked out by reading each file; then 取消s
+/// derived from them (and from the derived samples), each row read in order with
+/// one history, the expectation being the last report's.
+fn official_table() -> Vec<(Vec<Read>, Expected)> {
+    use Expected::{Cancels, Notices, Record, Skip};
+    use Read::{Cancel, File};
+    let in_force_after_issue = vec![
+        (CHICHIBU, "大雨警報（土砂災害）"),
+        (CHICHIBU, "雷注意報"),
+        (YOKOZE, "大雨警報（土砂災害）"),
+        (YOKOZE, "雷注意報"),
+        (MINANO, "大雨注意報"),
+        (MINANO, "雷注意報"),
+        (NAGATORO, "大雨注意報"),
+        (NAGATORO, "雷注意報"),
+        (OGANO, "大雨警報（土砂災害）"),
+        (OGANO, "雷注意報"),
+    ];
+    let official: Vec<(&'static str, Expected)> = vec![
         // 東京都 VPWW53: the old format is skipped whatever it says, since VPWW54 carries
         // the same warnings.
         ("15_14_01_170216_VPWW53.xml", Skip(SkipReason::ReplacedByVpww54)),
@@ -146,12 +214,54 @@ fn official_table() -> Vec<(&'static str, Expected)> {
         // 岩手・宮城内陸地震 震源・震度情報: 秩父市, 横瀬町, 長瀞町 and 小鹿野町 are listed with
         // 震度1 (皆野町 is not listed at all): below the threshold of 3.
         ("32-35_06_03_240613_VXSE53.xml", Record(RecordReason::NoAffectedTowns)),
-    ]
+    ];
+    let suruga = "32-35_01_01_100806_VXSE51.xml";
+    let issued = "derived/vpww54_1_hatsuhyo.xml";
+    let lifted = "derived/vpww54_4_kaijo.xml";
+    let landslide = "derived/vxww50_1_chichibu_hatsuhyo.xml";
+    let tokushima = "15_15_01_220314_VPWW54.xml";
+    let derived = vec![
+        // Issued → cancelled: the Suruga Bay flash is withdrawn (its notice with it).
+        (vec![File(suruga), Cancel { of: suruga, minutes: 3, bodyless: false }], Cancels { read: 0, in_force: vec![] }),
+        // Issued → cancelled: the warnings it issued are no longer in force, so a
+        // later 解除 has nothing to announce.
+        (vec![File(issued), Cancel { of: issued, minutes: 5, bodyless: false }], Cancels { read: 0, in_force: vec![] }),
+        // Cancelled twice: the second 取消 finds nothing left to withdraw.
+        (
+            vec![
+                File(landslide),
+                Cancel { of: landslide, minutes: 5, bodyless: false },
+                Cancel { of: landslide, minutes: 10, bodyless: false },
+            ],
+            Record(RecordReason::NothingToCancel),
+        ),
+        // Cancelled after a 解除: the 解除 is withdrawn, and what it lifted is in force again.
+        (
+            vec![File(issued), File(lifted), Cancel { of: lifted, minutes: 5, bodyless: false }],
+            Cancels { read: 1, in_force: in_force_after_issue },
+        ),
+        // Bodyless: a 取消 with an empty Body still withdraws the last report, here
+        // one that made nothing for the towns (so the poller sends nothing).
+        (
+            vec![File(tokushima), Cancel { of: tokushima, minutes: 5, bodyless: true }],
+            Cancels { read: 0, in_force: vec![] },
+        ),
+        (vec![File(suruga), Cancel { of: suruga, minutes: 3, bodyless: true }], Cancels { read: 0, in_force: vec![] }),
+        // A 取消 of a report never read: nothing to take back.
+        (vec![Cancel { of: suruga, minutes: 3, bodyless: true }], Record(RecordReason::NothingToCancel)),
+    ];
+    official.into_iter().map(|(name, expected)| (vec![File(name)], expected)).chain(derived).collect()
 }
 
 #[test]
 fn every_official_sample_produces_what_the_table_says() {
-    let listed: Vec<&str> = official_table().iter().map(|(name, _)| *name).collect();
+    let listed: Vec<&str> = official_table()
+        .iter()
+        .filter_map(|(reads, _)| match reads.as_slice() {
+            [Read::File(name)] if !name.starts_with("derived/") => Some(*name),
+            _ => None,
+        })
+        .collect();
     let mut on_disk: Vec<String> = std::fs::read_dir(format!("{}/tests/fixtures/jmaxml", env!("CARGO_MANIFEST_DIR")))
         .expect("fixtures")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
@@ -161,14 +271,35 @@ fn every_official_sample_produces_what_the_table_says() {
     assert_eq!(on_disk, listed, "every official sample needs a row in the table");
 
     let mapper = mapper();
-    for (name, expected) in official_table() {
-        let evaluation = read(&mapper, name, &mut JmaState::default());
+    for (reads, expected) in official_table() {
+        let name = format!("{reads:?}");
+        let mut state = JmaState::default();
+        let evaluations: Vec<Evaluation> = reads
+            .iter()
+            .map(|read| {
+                let xml = read.xml();
+                read_at(&mapper, &xml, &mut state, report_time(&xml))
+            })
+            .collect();
+        let Some(evaluation) = evaluations.last() else { panic!("{name}: an empty row") };
         match expected {
-            Expected::Skip(reason) => assert_eq!(only_skip(&evaluation), Some(&reason), "{name}"),
-            Expected::Record(reason) => assert_eq!(only_record(&evaluation), Some(&reason), "{name}"),
+            Expected::Skip(reason) => assert_eq!(only_skip(evaluation), Some(&reason), "{name}"),
+            Expected::Record(reason) => assert_eq!(only_record(evaluation), Some(&reason), "{name}"),
             Expected::Notices(want) => {
-                let got: Vec<Seen> = notices(&evaluation).into_iter().map(seen).collect();
+                let got: Vec<Seen> = notices(evaluation).into_iter().map(seen).collect();
                 assert_eq!(got, want, "{name}");
+            }
+            Expected::Cancels { read, in_force } => {
+                let withdrawn = evaluations[read].report.as_ref().unwrap_or_else(|| panic!("{name}: read"));
+                let cancel = only_cancel(evaluation).unwrap_or_else(|| panic!("{name}: {:?}", evaluation.decisions));
+                assert_eq!((&cancel.report, &cancel.title), (&withdrawn.id, &withdrawn.title), "{name}");
+                let mut left: Vec<(&str, &str)> = state
+                    .warnings
+                    .iter()
+                    .map(|(key, warning)| (key.municipality.as_str(), warning.name.as_str()))
+                    .collect();
+                left.sort();
+                assert_eq!(left, in_force, "{name}");
             }
         }
     }
@@ -572,4 +703,69 @@ fn control_and_direction_characters_in_a_report_never_reach_residents() {
     let warning = notices(&evaluation)[0];
     assert_eq!(warning.title.as_str(), "大雨警報（土砂災害）・雷注意報発表（秩父市・横瀬町・小鹿野町）");
     assert!(warning.body.as_str().contains("\n秩父地方では、"), "{}", warning.body.as_str());
+}
+
+#[test]
+fn a_cancelled_issue_leaves_nothing_to_lift_and_a_cancelled_lifting_leaves_the_warning_to_lift_again() {
+    let mapper = mapper();
+    let mut state = JmaState::default();
+    read(&mapper, "derived/vpww54_1_hatsuhyo.xml", &mut state);
+    let xml = cancellation(&fixture("derived/vpww54_1_hatsuhyo.xml"), 5, false);
+    read_at(&mapper, &xml, &mut state, report_time(&xml));
+    let lifted = read(&mapper, "derived/vpww54_4_kaijo.xml", &mut state);
+    assert_eq!(only_record(&lifted), Some(&RecordReason::NothingNew), "nobody was told of the cancelled warnings");
+
+    let mut state = JmaState::default();
+    read(&mapper, "derived/vpww54_1_hatsuhyo.xml", &mut state);
+    let in_force = state.warnings.clone();
+    let first = read(&mapper, "derived/vpww54_4_kaijo.xml", &mut state);
+    let first: Vec<&str> = notices(&first).iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(first.len(), 2);
+    let kaijo = fixture("derived/vpww54_4_kaijo.xml");
+    let cancelled = cancellation(&kaijo, 5, false);
+    read_at(&mapper, &cancelled, &mut state, report_time(&cancelled));
+    assert_eq!(state.warnings, in_force, "what the cancelled 解除 lifted is in force again");
+    // JMA lifts them again, in a report of its own: residents hear the all-clear again.
+    let again = kaijo.replace(
+        &format!("<ReportDateTime>{}", between(&kaijo, "<ReportDateTime>", "</ReportDateTime>")),
+        "<ReportDateTime>2026-07-02T09:00:00+09:00",
+    );
+    let relifted = read_at(&mapper, &again, &mut state, report_time(&again));
+    let titles: Vec<&str> = notices(&relifted).iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(titles, first);
+}
+
+#[test]
+fn a_cancelled_earthquake_report_is_forgotten_and_the_same_cancellation_twice_is_handled_once() {
+    let mapper = mapper();
+    let mut state = JmaState::default();
+    read(&mapper, "derived/vxse51_chichibu_5lower.xml", &mut state);
+    let xml = cancellation(&fixture("derived/vxse51_chichibu_5lower.xml"), 2, true);
+    let cancelled = read_at(&mapper, &xml, &mut state, report_time(&xml));
+    assert_eq!(only_cancel(&cancelled).map(|c| c.title.as_str()), Some("震度速報"));
+    assert!(state.quakes.is_empty(), "{:?}", state.quakes);
+    let again = read_at(&mapper, &xml, &mut state, report_time(&xml) + Duration::minutes(1));
+    assert_eq!(only_skip(&again), Some(&SkipReason::AlreadyProcessed));
+    // The detailed report of the same earthquake is news everywhere, not an update
+    // of an intensity nobody now stands by.
+    let detail = read(&mapper, "derived/vxse53_chichibu_6upper.xml", &mut state);
+    let body = notices(&detail)[0].body.as_str();
+    assert_eq!(notices(&detail)[0].municipalities, codes(ALL_FIVE));
+    assert!(!body.contains("先の情報"), "{body}");
+}
+
+#[test]
+fn a_cancellation_is_acted_on_however_late_it_comes() {
+    let mapper = mapper();
+    let mut state = JmaState::default();
+    read(&mapper, "derived/vxww50_1_chichibu_hatsuhyo.xml", &mut state);
+    let xml = cancellation(&fixture("derived/vxww50_1_chichibu_hatsuhyo.xml"), 5, false);
+    let late = read_at(&mapper, &xml, &mut state, report_time(&xml) + Duration::hours(3));
+    assert!(only_cancel(&late).is_some(), "{:?}", late.decisions);
+}
+
+fn between<'a>(xml: &'a str, open: &str, close: &str) -> &'a str {
+    let start = xml.find(open).unwrap_or_else(|| panic!("no {open}")) + open.len();
+    let end = start + xml[start..].find(close).unwrap_or_else(|| panic!("no {close}"));
+    &xml[start..end]
 }

@@ -226,8 +226,10 @@ pub static OPERATIONS: &[Operation] = &[
         verb: Verb::Post,
         path: "/api/v1/notices/{id}/withdraw",
         operation_id: "withdrawNotice",
-        summary: "Withdraw a sent notice (CAP Cancel)",
-        description: "Marks a sent notice as withdrawn (CAP Cancel): it leaves the public archive.",
+        summary: "Withdraw a sent or sending notice (CAP Cancel)",
+        description: "Marks a notice that was sent, or is still being sent, as withdrawn (CAP Cancel): messages \
+                      still waiting are not sent, and it leaves the public archive's lists (its page stays, marked \
+                      withdrawn).",
         right: Some(ApiRight::NoticesSend),
         query: &[],
         idempotent: false,

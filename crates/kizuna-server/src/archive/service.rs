@@ -4,6 +4,8 @@
 //! What is public is decided in one place: published (sending, sent, corrected or
 //! withdrawn) notices of unrestricted categories; obituaries only for
 //! `obituary_days` after their first publication, after which their page is gone.
+//! A withdrawn notice keeps its page (marked withdrawn) and its CAP `Cancel` in the
+//! feeds, but leaves the lists people browse.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kizuna_core::atom::{FeedScope, Listing, cap_index_feed, notice_feed, render_atom_feed};
@@ -150,7 +152,9 @@ impl Filters {
         if errors.is_empty() { Ok(Filters { search, municipality, category, from, to, page }) } else { Err(errors) }
     }
 
-    fn query(&self, state: &AppState, limit: i64) -> ArchiveQuery {
+    /// The store's query; `include_withdrawn` for a feed, whose readers must learn
+    /// of a withdrawal, never for a list people read.
+    fn query(&self, state: &AppState, limit: i64, include_withdrawn: bool) -> ArchiveQuery {
         ArchiveQuery {
             municipality: self.municipality.clone(),
             category: self.category.clone(),
@@ -158,6 +162,7 @@ impl Filters {
             sent_until: self.to,
             search: self.search.clone(),
             include_superseded: true,
+            include_withdrawn,
             now: state.clock.now(),
             obituary_days: state.settings.obituary_days,
             limit,
@@ -166,14 +171,16 @@ impl Filters {
     }
 }
 
-/// One page of the archive.
+/// One page of the archive: withdrawn notices are no longer listed (their pages stay).
 pub async fn search(state: &AppState, filters: &Filters) -> Result<ArchivePage, ArchiveError> {
-    Ok(state.store.archive_notices(&filters.query(state, PAGE_SIZE)).await?)
+    Ok(state.store.archive_notices(&filters.query(state, PAGE_SIZE, false)).await?)
 }
 
-/// The latest notices for the home page: emergencies first, newest first within each.
+/// The latest notices for the home page: emergencies first, newest first within
+/// each; withdrawn ones are no longer listed.
 pub async fn latest(state: &AppState, limit: i64) -> Result<Vec<Notice>, ArchiveError> {
-    let query = ArchiveQuery::everything(state.clock.now(), state.settings.obituary_days, limit);
+    let mut query = ArchiveQuery::everything(state.clock.now(), state.settings.obituary_days, limit);
+    query.include_withdrawn = false;
     let mut notices = state.store.archive_notices(&query).await?.notices;
     // The sort is stable, so each group keeps the store's newest-first order.
     notices.sort_by_key(|n| n.urgency != Urgency::Emergency);
@@ -241,7 +248,7 @@ pub async fn atom_feed(
     let issuer = issuer(state, directory)?;
     let filters =
         Filters { municipality: municipality.cloned(), category: category.cloned(), page: 1, ..Filters::default() };
-    let notices = state.store.archive_notices(&filters.query(state, FEED_SIZE)).await?.notices;
+    let notices = state.store.archive_notices(&filters.query(state, FEED_SIZE, true)).await?.notices;
     let caps = cap_notices(state, directory, &issuer, &notices).await?;
     let area = municipality.and_then(|code| directory.municipality(code.as_str())).map(CapArea::from);
     let scope =

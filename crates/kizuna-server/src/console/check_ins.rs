@@ -266,7 +266,7 @@ pub async fn help_csv(State(state): State<AppState>, signed: Signed, Path(id): P
 /// and opens it, to be changed, submitted and approved like any notice.
 pub async fn follow_up(State(state): State<AppState>, signed: Signed, Path(id): Path<i64>, form: Fields) -> Response {
     let lang = signed.lang;
-    let Some(audience) = FollowUpAudience::parse(form.get("audience")) else {
+    let Some(audience) = FollowUpAudience::parse(form.get("audience")).filter(|a| a.asks_check_in()) else {
         return pages::refused(lang, StatusCode::UNPROCESSABLE_ENTITY, "console-check-in-audience-unknown");
     };
     match notices::follow_up(&state, &signed.actor, id, audience).await {

@@ -1,11 +1,13 @@
 //! The JMA feed poller, a singleton job: reads JMA's Atom feeds with conditional
 //! GETs, fetches each new report of a kind Kizuna reads once, turns it into notices
 //! through `kizuna_core::jma`, sends those the rules send at once and leaves the rest
-//! as drafts for approval.
+//! as drafts for approval. A 取消 takes back the notices of the report it withdraws
+//! and tells those they reached (`notices::withdraw_for_jma`).
 //!
 //! Crash safety: a report's notices are created (idempotently, keyed by their JMA
 //! source) before its state changes are stored and before its feed entry is marked
-//! seen, so a crash in between reads the report again instead of losing it.
+//! seen, so a crash in between reads the report again instead of losing it. A 取消's
+//! notices are keyed the same way, and a notice already withdrawn is not withdrawn again.
 
 mod feed;
 
@@ -13,7 +15,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use hyper::header::{self, HeaderName, HeaderValue};
-use kizuna_core::jma::{Decision, JmaArea, JmaMapper, JmaNotice, JmaState, SendMode};
+use kizuna_core::jma::{Decision, JmaArea, JmaCancel, JmaMapper, JmaNotice, JmaSource, JmaState, ReportId, SendMode};
 use kizuna_core::notice::NoticeStatus;
 use kizuna_store::{JmaFeedState, StoreError};
 use tokio::sync::watch;
@@ -69,8 +71,11 @@ pub struct PollReport {
     pub refused: Vec<(String, String)>,
     /// Notices created.
     pub created: Vec<i64>,
-    /// Notices sent at once under a JMA rule.
+    /// Notices sent at once under a JMA rule (a 【取消】 notice among them).
     pub sent: Vec<i64>,
+    /// Notices of a cancelled report that its 取消 left cancelled (they had not
+    /// gone out) or withdrawn.
+    pub withdrawn: Vec<i64>,
 }
 
 /// How long to wait after the last attempt: the interval while all is well,
@@ -367,6 +372,10 @@ impl<'a> Poller<'a> {
                     tracing::info!(entry = %entry.id, code, %title, %reason, "JMA report recorded; no notice");
                 }
                 Decision::Notice(notice) => self.make_notice(entry, notice).await?,
+                Decision::Cancel(cancel) => {
+                    let Some(report) = evaluation.report.as_ref() else { continue };
+                    self.take_back(entry, &report.id, cancel).await?;
+                }
             }
         }
         self.state.store.apply_jma_changes(&evaluation.changes).await?;
@@ -380,6 +389,37 @@ impl<'a> Poller<'a> {
         self.report.refused.push((entry.id.clone(), why));
         self.state.store.mark_jma_entry_seen(&entry.id, self.now).await?;
         Ok(EntryOutcome::Done)
+    }
+
+    /// Acts on the 取消 `cancelling` of report `cancel.report`: takes back each of
+    /// its notices and tells those they reached. A report that made no notice
+    /// (nothing for the towns, or read too late) sends nothing.
+    async fn take_back(
+        &mut self,
+        entry: &FeedEntry,
+        cancelling: &ReportId,
+        cancel: &JmaCancel,
+    ) -> Result<(), PollError> {
+        let ids = self.state.store.jma_report_notices(&cancel.report).await?;
+        tracing::info!(
+            entry = %entry.id,
+            cancelled = %cancel.report,
+            title = %cancel.title,
+            notices = ?ids,
+            "JMA 取消: taking back what the report made"
+        );
+        for (index, id) in ids.into_iter().enumerate() {
+            let source = JmaSource { report: cancelling.clone(), part: index + 1 };
+            let taken = notices::withdraw_for_jma(self.state, id, &source).await?;
+            if matches!(taken.notice.status, NoticeStatus::Cancelled | NoticeStatus::Withdrawn) {
+                self.report.withdrawn.push(id);
+            }
+            if let Some(told) = taken.told {
+                self.report.created.push(told.id);
+                self.report.sent.push(told.id);
+            }
+        }
+        Ok(())
     }
 
     async fn make_notice(&mut self, entry: &FeedEntry, notice: &JmaNotice) -> Result<(), PollError> {

@@ -151,7 +151,11 @@ impl Actor {
                 P::Approve | P::Return | P::Correct | P::Withdraw => *role != Role::Author,
             },
             Authority::Scheduler => permission == P::Send,
-            Authority::Jma => matches!(permission, P::Create | P::Send | P::SendUnapproved | P::Read),
+            // Cancelling and withdrawing are for what a report it read made, when
+            // JMA cancels that report (`notices::withdraw_for_jma`).
+            Authority::Jma => {
+                matches!(permission, P::Create | P::Send | P::SendUnapproved | P::Read | P::Cancel | P::Withdraw)
+            }
             Authority::Operator => true,
         }
     }

@@ -62,6 +62,8 @@ pub async fn follow_up(
         let keys = match audience {
             FollowUpAudience::Unanswered => ("follow-up-unanswered-title", "follow-up-unanswered-body"),
             FollowUpAudience::NeedsHelp => ("follow-up-needs-help-title", "follow-up-needs-help-body"),
+            // Not a check-in's audience: only a JMA 取消 tells those a notice reached.
+            FollowUpAudience::Reached => return None,
         };
         let body = texts::format(lang, keys.1, &[("title", title.as_str().into())]);
         Some((NoticeTitle::parse(&texts::text(lang, keys.0)).ok()?, NoticeBody::parse(&body).ok()?))

@@ -1,13 +1,14 @@
 //! The notice service: create, validate, submit, approve, return, send (or
 //! schedule), cancel, correct and withdraw a notice, and read them, for every
-//! caller — the JSON API, the scheduler, the JMA poller and the coming staff
-//! console. Who may do what is decided here, from an [`Actor`]; callers map a
+//! caller — the JSON API, the scheduler, the JMA poller (which also takes back
+//! what a cancelled report made: `jma_cancel.rs`) and the staff console. Who may do what is decided here, from an [`Actor`]; callers map a
 //! [`NoticeError`] to their own answers.
 
 mod actor;
 mod check_ins;
 mod draft;
 mod error;
+mod jma_cancel;
 mod read;
 mod service;
 mod staffing;
@@ -16,6 +17,7 @@ pub use actor::{Actor, Authority, Permission};
 pub use check_ins::{check_in_counts, follow_up, help_requests};
 pub use draft::{CorrectionText, Created, Dispatch, ListRequest, NoticeDraft, NoticePage, NoticeReport};
 pub use error::NoticeError;
+pub use jma_cancel::{JmaWithdrawal, withdraw_for_jma};
 pub use read::{list, read, report};
 pub use service::{
     approve, cancel, correct, create, create_from_jma, return_notice, send, send_scheduled, submit, validate, withdraw,

@@ -603,3 +603,5 @@ impl FakeJma {
         self.inner.lock().unwrap().documents.insert(path.to_owned(), body);
     }
 }
+
+mod cancel;

@@ -27,6 +27,10 @@ pub struct ArchiveQuery {
     /// Whether notices that a correction replaced are listed too (the archive keeps
     /// them; the index of current CAP messages does not).
     pub include_superseded: bool,
+    /// Whether withdrawn notices are listed too: the feeds keep them, so their
+    /// readers learn of the withdrawal; the archive's lists do not (their own pages
+    /// stay, marked withdrawn).
+    pub include_withdrawn: bool,
     pub now: DateTime<Utc>,
     pub obituary_days: u32,
     pub limit: i64,
@@ -43,6 +47,7 @@ impl ArchiveQuery {
             sent_until: None,
             search: None,
             include_superseded: true,
+            include_withdrawn: true,
             now,
             obituary_days,
             limit,
@@ -94,6 +99,7 @@ impl Archive for SqlStore {
                 .bind(query.include_superseded)
                 .bind(obituary_cutoff)
                 .bind(kizuna_core::cap::OBITUARY_CATEGORY)
+                .bind(query.include_withdrawn)
         };
         let total: i64 = filtered(COUNT).fetch_scalar().await?;
         let rows = filtered(PAGE).bind(query.limit.clamp(1, 500)).bind(query.offset.max(0)).fetch_all().await?;

@@ -6,7 +6,7 @@ use crate::notices::queries::notice_columns;
 /// municipality, $2 category, $3 and $4 the sending window [from, before), $5–$9
 /// LIKE patterns of up to five search words, $10 whether corrected notices are
 /// listed, $11 the oldest first publication an obituary may have, $12 the obituary
-/// category key.
+/// category key, $13 whether withdrawn notices are listed.
 ///
 /// Search is a substring scan of `search_text` (NFKC, lower case) with LIKE on both
 /// backends: FTS5 trigrams miss two-character words such as 断水 and `pg_trgm`
@@ -31,6 +31,7 @@ macro_rules! archive_sql {
              LEFT JOIN origins o ON o.id = n.id
              WHERE n.status IN ('sending', 'sent', 'superseded', 'withdrawn')
                AND ($10 OR n.status <> 'superseded')
+               AND ($13 OR n.status <> 'withdrawn')
                AND c.restricted = FALSE
                AND ($1 IS NULL OR EXISTS (SELECT 1 FROM notice_municipalities nm
                                           WHERE nm.notice_id = n.id AND nm.municipality_code = $1))
@@ -51,9 +52,9 @@ macro_rules! archive_sql {
 /// How many notices match the filters.
 pub(super) const COUNT: &str = archive_sql!(select: "COUNT(*)", tail: "");
 
-/// One page of the matching notices, newest first: `$13` notices from `$14` on.
+/// One page of the matching notices, newest first: `$14` notices from `$15` on.
 pub(super) const PAGE: &str =
-    archive_sql!(select: notice_columns!(), tail: "ORDER BY n.sent_at DESC, n.id DESC LIMIT $13 OFFSET $14");
+    archive_sql!(select: notice_columns!(), tail: "ORDER BY n.sent_at DESC, n.id DESC LIMIT $14 OFFSET $15");
 
 /// The published correction of a notice, if any.
 pub(super) const CORRECTION_OF: &str = "SELECT id FROM notices WHERE supersedes_id = $1

@@ -25,11 +25,42 @@ pub(super) const PUT_QUAKE: &str = "INSERT INTO jma_announced_quakes (exercise, 
      ON CONFLICT (exercise, event_id, municipality_code) DO UPDATE SET
         intensity = excluded.intensity, at = excluded.at";
 
-/// What a prune forgets; active warnings stay until lifted.
-pub(super) const PRUNE: [&str; 3] = [
+pub(super) const FORGET_QUAKE: &str =
+    "DELETE FROM jma_announced_quakes WHERE exercise = $1 AND event_id = $2 AND municipality_code = $3";
+
+pub(super) const SERIES: &str = "SELECT series_key, report_id, title, reported_at FROM jma_series";
+
+pub(super) const SERIES_RESTORES: &str = "SELECT series_key, kind, exercise, entry_key, municipality_code, name,
+        name_en, level, send_mode, intensity, at
+     FROM jma_series_restores ORDER BY series_key, position";
+
+pub(super) const PUT_SERIES: &str = "INSERT INTO jma_series (series_key, report_id, title, reported_at)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (series_key) DO UPDATE SET report_id = excluded.report_id, title = excluded.title,
+        reported_at = excluded.reported_at";
+
+pub(super) const CLEAR_SERIES_RESTORES: &str = "DELETE FROM jma_series_restores WHERE series_key = $1";
+
+pub(super) const CLEAR_SERIES: &str = "DELETE FROM jma_series WHERE series_key = $1";
+
+pub(super) const PUT_SERIES_RESTORE: &str = "INSERT INTO jma_series_restores (series_key, position, kind,
+        exercise, entry_key, municipality_code, name, name_en, level, send_mode, intensity, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// The JMA notices of one report: their sources begin `jma:{report}#` (`$1`).
+/// `substr` rather than LIKE, since a report id may hold `%` or `_`.
+pub(super) const REPORT_NOTICES: &str = "SELECT id FROM notices
+     WHERE source = 'jma' AND substr(source_ref, 1, length($1)) = $1 ORDER BY id";
+
+/// What a prune forgets; active warnings stay until lifted. A series' restores go
+/// with it, first.
+pub(super) const PRUNE: [&str; 5] = [
     "DELETE FROM jma_processed_reports WHERE reported_at < $1",
     "DELETE FROM jma_announced_quakes WHERE at < $1",
     "DELETE FROM jma_seen_entries WHERE first_seen_at < $1",
+    "DELETE FROM jma_series_restores
+     WHERE series_key IN (SELECT series_key FROM jma_series WHERE reported_at < $1)",
+    "DELETE FROM jma_series WHERE reported_at < $1",
 ];
 
 macro_rules! feed {

@@ -91,7 +91,8 @@ pub(super) async fn insert_targets(tx: &mut Tx, id: i64, n: &NewNotice) -> Resul
 }
 
 /// Moves a notice by `action` as the lifecycle allows, stopping waiting
-/// deliveries of a cancelled notice and recording the event. Returns the new status.
+/// deliveries of a cancelled or withdrawn notice and recording the event.
+/// Returns the new status.
 pub(super) async fn apply_transition(
     tx: &mut Tx,
     id: i64,
@@ -116,7 +117,7 @@ pub(super) async fn apply_transition(
             .execute()
             .await?;
     }
-    if to == NoticeStatus::Cancelled {
+    if matches!(to, NoticeStatus::Cancelled | NoticeStatus::Withdrawn) {
         tx.query(CANCEL_WAITING).bind(id).bind(now).execute().await?;
     }
     tx.query(EVENT)

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use kizuna_core::check_in::FollowUpAudience;
 use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeStatus};
 
 use crate::db::{Db, corrupt};
@@ -49,6 +50,9 @@ pub trait Notices: Send + Sync + 'static {
     /// Who the notice would reach if it were sent now, counted exactly as
     /// sending queues them.
     async fn recipient_counts(&self, id: i64) -> Result<RecipientCounts>;
+    /// How many a follow-up of notice `of` to `audience` would reach if it were
+    /// sent now, counted exactly as sending it queues them.
+    async fn follow_up_reach(&self, of: i64, audience: FollowUpAudience) -> Result<i64>;
     /// Sets when a notice goes out and moves it to `scheduled` by `action` (an
     /// approved notice by `Schedule`, an unapproved emergency by `Arm` for its
     /// countdown), in one transaction.
@@ -176,6 +180,10 @@ impl Notices for SqlStore {
 
     async fn recipient_counts(&self, id: i64) -> Result<RecipientCounts> {
         drafts::recipient_counts(&self.db, id).await
+    }
+
+    async fn follow_up_reach(&self, of: i64, audience: FollowUpAudience) -> Result<i64> {
+        self.db.query(COUNT_FOLLOW_UP).bind(of).bind(audience.as_str()).fetch_scalar().await
     }
 
     async fn schedule_notice(

@@ -146,12 +146,13 @@ pub(super) const QUEUE_RECIPIENTS: &str = concat!(
     " ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
 );
 
-/// Who a follow-up reaches, as the rows of deliveries `d` of the check-in
-/// notice it follows (`$of`) to residents `s`: those its audience (`$audience`)
-/// names — without an answer (`check_ins c`), or who need help — who are still
-/// active and not suppressed. Neither subscriptions nor categories matter: it
-/// is about an answer to a mail they already got. The queue and the pre-send
-/// count share it.
+/// Who a follow-up reaches, as the rows of deliveries `d` of the notice it
+/// follows (`$of`) to residents `s`: those its audience (`$audience`) names —
+/// of a check-in, those without an answer (`check_ins c`) or who need help; of a
+/// withdrawn notice, those it reached (sent, or on the wire when it was taken
+/// back, since those go out) — who are still active and not suppressed. Neither
+/// subscriptions nor categories matter: it is about a mail they already got.
+/// The queue and the pre-send count share it.
 macro_rules! follow_up_recipients {
     ($of:literal, $audience:literal) => {
         concat!(
@@ -162,14 +163,16 @@ macro_rules! follow_up_recipients {
             $of,
             " AND d.status <> 'cancelled' AND s.status = 'active'
        AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-       AND CASE WHEN ",
+       AND CASE ",
             $audience,
-            " = 'unanswered' THEN c.delivery_id IS NULL ELSE c.answer = 'help' END"
+            " WHEN 'unanswered' THEN c.delivery_id IS NULL
+                WHEN 'reached' THEN d.status IN ('sent', 'sending')
+                ELSE c.answer = 'help' END"
         )
     };
 }
 
-/// Queues a follow-up (`$1`) of check-in notice `$2` for audience `$3` (`$4` priority, `$5` now).
+/// Queues a follow-up (`$1`) of notice `$2` for audience `$3` (`$4` priority, `$5` now).
 pub(super) const QUEUE_FOLLOW_UP: &str = concat!(
     "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
         priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
@@ -179,7 +182,7 @@ pub(super) const QUEUE_FOLLOW_UP: &str = concat!(
     " ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
 );
 
-/// How many a follow-up of check-in notice `$1` for audience `$2` reaches.
+/// How many a follow-up of notice `$1` for audience `$2` reaches.
 pub(super) const COUNT_FOLLOW_UP: &str = concat!("SELECT COUNT(*) ", follow_up_recipients!("$1", "$2"));
 
 /// How many residents a notice reaches.

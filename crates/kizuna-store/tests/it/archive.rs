@@ -193,6 +193,11 @@ async fn restricted_unpublished_and_old_obituaries_stay_out(store: Arc<dyn Store
     );
     let current = ArchiveQuery { include_superseded: false, ..query(at(10, 1)) };
     assert!(!titles(&store, &current).await.contains(&"誤りのある配信".to_owned()));
+    let browsed = titles(&store, &ArchiveQuery { include_withdrawn: false, ..query(at(10, 1)) }).await;
+    assert!(
+        !browsed.contains(&"撤回した配信".to_owned()) && browsed.contains(&"訂正した配信".to_owned()),
+        "{browsed:?}"
+    );
     // 30 days after 3 November: the first obituary and its correction leave together.
     let later = titles(&store, &query(at(3, 0) + Duration::days(30) + Duration::hours(1))).await;
     assert_eq!(later, ["お悔やみ 鈴木様", "訂正した配信", "誤りのある配信", "撤回した配信"]);

@@ -1,11 +1,11 @@
 //! Safety check-ins: answers recorded through a mailed token, changed, counted
 //! per municipality and area, and follow-ups that reach only those their
-//! audience names — on both backends.
+//! audience names (of a withdrawn notice, those it reached) — on both backends.
 
 use std::sync::Arc;
 
 use kizuna_core::check_in::{CheckInAnswer, CheckInMessage, CheckInReply, FollowUpAudience, Household};
-use kizuna_core::notice::Urgency;
+use kizuna_core::notice::{NoticeAction, NoticeStatus, Urgency};
 use kizuna_core::token::TokenHash;
 use kizuna_core::{CategoryKey, MunicipalityCode};
 use kizuna_store::*;
@@ -16,6 +16,7 @@ crate::conformance!(
     answers_are_recorded_changed_and_counted_per_place,
     a_follow_up_reaches_only_its_audience_and_answers_the_check_in,
     erasing_a_resident_erases_their_answer,
+    a_withdrawal_while_sending_stops_the_rest_and_its_follow_up_reaches_those_it_reached,
 );
 
 const CHICHIBU: &str = "112071";
@@ -185,4 +186,37 @@ async fn erasing_a_resident_erases_their_answer(store: Arc<dyn Store>) {
     assert!(store.help_requests(id).await.unwrap().is_empty());
     let counts = store.check_in_counts(id).await.unwrap();
     assert_eq!((counts.needs_help, counts.unanswered), (0, 3));
+}
+
+async fn a_withdrawal_while_sending_stops_the_rest_and_its_follow_up_reaches_those_it_reached(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    for email in ["a@example.jp", "b@example.jp", "c@example.jp", "d@example.jp"] {
+        add(&store, Resident::new(email, &[(CHICHIBU, "weather")])).await;
+    }
+    add(&store, Resident::new("e@example.jp", &[(YOKOZE, "weather")])).await;
+    let warning = new_notice("weather", &[CHICHIBU], Urgency::Emergency, vec![]);
+    let id = store.create_notice(&warning, "jma", at(1, 0)).await.unwrap().0.id;
+    assert_eq!(send(&store, id, at(1, 0)).await, 4);
+    // One message went out, one is on the wire, two wait.
+    let first = store.claim_deliveries(&claim("p/1", at(1, 1), 1)).await.unwrap();
+    let sent = [DeliveryOutcome { delivery_id: first[0].id, result: DeliveryResult::Sent }];
+    store.record_delivery_outcomes("p/1", &sent, 3, at(1, 2)).await.unwrap();
+    let in_flight = store.claim_deliveries(&claim("p/2", at(1, 2), 1)).await.unwrap();
+
+    let withdrawn = store.transition_notice(id, NoticeAction::Withdraw, "jma", None, at(1, 3)).await.unwrap();
+    assert_eq!(withdrawn.status, NoticeStatus::Withdrawn);
+    let counts = store.delivery_counts(id).await.unwrap();
+    assert_eq!((counts.sent, counts.sending, counts.queued, counts.cancelled), (1, 1, 0, 2));
+    assert!(store.claim_deliveries(&claim("p/3", at(1, 4), 10)).await.unwrap().is_empty(), "nothing is left to send");
+    let reach = store.follow_up_reach(id, FollowUpAudience::Reached).await.unwrap();
+    assert_eq!(reach, 2, "what went out and what was on the wire, not what was stopped");
+
+    let mut told = new_notice("weather", &[CHICHIBU], Urgency::Emergency, vec![]);
+    told.follow_up = Some(FollowUp { of: id, audience: FollowUpAudience::Reached });
+    let told = store.create_notice(&told, "jma", at(1, 5)).await.unwrap().0.id;
+    assert_eq!(store.recipient_counts(told).await.unwrap().total, 2);
+    let mut reached = vec![first[0].email.clone(), in_flight[0].email.clone()];
+    reached.sort();
+    assert_eq!(mail(&store, told, 6, "t").await, reached);
+    assert!(link(&store, &format!("t:{}", reached[0])).await.is_none(), "it answers no check-in");
 }

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kizuna_core::MunicipalityCode;
 use kizuna_core::jma::{
-    ActiveWarning, AnnouncedQuake, Intensity, JmaState, QuakeKey, ReportId, SendMode, StateChange, WarningKey,
-    WarningLevel,
+    ActiveWarning, AnnouncedQuake, Intensity, JmaSource, JmaState, QuakeKey, ReportId, Restore, SendMode, SeriesKey,
+    SeriesReport, StateChange, WarningKey, WarningLevel,
 };
+use kizuna_core::notice::{NoticeSource, Urgency};
 use kizuna_store::*;
 
 crate::conformance!(
@@ -15,6 +16,8 @@ crate::conformance!(
     pruning_forgets_old_reports_and_quakes_but_keeps_active_warnings,
     a_feed_keeps_its_validators_and_its_first_poll_time,
     a_feed_entry_is_marked_seen_once,
+    a_series_remembers_its_last_report_and_what_a_cancellation_puts_back,
+    a_reports_notices_are_found_by_their_source,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -150,4 +153,77 @@ async fn a_feed_entry_is_marked_seen_once(store: Arc<dyn Store>) {
     assert!(!store.mark_jma_entry_seen(id, at(1, 0) + Duration::minutes(1)).await.unwrap());
     assert!(store.jma_entry_seen(id).await.unwrap());
     assert!(!store.jma_entry_seen("urn:uuid:other").await.unwrap());
+}
+
+async fn a_series_remembers_its_last_report_and_what_a_cancellation_puts_back(store: Arc<dyn Store>) {
+    store.apply_jma_changes(&first_report()).await.unwrap();
+    let before = store.jma_state().await.unwrap();
+    let series = SeriesKey::new(&["気象警報・注意報（Ｈ２７）", "熊谷地方気象台", "通常", ""]);
+    let quake = SeriesKey::new(&["震度速報", "気象庁本庁", "通常", "20260701050000"]);
+    let mut changes = second_report();
+    // What the second report changed, as it stood: two warnings and an earthquake,
+    // and a town whose earthquake was new.
+    let mut restore = before.restore_for(&changes);
+    let new_town = quake_key(false, "20260701050000", "112071");
+    restore.push(Restore::Quake { key: new_town.clone(), was: None });
+    changes.push(StateChange::QuakeAnnounced {
+        key: new_town.clone(),
+        quake: AnnouncedQuake { intensity: Intensity::Four, at: at(1, 8) },
+    });
+    assert_eq!(restore.len(), 4);
+    let last = SeriesReport {
+        report: report("気象警報/通常/2"),
+        title: "埼玉県気象警報・注意報".into(),
+        reported_at: at(1, 8),
+        restore,
+    };
+    changes.push(StateChange::SeriesRead { series: series.clone(), last: last.clone() });
+    let other =
+        SeriesReport {
+            report: report("震度速報/1"), title: "震度速報".into(), reported_at: at(1, 9), restore: vec![]
+        };
+    changes.push(StateChange::SeriesRead { series: quake.clone(), last: other });
+    store.apply_jma_changes(&changes).await.unwrap();
+    let mut expected = before.clone();
+    expected.apply(&changes);
+    assert_eq!(store.jma_state().await.unwrap(), expected, "the series and what it would put back read back");
+
+    // The 取消 puts everything back as it stood before the second report.
+    let mut cancel: Vec<StateChange> = last.restore.iter().map(Restore::change).collect();
+    cancel.push(StateChange::SeriesCancelled { series: series.clone() });
+    store.apply_jma_changes(&cancel).await.unwrap();
+    let state = store.jma_state().await.unwrap();
+    assert_eq!((&state.warnings, &state.quakes), (&before.warnings, &before.quakes));
+    assert_eq!(state.series.keys().collect::<Vec<_>>(), [&quake], "only the cancelled series is forgotten");
+
+    // A newer report replaces the series' last one and what it would put back.
+    let newer =
+        SeriesReport {
+            report: report("震度速報/2"), title: "震度速報".into(), reported_at: at(3, 0), restore: vec![]
+        };
+    store.apply_jma_changes(&[StateChange::SeriesRead { series: quake.clone(), last: newer.clone() }]).await.unwrap();
+    assert_eq!(store.jma_state().await.unwrap().series.get(&quake), Some(&newer));
+    store.prune_jma(at(4, 0)).await.unwrap();
+    assert!(store.jma_state().await.unwrap().series.is_empty(), "pruned with the reports");
+}
+
+async fn a_reports_notices_are_found_by_their_source(store: Arc<dyn Store>) {
+    store.seed_if_empty(&kizuna_core::consortium::ConsortiumSeed::chichibu().unwrap(), at(1, 0)).await.unwrap();
+    let ten = report("土砂災害警戒情報/通常/%_10");
+    let one = report("土砂災害警戒情報/通常/%_1");
+    let mut ids = Vec::new();
+    for source in [
+        JmaSource { report: one.clone(), part: 1 },
+        JmaSource { report: ten.clone(), part: 1 },
+        JmaSource { report: one.clone(), part: 2 },
+    ] {
+        let mut notice = crate::delivery::new_notice("disaster", &["112071"], Urgency::Emergency, vec![]);
+        notice.source = NoticeSource::Jma;
+        notice.source_ref = Some(source.to_string());
+        notice.idempotency_key = Some(source.to_string());
+        ids.push(store.create_notice(&notice, "jma", at(1, 0)).await.unwrap().0.id);
+    }
+    assert_eq!(store.jma_report_notices(&one).await.unwrap(), [ids[0], ids[2]]);
+    assert_eq!(store.jma_report_notices(&ten).await.unwrap(), [ids[1]]);
+    assert!(store.jma_report_notices(&report("other")).await.unwrap().is_empty());
 }
