@@ -130,6 +130,44 @@ async fn a_cancelled_warning_is_withdrawn_and_each_resident_it_reached_is_told_o
 }
 
 #[tokio::test]
+async fn a_cancelled_tornado_advisory_for_the_chichibu_area_is_withdrawn_and_its_recipients_told() {
+    let jma = FakeJma::start(&["/extra.xml"]).await;
+    let app = app_polling(&jma, &["/extra.xml"], &[]).await;
+    app.resident("hanako@example.jp", &[("112071", "weather")], Charset::Utf8, Lang::JA).await;
+    app.resident("john@example.jp", &[("113638", "weather")], Charset::Utf8, Lang::EN).await;
+    app.resident("jiro@example.jp", &[("112071", "disaster")], Charset::Utf8, Lang::JA).await;
+    let tornado = "derived/vphw50_chichibu.xml";
+    let title = format!("竜巻注意情報（{FIVE_JA}）");
+
+    // 竜巻注意情報 waits as a draft by default; staff with the emergency right send it.
+    jma.publish_fixture("/extra.xml", tornado);
+    let issued = poll_at(&app, report_time(&fixture(tornado))).await;
+    assert_eq!(created(&app, &issued).await, [(title.clone(), NoticeStatus::Draft, 0)]);
+    let advisory = issued.created[0];
+    kizuna_server::notices::send(&app.state, &emergency_staff(), advisory).await.unwrap();
+    deliver(&app).await;
+    let reached: Vec<String> = mails(&app).into_iter().map(|(to, _, _)| to).collect();
+    assert_eq!(reached.len(), 2, "秩父市's and 長瀞町's weather residents: {reached:?}");
+
+    // The 取消 comes without a Body, as JMA may send it.
+    let report = cancel(&app, &jma, tornado, true).await;
+    assert_eq!(report.withdrawn, [advisory], "{report:?}");
+    assert_eq!(notice(&app, advisory).await.status, NoticeStatus::Withdrawn);
+    deliver(&app).await;
+    let told = cancellations(&app);
+    let mut to: Vec<&str> = told.iter().map(|(to, _, _)| to.as_str()).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["hanako@example.jp", "john@example.jp"], "each earlier recipient once, and nobody else");
+    let (_, subject, text) = told.iter().find(|(to, _, _)| to == "hanako@example.jp").unwrap();
+    assert_eq!(subject, &format!("【取消】{title}"));
+    assert!(text.contains(&format!("「{title}」は")) && text.contains("取り消されました"), "{text}");
+    let router = kizuna_server::web::router(app.state.clone());
+    let cap = call(&router, get(&format!("/notices/{advisory}/cap.xml"))).await;
+    assert!(cap.body.contains("<msgType>Cancel</msgType>"), "{}", cap.body);
+    assert!(!call(&router, get("/notices")).await.body.contains(&format!("href=\"/notices/{advisory}\"")));
+}
+
+#[tokio::test]
 async fn a_cancellation_while_sending_stops_the_rest_and_tells_only_those_already_reached() {
     let jma = FakeJma::start(&["/extra.xml"]).await;
     let app = app_polling(&jma, &["/extra.xml"], &[("KIZUNA_DELIVERY_BATCH_SIZE", "1")]).await;
