@@ -1356,8 +1356,8 @@ console-survey-areas-hint = With none chosen, monitors of every area of the muni
 ## JMA cancellations (notices/jma_cancel.rs)
 
 # $title: the title of the withdrawn notice
-jma-cancel-title = [Cancelled] { $title }
+follow-up-cancelled-title = [Cancelled] { $title }
 # $sent: when it was sent (25 Nov 2026 14:05 JST); $title: the title of the withdrawn notice
-jma-cancel-body =
+follow-up-cancelled-body =
     The information "{ $title }" we sent on { $sent } has been cancelled: the Japan Meteorological Agency withdrew the report it was based on.
     If new information is issued, we will let you know.

@@ -1353,8 +1353,8 @@ console-survey-areas-hint = 選ばないときは、対象の市町村のすべ�
 ## 気象庁の取消 (notices/jma_cancel.rs)
 
 # $title: 取り消されたお知らせの件名
-jma-cancel-title = 【取消】{ $title }
+follow-up-cancelled-title = 【取消】{ $title }
 # $sent: 送った日時（2026年7月1日 19:30）; $title: 取り消されたお知らせの件名
-jma-cancel-body =
+follow-up-cancelled-body =
     { $sent }にお送りした「{ $title }」は、気象庁が元の情報を取り消したため、取り消されました。
     新しい情報が発表されたときは、あらためてお知らせします。

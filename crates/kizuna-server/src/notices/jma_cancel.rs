@@ -113,15 +113,15 @@ fn cancellation_text(withdrawn: &Notice, lang: Lang) -> Result<(NoticeTitle, Not
     };
     let sent = format_for(withdrawn.sent_at.unwrap_or(withdrawn.created_at), lang);
     // The title keeps the mark and as much of the original as fits.
-    let mark = texts::format(lang, "jma-cancel-title", &[("title", "".into())]).chars().count();
+    let mark = texts::format(lang, "follow-up-cancelled-title", &[("title", "".into())]).chars().count();
     let room = NoticeTitle::MAX.saturating_sub(mark);
     let short: String = if original.chars().count() > room {
         original.chars().take(room.saturating_sub(1)).chain(['…']).collect()
     } else {
         original.to_owned()
     };
-    let title = texts::format(lang, "jma-cancel-title", &[("title", short.as_str().into())]);
-    let body = texts::format(lang, "jma-cancel-body", &[("title", original.into()), ("sent", sent.as_str().into())]);
+    let title = texts::format(lang, "follow-up-cancelled-title", &[("title", short.as_str().into())]);
+    let body = texts::format(lang, "follow-up-cancelled-body", &[("title", original.into()), ("sent", sent.as_str().into())]);
     // Only a stored title that no longer reads could fail here.
     let invalid = |error: kizuna_core::text::TextError| {
         NoticeError::Store(StoreError::Corrupt(format!("notice {}: its 取消 text: {error}", withdrawn.id)))
