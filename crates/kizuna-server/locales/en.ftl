@@ -574,6 +574,12 @@ problem-unavailable-title = Temporarily unavailable
 problem-unavailable-text = Please try again in a moment. For urgent information, also follow the municipal radio, TV and radio.
 problem-internal-title = Something went wrong
 problem-internal-text = Sorry, something went wrong on our side. Please try again later.
+problem-malformed-title = The request could not be read
+problem-malformed-text = Part of the request (its address or a header) holds characters that are not allowed. Open the page again from a link or type the address anew.
+problem-uri-too-long-title = The address is too long
+problem-uri-too-long-text = The address of the request is longer than this site accepts. Open the page again from a link, or shorten what you searched for.
+problem-headers-too-large-title = The request is too large
+problem-headers-too-large-text = The request carries more header data (such as cookies) than this site accepts. Delete this site's cookies in your browser and try again.
 problem-home = Back to the home page
 # /posters/register.svg の municipality が読めないとき / when municipality cannot be read
 problem-poster-municipality = Give municipality as the six-digit local government code, such as 113611.

@@ -573,6 +573,12 @@ problem-unavailable-title = ただいま混み合っています
 problem-unavailable-text = しばらくしてから、もう一度お試しください。緊急の情報は市町村の防災行政無線やテレビ・ラジオでもご確認ください。
 problem-internal-title = エラーが発生しました
 problem-internal-text = 申し訳ありません。問題が発生しました。しばらくしてから、もう一度お試しください。
+problem-malformed-title = リクエストを読み取れません
+problem-malformed-text = アドレスまたはヘッダーに使えない文字が含まれています。リンクからもう一度開くか、アドレスを入力し直してください。
+problem-uri-too-long-title = アドレスが長すぎます
+problem-uri-too-long-text = アドレスがこのサイトで受け付けられる長さを超えています。リンクからもう一度開くか、検索語を短くしてください。
+problem-headers-too-large-title = リクエストが大きすぎます
+problem-headers-too-large-text = リクエストのヘッダー（Cookieなど）がこのサイトで受け付けられる大きさを超えています。ブラウザでこのサイトのCookieを削除してから、もう一度お試しください。
 problem-home = トップページへ戻る
 # /posters/register.svg の municipality が読めないとき / when municipality cannot be read
 problem-poster-municipality = municipality に市町村の6桁の団体コード（例：113611）を指定してください。

@@ -19,6 +19,7 @@ pub mod delivery;
 pub mod directory;
 pub mod error;
 pub mod http_client;
+pub mod http_guard;
 pub mod inbound;
 pub mod jma_poller;
 pub mod jobs;

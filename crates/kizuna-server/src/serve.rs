@@ -4,9 +4,11 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::http_guard::GuardedListener;
 use crate::state::AppState;
 
 /// Which parts this process runs (`--no-http`, `--no-inbound`, `--no-workers`).
@@ -110,6 +112,11 @@ pub async fn serve(
     let http = listeners.http.map(|listener| {
         let app = crate::web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let mut stop = stop_rx.clone();
+        // Requests hyper would refuse with an empty body are answered in the house style;
+        // small answers leave at once rather than waiting to fill a packet.
+        let listener = GuardedListener::new(listener).tap_io(|io| {
+            let _ = io.get_ref().set_nodelay(true);
+        });
         tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move {

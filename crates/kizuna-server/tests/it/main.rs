@@ -10,6 +10,7 @@ mod check_ins;
 mod console;
 mod delivery;
 mod directory;
+mod http_guard;
 mod inbound;
 mod jma;
 mod languages;
