@@ -132,9 +132,11 @@ async fn feeds(settings: &Settings) -> Vec<Line> {
     let mut lines = Vec::with_capacity(settings.jma.feeds.len());
     for url in &settings.jma.feeds {
         let outbound = &settings.outbound;
-        let what = match http_client::Target::parse(url).ok().and_then(|t| outbound.proxy_for(&t.host).cloned()) {
-            Some(proxy) if url.starts_with("https://") => format!("JMA feed {url} (through the proxy {proxy})"),
-            _ => format!("JMA feed {url}"),
+        let proxy =
+            http_client::Target::parse(url).ok().filter(|t| t.https).and_then(|t| outbound.proxy_for(&t.host).cloned());
+        let what = match proxy {
+            Some(proxy) => format!("JMA feed {url} (through the proxy {proxy})"),
+            None => format!("JMA feed {url}"),
         };
         let fetched = outbound.get(url, &[], 4 * 1024 * 1024, Duration::from_secs(15)).await;
         lines.push(match fetched {

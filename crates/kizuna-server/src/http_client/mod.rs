@@ -7,7 +7,7 @@
 mod proxy;
 
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -109,11 +109,23 @@ impl Target {
 
 /// The way out to other servers: the proxy, the hosts reached without it, and
 /// the TLS settings (Mozilla's roots and any extra CA, the ring provider, HTTP/1.1).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Outbound {
     proxy: Option<Proxy>,
     no_proxy: NoProxy,
+    ca_file: Option<PathBuf>,
     tls: Arc<rustls::ClientConfig>,
+}
+
+/// The settings, not the hundred-odd roots.
+impl std::fmt::Debug for Outbound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbound")
+            .field("proxy", &self.proxy)
+            .field("no_proxy", &self.no_proxy)
+            .field("ca_file", &self.ca_file)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Outbound {
@@ -134,7 +146,7 @@ impl Outbound {
                 roots.add(certificate).map_err(|e| unusable(e.to_string()))?;
             }
         }
-        Ok(Self { proxy, no_proxy, tls: client_config(roots)? })
+        Ok(Self { proxy, no_proxy, ca_file: ca_file.map(Path::to_path_buf), tls: client_config(roots)? })
     }
 
     /// Straight to the origin, trusting Mozilla's roots only.

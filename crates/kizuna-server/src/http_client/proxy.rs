@@ -65,7 +65,8 @@ pub(crate) fn authority(host: &str, port: u16) -> String {
 
 /// The hosts reached without the proxy, as `NO_PROXY` lists them: names (which
 /// cover their subdomains; a leading `.` or `*.` changes nothing), IP addresses,
-/// networks such as `10.0.0.0/8`, or `*` for every host.
+/// networks such as `10.0.0.0/8`, or `*` for every host. A port after a name or
+/// address is ignored, as curl does: the list names hosts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NoProxy {
     every_host: bool,
@@ -87,13 +88,13 @@ impl NoProxy {
                 list.every_host = true;
                 continue;
             }
+            let entry = without_port(entry);
             let bypass = if let Some((ip, bits)) = entry.split_once('/') {
-                let ip = IpAddr::from_str(ip.trim_start_matches('[').trim_end_matches(']'))
-                    .map_err(|_| format!("{entry:?} is not a network such as 10.0.0.0/8"))?;
+                let ip = IpAddr::from_str(ip).map_err(|_| format!("{entry:?} is not a network such as 10.0.0.0/8"))?;
                 let max = if ip.is_ipv4() { 32 } else { 128 };
                 let bits = bits.parse::<u8>().ok().filter(|b| *b <= max);
                 Bypass::Network(ip, bits.ok_or_else(|| format!("{entry:?} is not a network such as 10.0.0.0/8"))?)
-            } else if let Ok(ip) = IpAddr::from_str(entry.trim_start_matches('[').trim_end_matches(']')) {
+            } else if let Ok(ip) = IpAddr::from_str(entry) {
                 Bypass::Network(ip, if ip.is_ipv4() { 32 } else { 128 })
             } else {
                 let name = entry.trim_start_matches('*').trim_start_matches('.').trim_end_matches('.');
@@ -122,6 +123,17 @@ impl NoProxy {
             (Bypass::Network(network, bits), Some(ip)) => within(ip, *network, *bits),
             (Bypass::Network(..), None) => false,
         })
+    }
+}
+
+/// `host:8080` → `host`, `[::1]:8080` → `::1`; a bare IPv6 address stays whole.
+fn without_port(entry: &str) -> &str {
+    if let Some(rest) = entry.strip_prefix('[') {
+        return rest.split_once(']').map_or(entry, |(ip, _)| ip);
+    }
+    match entry.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => entry,
     }
 }
 
@@ -198,7 +210,8 @@ mod tests {
 
     #[test]
     fn no_proxy_covers_names_their_subdomains_addresses_and_networks() {
-        let list = NoProxy::parse("localhost, .lg.jp *.example.jp,10.0.0.0/8,192.0.2.7, ::1").unwrap();
+        let list =
+            NoProxy::parse("localhost:8080, .lg.jp *.example.jp,10.0.0.0/8,192.0.2.7, ::1,[fd00::7]:443").unwrap();
         for direct in
             ["localhost", "city.lg.jp", "lg.jp", "a.b.example.jp", "10.20.30.40", "192.0.2.7", "::1", "LOCALHOST."]
         {
