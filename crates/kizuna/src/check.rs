@@ -131,8 +131,14 @@ async fn feeds(settings: &Settings) -> Vec<Line> {
     }
     let mut lines = Vec::with_capacity(settings.jma.feeds.len());
     for url in &settings.jma.feeds {
-        let what = format!("JMA feed {url}");
-        let fetched = http_client::get(url, &[], 4 * 1024 * 1024, Duration::from_secs(15)).await;
+        let outbound = &settings.outbound;
+        let proxy =
+            http_client::Target::parse(url).ok().filter(|t| t.https).and_then(|t| outbound.proxy_for(&t.host).cloned());
+        let what = match proxy {
+            Some(proxy) => format!("JMA feed {url} (through the proxy {proxy})"),
+            None => format!("JMA feed {url}"),
+        };
+        let fetched = outbound.get(url, &[], 4 * 1024 * 1024, Duration::from_secs(15)).await;
         lines.push(match fetched {
             Ok(answer) if (200..300).contains(&answer.status) => {
                 line(Verdict::Ok, what, format!("HTTP {} ({} bytes)", answer.status, answer.body.len()))

@@ -79,6 +79,10 @@ pub(super) const KEYS: &[Key] = &[
     number("emergency_countdown_seconds"),
     // Language tags, as a comma-separated string or an array.
     number("languages"),
+    text("https_proxy"),
+    // Also read from the usual NO_PROXY (or no_proxy) when KIZUNA_NO_PROXY is unset.
+    text("no_proxy"),
+    text("https_ca_file"),
 ];
 
 pub(super) fn find(name: &str) -> Option<Key> {

@@ -38,6 +38,16 @@ impl Layers {
                 layers.set(key.name, name, value.clone());
             }
         }
+        // The variable every other HTTP client reads, so that one list serves the
+        // host; below the file and KIZUNA_NO_PROXY, which are Kizuna's own.
+        if !layers.values.contains_key("no_proxy") {
+            for name in ["NO_PROXY", "no_proxy"] {
+                if let Some(value) = env.get(name) {
+                    layers.set("no_proxy", name.to_owned(), value.clone());
+                    break;
+                }
+            }
+        }
         Ok(layers)
     }
 

@@ -24,6 +24,7 @@ mod file;
 mod jma;
 mod keys;
 mod layers;
+mod outbound;
 mod residents;
 mod secret;
 mod values;
@@ -77,6 +78,8 @@ pub struct Settings {
     /// The languages pages, forms and mails offer residents, in the order pages
     /// list them (`ja,en`); each needs its locale files, and Japanese is always one.
     pub languages: Languages,
+    /// The way out for JMA feeds and webhooks: proxy, `NO_PROXY`, extra CA.
+    pub outbound: crate::http_client::Outbound,
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -152,6 +155,7 @@ impl Settings {
         let console = ConsoleSettings::read(layers)?;
         let languages =
             layers.parsed("languages", "ja,en", |list| Languages::parse(list).map_err(|e| e.to_string()))?;
+        let outbound = outbound::read(layers)?;
         Ok(Settings {
             data_dir,
             database_url: Secret::new(database_url),
@@ -173,6 +177,7 @@ impl Settings {
             survey_reminder_days,
             console,
             languages,
+            outbound,
         })
     }
 

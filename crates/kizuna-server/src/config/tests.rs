@@ -262,3 +262,47 @@ fn the_offered_languages_are_a_list_of_tags_with_locale_files() -> Result<(), Co
     );
     Ok(())
 }
+
+#[test]
+fn the_proxy_no_proxy_and_ca_file_are_read_and_a_bad_one_stops_start_up_in_one_line() -> Result<(), ConfigError> {
+    let settings = Settings::load(None, &env(&[("KIZUNA_HTTPS_PROXY", "http://proxy.example.lg.jp:8080")]))?;
+    let proxy = settings.outbound.proxy_for("www.data.jma.go.jp").map(ToString::to_string);
+    assert_eq!(proxy.as_deref(), Some("http://proxy.example.lg.jp:8080"));
+    assert!(Settings::load(None, &HashMap::new())?.outbound.proxy_for("www.data.jma.go.jp").is_none());
+
+    // The usual NO_PROXY is honoured; KIZUNA_NO_PROXY, Kizuna's own, wins over it.
+    let proxied = [("KIZUNA_HTTPS_PROXY", "proxy:3128"), ("NO_PROXY", ".lg.jp,10.0.0.0/8")];
+    let settings = Settings::load(None, &env(&proxied))?;
+    assert!(settings.outbound.proxy_for("city.example.lg.jp").is_none());
+    assert!(settings.outbound.proxy_for("10.1.2.3").is_none());
+    assert!(settings.outbound.proxy_for("www.data.jma.go.jp").is_some());
+    let settings = Settings::load(None, &env(&[proxied[0], proxied[1], ("KIZUNA_NO_PROXY", "jma.go.jp")]))?;
+    assert!(settings.outbound.proxy_for("www.data.jma.go.jp").is_none());
+    assert!(settings.outbound.proxy_for("city.example.lg.jp").is_some());
+
+    let dir = std::env::temp_dir().join(format!("kizuna-config-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| bad("test", e.to_string()))?;
+    let not_pem = dir.join("ca.pem");
+    std::fs::write(&not_pem, "this is not a certificate\n").map_err(|e| bad("test", e.to_string()))?;
+    let not_pem = not_pem.display().to_string();
+    let missing = dir.join("missing.pem").display().to_string();
+    let cases = [
+        ("KIZUNA_HTTPS_PROXY", "https://proxy.example.lg.jp:8443", "a proxy reached over TLS is not supported"),
+        ("KIZUNA_HTTPS_PROXY", "http://kizuna:pw@proxy.example.lg.jp:8080", "user name or password"),
+        ("NO_PROXY", "localhost, 10.0.0.0/40", "\"10.0.0.0/40\" is not a network"),
+        ("KIZUNA_HTTPS_CA_FILE", &missing, "cannot use it as CA certificates"),
+        ("KIZUNA_HTTPS_CA_FILE", &not_pem, "no PEM certificate in it"),
+    ];
+    let errors: Vec<String> = cases
+        .iter()
+        .map(|(key, value, _)| {
+            Settings::load(None, &env(&[(key, value)])).err().map(|e| e.to_string()).unwrap_or_default()
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    for ((key, _, says), error) in cases.iter().zip(errors) {
+        assert!(error.starts_with(&format!("configuration: {key}: ")) && error.contains(says), "{error}");
+        assert!(!error.contains('\n'), "{error}");
+    }
+    Ok(())
+}

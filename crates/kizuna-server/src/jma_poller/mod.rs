@@ -252,29 +252,30 @@ impl<'a> Poller<'a> {
                 headers.push((name, value));
             }
         }
-        let problem = match http_client::get(url, &headers, FEED_MAX_BYTES, http_client::DEFAULT_TIMEOUT).await {
-            Err(error) => Some(error.to_string()),
-            Ok(response) if response.status == 304 => {
-                self.report.not_modified.push(url.to_owned());
-                None
-            }
-            Ok(response) if response.status == 200 => match feed::parse(&response.body, url) {
-                Err(error) => Some(format!("feed refused: {error}")),
-                Ok(entries) => {
-                    let retries = self.read_entries(url, entries).await?;
-                    if retries.is_empty() {
-                        // Only a feed read in full may answer 304 next time: otherwise
-                        // the entries that failed would never be listed again.
-                        feed.etag = response.header(&header::ETAG).map(str::to_owned);
-                        feed.last_modified = response.header(&header::LAST_MODIFIED).map(str::to_owned);
-                        None
-                    } else {
-                        Some(format!("{} report(s) could not be fetched: {}", retries.len(), retries.join("; ")))
-                    }
+        let problem =
+            match self.state.settings.outbound.get(url, &headers, FEED_MAX_BYTES, http_client::DEFAULT_TIMEOUT).await {
+                Err(error) => Some(error.to_string()),
+                Ok(response) if response.status == 304 => {
+                    self.report.not_modified.push(url.to_owned());
+                    None
                 }
-            },
-            Ok(response) => Some(format!("HTTP {}", response.status)),
-        };
+                Ok(response) if response.status == 200 => match feed::parse(&response.body, url) {
+                    Err(error) => Some(format!("feed refused: {error}")),
+                    Ok(entries) => {
+                        let retries = self.read_entries(url, entries).await?;
+                        if retries.is_empty() {
+                            // Only a feed read in full may answer 304 next time: otherwise
+                            // the entries that failed would never be listed again.
+                            feed.etag = response.header(&header::ETAG).map(str::to_owned);
+                            feed.last_modified = response.header(&header::LAST_MODIFIED).map(str::to_owned);
+                            None
+                        } else {
+                            Some(format!("{} report(s) could not be fetched: {}", retries.len(), retries.join("; ")))
+                        }
+                    }
+                },
+                Ok(response) => Some(format!("HTTP {}", response.status)),
+            };
         match problem {
             None => {
                 feed.last_success_at = Some(self.now);
@@ -337,7 +338,8 @@ impl<'a> Poller<'a> {
 
     async fn read_entry(&mut self, entry: &FeedEntry, code: &str) -> Result<EntryOutcome, PollError> {
         let Some(link) = entry.link.as_deref() else { return Ok(EntryOutcome::Done) };
-        let fetched = http_client::get(link, &[], DOCUMENT_MAX_BYTES, http_client::DEFAULT_TIMEOUT).await;
+        let fetched =
+            self.state.settings.outbound.get(link, &[], DOCUMENT_MAX_BYTES, http_client::DEFAULT_TIMEOUT).await;
         let body = match fetched {
             Ok(response) if response.status == 200 => response.body,
             // Gone for good: nothing to wait for.

@@ -1,6 +1,7 @@
 //! One attempt at posting an event: check the receiver's addresses again,
-//! connect to one of them (over TLS for https), post the signed body, read the
-//! status. Redirects are not followed.
+//! connect to one of them (over TLS for https, through the proxy unless
+//! `NO_PROXY` names the host), post the signed body, read the status. Redirects
+//! are not followed.
 
 use std::net::SocketAddr;
 
@@ -14,6 +15,7 @@ use tokio::net::TcpStream;
 use super::signature::{SIGNATURE_HEADER, signature};
 use super::target::{TargetError, resolve};
 use super::url::{Host, WebhookUrl};
+use crate::http_client::{Outbound, Proxy, tunnel};
 
 /// What one attempt came to, before backoff is applied.
 pub(super) enum Attempt {
@@ -29,6 +31,7 @@ pub(super) enum Attempt {
 
 /// One attempt: check the addresses again, connect to one of them, post, read the status.
 pub(super) async fn deliver(
+    outbound: &Outbound,
     delivery: &ClaimedWebhookDelivery,
     secret: &[u8],
     body: Vec<u8>,
@@ -45,7 +48,15 @@ pub(super) async fn deliver(
         }
         Err(error) => return Attempt::Refused(error.to_string()),
     };
-    let stream = match connect(&addrs).await {
+    // Through a proxy too, Kizuna resolves and checks the name itself (above) and
+    // asks for a tunnel to a checked address, never to the name: the proxy's own
+    // lookup could lead inside the network.
+    let proxy = if url.is_https() { outbound.proxy_for(&url.host()) } else { None };
+    let connected = match proxy {
+        Some(proxy) => connect_through(proxy, &addrs).await,
+        None => connect(&addrs).await,
+    };
+    let stream = match connected {
         Ok(stream) => stream,
         Err(error) => return Attempt::Transient { status: None, error },
     };
@@ -60,10 +71,7 @@ pub(super) async fn deliver(
         Err(error) => return Attempt::Refused(format!("cannot build the request: {error}")),
     };
     let answer = if url.is_https() {
-        let config = match crate::http_client::tls_config() {
-            Ok(config) => config,
-            Err(error) => return Attempt::Transient { status: None, error },
-        };
+        let config = outbound.tls();
         let name = match &url.host {
             Host::Ip(ip) => rustls::pki_types::ServerName::IpAddress((*ip).into()),
             Host::Name(name) => match rustls::pki_types::ServerName::try_from(name.clone()) {
@@ -100,6 +108,17 @@ async fn connect(addrs: &[SocketAddr]) -> Result<TcpStream, String> {
         match TcpStream::connect(addr).await {
             Ok(stream) => return Ok(stream),
             Err(error) => last = format!("cannot connect to {addr}: {error}"),
+        }
+    }
+    Err(last)
+}
+
+async fn connect_through(proxy: &Proxy, addrs: &[SocketAddr]) -> Result<TcpStream, String> {
+    let mut last = String::from("no address to connect to");
+    for addr in addrs {
+        match tunnel(proxy, &addr.to_string()).await {
+            Ok(stream) => return Ok(stream),
+            Err(error) => last = error,
         }
     }
     Err(last)

@@ -94,13 +94,15 @@ pub async fn try_execute_batch(state: &AppState, holder: &str) -> Result<Outcome
                 continue;
             }
         };
+        let outbound = state.settings.outbound.clone();
         attempts.spawn(async move {
-            let attempt = tokio::time::timeout(ATTEMPT_TIMEOUT, deliver(&delivery, &secret, body, timestamp))
-                .await
-                .unwrap_or_else(|_| Attempt::Transient {
-                    status: None,
-                    error: format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs()),
-                });
+            let attempt =
+                tokio::time::timeout(ATTEMPT_TIMEOUT, deliver(&outbound, &delivery, &secret, body, timestamp))
+                    .await
+                    .unwrap_or_else(|_| Attempt::Transient {
+                        status: None,
+                        error: format!("no answer within {} s", ATTEMPT_TIMEOUT.as_secs()),
+                    });
             (delivery, attempt)
         });
     }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use kizuna_core::Lang;
 use kizuna_core::notice::{NoticeSource, NoticeStatus, Urgency};
 use kizuna_core::subscriber::Charset;
-use kizuna_server::http_client::{self, HttpError};
+use kizuna_server::http_client::{HttpError, Outbound};
 use kizuna_server::jma_poller::{self, PollReport};
 use kizuna_store::Notice;
 
@@ -231,7 +231,7 @@ async fn healthz(app: &TestApp) -> (u16, serde_json::Value) {
     let url = format!("http://{}/healthz", listener.local_addr().unwrap());
     let router = kizuna_server::web::router(app.state.clone());
     let server = tokio::spawn(async move { axum::serve(listener, router).await });
-    let response = http_client::get(&url, &[], 1 << 16, StdDuration::from_secs(10)).await.unwrap();
+    let response = Outbound::direct().unwrap().get(&url, &[], 1 << 16, StdDuration::from_secs(10)).await.unwrap();
     server.abort();
     (response.status, serde_json::from_slice(&response.body).unwrap())
 }
@@ -587,14 +587,15 @@ async fn the_http_client_gives_up_on_a_silent_server_and_an_endless_answer() {
             held.push(socket);
         }
     });
-    let silent = http_client::get(&url, &[], 1024, StdDuration::from_millis(300)).await;
+    let silent = Outbound::direct().unwrap().get(&url, &[], 1024, StdDuration::from_millis(300)).await;
     assert_eq!(silent.err(), Some(HttpError::Timeout(StdDuration::from_millis(300))));
 
     let jma = FakeJma::start(&[]).await;
     jma.publish_document("/big.xml", vec![b'x'; 4096]);
-    let big = http_client::get(&jma.url("/big.xml"), &[], 1024, StdDuration::from_secs(10)).await;
+    let big = Outbound::direct().unwrap().get(&jma.url("/big.xml"), &[], 1024, StdDuration::from_secs(10)).await;
     assert_eq!(big.err(), Some(HttpError::TooLarge { max: 1024 }));
-    let refused = http_client::get("http://127.0.0.1:1/feed.xml", &[], 1024, StdDuration::from_secs(10)).await;
+    let refused =
+        Outbound::direct().unwrap().get("http://127.0.0.1:1/feed.xml", &[], 1024, StdDuration::from_secs(10)).await;
     assert!(matches!(refused, Err(HttpError::Connect { .. })), "{refused:?}");
 }
 

@@ -15,6 +15,7 @@ mod inbound;
 mod jma;
 mod languages;
 mod notices;
+mod outbound;
 #[path = "../../../kizuna-mail/tests/it/relay.rs"]
 mod relay;
 mod relay_delivery;

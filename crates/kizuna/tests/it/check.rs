@@ -1,5 +1,6 @@
 //! `kizuna check`: one line per check, and exit status 1 only for a fault.
 
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Output;
 
@@ -55,6 +56,33 @@ fn check_finds_an_unmigrated_database_and_an_unreachable_relay_and_passes_a_work
     let (output, lines) = check(&dir, &[("KIZUNA_JMA_FEEDS", &format!("http://{closed}/regular.xml"))]);
     assert_eq!(output.status.code(), Some(1), "{lines:?}");
     assert!(line(&lines, "FAULT", "JMA feed").contains("regular.xml"), "{lines:?}");
+
+    // Behind a proxy the feed is asked for through it: here one that refuses.
+    let proxy = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_addr = proxy.local_addr().unwrap();
+    let asked = std::thread::spawn(move || {
+        let (mut client, _) = proxy.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        client.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n").unwrap();
+        String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_owned()
+    });
+    let feed = "https://www.data.jma.go.jp/developer/xml/feed/extra.xml";
+    let proxy_url = format!("http://{proxy_addr}");
+    let env = [("KIZUNA_JMA_FEEDS", feed), ("KIZUNA_HTTPS_PROXY", &proxy_url), ("KIZUNA_NO_PROXY", "")];
+    let (output, lines) = check(&dir, &env);
+    assert_eq!(output.status.code(), Some(1), "{lines:?}");
+    assert_eq!(asked.join().unwrap(), "CONNECT www.data.jma.go.jp:443 HTTP/1.1");
+    let fault = line(&lines, "FAULT", &format!("JMA feed {feed} (through the proxy {proxy_url})"));
+    assert!(
+        fault.ends_with(&format!(
+            "the proxy {proxy_addr} refused CONNECT www.data.jma.go.jp:443: HTTP/1.1 403 Forbidden"
+        )),
+        "{lines:?}"
+    );
 }
 
 #[test]

@@ -1,10 +1,15 @@
 //! A small HTTP/1.1 client for what Kizuna fetches from other servers (JMA's feeds):
 //! one GET with extra headers, a cap on the answer's size and a time limit, over
-//! https with the Mozilla roots from `webpki-roots`.
+//! https with the Mozilla roots from `webpki-roots` and any extra CA, through a
+//! CONNECT proxy unless `NO_PROXY` names the host. [`Outbound`] holds that way out
+//! for every HTTPS client of Kizuna (JMA feeds, webhooks).
+
+mod proxy;
 
 use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
@@ -12,8 +17,13 @@ use hyper::body::Bytes;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+
+pub use proxy::{NoProxy, Proxy};
+pub(crate) use proxy::{authority, tunnel};
 
 /// How long one exchange may take, connection and body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -39,6 +49,9 @@ pub enum HttpError {
     Url(String),
     #[error("cannot connect to {host}: {reason}")]
     Connect { host: String, reason: String },
+    /// The proxy could not be reached or refused the tunnel; the message names it.
+    #[error("{0}")]
+    Proxy(String),
     #[error("TLS with {host} failed: {reason}")]
     Tls { host: String, reason: String },
     #[error("the HTTP exchange failed: {0}")]
@@ -94,50 +107,113 @@ impl Target {
     }
 }
 
-/// GETs `url` with `headers` added, reading at most `max_bytes` of body, all within
-/// `timeout`. Redirects are not followed: a 3xx comes back as it is.
-pub async fn get(
-    url: &str,
-    headers: &[(HeaderName, HeaderValue)],
-    max_bytes: usize,
-    timeout: Duration,
-) -> Result<Response, HttpError> {
-    let target = Target::parse(url)?;
-    tokio::time::timeout(timeout, fetch(&target, headers, max_bytes, tls_config))
-        .await
-        .map_err(|_| HttpError::Timeout(timeout))?
+/// The way out to other servers: the proxy, the hosts reached without it, and
+/// the TLS settings (Mozilla's roots and any extra CA, the ring provider, HTTP/1.1).
+#[derive(Clone)]
+pub struct Outbound {
+    proxy: Option<Proxy>,
+    no_proxy: NoProxy,
+    ca_file: Option<PathBuf>,
+    tls: Arc<rustls::ClientConfig>,
 }
 
-/// `tls_config` is asked for the TLS settings only when the target is https.
-async fn fetch(
-    target: &Target,
-    headers: &[(HeaderName, HeaderValue)],
-    max_bytes: usize,
-    tls_config: impl FnOnce() -> Result<Arc<rustls::ClientConfig>, String>,
-) -> Result<Response, HttpError> {
-    let mut builder = Request::get(target.path_and_query.as_str())
-        .header(header::HOST, target.authority.as_str())
-        .header(header::USER_AGENT, concat!("Kizuna/", env!("CARGO_PKG_VERSION")));
-    for (name, value) in headers {
-        builder = builder.header(name, value);
+/// The settings, not the hundred-odd roots.
+impl std::fmt::Debug for Outbound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbound")
+            .field("proxy", &self.proxy)
+            .field("no_proxy", &self.no_proxy)
+            .field("ca_file", &self.ca_file)
+            .finish_non_exhaustive()
     }
-    let request = builder.body(Empty::<Bytes>::new()).map_err(|e| HttpError::Http(e.to_string()))?;
-    let stream = TcpStream::connect((target.host.as_str(), target.port))
-        .await
-        .map_err(|e| HttpError::Connect { host: target.authority.clone(), reason: e.to_string() })?;
-    if !target.https {
-        return exchange(stream, request, max_bytes).await;
+}
+
+impl Outbound {
+    /// Trusts Mozilla's roots and the certificates of `ca_file` (PEM), as the SMTP
+    /// relay's `ca_file` does; fails with one line when the file does not give any.
+    pub fn new(proxy: Option<Proxy>, no_proxy: NoProxy, ca_file: Option<&Path>) -> Result<Self, String> {
+        let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        if let Some(path) = ca_file {
+            let unusable = |reason: String| format!("{}: {reason}", path.display());
+            let certificates = CertificateDer::pem_file_iter(path)
+                .map_err(|e| unusable(e.to_string()))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| unusable(e.to_string()))?;
+            if certificates.is_empty() {
+                return Err(unusable("no PEM certificate in it".to_owned()));
+            }
+            for certificate in certificates {
+                roots.add(certificate).map_err(|e| unusable(e.to_string()))?;
+            }
+        }
+        Ok(Self { proxy, no_proxy, ca_file: ca_file.map(Path::to_path_buf), tls: client_config(roots)? })
     }
-    let tls = |reason: String| HttpError::Tls { host: target.authority.clone(), reason };
-    let name = match IpAddr::from_str(&target.host) {
-        Ok(ip) => rustls::pki_types::ServerName::IpAddress(ip.into()),
-        Err(_) => rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(|e| tls(e.to_string()))?,
-    };
-    let stream = tokio_rustls::TlsConnector::from(tls_config().map_err(tls)?)
-        .connect(name, stream)
-        .await
-        .map_err(|e| tls(e.to_string()))?;
-    exchange(stream, request, max_bytes).await
+
+    /// Straight to the origin, trusting Mozilla's roots only.
+    pub fn direct() -> Result<Self, String> {
+        Self::new(None, NoProxy::default(), None)
+    }
+
+    /// The proxy an https request to `host` goes through, if any. Plain http goes
+    /// directly: the setting is for HTTPS, and CONNECT keeps the proxy out of it.
+    pub fn proxy_for(&self, host: &str) -> Option<&Proxy> {
+        self.proxy.as_ref().filter(|_| !self.no_proxy.bypasses(host))
+    }
+
+    pub(crate) fn tls(&self) -> Arc<rustls::ClientConfig> {
+        self.tls.clone()
+    }
+
+    /// GETs `url` with `headers` added, reading at most `max_bytes` of body, all
+    /// within `timeout`. Redirects are not followed: a 3xx comes back as it is.
+    pub async fn get(
+        &self,
+        url: &str,
+        headers: &[(HeaderName, HeaderValue)],
+        max_bytes: usize,
+        timeout: Duration,
+    ) -> Result<Response, HttpError> {
+        let target = Target::parse(url)?;
+        tokio::time::timeout(timeout, self.fetch(&target, headers, max_bytes))
+            .await
+            .map_err(|_| HttpError::Timeout(timeout))?
+    }
+
+    async fn fetch(
+        &self,
+        target: &Target,
+        headers: &[(HeaderName, HeaderValue)],
+        max_bytes: usize,
+    ) -> Result<Response, HttpError> {
+        let mut builder = Request::get(target.path_and_query.as_str())
+            .header(header::HOST, target.authority.as_str())
+            .header(header::USER_AGENT, concat!("Kizuna/", env!("CARGO_PKG_VERSION")));
+        for (name, value) in headers {
+            builder = builder.header(name, value);
+        }
+        let request = builder.body(Empty::<Bytes>::new()).map_err(|e| HttpError::Http(e.to_string()))?;
+        if !target.https {
+            let stream = TcpStream::connect((target.host.as_str(), target.port))
+                .await
+                .map_err(|e| HttpError::Connect { host: target.authority.clone(), reason: e.to_string() })?;
+            return exchange(stream, request, max_bytes).await;
+        }
+        let stream = match self.proxy_for(&target.host) {
+            // The proxy resolves the name: JMA's addresses are whatever its DNS says.
+            Some(proxy) => tunnel(proxy, &authority(&target.host, target.port)).await.map_err(HttpError::Proxy)?,
+            None => TcpStream::connect((target.host.as_str(), target.port))
+                .await
+                .map_err(|e| HttpError::Connect { host: target.authority.clone(), reason: e.to_string() })?,
+        };
+        let tls = |reason: String| HttpError::Tls { host: target.authority.clone(), reason };
+        let name = match IpAddr::from_str(&target.host) {
+            Ok(ip) => rustls::pki_types::ServerName::IpAddress(ip.into()),
+            Err(_) => rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(|e| tls(e.to_string()))?,
+        };
+        let stream =
+            tokio_rustls::TlsConnector::from(self.tls()).connect(name, stream).await.map_err(|e| tls(e.to_string()))?;
+        exchange(stream, request, max_bytes).await
+    }
 }
 
 /// Sends the request and reads the answer, driving the connection in the same task
@@ -174,15 +250,6 @@ where
             Err(error) => Err(http(error)),
         },
     }
-}
-
-/// The TLS client settings, built once and shared by every HTTPS client of
-/// Kizuna (JMA feeds, webhooks): Mozilla's roots, the ring provider, HTTP/1.1.
-pub(crate) fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
-    static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| client_config(rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() }))
-        .clone()
 }
 
 fn client_config(roots: rustls::RootCertStore) -> Result<Arc<rustls::ClientConfig>, String> {
@@ -222,8 +289,8 @@ mod tests {
 
     #[test]
     fn the_tls_configuration_builds_with_the_bundled_roots() {
-        let config = tls_config();
-        assert!(config.is_ok_and(|c| c.alpn_protocols == [b"http/1.1".to_vec()]));
+        let outbound = Outbound::direct();
+        assert!(outbound.is_ok_and(|o| o.tls().alpn_protocols == [b"http/1.1".to_vec()]));
     }
 
     /// JMA serves its feeds over https only: a real TLS handshake with a local
@@ -248,11 +315,13 @@ mod tests {
         assert!(status.is_ok_and(|s| s.success()), "this test needs openssl: apt-get install openssl");
         let certificate = CertificateDer::from_pem_file(dir.join("cert.pem")).unwrap_or_else(|e| panic!("{e}"));
         let key = PrivateKeyDer::from_pem_file(dir.join("key.pem")).unwrap_or_else(|e| panic!("{e}"));
+        let trusting =
+            Outbound::new(None, NoProxy::default(), Some(&dir.join("cert.pem"))).unwrap_or_else(|e| panic!("{e}"));
         let _ = std::fs::remove_dir_all(&dir);
 
         let server = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
-            .and_then(|b| b.with_no_client_auth().with_single_cert(vec![certificate.clone()], key))
+            .and_then(|b| b.with_no_client_auth().with_single_cert(vec![certificate], key))
             .unwrap_or_else(|e| panic!("{e}"));
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
@@ -281,19 +350,15 @@ mod tests {
             }
         });
 
-        let target = Target::parse(&format!("https://127.0.0.1:{port}/developer/xml/feed/extra.xml"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(certificate).unwrap_or_else(|e| panic!("{e}"));
-        let trusting = client_config(roots).unwrap_or_else(|e| panic!("{e}"));
-        let answer = fetch(&target, &[], 1 << 20, || Ok(trusting)).await.unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("https://127.0.0.1:{port}/developer/xml/feed/extra.xml");
+        let answer = trusting.get(&url, &[], 1 << 20, DEFAULT_TIMEOUT).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (answer.status, String::from_utf8_lossy(&answer.body).as_ref()),
             (200, "<feed>気象警報・注意報</feed>")
         );
 
-        let refused =
-            get(&format!("https://127.0.0.1:{port}/developer/xml/feed/extra.xml"), &[], 1 << 20, DEFAULT_TIMEOUT).await;
+        let mozilla_only = Outbound::direct().unwrap_or_else(|e| panic!("{e}"));
+        let refused = mozilla_only.get(&url, &[], 1 << 20, DEFAULT_TIMEOUT).await;
         assert!(matches!(refused, Err(HttpError::Tls { .. })), "{refused:?}");
     }
 }
