@@ -580,6 +580,8 @@ problem-uri-too-long-title = The address is too long
 problem-uri-too-long-text = The address of the request is longer than this site accepts. Open the page again from a link, or shorten what you searched for.
 problem-headers-too-large-title = The request is too large
 problem-headers-too-large-text = The request carries more header data (such as cookies) than this site accepts. Delete this site's cookies in your browser and try again.
+problem-busy-title = Searches are busy right now
+problem-busy-text = Many people are searching at this moment. Please search again in a few seconds. The list of notices and each notice page can be read as usual.
 problem-home = Back to the home page
 # /posters/register.svg の municipality が読めないとき / when municipality cannot be read
 problem-poster-municipality = Give municipality as the six-digit local government code, such as 113611.

@@ -579,6 +579,8 @@ problem-uri-too-long-title = アドレスが長すぎます
 problem-uri-too-long-text = アドレスがこのサイトで受け付けられる長さを超えています。リンクからもう一度開くか、検索語を短くしてください。
 problem-headers-too-large-title = リクエストが大きすぎます
 problem-headers-too-large-text = リクエストのヘッダー（Cookieなど）がこのサイトで受け付けられる大きさを超えています。ブラウザでこのサイトのCookieを削除してから、もう一度お試しください。
+problem-busy-title = ただいま検索が混み合っています
+problem-busy-text = 多くの方が同時に検索しています。数秒たってから、もう一度検索してください。お知らせの一覧と各お知らせのページは、このままご覧になれます。
 problem-home = トップページへ戻る
 # /posters/register.svg の municipality が読めないとき / when municipality cannot be read
 problem-poster-municipality = municipality に市町村の6桁の団体コード（例：113611）を指定してください。

@@ -1,7 +1,7 @@
 //! `WebError`: what a handler can fail with, shown to people in their language
 //! with a stable code, logged with its whole cause.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use kizuna_core::Lang;
 use kizuna_store::StoreError;
@@ -32,6 +32,10 @@ pub enum WebError {
     /// that cannot work, for one).
     #[error("internal: {message}")]
     Internal { lang: Lang, message: String },
+    /// As many searches as this process runs at once are running: try again
+    /// shortly (503 with `Retry-After`), while pages that need no search answer.
+    #[error("busy")]
+    Busy(Lang),
 }
 
 impl WebError {
@@ -50,6 +54,7 @@ impl WebError {
             WebError::Store { lang, .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal", *lang),
             WebError::Template(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Lang::JA),
             WebError::Internal { lang, .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal", *lang),
+            WebError::Busy(lang) => (StatusCode::SERVICE_UNAVAILABLE, "busy", *lang),
         }
     }
 }
@@ -61,6 +66,7 @@ fn message_keys(code: &str) -> (&'static str, &'static str) {
         "gone" => ("problem-gone-title", "problem-gone-text"),
         "bad_request" => ("problem-bad-request-title", "problem-bad-request-text"),
         "database_unavailable" => ("problem-unavailable-title", "problem-unavailable-text"),
+        "busy" => ("problem-busy-title", "problem-busy-text"),
         _ => ("problem-internal-title", "problem-internal-text"),
     }
 }
@@ -93,7 +99,11 @@ impl IntoResponse for WebError {
             with_lang("/", lang),
             texts::text(lang, "problem-home"),
         );
-        (status, Html(page)).into_response()
+        let mut response = (status, Html(page)).into_response();
+        if code == "busy" {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use kizuna_core::time::Clock;
 use kizuna_mail::Transport;
 use kizuna_store::{Store, StoreError};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::config::Settings;
 use crate::directory::Directory;
@@ -42,6 +42,8 @@ pub struct AppState {
     /// (`host:pid:random`): claims are `PROCESS/BATCH`, so a process whose
     /// heartbeat lapses has its claims queued again by any other.
     pub process: Arc<str>,
+    /// Permits for archive searches running now (`search_concurrency`).
+    pub searches: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
         if resealed > 0 {
             tracing::info!(resealed, key = secrets.current_id(), "sealed stored secrets with the current key");
         }
+        let searches = settings.search_concurrency as usize;
         Ok(Self {
             secrets: Arc::new(secrets),
             store,
@@ -75,6 +78,7 @@ impl AppState {
             relay: Arc::new(RelayHealth::default()),
             directory,
             process: crate::jobs::holder_id().into(),
+            searches: Arc::new(Semaphore::new(searches)),
         })
     }
 }

@@ -115,7 +115,15 @@ async fn notices_page(State(state): State<AppState>, RawQuery(query): RawQuery) 
         Err(errors) => (None, errors),
     };
     let result = match &filters {
-        Some(filters) => Some(archive::search(&state, filters).await.map_err(web_error(lang))?),
+        Some(filters) => {
+            // A burst of searches waits for no one: past the limit, "try again shortly".
+            let running = if raw.any() { Some(state.searches.try_acquire()) } else { None };
+            if let Some(Err(_)) = running {
+                tracing::info!("archive search refused: as many are running as allowed");
+                return Err(WebError::Busy(lang));
+            }
+            Some(archive::search(&state, filters).await.map_err(web_error(lang))?)
+        }
         None => None,
     };
     let page = notices_page_view(&directory, offered, &raw, filters.as_ref(), result, errors, lang);
@@ -186,9 +194,7 @@ fn notices_page_view(
             .collect(),
         from: raw.from.clone(),
         to: raw.to.clone(),
-        searched: [&raw.q, &raw.municipality, &raw.category, &raw.from, &raw.to, &raw.page]
-            .iter()
-            .any(|v| !v.trim().is_empty()),
+        searched: raw.any(),
         notices: notice_views(&notices, directory, lang),
         total,
         first,

@@ -75,6 +75,15 @@ pub struct RawFilters {
     pub page: String,
 }
 
+impl RawFilters {
+    /// A search, a filter or a page past the first: more than the plain list.
+    pub fn any(&self) -> bool {
+        [&self.q, &self.municipality, &self.category, &self.from, &self.to, &self.page]
+            .iter()
+            .any(|v| !v.trim().is_empty())
+    }
+}
+
 /// Checked filters: every value names something that exists and is public.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {

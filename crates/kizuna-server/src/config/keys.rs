@@ -70,6 +70,7 @@ pub(super) const KEYS: &[Key] = &[
     text("trusted_proxies"),
     number("unsubscribed_retention_days"),
     number("api_rate_per_minute"),
+    number("search_concurrency"),
     number("survey_reminders"),
     number("survey_reminder_days"),
     text("secret_key_file"),

@@ -70,6 +70,9 @@ pub struct Settings {
     pub residents: ResidentSettings,
     /// Requests each API key may make per minute (a token bucket: bursts up to this).
     pub api_rate_per_minute: u32,
+    /// Archive searches one process runs at once; more are told to try again,
+    /// so that a burst of searches cannot starve the delivery workers.
+    pub search_concurrency: u32,
     /// How many reminders a monitor who has not answered a survey may get.
     pub survey_reminders: u32,
     /// Days between a survey's invitation or reminder and the next reminder (0: any time).
@@ -149,6 +152,7 @@ impl Settings {
         let obituary_days = layers.whole("obituary_days", 30, 1..=3650)?;
         let residents = ResidentSettings::read(layers)?;
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
+        let search_concurrency = layers.whole("search_concurrency", 4, 1..=256)?;
         let survey_reminders = layers.whole("survey_reminders", 2, 0..=10)?;
         let survey_reminder_days = layers.whole("survey_reminder_days", 3, 0..=60)?;
         let jma = JmaSettings::read(layers)?;
@@ -173,6 +177,7 @@ impl Settings {
             obituary_days,
             residents,
             api_rate_per_minute,
+            search_concurrency,
             survey_reminders,
             survey_reminder_days,
             console,

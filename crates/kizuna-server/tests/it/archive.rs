@@ -21,6 +21,7 @@ struct Page {
     content_type: String,
     cache_control: String,
     robots_header: String,
+    retry_after: String,
     body: String,
 }
 
@@ -47,8 +48,10 @@ async fn get(app: &TestApp, uri: &str) -> Page {
     let (status, content_type, cache_control) =
         (response.status(), text(header::CONTENT_TYPE), text(header::CACHE_CONTROL));
     let robots_header = text(header::HeaderName::from_static("x-robots-tag"));
+    let retry_after = text(header::RETRY_AFTER);
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
-    Page { status, content_type, cache_control, robots_header, body: String::from_utf8(bytes.to_vec()).unwrap() }
+    let body = String::from_utf8(bytes.to_vec()).unwrap();
+    Page { status, content_type, cache_control, robots_header, retry_after, body }
 }
 
 fn encode(text: &str) -> String {
@@ -108,6 +111,30 @@ async fn japanese_search_finds_short_words_and_half_width_kana() {
 
     let hostile = get(&app, &format!("/notices?q={}", encode("\"><script>alert(1)</script>"))).await;
     assert!(!hostile.has("<script>alert(1)"), "the query is escaped when shown again");
+}
+
+#[tokio::test]
+async fn searches_past_the_limit_are_told_to_try_again_while_the_list_and_pages_answer() {
+    let app = spawn_app(&[("KIZUNA_SEARCH_CONCURRENCY", "2")], None).await;
+    let outage = publish(&app, &notice("断水のお知らせ", "水道管工事のため断水します。", "notice", &["112071"])).await;
+    let search = format!("/notices?q={}", encode("断水"));
+    // Two searches running (their permits held here): a third is refused at once.
+    let running = app.state.searches.clone().try_acquire_many_owned(2).unwrap();
+    let busy = get(&app, &search).await;
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(busy.retry_after, "5");
+    assert!(busy.has("ただいま検索が混み合っています") && busy.has("数秒たってから"), "{}", busy.body);
+    let english = get(&app, &format!("{search}&lang=en")).await;
+    assert!(english.has("Searches are busy right now") && english.has("<html lang=\"en\">"));
+    assert!(get(&app, "/notices?category=notice").await.status == StatusCode::SERVICE_UNAVAILABLE, "a filter too");
+    // The plain list, the notice page and the home page need no search.
+    assert!(get(&app, "/notices").await.links_to(outage));
+    assert_eq!(get(&app, &format!("/notices/{outage}")).await.status, StatusCode::OK);
+    assert!(get(&app, "/").await.links_to(outage));
+    drop(running);
+    let answered = get(&app, &search).await;
+    assert_eq!(answered.status, StatusCode::OK);
+    assert!(answered.links_to(outage), "searches run again once the others end");
 }
 
 #[tokio::test]
