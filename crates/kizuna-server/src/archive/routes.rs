@@ -262,7 +262,7 @@ async fn notice_page(
 fn xml_response(content_type: &'static str, xml: String) -> Response {
     let mut response = ([(header::CONTENT_TYPE, content_type)], xml).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::web::PUBLIC_CACHE_CONTROL));
     headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     response
 }

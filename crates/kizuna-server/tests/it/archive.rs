@@ -12,6 +12,8 @@ use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_store::NewNotice;
 use tower::ServiceExt;
 
+use kizuna_server::web::PUBLIC_CACHE_CONTROL;
+
 use crate::support::*;
 
 const CAP_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../kizuna-core/tests/fixtures/cap/cap12.xsd");
@@ -323,7 +325,7 @@ async fn feeds_and_cap_have_their_media_types_and_cache_headers() {
     let atom = get(&app, "/feeds/atom.xml?municipality=113638&category=weather").await;
     assert_eq!(atom.status, StatusCode::OK);
     assert_eq!(atom.content_type, "application/atom+xml; charset=utf-8");
-    assert_eq!(atom.cache_control, "public, max-age=30");
+    assert_eq!(atom.cache_control, PUBLIC_CACHE_CONTROL);
     assert_eq!(atom.robots_header, "noindex");
     assert!(atom.has("長瀞町・気象情報") && atom.has("大雨警報"), "{}", atom.body);
     assert!(!get(&app, "/feeds/atom.xml?municipality=112071").await.has("大雨警報"));
@@ -331,8 +333,46 @@ async fn feeds_and_cap_have_their_media_types_and_cache_headers() {
     assert_eq!(index.content_type, "application/atom+xml; charset=utf-8");
     assert!(index.has(&format!("https://anshin.example.jp/notices/{id}/cap.xml")));
     let cap = get(&app, &format!("/notices/{id}/cap.xml")).await;
-    assert_eq!((cap.status, cap.cache_control.as_str()), (StatusCode::OK, "public, max-age=30"));
+    assert_eq!((cap.status, cap.cache_control.as_str()), (StatusCode::OK, PUBLIC_CACHE_CONTROL));
     assert!(cap.has("<msgType>Alert</msgType>") && cap.has("<value>113638</value>"));
+}
+
+/// A GET of `uri` naming `etag` in `If-None-Match`: its status, ETag and body length.
+async fn get_if_none_match(app: &TestApp, uri: &str, etag: &str) -> (StatusCode, String, usize) {
+    let request = Request::get(uri).header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap();
+    let response = kizuna_server::web::router(app.state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let tag = response.headers().get(header::ETAG).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, tag, bytes.len())
+}
+
+#[tokio::test]
+async fn an_unchanged_public_page_is_not_sent_again_and_a_changed_one_is() {
+    let app = spawn_app(&[], None).await;
+    let first = publish(&app, &notice("大雨警報", "土砂災害に警戒してください。", "weather", &["113638"])).await;
+    for uri in ["/".to_owned(), "/notices".to_owned(), format!("/notices/{first}"), "/feeds/atom.xml".to_owned()] {
+        let (status, etag, _) = get_if_none_match(&app, &uri, "\"nothing\"").await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(etag.starts_with('"') && etag.len() > 10, "{uri}: {etag}");
+        let (again, same, length) = get_if_none_match(&app, &uri, &etag).await;
+        assert_eq!((again, same.as_str(), length), (StatusCode::NOT_MODIFIED, etag.as_str(), 0), "{uri}");
+        let (weak, _, _) = get_if_none_match(&app, &uri, &format!("\"x\", W/{etag}")).await;
+        assert_eq!(weak, StatusCode::NOT_MODIFIED, "{uri}: a list and a weak form match too");
+    }
+    // A new notice changes the home page: the old tag no longer matches.
+    let (_, home_before, _) = get_if_none_match(&app, "/", "").await;
+    let second = publish(&app, &notice("避難情報", "避難所を開設しました。", "disaster", &["113638"])).await;
+    let (status, home_after, length) = get_if_none_match(&app, "/", &home_before).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(home_after, home_before);
+    assert!(length > 0 && second > first);
+    // Personal pages are never kept, nor tagged.
+    let (status, tag, _) = get_if_none_match(&app, "/manage/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "*").await;
+    assert_ne!(status, StatusCode::NOT_MODIFIED);
+    assert!(tag.is_empty(), "a personal page carries no ETag");
+    let manage = get(&app, "/manage/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+    assert_eq!(manage.cache_control, "private, no-store", "a personal page is kept by no one");
 }
 
 #[tokio::test]
@@ -370,7 +410,7 @@ async fn every_public_page_is_small_and_has_one_main_heading() {
         assert!(page.has(&format!("<html lang=\"{lang}\">")), "{uri}");
         assert!(page.has("<main id=\"main\">") && page.has("class=\"skip\" href=\"#main\""), "{uri}");
         assert_eq!(page.body.matches("<h1").count(), 1, "{uri}");
-        assert_eq!(page.cache_control, "public, max-age=30", "{uri}");
+        assert_eq!(page.cache_control, PUBLIC_CACHE_CONTROL, "{uri}");
         assert!(page.content_type.starts_with("text/html"), "{uri}");
     }
     let english = get(&app, "/notices?q=abc").await;

@@ -236,7 +236,7 @@ async fn console_pages_forbid_framing_and_inline_script_and_are_never_cached() {
     let csp = login.headers.get("content-security-policy").unwrap().to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert!(csp.contains("frame-ancestors 'none'"));
-    assert_eq!(login.headers.get("cache-control").unwrap(), "no-store");
+    assert_eq!(login.headers.get("cache-control").unwrap(), "private, no-store");
     assert!(!login.body.contains("<script>"), "no inline script");
     let cookie = login.headers.get("set-cookie").unwrap().to_str().unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"), "{cookie}");
