@@ -17,6 +17,7 @@ mod insight;
 mod jma;
 mod limits;
 mod resident_records;
+mod retention;
 mod residents;
 mod sessions;
 mod settings;
