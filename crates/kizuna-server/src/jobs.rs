@@ -118,7 +118,7 @@ pub async fn housekeeping_step(
             )
             .await?;
     }
-    let pruned_deliveries = prune_deliveries(state, now, |_, _| {}).await?;
+    let pruned_deliveries = prune_deliveries(state, now, |_| {}).await?;
     Ok(HousekeepingOutcome {
         held_lease: true,
         expired_registrations: expired,
@@ -132,32 +132,32 @@ pub async fn housekeeping_step(
 
 /// Deliveries deleted in one transaction: with SQLite's one writer, a worker
 /// waiting to claim or record waits for one batch at most.
-pub const PRUNE_BATCH: i64 = 2_000;
+pub const PRUNE_BATCH: i64 = 1_000;
 /// How long one scheduler step spends pruning at most (it runs every 5 s).
 pub const PRUNE_BUDGET: StdDuration = StdDuration::from_secs(1);
 
 /// Prunes settled deliveries older than the retention in batches of
 /// [`PRUNE_BATCH`], each in its own transaction, until none is left or
-/// [`PRUNE_BUDGET`] is used; `each` hears every batch's size and time. After
-/// each batch it waits as long as the batch took, so the delivery workers
-/// always get at least half of the writer's time. Returns how many went.
+/// [`PRUNE_BUDGET`] is used; `each` hears every batch. After each batch it
+/// waits as long as the batch took, so the delivery workers always get at
+/// least half of SQLite's one writer. Returns how many went.
 pub async fn prune_deliveries(
     state: &AppState,
     now: chrono::DateTime<chrono::Utc>,
-    mut each: impl FnMut(u64, StdDuration),
+    mut each: impl FnMut(kizuna_store::PrunedBatch),
 ) -> Result<u64, kizuna_store::StoreError> {
     let settled_before = now - state.settings.delivery.retention;
     let started = std::time::Instant::now();
     let mut pruned = 0;
     loop {
         let batch = std::time::Instant::now();
-        let n = state.store.prune_settled_deliveries(settled_before, PRUNE_BATCH).await?;
+        let pruned_now = state.store.prune_settled_deliveries(settled_before, PRUNE_BATCH).await?;
         let took = batch.elapsed();
-        if n == 0 {
+        if pruned_now.rows == 0 {
             break;
         }
-        each(n, took);
-        pruned += n;
+        each(pruned_now);
+        pruned += pruned_now.rows;
         if started.elapsed() >= PRUNE_BUDGET {
             break;
         }

@@ -121,7 +121,8 @@ fn cancellation_text(withdrawn: &Notice, lang: Lang) -> Result<(NoticeTitle, Not
         original.to_owned()
     };
     let title = texts::format(lang, "follow-up-cancelled-title", &[("title", short.as_str().into())]);
-    let body = texts::format(lang, "follow-up-cancelled-body", &[("title", original.into()), ("sent", sent.as_str().into())]);
+    let body =
+        texts::format(lang, "follow-up-cancelled-body", &[("title", original.into()), ("sent", sent.as_str().into())]);
     // Only a stored title that no longer reads could fail here.
     let invalid = |error: kizuna_core::text::TextError| {
         NoticeError::Store(StoreError::Corrupt(format!("notice {}: its 取消 text: {error}", withdrawn.id)))

@@ -9,3 +9,7 @@ CREATE TABLE pruned_delivery_counts (
     n BIGINT NOT NULL,
     PRIMARY KEY (notice_id, status)
 );
+
+-- Every delivery of a notice settled before this time is pruned: the scheduler
+-- looks at the notice again a day after, for deliveries that settled late.
+ALTER TABLE notices ADD COLUMN deliveries_pruned_until TIMESTAMP;

@@ -94,7 +94,8 @@ impl Statistics for SqlStore {
         for statement in [DELIVERIES_BY_MONTH, PRUNED_BY_MONTH] {
             for row in self.db.query(statement).bind(since).bind(municipality).fetch_all().await? {
                 let month: String = row.get("month")?;
-                let entry = months.entry(month.clone()).or_insert(DeliveryMonth { month, sent: 0, bounced: 0, failed: 0 });
+                let entry =
+                    months.entry(month.clone()).or_insert(DeliveryMonth { month, sent: 0, bounced: 0, failed: 0 });
                 entry.sent += row.get::<i64>("sent")?;
                 entry.bounced += row.get::<i64>("bounced")?;
                 entry.failed += row.get::<i64>("failed")?;

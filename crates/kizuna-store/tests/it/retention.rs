@@ -50,10 +50,12 @@ async fn settled_deliveries_older_than_the_retention_go_in_batches_and_notices_k
     let failed = || DeliveryResult::Failed { reply: "451 gave up".into() };
     // Still being retried: not settled, so it stays whatever its age.
     let deferred = || DeliveryResult::Deferred { reply: "421 try later".into(), next_attempt_at: at(50, 0) };
-    let (old, old_links) = sent_notice(&store, at(1, 0), at(2, 0), &[sent(), sent(), sent(), bounced(), failed()]).await;
+    let (old, old_links) =
+        sent_notice(&store, at(1, 0), at(2, 0), &[sent(), sent(), sent(), bounced(), failed()]).await;
     let (open, open_links) =
         sent_notice(&store, at(3, 0), at(4, 0), &[sent(), sent(), sent(), sent(), deferred()]).await;
-    let (young, young_links) = sent_notice(&store, at(30, 0), at(31, 0), &[sent(), sent(), sent(), sent(), sent()]).await;
+    let (young, young_links) =
+        sent_notice(&store, at(30, 0), at(31, 0), &[sent(), sent(), sent(), sent(), sent()]).await;
     let notices = [old, open, young];
     let mut before = Vec::new();
     for id in notices {
@@ -65,7 +67,7 @@ async fn settled_deliveries_older_than_the_retention_go_in_batches_and_notices_k
     // The retention ends at minute 20: the first two notices' settled deliveries go.
     let mut batches = Vec::new();
     loop {
-        let n = store.prune_settled_deliveries(at(20, 0), 2).await.unwrap();
+        let n = store.prune_settled_deliveries(at(20, 0), 2).await.unwrap().rows;
         if n == 0 {
             break;
         }
@@ -105,5 +107,5 @@ async fn settled_deliveries_older_than_the_retention_go_in_batches_and_notices_k
         DeliveryCounts { total: 5, sent: 5, ..DeliveryCounts::default() }
     );
     // Nothing settled before minute 20 is left.
-    assert_eq!(store.prune_settled_deliveries(at(20, 0), 2).await.unwrap(), 0);
+    assert_eq!(store.prune_settled_deliveries(at(20, 0), 2).await.unwrap().rows, 0);
 }
