@@ -108,4 +108,22 @@ async fn settled_deliveries_older_than_the_retention_go_in_batches_and_notices_k
     );
     // Nothing settled before minute 20 is left.
     assert_eq!(store.prune_settled_deliveries(at(20, 0), 2).await.unwrap().rows, 0);
+
+    // A day on, the message that settled late goes too, with the younger notice's.
+    let later = at(52, 0) + chrono::Duration::days(1);
+    let mut rest = 0;
+    loop {
+        let n = store.prune_settled_deliveries(later, 2).await.unwrap().rows;
+        if n == 0 {
+            break;
+        }
+        rest += n;
+    }
+    assert_eq!(rest, 6);
+    assert_eq!(store.delivery_by_token(&open_links[4]).await.unwrap(), None);
+    assert_eq!(
+        store.delivery_counts(open).await.unwrap(),
+        DeliveryCounts { total: 5, sent: 5, ..DeliveryCounts::default() }
+    );
+    assert_eq!(store.delivery_counts(young).await.unwrap(), before[2]);
 }
