@@ -30,12 +30,16 @@ pub struct HousekeepingOutcome {
     pub scheduled_sent: Vec<i64>,
     /// Survey invitations and reminders handed to the transport.
     pub survey_mails: u64,
+    /// Settled deliveries older than the retention that were deleted.
+    pub pruned_deliveries: u64,
 }
 
 /// The scheduler: send scheduled notices whose time has come, put deliveries of
 /// dead workers back in the queue, forget ended console sessions and old sign-in
 /// failures, erase unconfirmed registrations past their time and residents who
-/// unsubscribed longer ago than the retention period, and send the survey mails that are due. Steppable so tests drive it with an injected clock.
+/// unsubscribed longer ago than the retention period, send the survey mails
+/// that are due, and prune settled deliveries older than their retention.
+/// Steppable so tests drive it with an injected clock.
 pub async fn housekeeping_step(
     state: &AppState,
     holder: &str,
@@ -114,6 +118,7 @@ pub async fn housekeeping_step(
             )
             .await?;
     }
+    let pruned_deliveries = prune_deliveries(state, now, |_| {}).await?;
     Ok(HousekeepingOutcome {
         held_lease: true,
         expired_registrations: expired,
@@ -121,7 +126,47 @@ pub async fn housekeeping_step(
         released_claims,
         scheduled_sent,
         survey_mails,
+        pruned_deliveries,
     })
+}
+
+/// Deliveries deleted in one transaction: with SQLite's one writer, a worker
+/// waiting to claim or record waits for one batch at most.
+pub const PRUNE_BATCH: i64 = 1_000;
+/// How long one scheduler step spends pruning at most (it runs every 5 s).
+pub const PRUNE_BUDGET: StdDuration = StdDuration::from_secs(1);
+
+/// Prunes settled deliveries older than the retention in batches of
+/// [`PRUNE_BATCH`], each in its own transaction, until none is left or
+/// [`PRUNE_BUDGET`] is used; `each` hears every batch. After each batch it
+/// waits as long as the batch took, so the delivery workers always get at
+/// least half of SQLite's one writer. Returns how many went.
+pub async fn prune_deliveries(
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+    mut each: impl FnMut(kizuna_store::PrunedBatch),
+) -> Result<u64, kizuna_store::StoreError> {
+    let settled_before = now - state.settings.delivery.retention;
+    let started = std::time::Instant::now();
+    let mut pruned = 0;
+    loop {
+        let batch = std::time::Instant::now();
+        let pruned_now = state.store.prune_settled_deliveries(settled_before, PRUNE_BATCH).await?;
+        let took = batch.elapsed();
+        if pruned_now.rows == 0 {
+            break;
+        }
+        each(pruned_now);
+        pruned += pruned_now.rows;
+        if started.elapsed() >= PRUNE_BUDGET {
+            break;
+        }
+        tokio::time::sleep(took).await;
+    }
+    if pruned > 0 {
+        tracing::info!(pruned, "settled deliveries older than the retention were pruned");
+    }
+    Ok(pruned)
 }
 
 /// How often each process says it is alive.

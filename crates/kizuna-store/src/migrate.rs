@@ -23,6 +23,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (13, "rate_buckets", include_str!("../migrations/sqlite/0013_rate_buckets.sql")),
     (14, "survey_other", include_str!("../migrations/sqlite/0014_survey_other.sql")),
     (15, "jma_cancel", include_str!("../migrations/sqlite/0015_jma_cancel.sql")),
+    (16, "delivery_retention", include_str!("../migrations/sqlite/0016_delivery_retention.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -45,6 +46,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (13, "rate_buckets", include_str!("../migrations/postgres/0013_rate_buckets.sql")),
     (14, "survey_other", include_str!("../migrations/postgres/0014_survey_other.sql")),
     (15, "jma_cancel", include_str!("../migrations/postgres/0015_jma_cancel.sql")),
+    (16, "delivery_retention", include_str!("../migrations/postgres/0016_delivery_retention.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

@@ -85,7 +85,7 @@ impl Transport for Measured {
 const PROBE_ADDRESS: &str = "probe@bench.example.org";
 const PROBE_TOWN: &str = "113611";
 
-fn peak_rss_mb() -> f64 {
+pub(crate) fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb: f64 = status
         .lines()
@@ -269,7 +269,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
 }
 
 /// An active, imported resident taking `category` from `town` as plain UTF-8 text.
-fn resident(
+pub(crate) fn resident(
     email: &str,
     town: &MunicipalityCode,
     category: &CategoryKey,
@@ -292,6 +292,6 @@ fn resident(
     })
 }
 
-fn now() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     kizuna_core::time::Clock::now(&SystemClock)
 }

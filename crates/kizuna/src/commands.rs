@@ -81,6 +81,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("API key {id} is revoked");
             Ok(())
         }
+        Command::Bench(BenchCommand::Prune { rows, recipients, smtp, connections, database }) => {
+            crate::bench_prune::prune(crate::bench_prune::PruneArgs { rows, recipients, smtp, connections, database })
+                .await
+        }
         Command::Bench(BenchCommand::Fanout { subscribers, smtp, connections, database }) => {
             crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database }).await
         }

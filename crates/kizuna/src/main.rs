@@ -2,6 +2,7 @@
 //! operators' tools that work on the configured database, server running or not.
 
 mod bench;
+mod bench_prune;
 mod check;
 mod commands;
 
@@ -82,6 +83,23 @@ enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         connections: u32,
         /// A PostgreSQL server URL (a fresh database is created on it); SQLite otherwise.
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Seed ROWS settled deliveries older than the retention, prune them as the
+    /// scheduler does, and print each batch's time and the fan-out rate to
+    /// RECIPIENTS residents without and during the prune, as one JSON line.
+    Prune {
+        #[arg(long, default_value_t = 3_000_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 20_000)]
+        recipients: u64,
+        /// The relay, HOST:PORT (e.g. Postfix's smtp-sink); the file outbox otherwise.
+        #[arg(long)]
+        smtp: Option<String>,
+        #[arg(long, default_value_t = 8)]
+        connections: u32,
+        /// A PostgreSQL server URL (the database kizuna_retention_bench is made on it); SQLite otherwise.
         #[arg(long)]
         database: Option<String>,
     },

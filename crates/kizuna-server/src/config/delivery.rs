@@ -26,6 +26,8 @@ pub struct DeliverySettings {
     pub emergency_alert: chrono::Duration,
     /// … or when the relay has been unreachable this long.
     pub relay_alert: chrono::Duration,
+    /// Settled deliveries older than this are pruned (each notice keeps its counts).
+    pub retention: chrono::Duration,
 }
 
 /// Carriers that throttle bulk senders; conservative so residents' mail is not
@@ -43,6 +45,7 @@ impl Default for DeliverySettings {
             retry_max_age: chrono::Duration::hours(24),
             emergency_alert: chrono::Duration::seconds(120),
             relay_alert: chrono::Duration::seconds(300),
+            retention: chrono::Duration::days(365),
         }
     }
 }
@@ -59,6 +62,7 @@ impl DeliverySettings {
             retry_max_age: layers.minutes("retry_max_age_minutes", defaults.retry_max_age, 1..=10_080)?,
             emergency_alert: layers.seconds("emergency_alert_seconds", defaults.emergency_alert, 1..=86_400)?,
             relay_alert: layers.seconds("relay_alert_seconds", defaults.relay_alert, 1..=86_400)?,
+            retention: layers.days("delivery_retention_days", defaults.retention, 1..=36_500)?,
         })
     }
 }

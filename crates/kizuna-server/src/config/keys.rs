@@ -53,6 +53,7 @@ pub(super) const KEYS: &[Key] = &[
     number("retry_max_age_minutes"),
     number("emergency_alert_seconds"),
     number("relay_alert_seconds"),
+    number("delivery_retention_days"),
     // A comma-separated string or an array of addresses.
     number("jma_feeds"),
     number("jma_poll_seconds"),

@@ -708,3 +708,41 @@ async fn a_check_in_notice_reports_its_answers_per_municipality() {
     assert_eq!(schema["required"], json!(["safe", "needs_help", "unanswered", "by_municipality"]));
     assert_eq!(doc["components"]["schemas"]["NewNotice"]["properties"]["check_in"]["type"], "boolean");
 }
+
+#[tokio::test]
+async fn the_scheduler_prunes_settled_deliveries_after_their_retention_and_the_api_reads_the_same_counts() {
+    let api = api(&[("KIZUNA_DELIVERY_RETENTION_DAYS", "30")]).await;
+    for i in 0..3 {
+        api.app.resident(&format!("kept{i}@example.jp"), &[("113620", "disaster")], Charset::Utf8, Lang::JA).await;
+    }
+    let rights = [
+        ApiRight::NoticesCreate,
+        ApiRight::NoticesSubmit,
+        ApiRight::NoticesApprove,
+        ApiRight::NoticesSend,
+        ApiRight::NoticesRead,
+    ];
+    let key = api.key(Some("113620"), &rights).await;
+    let id = api.create(&key, notice("断水のお知らせ", &["113620"])).await.id();
+    for step in ["submit", "approve", "send"] {
+        assert_eq!(api.step(&key, id, step).await.status, StatusCode::OK);
+    }
+    api.deliver_everything().await;
+    let path = format!("/api/v1/notices/{id}");
+    let before = api.get(&key, &path).await.json["deliveries"].clone();
+    assert_eq!((before["total"].as_i64(), before["sent"].as_i64()), (Some(3), Some(3)), "{before}");
+    let mail = api.app.outbox().pop().expect("a mail");
+    let token = body_text(&mail).split("/manage/").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let link = kizuna_core::token::SecretToken::from_presented(&token).hash();
+    assert!(api.app.state.store.delivery_by_token(&link).await.unwrap().is_some());
+
+    // Within the retention nothing goes.
+    api.app.clock.set(api.app.clock_now() + Duration::days(29));
+    assert_eq!(housekeeping_step(&api.app.state, "test").await.unwrap().pruned_deliveries, 0);
+    api.app.clock.set(api.app.clock_now() + Duration::days(2));
+    assert_eq!(housekeeping_step(&api.app.state, "test").await.unwrap().pruned_deliveries, 3);
+    assert_eq!(api.app.state.store.delivery_by_token(&link).await.unwrap(), None, "the mail's links are gone");
+    let after = api.get(&key, &path).await;
+    assert_eq!(after.json["deliveries"], before, "the notice reads its final counts");
+    assert_eq!(after.json["status"], "sent");
+}

@@ -3,7 +3,7 @@
 //! the tokens they mail, and record each outcome under their claim; a claim
 //! never recorded is released to be sent again.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -17,6 +17,7 @@ use crate::db::{Ids, Row, Tx, corrupt};
 use crate::operations::Operations;
 use crate::{Backend, Result, SqlStore};
 
+mod history;
 mod queries;
 mod records;
 use queries::*;
@@ -44,7 +45,16 @@ pub trait DeliveryQueue: Send + Sync + 'static {
     /// Puts deliveries whose claim expired (a worker died) back in the queue,
     /// and forgets pacing counts older than an hour.
     async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64>;
+    /// How many deliveries of a notice are in each state, those pruned
+    /// included (by what they had become).
     async fn delivery_counts(&self, notice_id: i64) -> Result<DeliveryCounts>;
+    /// Deletes up to `limit` deliveries settled (sent, bounced, failed,
+    /// cancelled) before `settled_before`, all of one notice, with their link
+    /// tokens and check-in answers, in one short transaction; the notice keeps
+    /// what they counted. A notice found with none left is looked at again
+    /// once the retention has moved a day on (for deliveries settled late). Says how many went (0 when none is left) and how
+    /// long the transaction held its locks.
+    async fn prune_settled_deliveries(&self, settled_before: DateTime<Utc>, limit: i64) -> Result<PrunedBatch>;
     /// A bounce report arrived later for a delivery the relay had accepted:
     /// marks it bounced and counts it toward suppressing the address, once.
     /// Returns false when the delivery was already counted as bounced.
@@ -298,6 +308,45 @@ impl DeliveryQueue for SqlStore {
             }
         }
         Ok(counts)
+    }
+
+    async fn prune_settled_deliveries(&self, settled_before: DateTime<Utc>, limit: i64) -> Result<PrunedBatch> {
+        let limit = limit.max(1);
+        let recheck = settled_before - Duration::days(1);
+        loop {
+            let Some(notice) = self
+                .db
+                .query(NOTICE_TO_PRUNE)
+                .bind(settled_before)
+                .bind(recheck)
+                .fetch_optional_scalar::<i64>()
+                .await?
+            else {
+                return Ok(PrunedBatch::default());
+            };
+            let began = std::time::Instant::now();
+            let mut tx = self.db.begin().await?;
+            let rows = tx.query(PRUNE_SETTLED).bind(notice).bind(settled_before).bind(limit).fetch_all().await?;
+            let mut ids = Vec::with_capacity(rows.len());
+            let mut by_status: BTreeMap<String, i64> = BTreeMap::new();
+            for row in &rows {
+                ids.push(row.get::<i64>("id")?);
+                *by_status.entry(row.get("status")?).or_default() += 1;
+            }
+            if !ids.is_empty() {
+                tx.query(PRUNE_TOKENS).bind(Ids(&ids)).execute().await?;
+            }
+            for (status, n) in by_status {
+                tx.query(ADD_PRUNED_COUNT).bind(notice).bind(status).bind(n).execute().await?;
+            }
+            if (ids.len() as i64) < limit {
+                tx.query(NOTICE_PRUNED).bind(notice).bind(settled_before).execute().await?;
+            }
+            tx.commit().await?;
+            if !ids.is_empty() {
+                return Ok(PrunedBatch { rows: ids.len() as u64, held: began.elapsed() });
+            }
+        }
     }
 
     async fn record_late_bounce(

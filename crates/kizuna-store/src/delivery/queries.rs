@@ -144,7 +144,51 @@ pub(super) const SUPPRESS_RESIDENT: &str = "UPDATE subscribers SET status = 'sup
 pub(super) const SUPPRESS_BOUNCED: &str = "INSERT INTO suppressions (email_hash, reason, created_at)
      VALUES ($1, 'bounced', $2) ON CONFLICT (email_hash) DO NOTHING";
 
-pub(super) const COUNTS: &str = "SELECT status, COUNT(*) AS n FROM deliveries WHERE notice_id = $1 GROUP BY status";
+/// A notice's deliveries by status, and what its pruned deliveries counted
+/// (the reader adds the two up).
+pub(super) const COUNTS: &str = "SELECT status, COUNT(*) AS n FROM deliveries WHERE notice_id = $1 GROUP BY status
+     UNION ALL SELECT status, n FROM pruned_delivery_counts WHERE notice_id = $1";
+
+/// The first notice sent before `$1` whose deliveries have not been pruned
+/// since `$2` (a day before `$1`): its deliveries that settled meanwhile go
+/// too. A pruned notice is skipped rather than probed again: until PostgreSQL
+/// vacuums them, its deleted rows are still walked by any look at its deliveries.
+pub(super) const NOTICE_TO_PRUNE: &str = "SELECT id FROM notices
+     WHERE sent_at IS NOT NULL AND sent_at < $1
+       AND (deliveries_pruned_until IS NULL OR deliveries_pruned_until < $2)
+     ORDER BY id
+     LIMIT 1";
+
+/// Notice `$1` has no delivery left that settled before `$2`.
+pub(super) const NOTICE_PRUNED: &str = "UPDATE notices SET deliveries_pruned_until = $2 WHERE id = $1";
+
+/// Deletes up to `$3` deliveries of notice `$1` settled before `$2`, saying
+/// what each had become, through the notice's key: without the ORDER BY that
+/// names it, PostgreSQL expects most of a notice's rows to match and reads the
+/// table from its start for them. PostgreSQL skips a
+/// row another transaction holds (a late bounce being recorded): it is pruned
+/// by a later batch.
+pub(super) const PRUNE_SETTLED: PerBackend = PerBackend {
+    sqlite: "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+            WHERE notice_id = $1 AND status IN ('sent', 'bounced', 'failed', 'cancelled') AND updated_at < $2
+            ORDER BY notice_id, subscriber_id LIMIT $3)
+         RETURNING id, status",
+    postgres: "DELETE FROM deliveries WHERE id = ANY(ARRAY(SELECT id FROM deliveries
+            WHERE notice_id = $1 AND status IN ('sent', 'bounced', 'failed', 'cancelled') AND updated_at < $2
+            ORDER BY notice_id, subscriber_id LIMIT $3 FOR UPDATE SKIP LOCKED))
+         RETURNING id, status",
+};
+
+/// The link tokens mailed with pruned deliveries: no foreign key removes them
+/// on PostgreSQL (migration 0004).
+pub(super) const PRUNE_TOKENS: PerBackend = PerBackend {
+    sqlite: "DELETE FROM delivery_tokens WHERE delivery_id IN (SELECT value FROM json_each($1))",
+    postgres: "DELETE FROM delivery_tokens WHERE delivery_id = ANY($1)",
+};
+
+pub(super) const ADD_PRUNED_COUNT: &str =
+    "INSERT INTO pruned_delivery_counts (notice_id, status, n) VALUES ($1, $2, $3)
+     ON CONFLICT (notice_id, status) DO UPDATE SET n = pruned_delivery_counts.n + excluded.n";
 
 pub(super) const BY_TOKEN: &str = "SELECT d.id, d.notice_id, d.subscriber_id FROM delivery_tokens t
      JOIN deliveries d ON d.id = t.delivery_id WHERE t.token_hash = $1";

@@ -85,3 +85,12 @@ pub struct DeliveryRef {
     pub notice_id: i64,
     pub subscriber_id: i64,
 }
+
+/// One batch of pruned deliveries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrunedBatch {
+    pub rows: u64,
+    /// The deleting transaction, begin to commit: how long it held its locks
+    /// (on SQLite, with any wait for the one writer's lock).
+    pub held: std::time::Duration,
+}

@@ -7,6 +7,8 @@
 //! for each), residents who had chosen it when they left. Months are calendar
 //! months in Japan time, written `YYYY-MM`.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kizuna_core::MunicipalityCode;
@@ -87,18 +89,19 @@ impl Statistics for SqlStore {
         municipality: Option<&MunicipalityCode>,
         since: DateTime<Utc>,
     ) -> Result<Vec<DeliveryMonth>> {
-        let rows =
-            self.db.query(DELIVERIES_BY_MONTH).bind(since).bind(municipality.map(|c| c.as_str())).fetch_all().await?;
-        rows.iter()
-            .map(|row| {
-                Ok(DeliveryMonth {
-                    month: row.get("month")?,
-                    sent: row.get("sent")?,
-                    bounced: row.get("bounced")?,
-                    failed: row.get("failed")?,
-                })
-            })
-            .collect()
+        let municipality = municipality.map(|c| c.as_str());
+        let mut months: BTreeMap<String, DeliveryMonth> = BTreeMap::new();
+        for statement in [DELIVERIES_BY_MONTH, PRUNED_BY_MONTH] {
+            for row in self.db.query(statement).bind(since).bind(municipality).fetch_all().await? {
+                let month: String = row.get("month")?;
+                let entry =
+                    months.entry(month.clone()).or_insert(DeliveryMonth { month, sent: 0, bounced: 0, failed: 0 });
+                entry.sent += row.get::<i64>("sent")?;
+                entry.bounced += row.get::<i64>("bounced")?;
+                entry.failed += row.get::<i64>("failed")?;
+            }
+        }
+        Ok(months.into_values().collect())
     }
 
     async fn unsubscribes_by_month(
@@ -112,14 +115,19 @@ impl Statistics for SqlStore {
     }
 
     async fn messages_sent(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<MessagesSent>> {
-        let rows = self.db.query(MESSAGES_SENT).bind(from).bind(until).fetch_all().await?;
-        rows.iter()
-            .map(|row| {
-                let shared_by: i64 = row.get("shared_by")?;
+        let mut sent: BTreeMap<(String, i64), i64> = BTreeMap::new();
+        for statement in [MESSAGES_SENT, PRUNED_MESSAGES_SENT] {
+            for row in self.db.query(statement).bind(from).bind(until).fetch_all().await? {
+                let key = (row.get::<String>("municipality_code")?, row.get::<i64>("shared_by")?);
+                *sent.entry(key).or_default() += row.get::<i64>("messages")?;
+            }
+        }
+        sent.into_iter()
+            .map(|((municipality, shared_by), messages)| {
                 Ok(MessagesSent {
-                    municipality: municipality_code(&row.get::<String>("municipality_code")?)?,
+                    municipality: municipality_code(&municipality)?,
                     shared_by: u32::try_from(shared_by).map_err(|_| corrupt("municipalities of a notice", "?"))?,
-                    messages: row.get("messages")?,
+                    messages,
                 })
             })
             .collect()

@@ -18,6 +18,7 @@ mod jma;
 mod limits;
 mod resident_records;
 mod residents;
+mod retention;
 mod sessions;
 mod settings;
 mod surveys;
