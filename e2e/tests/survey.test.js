@@ -151,7 +151,8 @@ test('a monitor answers through the link in the mail, mends a mistake and change
   await page.click('main button[type=submit]');
   const errors = await page.$$eval('.error-summary li', (items) => items.map((li) => li.textContent.trim()));
   assert.equal(errors.length, 3, `two required questions and その他: ${errors}`);
-  assert.ok(errors.some((e) => /その内容を書いてください/.test(e)));
+  assert.deepEqual(errors.map((e) => e.match(/^質問(\d+)：/)?.[1]), ['1', '2', '3'], 'each line names its question');
+  assert.ok(errors[1].includes('その内容を書いてください'));
   assert.equal(await page.getAttribute('input[name$="-other"][type=text]', 'aria-invalid'), 'true');
   await assertAccessible(page, 'survey answer page with errors');
   await page.getByLabel('はい', { exact: true }).check();

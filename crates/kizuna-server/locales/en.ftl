@@ -1219,6 +1219,8 @@ survey-page-answered = You have answered; you can change your answer until then.
 survey-page-optional = (optional)
 survey-page-any = (choose all that apply)
 survey-page-other = Other
+# $n: the question's number; $message: what is wrong
+survey-error-summary = Question { $n }: { $message }
 survey-page-other-what = If other, please write what
 # $n: the rating
 survey-page-rating = { $n }

@@ -1216,6 +1216,8 @@ survey-page-answered = 回答済みです。締め切りまでは変更できま
 survey-page-optional = （任意）
 survey-page-any = （当てはまるものすべて）
 survey-page-other = その他
+# $n: 質問の番号、$message: 誤りの内容
+survey-error-summary = 質問{ $n }：{ $message }
 survey-page-other-what = 「その他」の内容
 # $n: 評価の数字
 survey-page-rating = { $n }

@@ -170,7 +170,13 @@ pub fn question_views(
                     (AnswerError::OtherEmpty, Some(_)) => format!("q{}-other", q.id),
                     _ => options.first().map_or_else(|| format!("q{}", q.id), |o| o.id.clone()),
                 };
-                errors.push((format!("#{target}"), message.clone()));
+                // The summary names the question, so that two "answer this question" lines differ.
+                let line = texts::format(
+                    lang,
+                    "survey-error-summary",
+                    &[("n", (index + 1).into()), ("message", message.as_str().into())],
+                );
+                errors.push((format!("#{target}"), line.into_owned()));
             }
             QuestionView {
                 id: q.id,
