@@ -104,18 +104,15 @@ pub struct FanoutArgs {
 }
 
 pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
-    let fail = |what: &str| {
-        let what = what.to_owned();
-        move |e: kizuna_store::StoreError| CliError::Failed(format!("{what}: {e}"))
-    };
     let notice_failed = |what: &'static str| move |e: NoticeError| CliError::Failed(format!("{what}: {e}"));
     let dir = std::env::temp_dir().join(format!("kizuna-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
     let pg_name = format!("kizuna_bench_{}", std::process::id());
     let (database_url, pg_admin) = match &args.database {
         Some(url) if url.starts_with("postgres") => {
-            let fresh =
-                kizuna_store::postgres::create_database(url, &pg_name).await.map_err(fail("creating the database"))?;
+            let fresh = kizuna_store::postgres::create_database(url, &pg_name)
+                .await
+                .map_err(failed("creating the database"))?;
             (fresh, Some(url.clone()))
         }
         Some(url) => (url.clone(), None),
@@ -137,11 +134,11 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     let settings = Settings::load(None, &env)?;
     let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8 })
         .await
-        .map_err(fail("opening the database"))?;
+        .map_err(failed("opening the database"))?;
     store
         .seed_if_empty(&ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(e.to_string()))?, now())
         .await
-        .map_err(fail("seeding"))?;
+        .map_err(failed("seeding"))?;
 
     let code = MunicipalityCode::parse("112071").map_err(|e| CliError::Failed(e.to_string()))?;
     let category = CategoryKey::parse("disaster").map_err(|e| CliError::Failed(e.to_string()))?;
@@ -153,12 +150,12 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         for i in next..end {
             rows.push(resident(&format!("resident{i:07}@bench.example.net"), &code, &category, false)?);
         }
-        store.import_subscribers(&rows, now()).await.map_err(fail("seeding residents"))?;
+        store.import_subscribers(&rows, now()).await.map_err(failed("seeding residents"))?;
         next = end;
     }
     let probe_town = MunicipalityCode::parse(PROBE_TOWN).map_err(|e| CliError::Failed(e.to_string()))?;
     let probe_resident = resident(PROBE_ADDRESS, &probe_town, &category, true)?;
-    store.import_subscribers(&[probe_resident], now()).await.map_err(fail("seeding the probe resident"))?;
+    store.import_subscribers(&[probe_resident], now()).await.map_err(failed("seeding the probe resident"))?;
     eprintln!(
         "seeded {} residents in {:.1} s (peak RSS so far {:.1} MB)",
         args.subscribers,
@@ -177,39 +174,23 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     let state = AppState::new(store.clone(), settings, Arc::new(SystemClock), measured.clone())
         .await
         .map_err(|e| CliError::Failed(format!("starting: {e}")))?;
-    Worker::sync_pacing(&state).await.map_err(fail("pacing rules"))?;
-    let notice = NewNotice {
-        title: NoticeTitle::parse("【ベンチマーク】大雨警報（秩父市）").map_err(|e| CliError::Failed(e.to_string()))?,
-        body: NoticeBody::parse(
-            "秩父市に大雨警報が発表されました。\n土砂災害や河川の増水に警戒してください。\n\
-             避難情報に注意し、危険を感じたら早めに避難してください。\n\
-             This is a benchmark message sent by kizuna bench fanout.",
-        )
-        .map_err(|e| CliError::Failed(e.to_string()))?,
-        title_en: None,
-        body_en: None,
-        category,
-        municipalities: vec![code],
-        area_ids: vec![],
-        urgency: Urgency::Normal,
-        exercise: false,
-        expires_at: None,
-        send_at: None,
-        check_in: false,
-        follow_up: None,
-        source: NoticeSource::Staff,
-        source_ref: None,
-        idempotency_key: None,
-        supersedes: None,
-    };
+    Worker::sync_pacing(&state).await.map_err(failed("pacing rules"))?;
+    let notice = bench_notice(
+        "【ベンチマーク】大雨警報（秩父市）",
+        "秩父市に大雨警報が発表されました。\n土砂災害や河川の増水に警戒してください。\n\
+         避難情報に注意し、危険を感じたら早めに避難してください。\n\
+         This is a benchmark message sent by kizuna bench fanout.",
+        &category,
+        &code,
+    )?;
     let probe = NewNotice {
         title: NoticeTitle::parse("【緊急】土砂災害警戒情報（横瀬町）").map_err(|e| CliError::Failed(e.to_string()))?,
         urgency: Urgency::Emergency,
         municipalities: vec![probe_town],
         ..notice.clone()
     };
-    let (notice, _) = store.create_notice(&notice, "bench", now()).await.map_err(fail("creating the notice"))?;
-    let (probe, _) = store.create_notice(&probe, "bench", now()).await.map_err(fail("creating the probe notice"))?;
+    let (notice, _) = store.create_notice(&notice, "bench", now()).await.map_err(failed("creating the notice"))?;
+    let (probe, _) = store.create_notice(&probe, "bench", now()).await.map_err(failed("creating the probe notice"))?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut workers = Vec::new();
@@ -266,6 +247,39 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         peak_rss_mb()
     );
     Ok(())
+}
+
+/// A benchmark step's error, naming what it was doing.
+pub(crate) fn failed<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> CliError {
+    move |e| CliError::Failed(format!("{what}: {e}"))
+}
+
+/// A benchmark's notice: normal, written by staff, to one town.
+pub(crate) fn bench_notice(
+    title: &str,
+    body: &str,
+    category: &CategoryKey,
+    town: &MunicipalityCode,
+) -> Result<NewNotice, CliError> {
+    Ok(NewNotice {
+        title: NoticeTitle::parse(title).map_err(failed("a title"))?,
+        body: NoticeBody::parse(body).map_err(failed("a body"))?,
+        title_en: None,
+        body_en: None,
+        category: category.clone(),
+        municipalities: vec![town.clone()],
+        area_ids: vec![],
+        urgency: Urgency::Normal,
+        exercise: false,
+        expires_at: None,
+        send_at: None,
+        check_in: false,
+        follow_up: None,
+        source: NoticeSource::Staff,
+        source_ref: None,
+        idempotency_key: None,
+        supersedes: None,
+    })
 }
 
 /// An active, imported resident taking `category` from `town` as plain UTF-8 text.

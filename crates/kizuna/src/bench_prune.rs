@@ -9,8 +9,6 @@ use std::time::{Duration, Instant};
 
 use chrono::Duration as Days;
 use kizuna_core::consortium::ConsortiumSeed;
-use kizuna_core::notice::{NoticeSource, Urgency};
-use kizuna_core::text::{NoticeBody, NoticeTitle};
 use kizuna_core::time::SystemClock;
 use kizuna_core::{CategoryKey, MunicipalityCode};
 use kizuna_server::delivery::Worker;
@@ -20,7 +18,7 @@ use kizuna_server::{AppState, Settings};
 use kizuna_store::{ConnectOptions, NewNotice, SqlStore};
 use tokio::sync::watch;
 
-use crate::bench::{now, peak_rss_mb, resident};
+use crate::bench::{bench_notice, failed, now, peak_rss_mb, resident};
 use crate::commands::CliError;
 
 pub struct PruneArgs {
@@ -36,10 +34,6 @@ pub struct PruneArgs {
 
 /// Each batch: when it ended (from the start of the prune), rows, the time it held its locks.
 type Batches = Arc<Mutex<Vec<(Duration, u64, Duration)>>>;
-
-fn failed<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> CliError {
-    move |e| CliError::Failed(format!("{what}: {e}"))
-}
 
 pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
     let dir = std::env::temp_dir().join(format!("kizuna-bench-prune-{}", std::process::id()));
@@ -81,29 +75,9 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
         store.import_subscribers(&rows, now()).await.map_err(failed("seeding residents"))?;
         next = end;
     }
-    let notice = |title: &str| -> Result<NewNotice, CliError> {
-        Ok(NewNotice {
-            title: NoticeTitle::parse(title).map_err(failed("a title"))?,
-            body: NoticeBody::parse(
-                "秩父市に大雨警報が発表されました。\nThis is a benchmark message sent by kizuna bench prune.",
-            )
-            .map_err(failed("a body"))?,
-            title_en: None,
-            body_en: None,
-            category: category.clone(),
-            municipalities: vec![town.clone()],
-            area_ids: vec![],
-            urgency: Urgency::Normal,
-            exercise: false,
-            expires_at: None,
-            send_at: None,
-            check_in: false,
-            follow_up: None,
-            source: NoticeSource::Staff,
-            source_ref: None,
-            idempotency_key: None,
-            supersedes: None,
-        })
+    let notice = |title: &str| {
+        let body = "秩父市に大雨警報が発表されました。\nThis is a benchmark message sent by kizuna bench prune.";
+        bench_notice(title, body, &category, &town)
     };
     // The history: notices sent 400 to 500 days ago, every message settled then.
     let history = SqlStore::connect(&database_url, ConnectOptions { max_connections: 1 })
