@@ -108,16 +108,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     let dir = std::env::temp_dir().join(format!("kizuna-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))?;
     let pg_name = format!("kizuna_bench_{}", std::process::id());
-    let (database_url, pg_admin) = match &args.database {
-        Some(url) if url.starts_with("postgres") => {
-            let fresh = kizuna_store::postgres::create_database(url, &pg_name)
-                .await
-                .map_err(failed("creating the database"))?;
-            (fresh, Some(url.clone()))
-        }
-        Some(url) => (url.clone(), None),
-        None => (format!("sqlite://{}", dir.join("bench.db").display()), None),
-    };
+    let (database_url, pg_admin) = bench_database(args.database.as_deref(), &pg_name, &dir).await?;
     let mut env = HashMap::new();
     env.insert("KIZUNA_DATA_DIR".to_owned(), dir.display().to_string());
     env.insert("KIZUNA_DATABASE_URL".to_owned(), database_url.clone());
@@ -247,6 +238,25 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
         peak_rss_mb()
     );
     Ok(())
+}
+
+/// The benchmark's database and, when it made one on a PostgreSQL server, that
+/// server's URL (to drop it afterwards): a fresh database `pg_name` on the server
+/// `database` names, the database it names otherwise, or SQLite in `dir`.
+pub(crate) async fn bench_database(
+    database: Option<&str>,
+    pg_name: &str,
+    dir: &std::path::Path,
+) -> Result<(String, Option<String>), CliError> {
+    Ok(match database {
+        Some(url) if url.starts_with("postgres") => {
+            let fresh =
+                kizuna_store::postgres::create_database(url, pg_name).await.map_err(failed("creating the database"))?;
+            (fresh, Some(url.to_owned()))
+        }
+        Some(url) => (url.to_owned(), None),
+        None => (format!("sqlite://{}", dir.join("bench.db").display()), None),
+    })
 }
 
 /// A benchmark step's error, naming what it was doing.

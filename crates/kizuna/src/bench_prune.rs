@@ -18,7 +18,7 @@ use kizuna_server::{AppState, Settings};
 use kizuna_store::{ConnectOptions, NewNotice, SqlStore};
 use tokio::sync::watch;
 
-use crate::bench::{bench_notice, failed, now, peak_rss_mb, resident};
+use crate::bench::{bench_database, bench_notice, failed, now, peak_rss_mb, resident};
 use crate::commands::CliError;
 
 pub struct PruneArgs {
@@ -40,14 +40,7 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&dir).map_err(failed("the data directory"))?;
     // A name of its own, never one of the test suite's databases.
     let pg_name = "kizuna_retention_bench";
-    let (database_url, pg_admin) = match &args.database {
-        Some(url) if url.starts_with("postgres") => {
-            let fresh = kizuna_store::postgres::create_database(url, pg_name).await.map_err(failed("the database"))?;
-            (fresh, Some(url.clone()))
-        }
-        Some(url) => (url.clone(), None),
-        None => (format!("sqlite://{}", dir.join("bench.db").display()), None),
-    };
+    let (database_url, pg_admin) = bench_database(args.database.as_deref(), pg_name, &dir).await?;
     let mut env = HashMap::new();
     env.insert("KIZUNA_DATA_DIR".to_owned(), dir.display().to_string());
     env.insert("KIZUNA_DATABASE_URL".to_owned(), database_url.clone());
