@@ -8,6 +8,7 @@
 //! so a change (from the console, announced by the store) reaches every reader
 //! without a restart and no reader ever sees half of one.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -93,11 +94,14 @@ impl ReferenceData {
 #[derive(Debug, Default)]
 pub struct Directory {
     current: RwLock<Arc<ReferenceData>>,
+    /// How many times the snapshot was read again: what was made from it while
+    /// this stays the same is current.
+    reloads: AtomicU64,
 }
 
 impl Directory {
     pub fn new(data: ReferenceData) -> Self {
-        Self { current: RwLock::new(Arc::new(data)) }
+        Self { current: RwLock::new(Arc::new(data)), reloads: AtomicU64::new(0) }
     }
 
     /// Reads the reference data from the store.
@@ -111,12 +115,18 @@ impl Directory {
         self.current.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
+    /// How many times the reference data has been read again since start.
+    pub fn reloads(&self) -> u64 {
+        self.reloads.load(Ordering::Acquire)
+    }
+
     /// Reads the store again and makes that the current snapshot. On failure the
     /// previous snapshot stays in force.
     pub async fn reload(&self, store: &dyn Store) -> Result<(), StoreError> {
         // Read before taking the lock: readers never wait for the database.
         let fresh = Arc::new(ReferenceData::load(store).await?);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = fresh;
+        self.reloads.fetch_add(1, Ordering::AcqRel);
         tracing::info!("reference data reloaded");
         Ok(())
     }

@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod limits;
 pub mod mailer;
 pub mod notices;
+pub mod page_cache;
 pub mod posters;
 pub mod residents;
 pub mod roster;

@@ -11,6 +11,7 @@ use tokio::sync::{Notify, Semaphore};
 
 use crate::config::Settings;
 use crate::directory::Directory;
+use crate::page_cache::PageCache;
 use crate::secrets::{KeyFile, ResealError, SecretError, SecretKeys};
 
 /// Why a process cannot start.
@@ -44,6 +45,8 @@ pub struct AppState {
     pub process: Arc<str>,
     /// Permits for archive searches running now (`search_concurrency`).
     pub searches: Arc<Semaphore>,
+    /// Public pages kept in memory until what they show changes.
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
@@ -68,6 +71,13 @@ impl AppState {
             tracing::info!(resealed, key = secrets.current_id(), "sealed stored secrets with the current key");
         }
         let searches = settings.search_concurrency as usize;
+        let hearing = match store.hear_changes().await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, "cannot hear other processes' changes; public pages are kept for one second only");
+                false
+            }
+        };
         Ok(Self {
             secrets: Arc::new(secrets),
             store,
@@ -79,6 +89,7 @@ impl AppState {
             directory,
             process: crate::jobs::holder_id().into(),
             searches: Arc::new(Semaphore::new(searches)),
+            pages: Arc::new(PageCache::new(hearing)),
         })
     }
 }

@@ -7,10 +7,9 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::body::Body;
-use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,7 +17,6 @@ use kizuna_core::Lang;
 use kizuna_core::i18n::DEFAULT_LANGUAGE;
 use kizuna_core::lang::Languages;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::archive;
 use crate::error::WebError;
@@ -39,7 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::routes())
         .merge(crate::console::routes(state.clone()))
         .fallback(not_found)
-        .layer(middleware::from_fn(conditional))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::page_cache::serve))
         .with_state(state)
 }
 
@@ -158,7 +156,6 @@ struct HomePage {
     notices: Vec<archive::NoticeView>,
 }
 
-/// Public pages may be cached briefly, so a proxy absorbs a disaster-time surge.
 /// How public pages and feeds may be kept by a browser, a caching proxy or a
 /// CDN in front: fresh for 30 s, then served while it asks again for 30 s more.
 pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=30, stale-while-revalidate=30";
@@ -167,45 +164,6 @@ pub(crate) fn public_page(html: String) -> Response {
     let mut response = Html(html).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_CACHE_CONTROL));
     response
-}
-
-/// Answers that may be kept (`Cache-Control: public`) carry a strong `ETag` of
-/// their bytes; a GET or HEAD that names it (`If-None-Match`) gets 304 without
-/// them, so a reader or a proxy asking again fetches nothing it has.
-async fn conditional(request: Request, next: Next) -> Response {
-    let asked = matches!(*request.method(), Method::GET | Method::HEAD);
-    let wanted = request.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let response = next.run(request).await;
-    let public = response
-        .headers()
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("public"));
-    if !asked || !public || response.status() != StatusCode::OK {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    // Public answers are pages and feeds already rendered in memory.
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            tracing::error!(%error, "a public answer could not be read to tag it");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    let digest = Sha256::digest(&bytes);
-    let tag = format!("\"{}\"", hex::encode(&digest[..16]));
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        parts.headers.insert(header::ETAG, value);
-    }
-    let matches = wanted
-        .is_some_and(|list| list.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == tag || t == "*"));
-    if matches {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        return Response::from_parts(parts, Body::empty());
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn home(State(state): State<AppState>, Query(query): Query<LangQuery>) -> Result<Response, WebError> {
@@ -355,6 +313,14 @@ async fn metrics(
             );
         }
     }
+    let (hits, misses) = state.pages.counts();
+    let _ =
+        writeln!(out, "# HELP kizuna_public_pages_total Public answers served from memory (hit) or rendered (miss).");
+    let _ = writeln!(out, "# TYPE kizuna_public_pages_total counter");
+    let _ = writeln!(
+        out,
+        "kizuna_public_pages_total{{result=\"hit\"}} {hits}\nkizuna_public_pages_total{{result=\"miss\"}} {misses}"
+    );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response()
 }
 

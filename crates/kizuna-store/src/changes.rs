@@ -4,7 +4,7 @@
 //! (where no other process shares the file). Features add a [`Topic`] instead of
 //! inventing a channel of their own.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
@@ -16,10 +16,13 @@ pub enum Topic {
     Deliveries,
     /// Municipalities, areas, categories or the consortium changed: reload the directory.
     ReferenceData,
+    /// What the public pages show changed: a notice was published, corrected or
+    /// withdrawn. Pages kept in memory are rendered again.
+    PublicPages,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 2] = [Topic::Deliveries, Topic::ReferenceData];
+    pub const ALL: [Topic; 3] = [Topic::Deliveries, Topic::ReferenceData, Topic::PublicPages];
 
     /// The PostgreSQL channel the topic is announced on.
     pub(crate) fn channel(self) -> &'static str {
@@ -27,6 +30,15 @@ impl Topic {
             // The name predates the other topics; processes of different versions agree on it.
             Topic::Deliveries => "kizuna_deliveries",
             Topic::ReferenceData => "kizuna_reference_data",
+            Topic::PublicPages => "kizuna_public_pages",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Topic::Deliveries => 0,
+            Topic::ReferenceData => 1,
+            Topic::PublicPages => 2,
         }
     }
 
@@ -41,6 +53,9 @@ pub(crate) struct Listeners {
     registered: Mutex<Vec<(Topic, Arc<Notify>)>>,
     /// Whether this process already listens to the database (PostgreSQL).
     listening: AtomicBool,
+    /// How many changes of each topic this process has heard of: what was
+    /// computed from the database when the count was `n` is current while it stays `n`.
+    heard: [AtomicU64; 3],
 }
 
 impl Listeners {
@@ -53,6 +68,7 @@ impl Listeners {
     /// Wakes each listener of `topic` once; a listener not waiting right now
     /// finds the wake-up when it next waits, so nothing is missed.
     pub(crate) fn wake(&self, topic: Topic) {
+        self.heard[topic.index()].fetch_add(1, Ordering::AcqRel);
         if let Ok(registered) = self.registered.lock() {
             for (_, notify) in registered.iter().filter(|(t, _)| *t == topic) {
                 notify.notify_one();
@@ -62,11 +78,19 @@ impl Listeners {
 
     /// Wakes every listener (after a lost connection, when something may have been missed).
     pub(crate) fn wake_all(&self) {
+        for heard in &self.heard {
+            heard.fetch_add(1, Ordering::AcqRel);
+        }
         if let Ok(registered) = self.registered.lock() {
             for (_, notify) in registered.iter() {
                 notify.notify_one();
             }
         }
+    }
+
+    /// How many changes of `topic` this process has heard of so far.
+    pub(crate) fn heard(&self, topic: Topic) -> u64 {
+        self.heard[topic.index()].load(Ordering::Acquire)
     }
 
     /// True the first time only: the caller then starts listening to the database.

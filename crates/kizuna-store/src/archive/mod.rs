@@ -70,6 +70,10 @@ pub trait Archive: Send + Sync + 'static {
     async fn archive_notices(&self, query: &ArchiveQuery) -> Result<ArchivePage>;
     /// The published notice that corrects notice `id`, if any.
     async fn correction_of(&self, id: i64) -> Result<Option<i64>>;
+    /// The next moment after `now` at which the public pages change by time
+    /// alone: an obituary leaves the lists (`obituary_days` after its first
+    /// publication) or a notice expires. None while nothing is waiting to.
+    async fn next_timed_change(&self, now: DateTime<Utc>, obituary_days: u32) -> Result<Option<DateTime<Utc>>>;
 }
 
 #[async_trait]
@@ -108,6 +112,21 @@ impl Archive for SqlStore {
 
     async fn correction_of(&self, id: i64) -> Result<Option<i64>> {
         self.db.query(CORRECTION_OF).bind(id).fetch_optional_scalar().await
+    }
+
+    async fn next_timed_change(&self, now: DateTime<Utc>, obituary_days: u32) -> Result<Option<DateTime<Utc>>> {
+        let days = Duration::days(i64::from(obituary_days));
+        let oldest_obituary: Option<DateTime<Utc>> = self
+            .db
+            .query(NEXT_OBITUARY_EXIT)
+            .bind(kizuna_core::cap::OBITUARY_CATEGORY)
+            .bind(now - days)
+            .fetch_optional_scalar()
+            .await?;
+        // Listed while `now - sent <= days`: it leaves just after that.
+        let obituary_exit = oldest_obituary.map(|sent| sent + days + Duration::microseconds(1));
+        let expiry: Option<DateTime<Utc>> = self.db.query(NEXT_EXPIRY).bind(now).fetch_optional_scalar().await?;
+        Ok(obituary_exit.into_iter().chain(expiry).min())
     }
 }
 

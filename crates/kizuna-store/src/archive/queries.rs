@@ -59,3 +59,14 @@ pub(super) const PAGE: &str =
 /// The published correction of a notice, if any.
 pub(super) const CORRECTION_OF: &str = "SELECT id FROM notices WHERE supersedes_id = $1
      AND status IN ('sending', 'sent', 'superseded', 'withdrawn') ORDER BY id LIMIT 1";
+
+/// The first publication of the oldest public obituary still listed (at or after
+/// `$2`, the oldest first publication an obituary may have): the next to leave.
+pub(super) const NEXT_OBITUARY_EXIT: &str = "SELECT sent_at FROM notices
+     WHERE category_key = $1 AND status IN ('sending', 'sent', 'superseded', 'withdrawn') AND sent_at >= $2
+     ORDER BY sent_at LIMIT 1";
+
+/// The soonest expiry after `$1` of a public notice: the CAP index drops it then.
+pub(super) const NEXT_EXPIRY: &str = "SELECT expires_at FROM notices
+     WHERE status IN ('sending', 'sent', 'superseded', 'withdrawn') AND expires_at > $1
+     ORDER BY expires_at LIMIT 1";

@@ -112,7 +112,7 @@ impl Db {
 /// A transaction: rolled back when dropped without `commit`.
 pub(crate) struct Tx {
     inner: TxInner,
-    /// Topics to announce once the transaction commits (SQLite: this process only).
+    /// Topics to tell this process's listeners of once the transaction commits.
     announced: Vec<Topic>,
     listeners: Arc<Listeners>,
 }
@@ -149,17 +149,13 @@ impl Tx {
 
     /// Tells every listener of `topic` once the transaction commits: other
     /// processes through PostgreSQL's NOTIFY (delivered on commit), this process
-    /// on SQLite, where no other process shares the file.
+    /// at once after the commit, without waiting for the notification's round trip.
     pub(crate) async fn announce(&mut self, topic: Topic) -> Result<()> {
-        match &mut self.inner {
-            TxInner::Postgres(tx) => {
-                sqlx::query("SELECT pg_notify($1, '')").bind(topic.channel()).execute(&mut **tx).await?;
-            }
-            TxInner::Sqlite(_) => {
-                if !self.announced.contains(&topic) {
-                    self.announced.push(topic);
-                }
-            }
+        if let TxInner::Postgres(tx) = &mut self.inner {
+            sqlx::query("SELECT pg_notify($1, '')").bind(topic.channel()).execute(&mut **tx).await?;
+        }
+        if !self.announced.contains(&topic) {
+            self.announced.push(topic);
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use super::NewNotice;
 use super::queries::*;
 use crate::db::{Tx, corrupt};
 use crate::webhooks::{QUEUE_WEBHOOK_EVENTS, WebhookEvent};
-use crate::{Result, StoreError};
+use crate::{Result, StoreError, Topic};
 
 /// Deliveries of emergencies are claimed first.
 const EMERGENCY_PRIORITY: i64 = 0;
@@ -120,6 +120,9 @@ pub(super) async fn apply_transition(
     if matches!(to, NoticeStatus::Cancelled | NoticeStatus::Withdrawn) {
         tx.query(CANCEL_WAITING).bind(id).bind(now).execute().await?;
     }
+    if changes_public_pages(from, to) {
+        tx.announce(Topic::PublicPages).await?;
+    }
     tx.query(EVENT)
         .bind(id)
         .bind(from.as_str())
@@ -189,6 +192,16 @@ pub(super) async fn queue_sending(
         tx.query(SENT_TO_NOBODY).bind(id).bind(now).execute().await?;
         tx.query(SENT_TO_NOBODY_EVENT).bind(id).bind(now).execute().await?;
     }
-    tx.announce(crate::Topic::Deliveries).await?;
+    tx.announce(Topic::Deliveries).await?;
+    tx.announce(Topic::PublicPages).await?;
     Ok(queued)
+}
+
+/// Whether a notice's move changes what the public pages show: it becomes
+/// public, is corrected or withdrawn. Finishing a send (`sending` → `sent`) shows
+/// the same page.
+fn changes_public_pages(from: NoticeStatus, to: NoticeStatus) -> bool {
+    let public = |status: NoticeStatus| status.is_published() || status == NoticeStatus::Withdrawn;
+    let finished_sending = from == NoticeStatus::Sending && to == NoticeStatus::Sent;
+    (public(from) || public(to)) && from != to && !finished_sending
 }

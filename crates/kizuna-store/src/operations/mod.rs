@@ -37,6 +37,18 @@ pub trait Operations: Send + Sync + 'static {
     /// Tells every listener of `topic` that it changed, outside any other write.
     async fn announce(&self, topic: Topic) -> Result<()>;
 
+    /// Starts hearing of changes that other processes commit (PostgreSQL
+    /// LISTEN; on SQLite every change is made in this process and heard at once),
+    /// so that [`Operations::changes_heard`] counts them. An error means this
+    /// process cannot learn of other processes' changes.
+    async fn hear_changes(&self) -> Result<()>;
+
+    /// How many changes of `topic` this process has heard of since it started:
+    /// what it computed from the database while the count was `n` is current
+    /// while the count stays `n`. Counts its own commits at once, other
+    /// processes' once [`Operations::hear_changes`] has started.
+    fn changes_heard(&self, topic: Topic) -> u64;
+
     /// Every secret kept sealed in the database (webhook signing secrets, TOTP
     /// secrets), as stored.
     async fn sealed_secrets(&self) -> Result<Vec<SealedSecret>>;
@@ -139,6 +151,14 @@ impl Operations for SqlStore {
     async fn listen(&self, topic: Topic, notify: Arc<tokio::sync::Notify>) -> Result<()> {
         self.db.listeners.add(topic, notify);
         postgres::listen(&self.db).await
+    }
+
+    async fn hear_changes(&self) -> Result<()> {
+        postgres::listen(&self.db).await
+    }
+
+    fn changes_heard(&self, topic: Topic) -> u64 {
+        self.db.listeners.heard(topic)
     }
 
     async fn announce(&self, topic: Topic) -> Result<()> {

@@ -17,6 +17,7 @@ crate::conformance!(
     pages_neither_repeat_nor_skip_notices,
     restricted_unpublished_and_old_obituaries_stay_out,
     a_corrected_notice_points_to_its_correction,
+    the_next_timed_change_is_the_soonest_obituary_exit_or_expiry,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -219,4 +220,25 @@ async fn a_corrected_notice_points_to_its_correction(store: Arc<dyn Store>) {
     let send = NoticeAction::SendImmediately(ImmediateSend::EmergencyRight);
     store.transition_notice(draft_correction.id, send, "staff:1", None, at(2, 3)).await.unwrap();
     assert_eq!(store.correction_of(first).await.unwrap(), Some(draft_correction.id));
+}
+
+async fn the_next_timed_change_is_the_soonest_obituary_exit_or_expiry(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let days = 7;
+    assert_eq!(store.next_timed_change(at(2, 0), days).await.unwrap(), None, "nothing public yet");
+    let mut expiring = draft("断水のお知らせ", "本日17時まで", "notice", &["112071"]);
+    expiring.expires_at = Some(at(20, 8));
+    publish(&store, &expiring, at(2, 0)).await;
+    publish(&store, &draft("お悔やみ 山田様", "告別式", "obituary", &["113654"]), at(3, 0)).await;
+    publish(&store, &draft("お悔やみ 鈴木様", "告別式", "obituary", &["113654"]), at(5, 0)).await;
+    let mut unsent = draft("下書きの期限", "本文", "notice", &["112071"]);
+    unsent.expires_at = Some(at(4, 0));
+    store.create_notice(&unsent, "staff:1", at(2, 0)).await.unwrap();
+
+    // Listed while no more than 7 days old: the first obituary leaves just after 10 November 0:00.
+    let leaves = at(10, 0) + Duration::microseconds(1);
+    assert_eq!(store.next_timed_change(at(4, 0), days).await.unwrap(), Some(leaves), "a draft's expiry is not public");
+    assert_eq!(store.next_timed_change(leaves, days).await.unwrap(), Some(at(12, 0) + Duration::microseconds(1)));
+    assert_eq!(store.next_timed_change(at(13, 0), days).await.unwrap(), Some(at(20, 8)), "then the expiry");
+    assert_eq!(store.next_timed_change(at(20, 8), days).await.unwrap(), None, "nothing left to wait for");
 }
