@@ -16,6 +16,7 @@ mod jma;
 mod languages;
 mod notices;
 mod outbound;
+mod public_pages;
 #[path = "../../../kizuna-mail/tests/it/relay.rs"]
 mod relay;
 mod relay_delivery;
