@@ -24,7 +24,7 @@ fn registrant_list(dir: &Path, count: usize) -> std::path::PathBuf {
 }
 
 /// Sends a notice the way the console will: through the shared store.
-async fn send_notice(database_url: &str) -> i64 {
+pub(crate) async fn send_notice(database_url: &str) -> i64 {
     let store = kizuna_store::connect(database_url, ConnectOptions { max_connections: 2 }).await.unwrap();
     let notice = NewNotice {
         title: NoticeTitle::parse("大雨警報").unwrap(),
