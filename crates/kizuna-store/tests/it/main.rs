@@ -10,6 +10,7 @@ mod archive;
 mod changes;
 mod check_ins;
 mod conformance;
+mod import;
 mod console;
 mod delivery;
 mod drafts;
