@@ -86,8 +86,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 .await
         }
         Command::Bench(BenchCommand::Fanout { subscribers, smtp, connections, database, seed_only }) => {
-            crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database, seed_only })
-                .await
+            crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database, seed_only }).await
         }
         Command::Subscribers(SubscribersCommand::Import { file, skip_invalid, rows_per_transaction }) => {
             crate::import::subscribers(&settings, &file, skip_invalid, rows_per_transaction).await

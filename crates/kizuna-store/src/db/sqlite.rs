@@ -36,8 +36,8 @@ pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
 pub(crate) const USUAL_CACHE: &str = "PRAGMA cache_size = -4096";
 
 /// The page cache of a connection while it imports residents: a million-row
-/// list fills an address index of some 60 MB, which it probes and grows in
-/// random order; with 4 MB of cache each batch re-reads it from the OS.
+/// list fills an address index of some 60 MB, which a list in no particular
+/// order probes and grows at random pages; 4 MB would keep few of them.
 pub(crate) const IMPORT_CACHE: &str = "PRAGMA cache_size = -65536";
 
 /// Whether the file an `sqlite://` URL names exists (an in-memory database always does).

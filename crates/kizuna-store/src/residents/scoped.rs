@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use kizuna_core::MunicipalityCode;
 use kizuna_core::token::TokenHash;
 
+use super::import::outside;
 use super::queries::*;
 use super::records::*;
-use super::import::outside;
 use super::{delete_subscribers, subscriber_from_row, subscription_from_row};
 use crate::{Result, SqlStore, StoreError};
 

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use ImportStanding::{Joined, Known, New, Stopped};
 use chrono::{DateTime, TimeZone, Utc};
 use kizuna_core::consortium::ConsortiumSeed;
 use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, SubscriberStatus};
@@ -12,12 +13,8 @@ use kizuna_core::survey::AgeBand;
 use kizuna_core::token::TokenHash;
 use kizuna_core::{CategoryKey, EmailAddress, Lang, MunicipalityCode};
 use kizuna_store::*;
-use ImportStanding::{Joined, Known, New, Stopped};
 
-crate::conformance!(
-    a_list_over_several_batches_is_imported_as_row_by_row,
-    a_region_wide_list_over_several_batches,
-);
+crate::conformance!(a_list_over_several_batches_is_imported_as_row_by_row, a_region_wide_list_over_several_batches,);
 
 const ROWS: usize = 4_500;
 const YOKOZE: &str = "113611";

@@ -178,7 +178,9 @@ fn a_long_list_shows_its_progress_and_reports_every_row_across_transactions() {
             rejected.push(line);
             continue;
         }
-        let address = if i % 50 == 7 { format!("r{}@example.jp", i - if i >= 2007 { 2007 } else { 7 }) } else {
+        let address = if i % 50 == 7 {
+            format!("r{}@example.jp", i - if i >= 2007 { 2007 } else { 7 })
+        } else {
             format!("r{i}@example.jp")
         };
         if registered.contains(&address) || !seen.insert(address.clone()) {
