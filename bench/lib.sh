@@ -21,8 +21,8 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
 fi
 
 echo "==> building kizuna (release)" >&2
-cargo build --release --quiet
-KIZUNA=target/release/kizuna
+cargo build --release --quiet -p kizuna
+KIZUNA=${CARGO_TARGET_DIR:-target}/release/kizuna
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

@@ -18,7 +18,7 @@ use kizuna_server::{AppState, Settings};
 use kizuna_store::{ConnectOptions, NewNotice, SqlStore};
 use tokio::sync::watch;
 
-use crate::bench::{bench_database, bench_notice, failed, now, peak_rss_mb, resident};
+use crate::bench::{bench_database, bench_notice, failed, now, peak_rss_mb, seed_residents};
 use crate::commands::CliError;
 
 pub struct PruneArgs {
@@ -59,15 +59,7 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
     let town = MunicipalityCode::parse("112071").map_err(failed("a town"))?;
     let category = CategoryKey::parse("disaster").map_err(failed("a category"))?;
     let seeding = Instant::now();
-    let mut next = 0u64;
-    while next < args.recipients {
-        let end = (next + 5000).min(args.recipients);
-        let rows = (next..end)
-            .map(|i| resident(&format!("resident{i:07}@bench.example.net"), &town, &category, false))
-            .collect::<Result<Vec<_>, _>>()?;
-        store.import_subscribers(&rows, now()).await.map_err(failed("seeding residents"))?;
-        next = end;
-    }
+    seed_residents(&store, args.recipients, &town, &category).await?;
     let notice = |title: &str| {
         let body = "秩父市に大雨警報が発表されました。\nThis is a benchmark message sent by kizuna bench prune.";
         bench_notice(title, body, &category, &town)

@@ -42,7 +42,7 @@ impl CliError {
     }
 }
 
-fn failed(context: impl std::fmt::Display) -> impl FnOnce(StoreError) -> CliError {
+pub(crate) fn failed(context: impl std::fmt::Display) -> impl FnOnce(StoreError) -> CliError {
     move |error| CliError::Failed(format!("{context}: {error}"))
 }
 
@@ -85,11 +85,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             crate::bench_prune::prune(crate::bench_prune::PruneArgs { rows, recipients, smtp, connections, database })
                 .await
         }
-        Command::Bench(BenchCommand::Fanout { subscribers, smtp, connections, database }) => {
-            crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database }).await
+        Command::Bench(BenchCommand::Fanout { subscribers, smtp, connections, database, seed_only }) => {
+            crate::bench::fanout(crate::bench::FanoutArgs { subscribers, smtp, connections, database, seed_only }).await
         }
-        Command::Subscribers(SubscribersCommand::Import { file, skip_invalid }) => {
-            import_subscribers(&settings, &file, skip_invalid).await
+        Command::Subscribers(SubscribersCommand::Import { file, skip_invalid, rows_per_transaction }) => {
+            crate::import::subscribers(&settings, &file, skip_invalid, rows_per_transaction).await
         }
         Command::Webhook(WebhookCommand::Add { url, allow_private }) => {
             add_webhook(&settings, &url, allow_private).await
@@ -147,7 +147,7 @@ fn init_logging(log: &str) -> Result<(), CliError> {
 
 /// Opens the store for an operator's command; an empty database is seeded with
 /// the built-in consortium first, so commands work on a fresh machine.
-async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, CliError> {
+pub(crate) async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, CliError> {
     let store = open_unseeded_store(settings).await?;
     let seed = ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(format!("built-in consortium: {e}")))?;
     store.seed_if_empty(&seed, SystemClock.now()).await.map_err(failed("seeding the consortium"))?;
@@ -199,7 +199,13 @@ fn lock_sqlite(db: &Path) -> Result<File, CliError> {
     }
 }
 
-async fn audit(store: &Arc<dyn Store>, actor: &str, action: &str, subject: &str, detail: &str) -> Result<(), CliError> {
+pub(crate) async fn audit(
+    store: &Arc<dyn Store>,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), CliError> {
     let entry = NewAuditEntry::new(actor, action, subject, detail);
     store.record_audit(&entry, SystemClock.now()).await.map_err(failed("writing the audit log"))
 }
@@ -466,77 +472,6 @@ async fn create_api_key(
     println!("API key {id} ({prefix}) for municipalities: {scope_text}; rights: {}", rights_text.join(","));
     println!("Keep the key secret; it is shown only now and stored only as a hash:");
     println!("{}", secret.expose());
-    Ok(())
-}
-
-async fn import_subscribers(settings: &Settings, file: &Path, skip_invalid: bool) -> Result<(), CliError> {
-    use kizuna_core::import::ImportRules;
-    use kizuna_core::staff::Scope;
-    use kizuna_server::roster::{self, ImportError};
-
-    let bytes = std::fs::read(file).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
-    // The encoding and the header are checked before the database is touched.
-    kizuna_core::import::decode(&bytes).map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
-    let store = open_store(settings).await?;
-    let members = store.municipalities().await.map_err(failed("reading municipalities"))?;
-    let categories = store.categories().await.map_err(failed("reading categories"))?;
-    let rules = ImportRules { members: &members, categories: &categories, scope: &Scope::AllMunicipalities };
-    let reading = match roster::read(&bytes, &rules, None) {
-        Ok(reading) => reading,
-        Err(e) => {
-            store.close().await;
-            return Err(CliError::Usage(format!("{}: {e}", file.display())));
-        }
-    };
-    let total = reading.total;
-    let rejected = reading.rejected.len();
-    let report_rejected = || {
-        for error in &reading.rejected {
-            println!("  rejected {error}");
-        }
-    };
-    let terminal = std::io::stderr().is_terminal();
-    let progress = |done: usize, all: usize| {
-        if terminal {
-            let width = 30;
-            let filled = done * width / all.max(1);
-            eprint!("\r[{}{}] {done}/{all}", "#".repeat(filled), " ".repeat(width - filled));
-        }
-    };
-    let result = roster::import(&store, &reading, None, skip_invalid, || SystemClock.now(), 1000, progress).await;
-    if terminal && !reading.rows.is_empty() && result.is_ok() {
-        eprintln!();
-    }
-    let tally = match result {
-        Ok(tally) => tally,
-        Err(ImportError::Rejected(_)) => {
-            store.close().await;
-            println!("{total} rows: {rejected} rejected; nothing imported");
-            report_rejected();
-            return Err(CliError::Failed(format!(
-                "{}: {rejected} rows are rejected, so nothing was imported; fix them, or give --skip-invalid \
-                 to import the {} valid rows",
-                file.display(),
-                reading.rows.len()
-            )));
-        }
-        Err(ImportError::Store(error)) => {
-            store.close().await;
-            return Err(failed("importing")(error));
-        }
-    };
-    let detail = tally.detail(total, rejected, skip_invalid);
-    audit(&store, "cli", "subscribers_import", &file.display().to_string(), &detail).await?;
-    store.close().await;
-    println!(
-        "{total} rows: {} added, {} already registered, {} not to be mailed (unsubscribed, suppressed or erased), \
-         {rejected} rejected{}",
-        tally.added(),
-        tally.known.len(),
-        tally.stopped.len(),
-        if rejected > 0 { " and skipped" } else { "" }
-    );
-    report_rejected();
     Ok(())
 }
 

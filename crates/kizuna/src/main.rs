@@ -5,6 +5,7 @@ mod bench;
 mod bench_prune;
 mod check;
 mod commands;
+mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +86,10 @@ enum BenchCommand {
         /// A PostgreSQL server URL (a fresh database is created on it); SQLite otherwise.
         #[arg(long)]
         database: Option<String>,
+        /// Only seed the residents (as `subscribers import` does) and print
+        /// how long it took (`seed_seconds`); send nothing.
+        #[arg(long)]
+        seed_only: bool,
     },
     /// Seed ROWS settled deliveries older than the retention, prune them as the
     /// scheduler does, and print each batch's time and the fan-out rate to
@@ -181,6 +186,9 @@ enum SubscribersCommand {
         /// Import the valid rows even when others are rejected.
         #[arg(long)]
         skip_invalid: bool,
+        /// Rows committed together; progress is shown as each commit ends.
+        #[arg(long, default_value_t = kizuna_server::roster::TRANSACTION_ROWS, value_name = "ROWS")]
+        rows_per_transaction: usize,
     },
     /// Let a subscriber receive restricted (staff-only) categories.
     SetStaff {

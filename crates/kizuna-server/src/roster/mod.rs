@@ -134,6 +134,12 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// Rows the command line commits in one transaction: a million-row list is
+/// 40 commits, each long enough that its fixed cost vanishes and short enough
+/// that a failure loses little and the progress moves. (The store writes each
+/// transaction's rows in batches of its own.)
+pub const TRANSACTION_ROWS: usize = 25_000;
+
 /// Imports the accepted rows, `chunk` rows to a transaction, telling
 /// `progress` how many are done after each. With rejected rows nothing is
 /// imported unless `skip_rejected`.

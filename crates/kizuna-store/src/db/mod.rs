@@ -315,6 +315,49 @@ impl Encode<'_, Postgres> for Ids<'_> {
     }
 }
 
+/// Rows of data bound as one parameter, so that one statement reads or writes a
+/// whole batch: a JSON array of objects, read with `json_each($n)` and
+/// `json_extract(value, '$.key')` on SQLite, `jsonb_to_recordset($n::jsonb)` on
+/// PostgreSQL. Bound as text on both; PostgreSQL's cast parses it.
+#[derive(Debug, Clone)]
+pub(crate) struct JsonRows(String);
+
+impl JsonRows {
+    pub(crate) fn of<T: serde::Serialize>(rows: &[T]) -> Result<Self> {
+        serde_json::to_string(rows).map(JsonRows).map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))
+    }
+}
+
+impl Type<Sqlite> for JsonRows {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as Type<Sqlite>>::type_info()
+    }
+}
+
+impl Encode<'_, Sqlite> for JsonRows {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::sqlite::SqliteArgumentsBuffer,
+    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as Encode<'_, Sqlite>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+impl Type<Postgres> for JsonRows {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <String as Type<Postgres>>::type_info()
+    }
+}
+
+impl Encode<'_, Postgres> for JsonRows {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as Encode<'_, Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
 fn rows<R>(rows: Vec<R>, wrap: fn(R) -> Row) -> Vec<Row> {
     rows.into_iter().map(wrap).collect()
 }

@@ -12,6 +12,7 @@ use crate::catalog::{category_key, municipality_code};
 use crate::db::{Ids, Row, Tx, corrupt};
 use crate::{Result, SqlStore, StoreError};
 
+mod import;
 mod queries;
 mod records;
 mod scoped;
@@ -50,8 +51,10 @@ pub trait Residents: Send + Sync + 'static {
     /// suppression hash of each address. Returns how many were erased.
     async fn erase_unsubscribed(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64>;
     async fn subscriber_counts(&self) -> Result<Vec<SubscriberCount>>;
-    /// Adds active subscribers with their choices in one transaction; addresses
-    /// already registered are left as they are. Returns how many were added.
+    /// Adds active subscribers with their choices in one transaction, in
+    /// batches (as [`ResidentRecords::import_residents`] does for the whole
+    /// region); addresses already registered or suppressed are left as they
+    /// are. Returns how many were added.
     async fn import_subscribers(&self, rows: &[ImportRow], now: DateTime<Utc>) -> Result<u64>;
 
     async fn suppress(&self, email_hash: &TokenHash, reason: &str, now: DateTime<Utc>) -> Result<()>;
@@ -211,32 +214,9 @@ impl Residents for SqlStore {
 
     async fn import_subscribers(&self, rows: &[ImportRow], now: DateTime<Utc>) -> Result<u64> {
         let mut tx = self.db.begin().await?;
-        let mut added = 0;
-        for row in rows {
-            let s = &row.subscriber;
-            let id: Option<i64> = tx
-                .query(IMPORT_SUBSCRIBER)
-                .bind(s.email.as_str())
-                .bind(s.status.as_str())
-                .bind(s.language.as_str())
-                .bind(s.format.as_str())
-                .bind(s.charset.as_str())
-                .bind(s.emergency_only)
-                .bind(s.source.as_str())
-                .bind(s.source_municipality.as_ref().map(|c| c.as_str()))
-                .bind(s.monitor_age_band.as_deref())
-                .bind(now)
-                .bind(TokenHash::of(s.email.as_str()).as_str())
-                .bind(s.email.domain())
-                .fetch_optional_scalar()
-                .await?;
-            let Some(id) = id else { continue };
-            added += 1;
-            write_subscriptions(&mut tx, id, &row.subscriptions).await?;
-            enrol_imported_monitor(&mut tx, id, row, now).await?;
-        }
+        let standings = import::import(&mut tx, rows, None, now).await?;
         tx.commit().await?;
-        Ok(added)
+        Ok(standings.iter().filter(|s| **s == ImportStanding::New).count() as u64)
     }
 
     async fn suppress(&self, email_hash: &TokenHash, reason: &str, now: DateTime<Utc>) -> Result<()> {
@@ -288,17 +268,6 @@ fn subscription_from_row(row: &Row) -> Result<Subscription> {
 
 /// Replaces a subscriber's choices inside the caller's transaction; repeated
 /// choices collapse into one.
-/// Imported monitors join the panel of the list's municipality, else of the first they chose.
-pub(crate) async fn enrol_imported_monitor(tx: &mut Tx, id: i64, row: &ImportRow, now: DateTime<Utc>) -> Result<()> {
-    if row.subscriber.monitor_age_band.is_none() {
-        return Ok(());
-    }
-    let municipality =
-        row.subscriber.source_municipality.as_ref().or_else(|| row.subscriptions.first().map(|s| &s.municipality));
-    tx.query(ENROL_IMPORTED_MONITOR).bind(id).bind(municipality.map(|c| c.as_str())).bind(now).execute().await?;
-    Ok(())
-}
-
 pub(crate) async fn write_subscriptions(tx: &mut Tx, subscriber_id: i64, subscriptions: &[Subscription]) -> Result<()> {
     tx.query(DELETE_SUBSCRIPTIONS).bind(subscriber_id).execute().await?;
     add_subscriptions(tx, subscriber_id, subscriptions).await

@@ -160,12 +160,6 @@ pub(super) const MARK_SUPPRESSED: &str =
 pub(super) const MARK_REACTIVATED: &str = "UPDATE subscribers SET status = 'active', hard_bounces = 0,
      updated_at = $2, confirmed_at = COALESCE(confirmed_at, $2) WHERE id = $1 AND status = 'suppressed'";
 
-/// What an imported address finds: its record, and whether it chose the
-/// municipality importing it (`$2`).
-pub(super) const IMPORT_STANDING: &str = "SELECT s.id, s.status,
-        EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.municipality_code = $2) AS chose
-     FROM subscribers s WHERE s.email = $1";
-
 /// Residents who chose something (in one municipality, with `$1`), oldest first.
 pub(super) const EXPORT_SUBSCRIBERS: &str = subscriber!(
     "WHERE EXISTS (SELECT 1 FROM subscriptions x
@@ -176,19 +170,70 @@ pub(super) const EXPORT_SUBSCRIBERS: &str = subscriber!(
 pub(super) const EXPORT_SUBSCRIPTIONS: &str = "SELECT subscriber_id, municipality_code, category_key, area_id
      FROM subscriptions WHERE $1 IS NULL OR municipality_code = $1";
 
-/// An imported resident is active at once (the earlier system confirmed them);
-/// an address already registered is left to the caller, and a suppressed one
-/// (bounced, or erased at the resident's request) is not brought back by an old list.
-pub(super) const IMPORT_SUBSCRIBER: &str = "INSERT INTO subscribers (email, status, language, format, charset,
-     emergency_only, source, source_municipality, monitor_age_band, created_at, updated_at, confirmed_at,
-     email_hash, domain)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12
-     WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = $11)
-     ON CONFLICT (email) DO NOTHING RETURNING id";
+// Importing a list, a batch of rows to a statement (`import.rs`). `$1` is the
+// batch as JSON rows (`JsonRows`).
 
-/// An imported list's `monitor_age_band` enrols the resident in the monitor
-/// panel of the list's (or the first chosen) municipality.
-pub(super) const ENROL_IMPORTED_MONITOR: &str = "UPDATE subscribers SET monitor_municipality = $2,
-     monitor_enrolled_at = $3 WHERE id = $1 AND monitor_age_band IS NOT NULL";
+/// What a batch's addresses find, one row per address (`e`, with its hash `h`):
+/// the record, whether it chose the importing municipality (`$2`), and whether
+/// the address is suppressed (which matters only when there is no record).
+pub(super) const IMPORT_LOOKUP: PerBackend = PerBackend {
+    sqlite: "SELECT x.email, s.id, s.status,
+            EXISTS (SELECT 1 FROM subscriptions c WHERE c.subscriber_id = s.id AND c.municipality_code = $2) AS chose,
+            EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = x.hash) AS suppressed
+        FROM (SELECT json_extract(value, '$.e') AS email, json_extract(value, '$.h') AS hash FROM json_each($1)) x
+        LEFT JOIN subscribers s ON s.email = x.email",
+    postgres: "SELECT x.e AS email, s.id, s.status,
+            EXISTS (SELECT 1 FROM subscriptions c WHERE c.subscriber_id = s.id AND c.municipality_code = $2) AS chose,
+            EXISTS (SELECT 1 FROM suppressions p WHERE p.email_hash = x.h) AS suppressed
+        FROM jsonb_to_recordset($1::jsonb) AS x(e text, h text)
+        LEFT JOIN subscribers s ON s.email = x.e",
+};
+
+/// The batch's new residents, active at once (`$3`; the earlier system
+/// confirmed them) at `$2`; one with an age band (`b`) joins the monitor panel
+/// of `mm` (the list's municipality, else the first they chose). An address
+/// registered or suppressed since the lookup (by the resident themselves, in
+/// another transaction) is left to them: it returns no id.
+pub(super) const IMPORT_SUBSCRIBERS: PerBackend = PerBackend {
+    sqlite: "INSERT INTO subscribers (email, status, language, format, charset, emergency_only, source,
+            source_municipality, monitor_age_band, monitor_municipality, monitor_enrolled_at,
+            created_at, updated_at, confirmed_at, email_hash, domain)
+        SELECT json_extract(value, '$.e'), $3, json_extract(value, '$.l'), json_extract(value, '$.f'),
+            json_extract(value, '$.c'), json_extract(value, '$.eo'), json_extract(value, '$.s'),
+            json_extract(value, '$.sm'), json_extract(value, '$.b'), json_extract(value, '$.mm'),
+            CASE WHEN json_extract(value, '$.b') IS NULL THEN NULL ELSE $2 END,
+            $2, $2, $2, json_extract(value, '$.h'), json_extract(value, '$.d')
+        FROM json_each($1)
+        WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = json_extract(value, '$.h'))
+        ON CONFLICT (email) DO NOTHING
+        RETURNING id, email",
+    postgres: "INSERT INTO subscribers (email, status, language, format, charset, emergency_only, source,
+            source_municipality, monitor_age_band, monitor_municipality, monitor_enrolled_at,
+            created_at, updated_at, confirmed_at, email_hash, domain)
+        SELECT x.e, $3, x.l, x.f, x.c, x.eo, x.s, x.sm, x.b, x.mm,
+            CASE WHEN x.b IS NULL THEN NULL ELSE $2::timestamptz END, $2, $2, $2, x.h, x.d
+        FROM jsonb_to_recordset($1::jsonb)
+            AS x(e text, l text, f text, c text, eo boolean, s text, sm text, b text, mm text, h text, d text)
+        WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = x.h)
+        ON CONFLICT (email) DO NOTHING
+        RETURNING id, email",
+};
+
+/// The choices of a batch's new and joining residents: (`i`: subscriber, `m`,
+/// `c`, `a`: area or null).
+pub(super) const IMPORT_SUBSCRIPTIONS: PerBackend = PerBackend {
+    sqlite: "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id)
+        SELECT json_extract(value, '$.i'), json_extract(value, '$.m'), json_extract(value, '$.c'),
+            json_extract(value, '$.a')
+        FROM json_each($1)",
+    postgres: "INSERT INTO subscriptions (subscriber_id, municipality_code, category_key, area_id)
+        SELECT x.i, x.m, x.c, x.a FROM jsonb_to_recordset($1::jsonb) AS x(i bigint, m text, c text, a bigint)",
+};
+
+/// Residents who joined the importing municipality changed at `$2`.
+pub(super) const TOUCH_SUBSCRIBERS: PerBackend = PerBackend {
+    sqlite: "UPDATE subscribers SET updated_at = $2 WHERE id IN (SELECT value FROM json_each($1))",
+    postgres: "UPDATE subscribers SET updated_at = $2 WHERE id = ANY($1)",
+};
 
 pub(super) const TOUCH_SUBSCRIBER: &str = "UPDATE subscribers SET updated_at = $2 WHERE id = $1";

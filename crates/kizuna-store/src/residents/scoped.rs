@@ -4,14 +4,14 @@
 //! there for them at all, and a change within it leaves every other choice as
 //! it was.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kizuna_core::MunicipalityCode;
-use kizuna_core::subscriber::SubscriberStatus;
 use kizuna_core::token::TokenHash;
 
+use super::import::outside;
 use super::queries::*;
 use super::records::*;
 use super::{delete_subscribers, subscriber_from_row, subscription_from_row};
@@ -66,8 +66,9 @@ pub trait ResidentRecords: Send + Sync + 'static {
         rows: &[ImportRow],
         within: Option<&MunicipalityCode>,
     ) -> Result<Vec<ImportStanding>>;
-    /// Imports `rows` in one transaction; returns what happened to each. Within
-    /// a municipality, every row's choices must lie in it.
+    /// Imports `rows` in one transaction, in batches, each row decided as if
+    /// imported alone after the rows before it; returns what happened to each.
+    /// Within a municipality, every row's choices must lie in it.
     async fn import_residents(
         &self,
         rows: &[ImportRow],
@@ -90,55 +91,6 @@ fn contains_pattern(text: &str) -> String {
     }
     pattern.push('%');
     pattern
-}
-
-fn outside(within: Option<&MunicipalityCode>, subscriptions: &[Subscription]) -> bool {
-    within.is_some_and(|town| subscriptions.iter().any(|s| &s.municipality != town))
-}
-
-/// The one rule for an imported address, for the preview and the import alike.
-fn standing(
-    found: Option<(SubscriberStatus, bool)>,
-    within: Option<&MunicipalityCode>,
-    suppressed: bool,
-) -> ImportStanding {
-    match found {
-        None if suppressed => ImportStanding::Stopped,
-        None => ImportStanding::New,
-        Some(_) if within.is_none() => ImportStanding::Known,
-        Some((_, true)) => ImportStanding::Known,
-        Some((SubscriberStatus::Active, false)) => ImportStanding::Joined,
-        Some(_) => ImportStanding::Stopped,
-    }
-}
-
-/// Looks an imported row's address up on `$exec` (the pool or a transaction):
-/// its record's status and whether it chose `within`, and whether an address
-/// without a record is suppressed.
-macro_rules! look_up {
-    ($exec:expr, $row:expr, $within:expr) => {{
-        let email = $row.subscriber.email.as_str();
-        let found = $exec
-            .query(IMPORT_STANDING)
-            .bind(email)
-            .bind($within.map(|c: &MunicipalityCode| c.as_str()))
-            .fetch_optional()
-            .await?;
-        match found {
-            Some(row) => {
-                let status: String = row.get("status")?;
-                let status = SubscriberStatus::parse(&status).ok_or_else(|| crate::db::corrupt("status", &status))?;
-                let chose: bool = row.get("chose")?;
-                let id: i64 = row.get("id")?;
-                (Some((status, chose)), Some(id), false)
-            }
-            None => {
-                let suppressed: bool =
-                    $exec.query(IS_SUPPRESSED).bind(TokenHash::of(email).as_str()).fetch_scalar().await?;
-                (None, None, suppressed)
-            }
-        }
-    }};
 }
 
 #[async_trait]
@@ -297,17 +249,7 @@ impl ResidentRecords for SqlStore {
         rows: &[ImportRow],
         within: Option<&MunicipalityCode>,
     ) -> Result<Vec<ImportStanding>> {
-        let mut seen = HashSet::new();
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            if !seen.insert(row.subscriber.email.as_str()) {
-                out.push(ImportStanding::Known);
-                continue;
-            }
-            let (found, _, suppressed) = look_up!(self.db, row, within);
-            out.push(standing(found, within, suppressed));
-        }
-        Ok(out)
+        super::import::preview(&self.db, rows, within).await
     }
 
     async fn import_residents(
@@ -316,52 +258,10 @@ impl ResidentRecords for SqlStore {
         within: Option<&MunicipalityCode>,
         now: DateTime<Utc>,
     ) -> Result<Vec<ImportStanding>> {
-        if rows.iter().any(|row| outside(within, &row.subscriptions)) {
-            return Err(StoreError::Conflict("a choice outside the municipality".into()));
-        }
         let mut tx = self.db.begin().await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let (found, id, suppressed) = look_up!(tx, row, within);
-            let mut outcome = standing(found, within, suppressed);
-            match (outcome, id) {
-                (ImportStanding::New, _) => {
-                    let s = &row.subscriber;
-                    let id: Option<i64> = tx
-                        .query(IMPORT_SUBSCRIBER)
-                        .bind(s.email.as_str())
-                        .bind(SubscriberStatus::Active.as_str())
-                        .bind(s.language.as_str())
-                        .bind(s.format.as_str())
-                        .bind(s.charset.as_str())
-                        .bind(s.emergency_only)
-                        .bind(s.source.as_str())
-                        .bind(s.source_municipality.as_ref().map(|c| c.as_str()))
-                        .bind(s.monitor_age_band.as_deref())
-                        .bind(now)
-                        .bind(TokenHash::of(s.email.as_str()).as_str())
-                        .bind(s.email.domain())
-                        .fetch_optional_scalar()
-                        .await?;
-                    match id {
-                        Some(id) => {
-                            super::add_subscriptions(&mut tx, id, &row.subscriptions).await?;
-                            super::enrol_imported_monitor(&mut tx, id, row, now).await?;
-                        }
-                        // Registered a moment ago by the resident themselves.
-                        None => outcome = ImportStanding::Known,
-                    }
-                }
-                (ImportStanding::Joined, Some(id)) => {
-                    super::add_subscriptions(&mut tx, id, &row.subscriptions).await?;
-                    tx.query(TOUCH_SUBSCRIBER).bind(id).bind(now).execute().await?;
-                }
-                _ => {}
-            }
-            out.push(outcome);
-        }
+        let standings = super::import::import(&mut tx, rows, within, now).await?;
         tx.commit().await?;
-        Ok(out)
+        Ok(standings)
     }
 
     async fn export_residents(&self, within: Option<&MunicipalityCode>) -> Result<Vec<ExportedResident>> {
@@ -391,18 +291,5 @@ mod tests {
     fn a_search_matches_its_text_literally() {
         assert_eq!(contains_pattern("taro@"), "%taro@%");
         assert_eq!(contains_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
-    }
-
-    #[test]
-    fn an_old_list_never_brings_back_an_address_that_left() {
-        let town = MunicipalityCode::parse("113611").ok();
-        let town = town.as_ref();
-        assert_eq!(standing(None, town, false), ImportStanding::New);
-        assert_eq!(standing(None, None, true), ImportStanding::Stopped);
-        assert_eq!(standing(Some((SubscriberStatus::Unsubscribed, false)), None, false), ImportStanding::Known);
-        assert_eq!(standing(Some((SubscriberStatus::Active, true)), town, false), ImportStanding::Known);
-        assert_eq!(standing(Some((SubscriberStatus::Active, false)), town, false), ImportStanding::Joined);
-        assert_eq!(standing(Some((SubscriberStatus::Unsubscribed, false)), town, false), ImportStanding::Stopped);
-        assert_eq!(standing(Some((SubscriberStatus::Suppressed, false)), town, false), ImportStanding::Stopped);
     }
 }

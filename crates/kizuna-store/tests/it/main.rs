@@ -13,6 +13,7 @@ mod conformance;
 mod console;
 mod delivery;
 mod drafts;
+mod import;
 mod insight;
 mod jma;
 mod limits;

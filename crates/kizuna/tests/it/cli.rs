@@ -151,3 +151,68 @@ fn a_list_saved_by_excel_in_shift_jis_is_read_and_other_bytes_are_refused() {
     assert!(stderr_lines(&refused)[0].contains("neither UTF-8 nor Shift_JIS"), "{:?}", stderr_lines(&refused));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_long_list_shows_its_progress_and_reports_every_row_across_transactions() {
+    let dir = temp_dir("import-long");
+    let header = "email,municipalities,categories,emergency_only,language\r\n";
+    let earlier = dir.join("earlier.csv");
+    let mut text = header.to_owned();
+    for i in 0..300 {
+        text.push_str(&format!("r{}@example.jp,112071,disaster,no,ja\r\n", i * 7));
+    }
+    std::fs::write(&earlier, text).unwrap();
+    let first = run(with_arg(kizuna(&dir, &["subscribers", "import"]), &earlier));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("300 rows: 300 added"), "{first:?}");
+
+    // 4,500 rows: every 97th broken, every 50th repeating a row two
+    // transactions back (or one in its own), some registered by the earlier list.
+    let list = dir.join("list.csv");
+    let mut text = header.to_owned();
+    let (mut rejected, mut seen, mut added, mut known) = (Vec::new(), std::collections::HashSet::new(), 0, 0);
+    let registered: std::collections::HashSet<String> = (0..300).map(|i| format!("r{}@example.jp", i * 7)).collect();
+    for i in 0..4_500 {
+        let line = i + 2;
+        if i % 97 == 50 {
+            text.push_str(&format!("broken-{i},112071,disaster,no,ja\r\n"));
+            rejected.push(line);
+            continue;
+        }
+        let address = if i % 50 == 7 {
+            format!("r{}@example.jp", i - if i >= 2007 { 2007 } else { 7 })
+        } else {
+            format!("r{i}@example.jp")
+        };
+        if registered.contains(&address) || !seen.insert(address.clone()) {
+            known += 1;
+        } else {
+            added += 1;
+        }
+        text.push_str(&format!("{address},113611,weather,no,ja\r\n"));
+    }
+    std::fs::write(&list, text).unwrap();
+    let valid = 4_500 - rejected.len();
+    let output = run(with_arg(
+        kizuna(&dir, &["subscribers", "import", "--skip-invalid", "--rows-per-transaction", "1000"]),
+        &list,
+    ));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report = format!(
+        "4500 rows: {added} added, {known} already registered, 0 not to be mailed (unsubscribed, suppressed or \
+         erased), {} rejected and skipped",
+        rejected.len()
+    );
+    assert!(stdout.contains(&report), "{report}\n{stdout}");
+    for line in &rejected {
+        assert!(stdout.contains(&format!("rejected line {line}: email:")), "line {line}: {stdout}");
+    }
+    // Not a terminal: one line per tenth reached, after each commit of 1,000 rows.
+    let progress = stderr_lines(&output);
+    let expected: Vec<String> = [1000, 2000, 3000, 4000, valid]
+        .iter()
+        .map(|done| format!("importing: {done}/{valid} rows ({}%)", done * 100 / valid))
+        .collect();
+    assert_eq!(progress, expected);
+    let _ = std::fs::remove_dir_all(dir);
+}
