@@ -48,14 +48,28 @@ impl Topic {
 }
 
 /// Who is woken for which topic.
-#[derive(Default)]
 pub(crate) struct Listeners {
+    /// Names this store in its notifications, so that the LISTEN connection
+    /// passes over the ones it sent itself: their listeners were woken at commit.
+    pub(crate) origin: String,
     registered: Mutex<Vec<(Topic, Arc<Notify>)>>,
     /// Whether this process already listens to the database (PostgreSQL).
     listening: AtomicBool,
     /// How many changes of each topic this process has heard of: what was
     /// computed from the database when the count was `n` is current while it stays `n`.
     heard: [AtomicU64; 3],
+}
+
+impl Default for Listeners {
+    fn default() -> Self {
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Self {
+            origin: format!("{}-{}", std::process::id(), started.as_nanos()),
+            registered: Mutex::default(),
+            listening: AtomicBool::default(),
+            heard: Default::default(),
+        }
+    }
 }
 
 impl Listeners {

@@ -152,7 +152,8 @@ impl Tx {
     /// at once after the commit, without waiting for the notification's round trip.
     pub(crate) async fn announce(&mut self, topic: Topic) -> Result<()> {
         if let TxInner::Postgres(tx) = &mut self.inner {
-            sqlx::query("SELECT pg_notify($1, '')").bind(topic.channel()).execute(&mut **tx).await?;
+            let origin = self.listeners.origin.as_str();
+            sqlx::query("SELECT pg_notify($1, $2)").bind(topic.channel()).bind(origin).execute(&mut **tx).await?;
         }
         if !self.announced.contains(&topic) {
             self.announced.push(topic);

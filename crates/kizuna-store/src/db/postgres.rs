@@ -64,6 +64,8 @@ pub(crate) async fn listen(db: &Db) -> Result<()> {
     tokio::spawn(async move {
         while !pool.is_closed() {
             match listener.recv().await {
+                // This store's own were heard at commit.
+                Ok(notification) if notification.payload() == listeners.origin => {}
                 Ok(notification) => match Topic::from_channel(notification.channel()) {
                     Some(topic) => listeners.wake(topic),
                     None => listeners.wake_all(),
