@@ -28,7 +28,7 @@ ceiling() {
   python3 -c "print(round($n / ($end - $start)))"
 }
 
-printf '%-9s %-9s %10s %12s %12s %7s %16s %16s %12s\n' recipients database "import s" "kizuna msg/s" "ceiling msg/s" ratio "first accept ms" "probe accept ms" "peak RSS MB"
+printf '%-9s %-9s %10s %12s %12s %7s %8s %16s %16s %12s\n' recipients database "import s" "kizuna msg/s" "ceiling msg/s" ratio "send ms" "first accept ms" "probe accept ms" "peak RSS MB"
 for n in $SIZES; do
   top=$(ceiling "$n")
   for db in sqlite postgres; do
@@ -39,7 +39,7 @@ for n in $SIZES; do
     python3 - "$json" "$top" "$n" "$db" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); top = float(sys.argv[2])
-print(f"{sys.argv[3]:<9} {sys.argv[4]:<9} {r['seed_seconds']:>10.1f} {r['messages_per_second']:>12.0f} {top:>12.0f} {r['messages_per_second']/top:>7.2f} {r['first_accept_ms']:>16.1f} {r['probe_accept_ms']:>16.1f} {r['peak_rss_mb']:>12.1f}")
+print(f"{sys.argv[3]:<9} {sys.argv[4]:<9} {r['seed_seconds']:>10.1f} {r['messages_per_second']:>12.0f} {top:>12.0f} {r['messages_per_second']/top:>7.2f} {r['send_ms']:>8.1f} {r['first_accept_ms']:>16.1f} {r['probe_accept_ms']:>16.1f} {r['peak_rss_mb']:>12.1f}")
 PY
   done
 done

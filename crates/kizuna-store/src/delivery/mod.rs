@@ -100,6 +100,7 @@ impl DeliveryQueue for SqlStore {
         let until = now + request.claim_ttl;
         // Pacing counts claims per wall-clock minute.
         let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
+        let began = std::time::Instant::now();
         let mut tx = self.db.begin().await?;
         let mut remaining = request.batch_size.max(1);
         let mut claimed: Vec<Row> = Vec::with_capacity(remaining as usize);
@@ -155,6 +156,7 @@ impl DeliveryQueue for SqlStore {
             .map(|row| Ok((row.get::<i64>("id")?, row)))
             .collect::<Result<_>>()?;
         tx.commit().await?;
+        tracing::debug!(claimed = claimed.len(), ms = began.elapsed().as_secs_f64() * 1000.0, "claimed deliveries");
         let mut batch = Vec::with_capacity(claimed.len());
         for row in &claimed {
             let subscriber_id: i64 = row.get("subscriber_id")?;

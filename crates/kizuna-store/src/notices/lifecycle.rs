@@ -163,6 +163,7 @@ pub(super) async fn queue_sending(
     }
     tx.query(SENDING_EVENT).bind(id).bind(from.as_str()).bind(action.as_str()).bind(actor).bind(now).execute().await?;
     let priority = if urgency == Urgency::Emergency.as_str() { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY };
+    let began = std::time::Instant::now();
     let queued = match follow_up_of {
         Some(of) => {
             let audience: Option<String> = row.get("follow_up_audience")?;
@@ -186,6 +187,7 @@ pub(super) async fn queue_sending(
                 .await?
         }
     };
+    tracing::debug!(notice = id, queued, ms = began.elapsed().as_secs_f64() * 1000.0, "queued recipients");
     let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };
     tx.query(QUEUE_WEBHOOK_EVENTS).bind(id).bind(event.as_str()).bind(now).execute().await?;
     if queued == 0 {
