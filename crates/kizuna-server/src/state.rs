@@ -36,6 +36,9 @@ pub struct AppState {
     pub directory: Arc<Directory>,
     /// Wakes the delivery workers when deliveries are queued.
     pub work: Arc<Notify>,
+    /// Wakes this process's queueing of a large send's further chunks
+    /// (`notices::queueing`).
+    pub queueing: Arc<Notify>,
     pub relay: Arc<RelayHealth>,
     /// The key that seals secrets kept in the database (TOTP secrets).
     pub secrets: Arc<SecretKeys>,
@@ -85,6 +88,7 @@ impl AppState {
             clock,
             transport,
             work: Arc::new(Notify::new()),
+            queueing: Arc::new(Notify::new()),
             relay: Arc::new(RelayHealth::default()),
             directory,
             process: crate::jobs::holder_id().into(),

@@ -46,7 +46,7 @@ pub use limits::{Limits, RateAnswer};
 pub use migrate::SchemaState;
 pub use notices::{
     FollowUp, MunicipalityRecipients, NewNotice, Notice, NoticeEvent, NoticeFilter, NoticeVersion, Notices,
-    RecipientCounts,
+    QueuedChunk, RecipientCounts,
 };
 pub use operations::{Operations, SealedSecret, SecretKind};
 pub use registrations::{ConfirmOutcome, LinkToken, NewLinkToken, PendingOutcome, PendingRegistration, Registrations};
@@ -162,17 +162,26 @@ impl<T> Store for T where
 /// trait, its statements shared by both backends where their SQL agrees.
 pub struct SqlStore {
     db: db::Db,
+    /// Recipients a send queues per transaction (`ConnectOptions::queue_chunk`).
+    queue_chunk: i64,
 }
 
-/// How many connections a store keeps.
+/// How many connections a store keeps, and how much a send queues at once.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectOptions {
     pub max_connections: u32,
+    /// About how many recipients a send queues in one transaction: the first
+    /// chunk with the send, the rest by `Notices::queue_next_chunk`.
+    pub queue_chunk: u32,
 }
+
+/// A chunk the workers can start on soon after the send, short enough that a
+/// transaction waiting for SQLite's one writer waits little.
+pub const DEFAULT_QUEUE_CHUNK: u32 = 10_000;
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 8 }
+        Self { max_connections: 8, queue_chunk: DEFAULT_QUEUE_CHUNK }
     }
 }
 
@@ -188,7 +197,7 @@ impl SqlStore {
             return Err(StoreError::BadUrl("it must start with sqlite:// or postgres://".to_owned()));
         };
         migrate::run(&db).await?;
-        Ok(Self { db })
+        Ok(Self { db, queue_chunk: i64::from(options.queue_chunk.max(1)) })
     }
 }
 
@@ -199,9 +208,9 @@ pub async fn inspect(url: &str) -> Result<Option<SchemaState>> {
         if !db::sqlite::exists(url)? {
             return Ok(None);
         }
-        db::sqlite::connect(url, ConnectOptions { max_connections: 1 }).await?
+        db::sqlite::connect(url, ConnectOptions { max_connections: 1, ..ConnectOptions::default() }).await?
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        db::postgres::connect(url, ConnectOptions { max_connections: 1 }).await?
+        db::postgres::connect(url, ConnectOptions { max_connections: 1, ..ConnectOptions::default() }).await?
     } else {
         return Err(StoreError::BadUrl("it must start with sqlite:// or postgres://".to_owned()));
     };

@@ -24,6 +24,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (14, "survey_other", include_str!("../migrations/sqlite/0014_survey_other.sql")),
     (15, "jma_cancel", include_str!("../migrations/sqlite/0015_jma_cancel.sql")),
     (16, "delivery_retention", include_str!("../migrations/sqlite/0016_delivery_retention.sql")),
+    (17, "queue_in_chunks", include_str!("../migrations/sqlite/0017_queue_in_chunks.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -47,6 +48,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (14, "survey_other", include_str!("../migrations/postgres/0014_survey_other.sql")),
     (15, "jma_cancel", include_str!("../migrations/postgres/0015_jma_cancel.sql")),
     (16, "delivery_retention", include_str!("../migrations/postgres/0016_delivery_retention.sql")),
+    (17, "queue_in_chunks", include_str!("../migrations/postgres/0017_queue_in_chunks.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

@@ -129,9 +129,10 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     }
     env.insert("KIZUNA_MAIL_DOMAIN".to_owned(), "bench.kizuna.example.jp".to_owned());
     let settings = Settings::load(None, &env)?;
-    let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8 })
-        .await
-        .map_err(failed("opening the database"))?;
+    let store =
+        kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8, ..ConnectOptions::default() })
+            .await
+            .map_err(failed("opening the database"))?;
     store
         .seed_if_empty(&ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(e.to_string()))?, now())
         .await
@@ -196,6 +197,8 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     for _ in 0..state.settings.delivery.workers {
         workers.push(tokio::spawn(Worker::new(state.clone()).run(stop_rx.clone())));
     }
+    // A large send's further chunks of recipients, as `serve` queues them.
+    workers.push(tokio::spawn(kizuna_server::notices::queueing::run(state.clone(), stop_rx.clone())));
     // The operator sends at once, as a person with the emergency right would.
     let bench = Actor::operator("bench");
     // Times run from the moment the send is asked for, as the person sending sees

@@ -52,7 +52,9 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
     env.insert("KIZUNA_MAIL_DOMAIN".to_owned(), "bench.kizuna.example.jp".to_owned());
     let settings = Settings::load(None, &env)?;
     let store =
-        kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8 }).await.map_err(failed("opening"))?;
+        kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8, ..ConnectOptions::default() })
+            .await
+            .map_err(failed("opening"))?;
     let seed = ConsortiumSeed::chichibu().map_err(failed("the region"))?;
     store.seed_if_empty(&seed, now()).await.map_err(failed("seeding"))?;
 
@@ -65,7 +67,7 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
         bench_notice(title, body, &category, &town)
     };
     // The history: notices sent 400 to 500 days ago, every message settled then.
-    let history = SqlStore::connect(&database_url, ConnectOptions { max_connections: 1 })
+    let history = SqlStore::connect(&database_url, ConnectOptions { max_connections: 1, ..ConnectOptions::default() })
         .await
         .map_err(failed("opening for the history"))?;
     let old_notices = args.rows.div_ceil(args.recipients.max(1));
@@ -91,6 +93,8 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
     for _ in 0..state.settings.delivery.workers {
         workers.push(tokio::spawn(Worker::new(state.clone()).run(stop_rx.clone())));
     }
+    // A large send's further chunks of recipients, as `serve` queues them.
+    workers.push(tokio::spawn(kizuna_server::notices::queueing::run(state.clone(), stop_rx.clone())));
 
     let alone = fan_out(&state, notice("【ベンチマーク】剪定なし")?).await?;
     eprintln!("fan-out without a prune: {alone:.0} msg/s");
@@ -171,15 +175,17 @@ fn pg_admin_used(args: &PruneArgs) -> bool {
 async fn fan_out(state: &AppState, notice: NewNotice) -> Result<f64, CliError> {
     let (created, _) = state.store.create_notice(&notice, "bench", now()).await.map_err(failed("a notice"))?;
     let started = Instant::now();
-    let queued = notices::send(state, &Actor::operator("bench"), created.id).await.map_err(failed("sending"))?.queued;
+    notices::send(state, &Actor::operator("bench"), created.id).await.map_err(failed("sending"))?;
     loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let counts = state.store.delivery_counts(created.id).await.map_err(failed("counting"))?;
-        if counts.queued + counts.sending + counts.deferred == 0 {
+        // Sent once every recipient is queued and settled (a large send is queued in chunks).
+        let sent = state.store.notice(created.id).await.map_err(failed("reading the notice"))?;
+        if sent.is_some_and(|n| n.status == kizuna_core::notice::NoticeStatus::Sent) {
+            let counts = state.store.delivery_counts(created.id).await.map_err(failed("counting"))?;
             if counts.sent != counts.total {
                 return Err(CliError::Failed(format!("only {} of {} messages were sent", counts.sent, counts.total)));
             }
-            return Ok(queued as f64 / started.elapsed().as_secs_f64());
+            return Ok(counts.total as f64 / started.elapsed().as_secs_f64());
         }
         if started.elapsed() > Duration::from_secs(1800) {
             return Err(CliError::Failed("the fan-out did not end in 30 minutes".into()));

@@ -158,7 +158,10 @@ async fn open_unseeded_store(settings: &Settings) -> Result<Arc<dyn Store>, CliE
     if let Some(path) = settings.sqlite_path() {
         ensure_writable_parent(&path)?;
     }
-    let options = ConnectOptions { max_connections: settings.smtp_connections.max(4) + 4 };
+    let options = ConnectOptions {
+        max_connections: settings.smtp_connections.max(4) + 4,
+        queue_chunk: settings.delivery.queue_chunk,
+    };
     kizuna_store::connect(settings.database_url.expose(), options)
         .await
         .map_err(|e| CliError::Failed(format!("cannot open the database {}: {e}", settings.database_url_for_display())))

@@ -15,6 +15,9 @@ pub struct DeliverySettings {
     /// rules changed at the console survive a restart.
     pub pacing_configured: bool,
     pub batch_size: i64,
+    /// About how many recipients a send queues in one transaction; the
+    /// workers start on the first chunk while the rest are written.
+    pub queue_chunk: u32,
     /// Delivery loops per process: while some claim and record, others keep the
     /// relay connections busy.
     pub workers: usize,
@@ -40,6 +43,7 @@ impl Default for DeliverySettings {
             pacing: parse_pacing(DEFAULT_PACING).unwrap_or_default(),
             pacing_configured: false,
             batch_size: 1000,
+            queue_chunk: kizuna_store::DEFAULT_QUEUE_CHUNK,
             workers: 3,
             suppress_after: 3,
             retry_max_age: chrono::Duration::hours(24),
@@ -57,6 +61,7 @@ impl DeliverySettings {
             pacing: layers.parsed("pacing", DEFAULT_PACING, parse_pacing)?,
             pacing_configured: layers.get("pacing").is_some(),
             batch_size: layers.whole("delivery_batch_size", defaults.batch_size, 1..=10_000)?,
+            queue_chunk: layers.whole("delivery_queue_chunk", defaults.queue_chunk, 1..=1_000_000)?,
             workers: layers.whole("delivery_workers", defaults.workers, 1..=32)?,
             suppress_after: layers.whole("bounce_suppress_after", defaults.suppress_after, 1..=100)?,
             retry_max_age: layers.minutes("retry_max_age_minutes", defaults.retry_max_age, 1..=10_080)?,

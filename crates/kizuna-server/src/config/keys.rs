@@ -48,6 +48,7 @@ pub(super) const KEYS: &[Key] = &[
     text("log"),
     text("pacing"),
     number("delivery_batch_size"),
+    number("delivery_queue_chunk"),
     number("delivery_workers"),
     number("bounce_suppress_after"),
     number("retry_max_age_minutes"),

@@ -1,5 +1,6 @@
 //! The notice service: create, validate, submit, approve, return, send (or
-//! schedule), cancel, correct and withdraw a notice, and read them, for every
+//! schedule; a large send's further chunks of recipients are queued by
+//! `queueing.rs`), cancel, correct and withdraw a notice, and read them, for every
 //! caller — the JSON API, the scheduler, the JMA poller (which also takes back
 //! what a cancelled report made: `jma_cancel.rs`) and the staff console. Who may do what is decided here, from an [`Actor`]; callers map a
 //! [`NoticeError`] to their own answers.
@@ -9,6 +10,7 @@ mod check_ins;
 mod draft;
 mod error;
 mod jma_cancel;
+pub mod queueing;
 mod read;
 mod service;
 mod staffing;

@@ -209,7 +209,8 @@ pub async fn send_scheduled(state: &AppState, actor: &Actor, id: i64) -> Result<
     start_sending(state, actor, &notice, NoticeAction::SendScheduled).await
 }
 
-/// Queues one delivery per matching resident and wakes the workers at once.
+/// Queues one delivery per matching resident (the first chunk of them when
+/// they are many) and wakes the workers and the queueing of further chunks at once.
 async fn start_sending(
     state: &AppState,
     actor: &Actor,
@@ -220,6 +221,7 @@ async fn start_sending(
     let (notice, queued) = state.store.start_sending(notice.id, action, actor.name(), state.clock.now()).await?;
     tracing::info!(notice = notice.id, queued, actor = actor.name(), "sending started");
     state.work.notify_one();
+    state.queueing.notify_one();
     Ok(Dispatch { notice, queued })
 }
 
@@ -254,5 +256,6 @@ pub async fn correct(state: &AppState, actor: &Actor, id: i64, text: CorrectionT
     let (notice, queued) = state.store.correct_notice(id, &correction, actor.name(), state.clock.now()).await?;
     tracing::info!(original = id, correction = notice.id, queued, actor = actor.name(), "notice corrected");
     state.work.notify_one();
+    state.queueing.notify_one();
     Ok(Dispatch { notice, queued })
 }

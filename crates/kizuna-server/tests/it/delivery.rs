@@ -173,3 +173,62 @@ async fn residents_with_old_phones_get_strict_iso_2022_jp() {
     assert!(!mail.contains("&#"), "never numeric character references");
     assert!(mail.is_ascii(), "7-bit clean");
 }
+
+/// Queues what is left and sends what is queued, as the processes' queueing and
+/// workers do, until neither has anything to do.
+async fn queue_and_send_everything(app: &TestApp, worker: &mut Worker) {
+    loop {
+        let chunk = kizuna_server::notices::queueing::queue_step(&app.state).await.unwrap();
+        let sent = run_until_idle(worker).await;
+        if chunk.is_none() && sent.is_empty() {
+            return;
+        }
+    }
+}
+
+fn recipients(mails: &[String]) -> Vec<String> {
+    let mut to: Vec<String> = mails.iter().map(|m| header(m, "To").unwrap()).collect();
+    to.sort();
+    to
+}
+
+#[tokio::test]
+async fn a_large_send_goes_out_while_it_is_queued_and_reaches_each_resident_once() {
+    let app = spawn_app(&[("KIZUNA_DELIVERY_QUEUE_CHUNK", "2")], None).await;
+    let mut everyone = Vec::new();
+    for i in 0..5 {
+        let email = format!("r{i}@example.jp");
+        app.resident(&email, &[("113620", "disaster"), ("112071", "disaster")], Charset::Utf8, Lang::JA).await;
+        everyone.push(email);
+    }
+    let id = app.draft("大雨警報", "disaster", &["112071", "113620"], Urgency::Normal, false).await;
+    assert_eq!(notices::send(&app.state, &emergency_staff(), id).await.unwrap().queued, 2, "the send queues a chunk");
+
+    let mut worker = Worker::new(app.state.clone());
+    run_until_idle(&mut worker).await;
+    assert_eq!(app.outbox().len(), 2, "the first chunk went out before the rest was queued");
+    let notice = app.state.store.notice(id).await.unwrap().unwrap();
+    assert_eq!(notice.status, NoticeStatus::Sending, "not finished while residents are still to queue");
+
+    queue_and_send_everything(&app, &mut worker).await;
+    assert_eq!(recipients(&app.outbox()), everyone, "each resident once, though they chose both towns");
+    assert_eq!(app.state.store.notice(id).await.unwrap().unwrap().status, NoticeStatus::Sent);
+}
+
+#[tokio::test]
+async fn cancelling_while_a_send_is_queued_stops_the_rest() {
+    let app = spawn_app(&[("KIZUNA_DELIVERY_QUEUE_CHUNK", "2")], None).await;
+    for i in 0..6 {
+        app.resident(&format!("r{i}@example.jp"), &[("112071", "event")], Charset::Utf8, Lang::JA).await;
+    }
+    let id = app.draft("秩父夜祭の交通規制", "event", &["112071"], Urgency::Normal, false).await;
+    notices::send(&app.state, &emergency_staff(), id).await.unwrap();
+    let mut worker = Worker::new(app.state.clone());
+    run_until_idle(&mut worker).await;
+    notices::cancel(&app.state, &emergency_staff(), id).await.unwrap();
+    queue_and_send_everything(&app, &mut worker).await;
+    assert_eq!(app.outbox().len(), 2, "only the chunk sent before the cancellation went out");
+    let counts = app.state.store.delivery_counts(id).await.unwrap();
+    assert_eq!((counts.total, counts.sent, counts.queued), (2, 2, 0), "nothing more was queued");
+    assert_eq!(app.state.store.notice(id).await.unwrap().unwrap().status, NoticeStatus::Cancelled);
+}

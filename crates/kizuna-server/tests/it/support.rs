@@ -40,7 +40,8 @@ pub async fn spawn_app(env: &[(&str, &str)], transport: Option<Arc<dyn Transport
         vars.insert((*k).into(), (*v).into());
     }
     let settings = Settings::load(None, &vars).unwrap();
-    let store = kizuna_store::connect(settings.database_url.expose(), ConnectOptions::default()).await.unwrap();
+    let options = ConnectOptions { queue_chunk: settings.delivery.queue_chunk, ..ConnectOptions::default() };
+    let store = kizuna_store::connect(settings.database_url.expose(), options).await.unwrap();
     store.seed_if_empty(&ConsortiumSeed::chichibu().unwrap(), t0()).await.unwrap();
     let clock = Arc::new(ManualClock::new(t0()));
     // The file outbox, or the relay when the environment names one.

@@ -277,8 +277,7 @@ impl DeliveryQueue for SqlStore {
         }
         let mut completed = Vec::new();
         for notice in notices {
-            if tx.query(SETTLE_NOTICE).bind(notice).bind(now).execute().await? > 0 {
-                tx.query(SETTLED_EVENT).bind(notice).bind(now).execute().await?;
+            if settle_if_done(&mut tx, notice, now).await? {
                 completed.push(notice);
             }
         }
@@ -410,6 +409,22 @@ impl DeliveryQueue for SqlStore {
     async fn listen_for_deliveries(&self, notify: Arc<tokio::sync::Notify>) -> Result<()> {
         self.listen(Topic::Deliveries, notify).await
     }
+}
+
+/// Makes a sending notice with nothing left to queue or to send `sent`, and
+/// says whether it did. On PostgreSQL the notice's row is held first: two
+/// transactions recording its last outcomes (or one of them and the one queueing
+/// its last chunk) would each count what the other wrote as still open, and
+/// neither would settle it; held in turn, the second sees what the first wrote.
+pub(crate) async fn settle_if_done(tx: &mut Tx, notice: i64, now: DateTime<Utc>) -> Result<bool> {
+    if tx.backend() == Backend::Postgres {
+        tx.query(LOCK_NOTICE).bind(notice).execute().await?;
+    }
+    if tx.query(SETTLE_NOTICE).bind(notice).bind(now).execute().await? == 0 {
+        return Ok(false);
+    }
+    tx.query(SETTLED_EVENT).bind(notice).bind(now).execute().await?;
+    Ok(true)
 }
 
 /// Counts a hard bounce against the delivery's resident and suppresses the

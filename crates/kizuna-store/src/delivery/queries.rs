@@ -99,10 +99,14 @@ pub(super) const RECORD_SENT: PerBackend = PerBackend {
          RETURNING notice_id",
 };
 
-/// A notice with nothing left to send is sent.
+/// A notice with nothing left to send, and nothing left to queue, is sent.
 pub(super) const SETTLE_NOTICE: &str = "UPDATE notices SET status = 'sent', updated_at = $2
      WHERE id = $1 AND status = 'sending'
+       AND NOT EXISTS (SELECT 1 FROM notice_queueing q WHERE q.notice_id = $1)
        AND NOT EXISTS (SELECT 1 FROM deliveries WHERE notice_id = $1 AND status IN ('queued', 'sending', 'deferred'))";
+
+/// Whoever may settle a notice holds its row first (see `settle_if_done`).
+pub(super) const LOCK_NOTICE: &str = "SELECT id FROM notices WHERE id = $1 FOR UPDATE";
 
 pub(super) const SETTLED_EVENT: &str =
     "INSERT INTO notice_events (notice_id, from_status, to_status, action, actor, at)

@@ -6,6 +6,7 @@ use kizuna_core::notice::{NoticeAction, NoticeStatus, TransitionError, Urgency};
 
 use super::NewNotice;
 use super::queries::*;
+use super::queueing::{Audience, Cursor};
 use crate::db::{Tx, corrupt};
 use crate::webhooks::{QUEUE_WEBHOOK_EVENTS, WebhookEvent};
 use crate::{Result, StoreError, Topic};
@@ -13,6 +14,11 @@ use crate::{Result, StoreError, Topic};
 /// Deliveries of emergencies are claimed first.
 const EMERGENCY_PRIORITY: i64 = 0;
 const NORMAL_PRIORITY: i64 = 1;
+
+/// The priority of a notice's deliveries, from its stored urgency.
+pub(super) fn priority_of(urgency: &str) -> i64 {
+    if urgency == Urgency::Emergency.as_str() { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY }
+}
 
 /// Writes the notice row of a new draft; the caller decides what a clash of
 /// idempotency keys means. `supersedes` overrides the one in `n`.
@@ -105,6 +111,13 @@ pub(super) async fn apply_transition(
     let current = current.ok_or(StoreError::NotFound)?;
     let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
     let to = from.apply(action)?;
+    let stops = matches!(to, NoticeStatus::Cancelled | NoticeStatus::Withdrawn);
+    if stops {
+        // Queueing stops before the notice moves: on PostgreSQL this waits for
+        // a chunk being written, whose deliveries are then cancelled below
+        // (and takes the two rows in the order queueing takes them).
+        tx.query(END_QUEUEING).bind(id).execute().await?;
+    }
     let moved = tx.query(MOVE).bind(id).bind(to.as_str()).bind(from.as_str()).bind(now).execute().await?;
     if moved == 0 {
         return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
@@ -117,7 +130,7 @@ pub(super) async fn apply_transition(
             .execute()
             .await?;
     }
-    if matches!(to, NoticeStatus::Cancelled | NoticeStatus::Withdrawn) {
+    if stops {
         tx.query(CANCEL_WAITING).bind(id).bind(now).execute().await?;
     }
     if changes_public_pages(from, to) {
@@ -136,23 +149,23 @@ pub(super) async fn apply_transition(
     Ok(to)
 }
 
-/// Moves a notice to `sending` by `action` and queues one delivery per matching
-/// resident; a notice nobody receives is `sent` at once. Announces the queued
+/// Moves a notice to `sending` by `action` and queues the first `rows` or so of
+/// its recipients (all of them when they are fewer), leaving where queueing
+/// stands for [`queue_next_chunk`](super::Notices::queue_next_chunk) when there
+/// are more; a notice nobody receives is `sent` at once. Announces the queued
 /// work. Returns the number of deliveries queued.
 pub(super) async fn queue_sending(
     tx: &mut Tx,
     id: i64,
     action: NoticeAction,
     actor: &str,
+    rows: i64,
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let row = tx.query(SENDING_FACTS).bind(id).fetch_optional().await?.ok_or(StoreError::NotFound)?;
     let current: String = row.get("status")?;
     let urgency: String = row.get("urgency")?;
-    let emergency_category: bool = row.get("emergency")?;
-    let restricted: bool = row.get("restricted")?;
     let supersedes: Option<i64> = row.get("supersedes_id")?;
-    let follow_up_of: Option<i64> = row.get("follow_up_of")?;
     let from = NoticeStatus::parse(&current).ok_or_else(|| corrupt("notice status", &current))?;
     let to = from.apply(action)?;
     if to != NoticeStatus::Sending {
@@ -162,41 +175,38 @@ pub(super) async fn queue_sending(
         return Err(StoreError::Conflict(format!("notice {id} changed while {actor} acted on it")));
     }
     tx.query(SENDING_EVENT).bind(id).bind(from.as_str()).bind(action.as_str()).bind(actor).bind(now).execute().await?;
-    let priority = if urgency == Urgency::Emergency.as_str() { EMERGENCY_PRIORITY } else { NORMAL_PRIORITY };
+    let audience = Audience::from_facts(id, &row, priority_of(&urgency))?;
     let began = std::time::Instant::now();
-    let queued = match follow_up_of {
-        Some(of) => {
-            let audience: Option<String> = row.get("follow_up_audience")?;
-            tx.query(QUEUE_FOLLOW_UP)
-                .bind(id)
-                .bind(of)
-                .bind(audience.unwrap_or_default())
-                .bind(priority)
-                .bind(now)
-                .execute()
-                .await?
-        }
-        None => {
-            tx.query(QUEUE_RECIPIENTS)
-                .bind(id)
-                .bind(restricted)
-                .bind(emergency_category)
-                .bind(priority)
-                .bind(now)
-                .execute()
-                .await?
-        }
+    let (queued, rest) = match audience.start(tx).await? {
+        Some(start) => audience.queue_chunk(tx, start, rows, now).await?,
+        None => (0, None),
     };
-    tracing::debug!(notice = id, queued, ms = began.elapsed().as_secs_f64() * 1000.0, "queued recipients");
+    tracing::debug!(
+        notice = id,
+        queued,
+        more = rest.is_some(),
+        ms = began.elapsed().as_secs_f64() * 1000.0,
+        "queued the first chunk"
+    );
     let event = if supersedes.is_some() { WebhookEvent::NoticeCorrected } else { WebhookEvent::NoticeSent };
     tx.query(QUEUE_WEBHOOK_EVENTS).bind(id).bind(event.as_str()).bind(now).execute().await?;
-    if queued == 0 {
-        tx.query(SENT_TO_NOBODY).bind(id).bind(now).execute().await?;
-        tx.query(SENT_TO_NOBODY_EVENT).bind(id).bind(now).execute().await?;
+    match rest {
+        Some(Cursor { municipality, after }) => {
+            tx.query(START_QUEUEING).bind(id).bind(municipality).bind(after).execute().await?;
+        }
+        None if queued == 0 => sent_to_nobody(tx, id, now).await?,
+        None => {}
     }
     tx.announce(Topic::Deliveries).await?;
     tx.announce(Topic::PublicPages).await?;
     Ok(queued)
+}
+
+/// A notice whose queueing found nobody to send to is `sent` (published) at once.
+pub(super) async fn sent_to_nobody(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<()> {
+    tx.query(SENT_TO_NOBODY).bind(id).bind(now).execute().await?;
+    tx.query(SENT_TO_NOBODY_EVENT).bind(id).bind(now).execute().await?;
+    Ok(())
 }
 
 /// Whether a notice's move changes what the public pages show: it becomes

@@ -1,6 +1,7 @@
 //! Notices (お知らせ) and their lifecycle: drafts, moves the lifecycle allows
 //! (each recorded as an event), sending — which queues one delivery per
-//! matching resident in the same transaction — and corrections.
+//! matching resident, the first chunk of them in the same transaction — and
+//! corrections.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -13,10 +14,12 @@ use crate::{Result, SqlStore, StoreError};
 mod drafts;
 mod lifecycle;
 pub(crate) mod queries;
+mod queueing;
 pub(crate) mod read;
 mod records;
 use lifecycle::*;
 use queries::*;
+use queueing::{Audience, Cursor};
 pub use records::*;
 
 /// Deliveries one send must queue before the queue's statistics are refreshed.
@@ -66,9 +69,12 @@ pub trait Notices: Send + Sync + 'static {
     ) -> Result<Notice>;
     /// Scheduled notices whose time has come.
     async fn due_scheduled_notices(&self, now: DateTime<Utc>) -> Result<Vec<i64>>;
-    /// Moves a notice to `sending` and queues one delivery per matching resident,
-    /// in one transaction: the notice is fully queued or not at all. Returns the
-    /// notice and the number of deliveries queued.
+    /// Moves a notice to `sending` and queues one delivery per matching
+    /// resident: in one transaction when they are no more than a chunk
+    /// (`ConnectOptions::queue_chunk`), otherwise the first chunk with the move
+    /// and the rest by [`queue_next_chunk`](Notices::queue_next_chunk), each in
+    /// its own transaction. Returns the notice and the number of deliveries
+    /// queued with the move.
     async fn start_sending(
         &self,
         id: i64,
@@ -78,7 +84,8 @@ pub trait Notices: Send + Sync + 'static {
     ) -> Result<(Notice, u64)>;
     /// Replaces a sent notice with a corrected text (CAP Update) in one
     /// transaction: the original becomes `superseded`, the correction (which
-    /// `supersedes` it) is created and starts sending with its deliveries queued.
+    /// `supersedes` it) is created and starts sending with its deliveries
+    /// queued (a chunk at a time, as `start_sending` does).
     /// Nothing changes when the original is not `sent`. Returns the correction
     /// and the number of deliveries queued.
     async fn correct_notice(
@@ -88,6 +95,13 @@ pub trait Notices: Send + Sync + 'static {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(Notice, u64)>;
+    /// Queues the next chunk of recipients of a sending notice that has more
+    /// to queue — emergencies first, then the oldest — in one transaction that
+    /// also records where queueing stands, so a crash between chunks loses
+    /// and repeats nothing. After the last chunk a notice with nothing left to
+    /// send is `sent`. `None` when no notice has more to queue (or, on
+    /// PostgreSQL, each is being queued by another process right now).
+    async fn queue_next_chunk(&self, now: DateTime<Utc>) -> Result<Option<QueuedChunk>>;
 }
 
 #[async_trait]
@@ -217,7 +231,7 @@ impl Notices for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<(Notice, u64)> {
         let mut tx = self.db.begin().await?;
-        let queued = queue_sending(&mut tx, id, action, actor, now).await?;
+        let queued = queue_sending(&mut tx, id, action, actor, self.queue_chunk, now).await?;
         tx.commit().await?;
         after_queueing(&self.db, queued).await;
         Ok((existing(&self.db, id).await?, queued))
@@ -235,10 +249,50 @@ impl Notices for SqlStore {
         let new_id = insert_notice_row(&mut tx, correction, Some(id), actor, now).await?;
         insert_notice_targets(&mut tx, new_id, correction, actor, now).await?;
         let action = NoticeAction::SendImmediately(ImmediateSend::Correction);
-        let queued = queue_sending(&mut tx, new_id, action, actor, now).await?;
+        let queued = queue_sending(&mut tx, new_id, action, actor, self.queue_chunk, now).await?;
         tx.commit().await?;
         after_queueing(&self.db, queued).await;
         Ok((existing(&self.db, new_id).await?, queued))
+    }
+
+    async fn queue_next_chunk(&self, now: DateTime<Utc>) -> Result<Option<QueuedChunk>> {
+        // Most of the time nothing waits: found without a transaction, which on
+        // SQLite would take the one writer's lock.
+        if !self.db.query(ANY_QUEUEING).fetch_scalar::<bool>().await? {
+            return Ok(None);
+        }
+        let mut tx = self.db.begin().await?;
+        let Some(row) = tx.query(QUEUEING_TO_RESUME).fetch_optional().await? else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let notice: i64 = row.get("notice_id")?;
+        let cursor = Cursor { municipality: row.get("municipality_code")?, after: row.get("after_subscriber")? };
+        let facts = tx.query(SENDING_FACTS).bind(notice).fetch_one().await?;
+        let urgency: String = facts.get("urgency")?;
+        let audience = Audience::from_facts(notice, &facts, priority_of(&urgency))?;
+        let began = std::time::Instant::now();
+        let (queued, rest) = audience.queue_chunk(&mut tx, cursor, self.queue_chunk, now).await?;
+        let finished = rest.is_none();
+        match rest {
+            Some(Cursor { municipality, after }) => {
+                tx.query(MOVE_QUEUEING).bind(notice).bind(municipality).bind(after).execute().await?;
+            }
+            None => {
+                tx.query(END_QUEUEING).bind(notice).execute().await?;
+                if !tx.query(HAS_DELIVERIES).bind(notice).fetch_scalar::<bool>().await? {
+                    sent_to_nobody(&mut tx, notice, now).await?;
+                } else {
+                    crate::delivery::settle_if_done(&mut tx, notice, now).await?;
+                }
+            }
+        }
+        if queued > 0 {
+            tx.announce(crate::Topic::Deliveries).await?;
+        }
+        tx.commit().await?;
+        tracing::debug!(notice, queued, finished, ms = began.elapsed().as_secs_f64() * 1000.0, "queued a chunk");
+        Ok(Some(QueuedChunk { notice_id: notice, queued, finished }))
     }
 }
 

@@ -94,7 +94,7 @@ pub(super) const CANCEL_WAITING: &str = "UPDATE deliveries SET status = 'cancell
 
 /// What queueing needs to know of a notice and its category.
 pub(super) const SENDING_FACTS: &str = "SELECT n.status, n.urgency, n.supersedes_id, n.follow_up_of,
-        n.follow_up_audience, c.emergency, c.restricted
+        n.follow_up_audience, n.category_key, c.emergency, c.restricted
      FROM notices n JOIN categories c ON c.key = n.category_key WHERE n.id = $1";
 
 pub(super) const START_SENDING: &str = "UPDATE notices SET status = 'sending', updated_at = $3,
@@ -109,21 +109,30 @@ pub(super) const SENDING_EVENT: &str =
 /// category — and to its area when the notice names areas of that municipality —
 /// whose address is not suppressed; of a restricted category (`$2`) only
 /// staff-flagged residents; emergency-only residents only for an emergency
-/// category (`$3`); `$narrow` may keep the subscriptions of one municipality.
+/// category (`$3`); `$narrow` may keep the subscriptions of one municipality,
+/// or one chunk of them (whose range of residents `$within` repeats, so that
+/// PostgreSQL reads only that range rather than hash every resident). The
+/// residents are found through the subscriptions' index (municipality,
+/// category, subscriber), so a town's notice never reads the rest of the
+/// region's residents, and a chunk reads only its own.
 /// The queue and the pre-send counts share it, so the count staff confirm is the
 /// number of messages that go out.
 macro_rules! recipients {
     ($narrow:literal) => {
+        recipients!("", $narrow)
+    };
+    ($within:literal, $narrow:literal) => {
         concat!(
+            $within,
             "s.status = 'active'
        AND ($2 = FALSE OR s.is_staff = TRUE)
        AND ($3 = TRUE OR s.emergency_only = FALSE)
        AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-       AND EXISTS (
-         SELECT 1 FROM subscriptions sub
+       AND s.id IN (
+         SELECT sub.subscriber_id FROM subscriptions sub
          JOIN notice_municipalities nm ON nm.municipality_code = sub.municipality_code
          JOIN notices n ON n.id = nm.notice_id AND n.category_key = sub.category_key
-         WHERE nm.notice_id = $1 AND sub.subscriber_id = s.id ",
+         WHERE nm.notice_id = $1 ",
             $narrow,
             "
            AND (sub.area_id IS NULL
@@ -134,7 +143,10 @@ macro_rules! recipients {
     };
 }
 
-/// One set-based statement queues every recipient (`$4` priority, `$5` now).
+/// Queues one chunk of a notice's recipients (`$4` priority, `$5` now): those
+/// reached through a subscription to municipality `$6` whose subscriber id is
+/// after `$7` and at most `$8`. A resident reached through two municipalities
+/// is queued by the first chunk that meets them and skipped by the other.
 pub(super) const QUEUE_RECIPIENTS: &str = concat!(
     "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
         priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
@@ -142,9 +154,25 @@ pub(super) const QUEUE_RECIPIENTS: &str = concat!(
         EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $5, $5
      FROM subscribers s
      WHERE ",
-    recipients!(""),
+    recipients!(
+        "s.id > $7 AND s.id <= $8 AND ",
+        "AND sub.municipality_code = $6 AND sub.subscriber_id > $7 AND sub.subscriber_id <= $8"
+    ),
     " ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
 );
+
+/// Where a chunk of about `$4 + 1` subscriptions to municipality `$1` in
+/// category `$2` after subscriber `$3` ends: the subscriber of the last of them
+/// (none when fewer are left, and the chunk takes the rest). Read from the
+/// subscriptions' index alone.
+pub(super) const RECIPIENTS_CHUNK_END: &str = "SELECT subscriber_id FROM subscriptions
+     WHERE municipality_code = $1 AND category_key = $2 AND subscriber_id > $3
+     ORDER BY subscriber_id LIMIT 1 OFFSET $4";
+
+/// The notice's (`$1`) municipality after `$2` in code order, whose
+/// subscriptions queueing walks next (the first with `$2` empty).
+pub(super) const NEXT_MUNICIPALITY: &str =
+    "SELECT MIN(municipality_code) FROM notice_municipalities WHERE notice_id = $1 AND municipality_code > $2";
 
 /// Who a follow-up reaches, as the rows of deliveries `d` of the notice it
 /// follows (`$of`) to residents `s`: those its audience (`$audience`) names —
@@ -172,15 +200,59 @@ macro_rules! follow_up_recipients {
     };
 }
 
-/// Queues a follow-up (`$1`) of notice `$2` for audience `$3` (`$4` priority, `$5` now).
+/// Queues one chunk of a follow-up (`$1`) of notice `$2` for audience `$3`
+/// (`$4` priority, `$5` now): its recipients whose subscriber id is after `$6`
+/// and at most `$7`.
 pub(super) const QUEUE_FOLLOW_UP: &str = concat!(
     "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
         priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
      SELECT $1, s.id, 'email', 'queued', $4, 0, $5, s.domain,
         EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $5, $5 ",
     follow_up_recipients!("$2", "$3"),
-    " ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
+    " AND d.subscriber_id > $6 AND d.subscriber_id <= $7
+     ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
 );
+
+/// Where a chunk of about `$3 + 1` deliveries of notice `$1` after subscriber
+/// `$2` ends (none when fewer are left): a follow-up walks them in the order of
+/// their key.
+pub(super) const FOLLOW_UP_CHUNK_END: &str = "SELECT subscriber_id FROM deliveries
+     WHERE notice_id = $1 AND subscriber_id > $2
+     ORDER BY subscriber_id LIMIT 1 OFFSET $3";
+
+/// A notice with more recipients to queue than its send's chunk: where
+/// queueing stands (see migration 0017).
+pub(super) const START_QUEUEING: &str =
+    "INSERT INTO notice_queueing (notice_id, municipality_code, after_subscriber) VALUES ($1, $2, $3)";
+
+pub(super) const MOVE_QUEUEING: &str =
+    "UPDATE notice_queueing SET municipality_code = $2, after_subscriber = $3 WHERE notice_id = $1";
+
+/// Every recipient is queued, or the notice was cancelled or withdrawn. A
+/// cancellation deletes the row before it cancels the waiting deliveries: on
+/// PostgreSQL it waits for a chunk being queued, whose deliveries it then sees.
+pub(super) const END_QUEUEING: &str = "DELETE FROM notice_queueing WHERE notice_id = $1";
+
+/// The sending notice whose queueing goes on next: emergencies first, then the
+/// oldest. PostgreSQL locks its row until the chunk is written, and another
+/// process takes another notice or waits for the next round.
+pub(super) const QUEUEING_TO_RESUME: PerBackend = PerBackend {
+    sqlite: "SELECT q.notice_id, q.municipality_code, q.after_subscriber FROM notice_queueing q
+        JOIN notices n ON n.id = q.notice_id
+        WHERE n.status = 'sending'
+        ORDER BY CASE WHEN n.urgency = 'emergency' THEN 0 ELSE 1 END, q.notice_id LIMIT 1",
+    postgres: "SELECT q.notice_id, q.municipality_code, q.after_subscriber FROM notice_queueing q
+        JOIN notices n ON n.id = q.notice_id
+        WHERE n.status = 'sending'
+        ORDER BY CASE WHEN n.urgency = 'emergency' THEN 0 ELSE 1 END, q.notice_id LIMIT 1
+        FOR UPDATE OF q SKIP LOCKED",
+};
+
+/// Whether any notice has recipients left to queue.
+pub(super) const ANY_QUEUEING: &str = "SELECT EXISTS (SELECT 1 FROM notice_queueing)";
+
+/// Whether a notice has any delivery (a send whose every chunk found nobody has none).
+pub(super) const HAS_DELIVERIES: &str = "SELECT EXISTS (SELECT 1 FROM deliveries WHERE notice_id = $1)";
 
 /// How many a follow-up of notice `$1` for audience `$2` reaches.
 pub(super) const COUNT_FOLLOW_UP: &str = concat!("SELECT COUNT(*) ", follow_up_recipients!("$1", "$2"));

@@ -136,3 +136,13 @@ pub struct MunicipalityRecipients {
     pub recipients: i64,
     pub emergency_only_left_out: i64,
 }
+
+/// One chunk of a send's recipients queued after the send itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueuedChunk {
+    pub notice_id: i64,
+    /// Deliveries this chunk queued.
+    pub queued: u64,
+    /// Every recipient of the notice is now queued.
+    pub finished: bool,
+}

@@ -57,11 +57,11 @@ pub(crate) async fn seeded(store: &Arc<dyn Store>) {
 }
 
 pub(crate) struct Resident<'a> {
-    email: &'a str,
-    choices: &'a [(&'a str, &'a str)],
-    emergency_only: bool,
-    staff: bool,
-    status: SubscriberStatus,
+    pub(crate) email: &'a str,
+    pub(crate) choices: &'a [(&'a str, &'a str)],
+    pub(crate) emergency_only: bool,
+    pub(crate) staff: bool,
+    pub(crate) status: SubscriberStatus,
 }
 
 impl<'a> Resident<'a> {

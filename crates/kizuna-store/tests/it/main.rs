@@ -17,6 +17,7 @@ mod import;
 mod insight;
 mod jma;
 mod limits;
+mod queueing;
 mod resident_records;
 mod residents;
 mod retention;

@@ -25,11 +25,14 @@ fn unique_suffix() -> String {
 }
 
 pub async fn sqlite() -> TestDb {
+    sqlite_with(ConnectOptions::default()).await
+}
+
+pub async fn sqlite_with(options: ConnectOptions) -> TestDb {
     let dir = std::env::temp_dir().join(format!("kizuna-store-test-{}", unique_suffix()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
     let url = format!("sqlite://{}", dir.join("kizuna.db").display());
-    let store =
-        kizuna_store::connect(&url, ConnectOptions::default()).await.unwrap_or_else(|e| panic!("sqlite store: {e}"));
+    let store = kizuna_store::connect(&url, options).await.unwrap_or_else(|e| panic!("sqlite store: {e}"));
     TestDb { store, url, cleanup: Cleanup::Dir(dir) }
 }
 
@@ -47,6 +50,10 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 pub async fn postgres() -> TestDb {
+    postgres_with(ConnectOptions { max_connections: 4, ..ConnectOptions::default() }).await
+}
+
+pub async fn postgres_with(options: ConnectOptions) -> TestDb {
     let Ok(url) = std::env::var("KIZUNA_TEST_POSTGRES_URL") else {
         panic!(
             "KIZUNA_TEST_POSTGRES_URL is not set: this test needs a PostgreSQL server. \
@@ -72,9 +79,12 @@ pub async fn postgres() -> TestDb {
             .execute(&mut admin)
             .await
             .unwrap_or_else(|e| panic!("create template: {e}"));
-        let store = kizuna_store::connect(&with_database(&url, &template), ConnectOptions { max_connections: 2 })
-            .await
-            .unwrap_or_else(|e| panic!("migrate template: {e}"));
+        let store = kizuna_store::connect(
+            &with_database(&url, &template),
+            ConnectOptions { max_connections: 2, ..ConnectOptions::default() },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("migrate template: {e}"));
         store.close().await;
     }
     let name = format!("kizuna_test_{}", unique_suffix());
@@ -88,9 +98,7 @@ pub async fn postgres() -> TestDb {
         .unwrap_or_else(|e| panic!("advisory unlock: {e}"));
     let _ = admin.close().await;
     let url = with_database(&url, &name);
-    let store = kizuna_store::connect(&url, ConnectOptions { max_connections: 4 })
-        .await
-        .unwrap_or_else(|e| panic!("postgres store: {e}"));
+    let store = kizuna_store::connect(&url, options).await.unwrap_or_else(|e| panic!("postgres store: {e}"));
     TestDb { store, url, cleanup: Cleanup::Postgres { admin_url, name } }
 }
 
