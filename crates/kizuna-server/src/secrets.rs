@@ -1,8 +1,11 @@
 //! The secret key (`KIZUNA_SECRET_KEY_FILE`) that encrypts what Kizuna must keep
 //! secret in its database — TOTP secrets, webhook signing secrets — so that a
 //! copy of the database or of a backup alone reveals none of them. The key lives
-//! outside the database. The file holds one key per line, `ID HEX`; the first
-//! encrypts, every one decrypts, so a key is rotated by putting a new line first.
+//! outside the database. It also signs the links of notice mails
+//! (`crate::links`), so that nothing of them is stored. The file holds one key
+//! per line, `ID HEX`; the first encrypts and signs, every one decrypts and
+//! verifies, so a key is rotated by putting a new line first (and the old line
+//! stays while links it signed may still be used).
 
 use std::fmt;
 use std::io::Write as _;
