@@ -8,7 +8,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use kizuna_core::notice::NoticeStatus;
-use kizuna_core::token::{SecretToken, random_secret};
+use kizuna_core::token::random_secret;
 use kizuna_mail::{MailError, OutgoingMessage};
 use kizuna_store::{ClaimRequest, ClaimedDelivery, DeliveryOutcome, DeliveryResult, Notice, PacingRule, StoreError};
 use tokio::sync::{mpsc, watch};
@@ -16,6 +16,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::MissedTickBehavior;
 
 use crate::config::DeliverySettings;
+use crate::links::MailLinks;
 use crate::mailer::{self, PreparedNotice};
 use crate::state::AppState;
 
@@ -95,7 +96,8 @@ impl Worker {
         self.record(sent).await
     }
 
-    /// Claims a batch and renders its messages; their tokens are stored before any leaves.
+    /// Claims a batch and renders its messages, their links derived from each
+    /// delivery (`crate::links`): nothing is written for them.
     async fn prepare(&mut self) -> Result<Option<Batch>, StoreError> {
         let state = &self.state;
         let now = state.clock.now();
@@ -134,30 +136,23 @@ impl Worker {
             relay_down: false,
             report: BatchReport { claimed: claimed.len(), ..BatchReport::default() },
         };
-        let mut tokens = Vec::with_capacity(claimed.len());
         for delivery in claimed {
             let notice = notices.get(&delivery.notice_id).filter(|n| n.status == NoticeStatus::Sending);
             let Some(notice) = notice else {
                 batch.settle(DeliveryOutcome { delivery_id: delivery.id, result: DeliveryResult::Cancelled });
                 continue;
             };
-            let token = SecretToken::generate().map_err(|e| StoreError::Unavailable(format!("randomness: {e}")))?;
-            let rendered = prepared
-                .get(&notice.id)
-                .and_then(|p| mailer::render(&state.settings, p, &delivery, token.expose(), now));
+            let links = MailLinks::of(&state.secrets, delivery.id);
+            let rendered =
+                prepared.get(&notice.id).and_then(|p| mailer::render(&state.settings, p, &delivery, &links, now));
             match rendered {
-                Some(message) => {
-                    tokens.push((delivery.id, token.hash()));
-                    batch.messages.push((delivery, message));
-                }
+                Some(message) => batch.messages.push((delivery, message)),
                 None => batch.settle(DeliveryOutcome {
                     delivery_id: delivery.id,
                     result: DeliveryResult::Failed { reply: "the stored address or notice text does not parse".into() },
                 }),
             }
         }
-        // Tokens are stored before any message leaves, so every link mailed resolves.
-        state.store.store_delivery_tokens(&tokens).await?;
         Ok(Some(batch))
     }
 

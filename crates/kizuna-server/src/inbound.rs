@@ -20,6 +20,7 @@ use kizuna_store::{NewAuditEntry, NewLinkToken, StoreError};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::links::{self, LinkPurpose};
 use crate::state::AppState;
 use crate::texts;
 
@@ -131,9 +132,9 @@ impl MailHandler {
 
     /// `unsubscribe+TOKEN@D`: the `mailto:` of List-Unsubscribe.
     async fn unsubscribe(&self, token: &str) -> Result<(), HandlerError> {
-        let hash = SecretToken::from_presented(token).hash();
         let store = &self.state.store;
-        let Some(delivery) = store.delivery_by_token(&hash).await.map_err(temporary)? else {
+        let found = links::delivery(&self.state, LinkPurpose::Resident, token).await.map_err(temporary)?;
+        let Some(delivery) = found else {
             tracing::info!("unsubscribe mail with an unknown token: nothing changed");
             return Ok(());
         };
@@ -148,9 +149,8 @@ impl MailHandler {
 
     /// `bounce+TOKEN@D`: a report about one delivery; forged or unmatched ones change nothing.
     async fn bounce(&self, token: &str, raw: &[u8]) -> Result<(), HandlerError> {
-        let hash = SecretToken::from_presented(token).hash();
         let store = &self.state.store;
-        let Some(delivery) = store.delivery_by_token(&hash).await.map_err(temporary)? else {
+        let Some(delivery) = links::delivery(&self.state, LinkPurpose::Bounce, token).await.map_err(temporary)? else {
             tracing::info!("bounce with an unknown token: nothing changed");
             return Ok(());
         };

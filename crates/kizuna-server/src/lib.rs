@@ -24,6 +24,7 @@ pub mod inbound;
 pub mod jma_poller;
 pub mod jobs;
 pub mod limits;
+pub mod links;
 pub mod mailer;
 pub mod notices;
 pub mod page_cache;

@@ -14,6 +14,7 @@ use kizuna_store::{ClaimedDelivery, Notice};
 
 use crate::config::Settings;
 use crate::directory::ReferenceData;
+use crate::links::MailLinks;
 
 /// A notice's texts and sender, checked once per batch rather than per message.
 pub struct PreparedNotice {
@@ -63,7 +64,7 @@ pub fn render(
     settings: &Settings,
     notice: &PreparedNotice,
     delivery: &ClaimedDelivery,
-    token: &str,
+    links: &MailLinks,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<OutgoingMessage> {
     let to = EmailAddress::parse(&delivery.email).ok()?;
@@ -75,6 +76,7 @@ pub fn render(
         _ => (Lang::JA, &notice.title, &notice.body),
     };
     let message_id = delivery_message_id(format_args!("n{}.d{}", notice.id, delivery.id), &settings.mail_domain);
+    let token = &links.resident;
     let manage_url = format!("{}/manage/{token}", settings.base_url);
     let unsubscribe_url = format!("{}/unsubscribe/{token}", settings.base_url);
     let check_in_urls = notice.check_in.then(|| {
@@ -92,7 +94,7 @@ pub fn render(
         exercise: notice.exercise,
         lang,
         message_id: &message_id,
-        return_path: &verp_return_path(token, &settings.mail_domain),
+        return_path: &verp_return_path(&links.bounce, &settings.mail_domain),
         manage_url: &manage_url,
         unsubscribe_url: &unsubscribe_url,
         unsubscribe_mailto: &unsubscribe_mailto(token, &settings.mail_domain),

@@ -1,8 +1,11 @@
 //! The secret key (`KIZUNA_SECRET_KEY_FILE`) that encrypts what Kizuna must keep
 //! secret in its database — TOTP secrets, webhook signing secrets — so that a
 //! copy of the database or of a backup alone reveals none of them. The key lives
-//! outside the database. The file holds one key per line, `ID HEX`; the first
-//! encrypts, every one decrypts, so a key is rotated by putting a new line first.
+//! outside the database. It also signs the links of notice mails
+//! (`crate::links`), so that nothing of them is stored. The file holds one key
+//! per line, `ID HEX`; the first encrypts and signs, every one decrypts and
+//! verifies, so a key is rotated by putting a new line first (and the old line
+//! stays while links it signed may still be used).
 
 use std::fmt;
 use std::io::Write as _;
@@ -40,9 +43,17 @@ pub enum SecretError {
 struct Key {
     id: String,
     key: LessSafeKey,
-    /// The same key for keyed hashes ([`SecretKeys::pseudonym`]).
+    /// The same key for keyed hashes ([`SecretKeys::pseudonym`], [`SecretKeys::sign`]).
     mac: hmac::Key,
+    /// A short name derived from the key, in what it signs ([`TAG_CHARS`]).
+    tag: String,
 }
+
+/// Characters of a signature's key tag: 25 bits, which tell the few keys of a
+/// file apart (the MAC is checked with every key of that tag anyway).
+const TAG_CHARS: usize = 5;
+/// Bytes of a signature's MAC: 160 bits, far beyond guessing.
+const SIGNATURE_MAC_BYTES: usize = 20;
 
 /// The keys of the secret key file; never printed.
 pub struct SecretKeys {
@@ -79,7 +90,7 @@ impl SecretKeys {
         }
     }
 
-    fn parse(path: &Path, text: &str) -> Result<Self, SecretError> {
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<Self, SecretError> {
         let malformed = |line: usize, reason| SecretError::Malformed { path: path.to_owned(), line, reason };
         let mut keys = Vec::new();
         for (i, line) in text.lines().enumerate() {
@@ -100,7 +111,8 @@ impl SecretKeys {
             }
             let unbound = UnboundKey::new(&CHACHA20_POLY1305, &bytes).map_err(|_| malformed(i + 1, "unusable key"))?;
             let mac = hmac::Key::new(hmac::HMAC_SHA256, &bytes);
-            keys.push(Key { id: id.to_owned(), key: LessSafeKey::new(unbound), mac });
+            let tag = keyed(&mac, "key-tag", b"").chars().take(TAG_CHARS).collect();
+            keys.push(Key { id: id.to_owned(), key: LessSafeKey::new(unbound), mac, tag });
         }
         if keys.is_empty() {
             return Err(SecretError::Empty(path.to_owned()));
@@ -161,10 +173,43 @@ impl SecretKeys {
         hex::encode(&context.sign().as_ref()[..16])
     }
 
+    /// A signature of `message` for `purpose` under the current key: the key's
+    /// tag, then a MAC, in lower-case base32 (a relay or phone that changes the
+    /// case of a link or address changes nothing). Whoever holds only the
+    /// database cannot make one.
+    pub fn sign(&self, purpose: &str, message: &str) -> String {
+        let Some(key) = self.keys.first() else { return String::new() };
+        let mut signature = key.tag.clone();
+        signature.push_str(&keyed(&key.mac, purpose, message.as_bytes()));
+        signature
+    }
+
+    /// Whether `signature` is one [`SecretKeys::sign`] made for `purpose` and
+    /// `message` with any key of the file, in any case; comparing in constant
+    /// time.
+    pub fn verify(&self, purpose: &str, message: &str, signature: &str) -> bool {
+        let signature = signature.to_ascii_lowercase();
+        let Some((tag, mac)) = signature.split_at_checked(TAG_CHARS) else { return false };
+        self.keys.iter().filter(|k| k.tag == tag).any(|k| {
+            let expected = keyed(&k.mac, purpose, message.as_bytes());
+            expected.len() == mac.len() && expected.bytes().zip(mac.bytes()).fold(0, |d, (a, b)| d | (a ^ b)) == 0
+        })
+    }
+
     /// Whether `sealed` was sealed with an older key and should be sealed again.
     pub fn is_stale(&self, sealed: &str) -> bool {
         sealed.split(':').nth(1).is_some_and(|id| id != self.current_id())
     }
+}
+
+/// The HMAC of `purpose` and `message`, cut to [`SIGNATURE_MAC_BYTES`], in lower-case base32.
+fn keyed(key: &hmac::Key, purpose: &str, message: &[u8]) -> String {
+    let mut context = hmac::Context::with_key(key);
+    context.update(b"kizuna-sign\0");
+    context.update(purpose.as_bytes());
+    context.update(&[0]);
+    context.update(message);
+    kizuna_core::token::base32_lower(&context.sign().as_ref()[..SIGNATURE_MAC_BYTES])
 }
 
 /// What a sealed TOTP secret is sealed for.
@@ -332,6 +377,26 @@ mod tests {
         assert!(!rotated.is_stale(&resealed));
         let without_old = SecretKeys::parse(Path::new("k"), &new_key_line("2026b").unwrap()).unwrap();
         assert!(matches!(without_old.open("webhook", &sealed), Err(SecretError::UnknownKey(id)) if id == "2026a"));
+    }
+
+    #[test]
+    fn signatures_hold_under_rotation_and_only_for_their_key_purpose_and_message() {
+        let old_line = new_key_line("old").unwrap();
+        let old = SecretKeys::parse(Path::new("k"), &old_line).unwrap();
+        let signed = old.sign("link", "42");
+        assert!(signed.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b)), "{signed}");
+        assert!(old.verify("link", "42", &signed));
+        assert!(old.verify("link", "42", &signed.to_ascii_uppercase()), "a relay may change the case");
+        assert!(!old.verify("link", "43", &signed), "another message");
+        assert!(!old.verify("bounce", "42", &signed), "another purpose");
+        assert!(!old.verify("link", "42", &signed[..signed.len() - 1]));
+        assert!(!old.verify("link", "42", ""));
+        let rotated =
+            SecretKeys::parse(Path::new("k"), &format!("{}{old_line}", new_key_line("new").unwrap())).unwrap();
+        assert!(rotated.verify("link", "42", &signed), "the old key still verifies");
+        assert_ne!(rotated.sign("link", "42"), signed, "the new key signs");
+        let other = SecretKeys::parse(Path::new("k"), &new_key_line("old").unwrap()).unwrap();
+        assert!(!other.verify("link", "42", &signed), "another key of the same id");
     }
 
     #[test]

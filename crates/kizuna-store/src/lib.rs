@@ -39,7 +39,7 @@ pub use check_ins::{CheckIn, CheckInCounts, CheckInLink, CheckIns, HelpRequest, 
 pub use costs::{CostItem, Costs, NewCostItem};
 pub use delivery::{
     ClaimRequest, ClaimedDelivery, DeliveryCounts, DeliveryOutcome, DeliveryQueue, DeliveryRef, DeliveryResult,
-    PacingRule, PrunedBatch,
+    MailedLink, PacingRule, PrunedBatch,
 };
 pub use jma::{Jma, JmaFeedState};
 pub use limits::{Limits, RateAnswer};

@@ -1,9 +1,10 @@
 //! What a check-in link means and what its form records.
 
 use kizuna_core::check_in::{CheckInAnswer, CheckInError, CheckInMessage, CheckInReply, Household};
-use kizuna_core::token::SecretToken;
+use kizuna_core::subscriber::SubscriberStatus;
 use kizuna_store::{CheckIn, CheckInLink, Notice, StoreError, Subscriber};
 
+use crate::links::{LinkPurpose, Presented};
 use crate::state::AppState;
 
 /// A check-in link resolved: the check-in, its notice and the resident.
@@ -14,19 +15,22 @@ pub(super) struct Opened {
 }
 
 /// Resolves a token from a notice mail to the check-in it answers; `None` for a
-/// token that is not one (unknown, forged, or of a notice without a check-in).
+/// token that is not one (unknown, forged, or of a notice without a check-in)
+/// and for a resident who has since unsubscribed: their links answer nothing.
 pub(super) async fn open(state: &AppState, token: &str) -> Result<Option<Opened>, StoreError> {
-    if !crate::residents::plausible(token) {
+    let Some(presented) = Presented::read(&state.secrets, LinkPurpose::Resident, token) else {
         return Ok(None);
-    }
-    let hash = SecretToken::from_presented(token).hash();
-    let Some(link) = state.store.check_in_link(&hash).await? else {
+    };
+    let Some(link) = state.store.check_in_link(presented.as_link()).await? else {
         return Ok(None);
     };
     let Some(notice) = state.store.notice(link.notice_id).await? else {
         return Ok(None);
     };
     let subscriber = state.store.subscriber(link.subscriber_id).await?;
+    if subscriber.as_ref().is_none_or(|s| s.status == SubscriberStatus::Unsubscribed) {
+        return Ok(None);
+    }
     Ok(Some(Opened { link, notice, subscriber }))
 }
 

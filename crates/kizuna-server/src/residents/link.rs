@@ -1,12 +1,14 @@
 //! `ResidentLink`: the resident a manage, unsubscribe or erase link names, and
 //! the language to answer in. A link that names nobody is answered with the
 //! friendly invalid-link page; a confirmation link not yet confirmed goes to its
-//! confirmation page first.
+//! confirmation page first; a link of a resident who has unsubscribed goes to
+//! the unsubscribe page, which says so and offers erasure.
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use kizuna_core::Lang;
+use kizuna_core::subscriber::SubscriberStatus;
 use kizuna_store::Subscriber;
 
 use super::form::Fields;
@@ -45,8 +47,20 @@ impl FromRequestParts<AppState> for ResidentLink {
             }
             Some(Holder::Resident(subscriber)) => {
                 let lang = token_lang(asked, Some(&subscriber), &parts.headers, offered);
+                if subscriber.status == SubscriberStatus::Unsubscribed && !open_after_unsubscribing(parts.uri.path()) {
+                    let to = href(&format!("/unsubscribe/{token}"), &[], lang);
+                    return Err(Redirect::to(&to).into_response());
+                }
                 Ok(ResidentLink { token, subscriber, lang })
             }
         }
     }
+}
+
+/// The pages a link still opens once its resident has unsubscribed: the
+/// unsubscribe page, which says so, and erasure. Every other page of the link
+/// (choices, the monitor panel) goes to the unsubscribe page: the link no
+/// longer shows or changes anything.
+fn open_after_unsubscribing(path: &str) -> bool {
+    path.starts_with("/unsubscribe/") || path.ends_with("/erase")
 }

@@ -16,6 +16,7 @@ use super::choices;
 use super::client::network_key;
 use super::mails::{self, MailSite};
 use crate::directory::ReferenceData;
+use crate::links::{self, LinkPurpose};
 use crate::state::AppState;
 
 /// How long the manage link in an "already registered" mail works.
@@ -138,7 +139,8 @@ pub async fn mail_link_address(state: &AppState, token: &str) -> Result<Option<S
     Ok(link.filter(|l| l.purpose == TokenPurpose::EmptyMailReply && l.used_at.is_none()).and_then(|l| l.email))
 }
 
-/// Tokens are 43 characters of base64url; anything else is not looked up at all.
+/// Tokens are 16 to 128 letters, digits, `-` and `_` (base64url, base32, or a
+/// derived link, `crate::links`); anything else is not looked up at all.
 pub(crate) fn plausible(token: &str) -> bool {
     (16..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
@@ -156,10 +158,10 @@ pub async fn holder(state: &AppState, token: &str) -> Result<Option<Holder>, Sto
     if !plausible(token) {
         return Ok(None);
     }
-    let hash = SecretToken::from_presented(token).hash();
-    if let Some(delivery) = state.store.delivery_by_token(&hash).await? {
+    if let Some(delivery) = links::delivery(state, LinkPurpose::Resident, token).await? {
         return Ok(state.store.subscriber(delivery.subscriber_id).await?.map(Holder::Resident));
     }
+    let hash = SecretToken::from_presented(token).hash();
     let Some(link) = state.store.link_token(&hash, state.clock.now()).await? else {
         return Ok(None);
     };

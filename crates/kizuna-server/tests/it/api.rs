@@ -15,6 +15,7 @@ use kizuna_core::subscriber::Charset;
 use kizuna_core::token::TokenHash;
 use kizuna_server::delivery::{Outcome, Worker};
 use kizuna_server::jobs::housekeeping_step;
+use kizuna_server::links::{self, LinkPurpose};
 use kizuna_store::{NewApiKey, NoticeFilter};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -733,15 +734,18 @@ async fn the_scheduler_prunes_settled_deliveries_after_their_retention_and_the_a
     assert_eq!((before["total"].as_i64(), before["sent"].as_i64()), (Some(3), Some(3)), "{before}");
     let mail = api.app.outbox().pop().expect("a mail");
     let token = body_text(&mail).split("/manage/").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
-    let link = kizuna_core::token::SecretToken::from_presented(&token).hash();
-    assert!(api.app.state.store.delivery_by_token(&link).await.unwrap().is_some());
+    let link = |state: kizuna_server::state::AppState| {
+        let token = token.clone();
+        async move { links::delivery(&state, LinkPurpose::Resident, &token).await.unwrap() }
+    };
+    assert!(link(api.app.state.clone()).await.is_some());
 
     // Within the retention nothing goes.
     api.app.clock.set(api.app.clock_now() + Duration::days(29));
     assert_eq!(housekeeping_step(&api.app.state, "test").await.unwrap().pruned_deliveries, 0);
     api.app.clock.set(api.app.clock_now() + Duration::days(2));
     assert_eq!(housekeeping_step(&api.app.state, "test").await.unwrap().pruned_deliveries, 3);
-    assert_eq!(api.app.state.store.delivery_by_token(&link).await.unwrap(), None, "the mail's links are gone");
+    assert_eq!(link(api.app.state.clone()).await, None, "the mail's links are gone");
     let after = api.get(&key, &path).await;
     assert_eq!(after.json["deliveries"], before, "the notice reads its final counts");
     assert_eq!(after.json["status"], "sent");

@@ -93,6 +93,7 @@ async fn a_resident_answers_from_the_mail_changes_the_answer_and_a_forged_link_f
     let safe = check_in_path(&app, "hanako@docomo.ne.jp", "safe");
     let help = check_in_path(&app, "hanako@docomo.ne.jp", "help");
     assert_eq!(safe.trim_end_matches("/safe"), help.trim_end_matches("/help"), "one token, two answers");
+    let taro = check_in_path(&app, "taro@example.jp", "safe");
 
     let opened = call(&web, get(&help)).await;
     assert_eq!(opened.status, StatusCode::OK);
@@ -146,4 +147,12 @@ async fn a_resident_answers_from_the_mail_changes_the_answer_and_a_forged_link_f
     assert!(!text.contains("/check-in/"), "{text}");
     let manage = text.split("https://anshin.example.jp/manage/").nth(1).unwrap().split_whitespace().next().unwrap();
     assert_eq!(call(&web, get(&format!("/check-in/{manage}/safe"))).await.status, StatusCode::NOT_FOUND);
+
+    // Once the resident unsubscribes, their check-in link answers nothing.
+    assert_eq!(call(&web, get(&taro)).await.status, StatusCode::OK);
+    let subscriber = app.state.store.subscriber_by_email("taro@example.jp").await.unwrap().unwrap();
+    app.state.store.unsubscribe_subscriber(subscriber.id, app.clock_now()).await.unwrap();
+    assert_eq!(call(&web, get(&taro)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(call(&web, post(&taro, &[("household", "1"), ("message", "")])).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(counts(&app, id).await, (1, 0, 1), "nothing recorded");
 }

@@ -4,9 +4,9 @@ use chrono::Duration;
 use kizuna_core::Lang;
 use kizuna_core::notice::{NoticeAction, NoticeStatus, Urgency};
 use kizuna_core::subscriber::Charset;
-use kizuna_core::token::SecretToken;
 use kizuna_server::delivery::{Outcome, Worker};
 use kizuna_server::jobs::housekeeping_step;
+use kizuna_server::links::{self, LinkPurpose};
 use kizuna_server::notices;
 
 use crate::support::*;
@@ -53,15 +53,22 @@ async fn every_matching_resident_gets_one_personal_message() {
     let message_id = header(to_taro, "Message-ID").unwrap();
     assert!(message_id.starts_with(&format!("<delivery.n{id}.d")) && message_id.ends_with("@anshin.example.jp>"));
 
-    // The token in the mail's links resolves to this resident's delivery, and
-    // the VERP return path carries the same token.
+    // The token in the mail's links resolves to this resident's delivery; the
+    // VERP return path carries a token of its own, which opens no page.
     let body = body_text(to_taro);
     assert!(body.contains("本文の一行目です。") && body.contains("配信の停止"), "{body}");
     let token = body.split("/manage/").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
     let return_path = header(to_taro, "Return-Path").unwrap();
-    assert_eq!(return_path, format!("<bounce+{token}@anshin.example.jp>"));
-    let resolved = app.state.store.delivery_by_token(&SecretToken::from_presented(&token).hash()).await.unwrap();
-    assert_eq!(resolved.map(|d| (d.notice_id, d.subscriber_id)), Some((id, taro)));
+    let bounce = return_path.strip_prefix("<bounce+").and_then(|r| r.strip_suffix("@anshin.example.jp>")).unwrap();
+    assert_ne!(bounce, token);
+    let resolve = |purpose, token: String| {
+        let state = app.state.clone();
+        async move { links::delivery(&state, purpose, &token).await.unwrap().map(|d| (d.notice_id, d.subscriber_id)) }
+    };
+    assert_eq!(resolve(LinkPurpose::Resident, token.clone()).await, Some((id, taro)));
+    assert_eq!(resolve(LinkPurpose::Bounce, bounce.to_owned()).await, Some((id, taro)));
+    assert_eq!(resolve(LinkPurpose::Resident, bounce.to_owned()).await, None, "a bounce address opens no page");
+    assert_eq!(resolve(LinkPurpose::Bounce, token.clone()).await, None);
 
     let to_hanako = mails.iter().find(|m| m.contains("hanako@example.jp")).unwrap();
     assert_eq!(decode_subject(&header(to_hanako, "Subject").unwrap()), "Notice in English");

@@ -113,16 +113,20 @@ async fn other_domains_are_refused_so_kizuna_is_no_open_relay() {
     assert!(replies.iter().any(|l| l.starts_with("550")), "{replies:?}");
 }
 
+/// A resident mailed a notice, with the mail's bounce token.
 async fn delivered_token(app: &TestApp) -> (i64, String) {
+    let (subscriber, mail) = delivered_mail(app).await;
+    let return_path = header(&mail, "Return-Path").unwrap();
+    (subscriber, return_path.trim_start_matches("<bounce+").split('@').next().unwrap().to_owned())
+}
+
+async fn delivered_mail(app: &TestApp) -> (i64, String) {
     let subscriber = app.resident("full@ezweb.ne.jp", &[("113654", "notice")], Charset::Utf8, Lang::JA).await;
     let id = app.draft("お知らせ", "notice", &["113654"], Urgency::Normal, false).await;
     notices::send(&app.state, &emergency_staff(), id).await.unwrap();
     let mut worker = Worker::new(app.state.clone());
     while worker.try_execute_batch().await.unwrap() != Outcome::Idle {}
-    let mail = app.outbox().pop().unwrap();
-    let return_path = header(&mail, "Return-Path").unwrap();
-    let token = return_path.trim_start_matches("<bounce+").split('@').next().unwrap().to_owned();
-    (subscriber, token)
+    (subscriber, app.outbox().pop().unwrap())
 }
 
 #[tokio::test]
@@ -164,9 +168,17 @@ async fn a_vacation_reply_to_the_bounce_address_is_not_a_bounce() {
 async fn mail_to_the_unsubscribe_address_unsubscribes() {
     let app = spawn_app(&[], None).await;
     let (addr, _stop) = start_listener(&app).await;
-    let (subscriber, token) = delivered_token(&app).await;
-    smtp_send(addr, "full@ezweb.ne.jp", &format!("unsubscribe+{token}@anshin.example.jp"), "Subject: unsubscribe\n\n")
-        .await;
+    let (subscriber, mail) = delivered_mail(&app).await;
+    let list = header(&mail, "List-Unsubscribe").unwrap();
+    let to = list.split("<mailto:").nth(1).and_then(|m| m.split('>').next()).unwrap().to_owned();
+    let bounce = header(&mail, "Return-Path").unwrap().trim_matches(['<', '>']).to_owned();
+    let token = bounce.trim_start_matches("bounce+").split('@').next().unwrap();
+    // The bounce address, which every relay on the way sees, unsubscribes nobody.
+    smtp_send(addr, "full@ezweb.ne.jp", &format!("unsubscribe+{token}@anshin.example.jp"), "Subject: x\n\n").await;
+    let after = app.state.store.subscriber(subscriber).await.unwrap().unwrap();
+    assert_eq!(after.status, SubscriberStatus::Active);
+    assert!(to.starts_with("unsubscribe+") && to.ends_with("@anshin.example.jp"), "{to}");
+    smtp_send(addr, "full@ezweb.ne.jp", &to, "Subject: unsubscribe\n\n").await;
     let after = app.state.store.subscriber(subscriber).await.unwrap().unwrap();
     assert_eq!(after.status, SubscriberStatus::Unsubscribed);
 }

@@ -3,6 +3,7 @@
 //! store and the file outbox.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
@@ -15,7 +16,10 @@ use kizuna_core::subscriber::{Charset, MailFormat, RegistrationSource, Subscribe
 use kizuna_core::token::TokenHash;
 use kizuna_server::delivery::{Outcome, Worker};
 use kizuna_server::jobs::housekeeping_step;
+use kizuna_server::links::{self, LinkPurpose};
 use kizuna_server::notices;
+use kizuna_server::secrets::{SecretKeys, new_key_line};
+use kizuna_server::state::AppState;
 use tower::ServiceExt;
 
 use crate::support::*;
@@ -220,6 +224,78 @@ async fn one_click_unsubscribe_from_a_notice_mail_needs_no_cookies() {
     let second = call(&web, again).await;
     assert_eq!(second.status, StatusCode::OK);
     assert!(second.body.contains("すでに停止しています"));
+}
+
+/// The keys of a key file holding `lines`, written next to the app's data.
+fn key_file(app: &TestApp, name: &str, lines: &str) -> Arc<SecretKeys> {
+    let path = app.dir.join(name);
+    std::fs::write(&path, lines).unwrap();
+    Arc::new(SecretKeys::load_or_create(&path).unwrap().0)
+}
+
+/// The router of the app as if it had started with other keys.
+fn with_keys(app: &TestApp, secrets: Arc<SecretKeys>) -> Router {
+    kizuna_server::web::router(AppState { secrets, ..app.state.clone() })
+}
+
+/// A notice mail's links are derived from the delivery under the secret key:
+/// they survive a rotation that keeps the old key, are refused under any other
+/// key, and end when the resident unsubscribes or is erased.
+#[tokio::test]
+async fn a_mailed_link_holds_through_key_rotation_and_ends_with_the_resident() {
+    let app = spawn_app(&[], None).await;
+    let web = kizuna_server::web::router(app.state.clone());
+    app.resident("saburo@ezweb.ne.jp", &[("113620", "disaster")], Charset::Utf8, Lang::JA).await;
+    assert_eq!(disaster_notice(&app).await, 1);
+    run_worker(&app).await;
+    let token = link_token(&body_text(&app.outbox().pop().unwrap()), "manage");
+    let manage = format!("/manage/{token}");
+    assert_eq!(call(&web, get(&manage)).await.status, StatusCode::OK);
+    let delivery: i64 = token.split('-').next().unwrap().parse().unwrap();
+
+    // A rotation puts a new key first and keeps the old one below it.
+    let old = std::fs::read_to_string(app.state.settings.console.secret_key_path(&app.dir)).unwrap();
+    let rotated = key_file(&app, "rotated.key", &format!("{}{old}", new_key_line("2").unwrap()));
+    let after_rotation = with_keys(&app, rotated.clone());
+    assert_eq!(call(&after_rotation, get(&manage)).await.status, StatusCode::OK, "a link sent before still works");
+    let new_link = links::token(&rotated, LinkPurpose::Resident, delivery);
+    assert_ne!(new_link, token, "the new key signs new links");
+    assert_eq!(call(&after_rotation, get(&format!("/manage/{new_link}"))).await.status, StatusCode::OK);
+    // Once the old key is dropped, its links end; a link under another key never worked.
+    let only_new = with_keys(&app, key_file(&app, "new-only.key", &new_key_line("2").unwrap()));
+    assert_eq!(call(&only_new, get(&manage)).await.status, StatusCode::NOT_FOUND);
+    let other = key_file(&app, "other.key", &new_key_line("1").unwrap());
+    let forged = links::token(&other, LinkPurpose::Resident, delivery);
+    let page = call(&web, get(&format!("/manage/{forged}"))).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("このリンクは使えません"));
+
+    // Once unsubscribed, the link shows and changes nothing but says so and offers erasure.
+    let unsubscribe = format!("/unsubscribe/{token}");
+    assert_eq!(call(&web, post(&unsubscribe, String::new())).await.status, StatusCode::OK);
+    for request in [
+        get(&manage),
+        post(&manage, "municipality=113620&category=weather&language=ja".into()),
+        get(&format!("{manage}/monitor")),
+    ] {
+        let page = call(&web, request).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        let to = page.headers.get(header::LOCATION).unwrap().to_str().unwrap();
+        assert!(to.starts_with(&unsubscribe), "{to}");
+        assert!(!page.body.contains("saburo") && !page.body.contains("sa***"), "no address shows");
+    }
+    assert_eq!(status_of(&app, "saburo@ezweb.ne.jp").await, Some(SubscriberStatus::Unsubscribed));
+    let resident = app.state.store.subscriber_by_email("saburo@ezweb.ne.jp").await.unwrap().unwrap();
+    assert!(app.state.store.subscriptions(resident.id).await.unwrap().is_empty(), "no choice came back");
+    let stopped = call(&web, get(&unsubscribe)).await;
+    assert!(stopped.body.contains("すでに停止しています") && stopped.body.contains(&format!("{manage}/erase")));
+
+    // Erased, the link names nobody.
+    assert_eq!(call(&web, post(&format!("{manage}/erase"), String::new())).await.status, StatusCode::OK);
+    assert_eq!(status_of(&app, "saburo@ezweb.ne.jp").await, None);
+    for path in [manage.clone(), unsubscribe, format!("{manage}/erase")] {
+        assert_eq!(call(&web, get(&path)).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
 }
 
 #[tokio::test]
@@ -592,7 +668,8 @@ async fn every_resident_page_is_small_labelled_and_in_its_language() {
         ("unsubscribe", get(&format!("/unsubscribe/{token}"))),
         ("erase", get(&format!("/manage/{token}/erase"))),
         ("unsubscribed", post(&format!("/unsubscribe/{token}"), String::new())),
-        ("manage after leaving", get(&format!("/manage/{token}"))),
+        // After leaving, the manage link goes here (tested elsewhere).
+        ("unsubscribed earlier", get(&format!("/unsubscribe/{token}"))),
     ] {
         pages.push((what.to_owned(), call(&web, request).await));
     }

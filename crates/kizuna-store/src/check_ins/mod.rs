@@ -6,11 +6,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use kizuna_core::check_in::{CheckInAnswer, CheckInMessage, CheckInReply, Household};
-use kizuna_core::token::TokenHash;
 
 use crate::catalog::municipality_code;
 use crate::db::{Row, corrupt};
-use crate::{Result, SqlStore};
+use crate::{MailedLink, Result, SqlStore};
 
 mod queries;
 mod records;
@@ -22,7 +21,7 @@ pub trait CheckIns: Send + Sync + 'static {
     /// The check-in a mailed token answers, with the answer so far: the token
     /// of a check-in notice's mail, or of a follow-up's (which answers the
     /// notice it follows). `None` for any other token.
-    async fn check_in_link(&self, token: &TokenHash) -> Result<Option<CheckInLink>>;
+    async fn check_in_link(&self, link: MailedLink<'_>) -> Result<Option<CheckInLink>>;
     /// Records a recipient's answer or replaces it; the time of the first answer stays.
     async fn record_check_in(&self, link: &CheckInLink, reply: &CheckInReply, now: DateTime<Utc>) -> Result<CheckIn>;
     /// How the check-in of a notice stands, overall and per municipality and area.
@@ -36,8 +35,12 @@ pub trait CheckIns: Send + Sync + 'static {
 
 #[async_trait]
 impl CheckIns for SqlStore {
-    async fn check_in_link(&self, token: &TokenHash) -> Result<Option<CheckInLink>> {
-        let Some(row) = self.db.query(TOKEN).bind(token.as_str()).fetch_optional().await? else {
+    async fn check_in_link(&self, link: MailedLink<'_>) -> Result<Option<CheckInLink>> {
+        let row = match link {
+            MailedLink::Stored(hash) => self.db.query(TOKEN).bind(hash.as_str()).fetch_optional().await?,
+            MailedLink::Checked(id) => self.db.query(DELIVERY).bind(id).fetch_optional().await?,
+        };
+        let Some(row) = row else {
             return Ok(None);
         };
         let subscriber_id: i64 = row.get("subscriber_id")?;

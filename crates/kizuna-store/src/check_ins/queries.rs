@@ -1,13 +1,19 @@
 //! The statements of safety check-ins.
 
-/// What a token from a notice mail means for a check-in: the delivery it was
-/// mailed with, that delivery's notice, and whether the notice carries a
+/// What a stored token from a notice mail means for a check-in: the delivery
+/// it was mailed with, that delivery's notice, and whether the notice carries a
 /// check-in itself or follows one up.
 pub(super) const TOKEN: &str = "SELECT d.id, d.notice_id, d.subscriber_id, n.check_in, n.follow_up_of
      FROM delivery_tokens t
      JOIN deliveries d ON d.id = t.delivery_id
      JOIN notices n ON n.id = d.notice_id
      WHERE t.token_hash = $1";
+
+/// The same for a derived link, which names its delivery.
+pub(super) const DELIVERY: &str = "SELECT d.id, d.notice_id, d.subscriber_id, n.check_in, n.follow_up_of
+     FROM deliveries d
+     JOIN notices n ON n.id = d.notice_id
+     WHERE d.id = $1";
 
 /// The delivery of check-in notice `$1` to resident `$2`, for a link mailed with a follow-up.
 pub(super) const DELIVERY_OF_CHECK_IN: &str = "SELECT d.id FROM deliveries d

@@ -1,7 +1,9 @@
 //! The delivery queue: one row per message. Workers claim batches (emergencies
-//! first, within each paced domain's budget for the minute), store the hashes of
-//! the tokens they mail, and record each outcome under their claim; a claim
-//! never recorded is released to be sent again.
+//! first, within each paced domain's budget for the minute) and record each
+//! outcome under their claim; a claim never recorded is released to be sent
+//! again. The links a mail carries are derived from its delivery by the server,
+//! so nothing of them is written here; the token hashes of mails sent before
+//! that are still looked up until their deliveries pass retention.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -30,7 +32,10 @@ pub trait DeliveryQueue: Send + Sync + 'static {
     /// Claims ready deliveries, emergencies first, within each paced domain's
     /// budget for the current minute.
     async fn claim_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>>;
-    /// Stores the SHA-256 of the tokens mailed with claimed deliveries.
+    /// Stores the SHA-256 of random tokens mailed with claimed deliveries: how
+    /// links were made before they were derived from the delivery. Nothing in
+    /// the product writes them any more; kept so that stored links can be made
+    /// for tests of the links already sent.
     async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()>;
     /// Records a batch's outcomes; suppresses addresses that reached
     /// `suppress_after` hard bounces; completes notices with nothing left to
@@ -65,7 +70,9 @@ pub trait DeliveryQueue: Send + Sync + 'static {
         suppress_after: i64,
         now: DateTime<Utc>,
     ) -> Result<bool>;
-    async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>>;
+    /// The delivery a link of a notice mail names, while the delivery is kept
+    /// (retention and erasure remove it, and the link with it).
+    async fn delivery_by_link(&self, link: MailedLink<'_>) -> Result<Option<DeliveryRef>>;
     /// How many messages of a notice the relay accepted since `since`.
     async fn accepted_since(&self, notice_id: i64, since: DateTime<Utc>) -> Result<i64>;
     /// When the relay had accepted the `n`th message of a notice (1 is the
@@ -366,8 +373,11 @@ impl DeliveryQueue for SqlStore {
         Ok(true)
     }
 
-    async fn delivery_by_token(&self, hash: &TokenHash) -> Result<Option<DeliveryRef>> {
-        let row = self.db.query(BY_TOKEN).bind(hash.as_str()).fetch_optional().await?;
+    async fn delivery_by_link(&self, link: MailedLink<'_>) -> Result<Option<DeliveryRef>> {
+        let row = match link {
+            MailedLink::Stored(hash) => self.db.query(BY_TOKEN).bind(hash.as_str()).fetch_optional().await?,
+            MailedLink::Checked(id) => self.db.query(BY_ID).bind(id).fetch_optional().await?,
+        };
         row.map(|row| {
             Ok(DeliveryRef {
                 delivery_id: row.get("id")?,

@@ -197,6 +197,8 @@ pub(super) const ADD_PRUNED_COUNT: &str =
 pub(super) const BY_TOKEN: &str = "SELECT d.id, d.notice_id, d.subscriber_id FROM delivery_tokens t
      JOIN deliveries d ON d.id = t.delivery_id WHERE t.token_hash = $1";
 
+pub(super) const BY_ID: &str = "SELECT id, notice_id, subscriber_id FROM deliveries WHERE id = $1";
+
 /// Messages of a notice the relay accepted since `$2` (for the current rate).
 pub(super) const ACCEPTED_SINCE: &str =
     "SELECT COUNT(*) FROM deliveries WHERE notice_id = $1 AND sent_at IS NOT NULL AND sent_at >= $2";

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use kizuna_core::Lang;
 use kizuna_core::subscriber::{Charset, MailFormat};
+use kizuna_core::token::TokenHash;
 
 /// A destination domain's per-minute limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +79,19 @@ pub struct DeliveryCounts {
     pub cancelled: i64,
 }
 
-/// What a link token resolves to.
+/// How a link in a notice mail names its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailedLink<'a> {
+    /// A random token whose hash was stored when the mail was sent: the links
+    /// of mails sent before links were derived. They work until their
+    /// deliveries pass retention.
+    Stored(&'a TokenHash),
+    /// A delivery whose link the server has checked against the secret key
+    /// (the link is derived from the delivery; nothing of it is stored).
+    Checked(i64),
+}
+
+/// What a link in a notice mail resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRef {
     pub delivery_id: i64,

@@ -46,8 +46,16 @@ async fn mail(store: &Arc<dyn Store>, notice: i64, minute: u32, prefix: &str) ->
     emails
 }
 
+/// What the stored token `token` answers; a derived link of the same delivery
+/// must answer the same.
 async fn link(store: &Arc<dyn Store>, token: &str) -> Option<CheckInLink> {
-    store.check_in_link(&TokenHash::of(token)).await.unwrap()
+    let hash = TokenHash::of(token);
+    let stored = store.check_in_link(MailedLink::Stored(&hash)).await.unwrap();
+    if let Some(delivery) = store.delivery_by_link(MailedLink::Stored(&hash)).await.unwrap() {
+        let derived = store.check_in_link(MailedLink::Checked(delivery.delivery_id)).await.unwrap();
+        assert_eq!(derived, stored, "a derived link of delivery {} answers as its stored token", delivery.delivery_id);
+    }
+    stored
 }
 
 /// Four recipients of a check-in for 秩父市 and 横瀬町: one of 秩父市 in an

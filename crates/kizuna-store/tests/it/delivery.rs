@@ -406,9 +406,16 @@ async fn tokens_resolve_to_their_delivery(store: Arc<dyn Store>) {
     store.store_delivery_tokens(&[(batch[0].id, first.clone())]).await.unwrap();
     store.store_delivery_tokens(&[(batch[0].id, second.clone())]).await.unwrap();
     let expected = Some(DeliveryRef { delivery_id: batch[0].id, notice_id: id, subscriber_id: subscriber });
-    assert_eq!(store.delivery_by_token(&first).await.unwrap(), expected, "links of an earlier attempt still work");
-    assert_eq!(store.delivery_by_token(&second).await.unwrap(), expected);
-    assert_eq!(store.delivery_by_token(&TokenHash::of("forged")).await.unwrap(), None);
+    assert_eq!(
+        store.delivery_by_link(MailedLink::Stored(&first)).await.unwrap(),
+        expected,
+        "links of an earlier attempt still work"
+    );
+    assert_eq!(store.delivery_by_link(MailedLink::Stored(&second)).await.unwrap(), expected);
+    assert_eq!(store.delivery_by_link(MailedLink::Stored(&TokenHash::of("forged"))).await.unwrap(), None);
+    let checked = store.delivery_by_link(MailedLink::Checked(batch[0].id)).await.unwrap();
+    assert_eq!(checked, expected, "a derived link names its delivery");
+    assert_eq!(store.delivery_by_link(MailedLink::Checked(batch[0].id + 1000)).await.unwrap(), None);
 }
 
 /// A resident's deliveries (with the relay's replies, which may name the
@@ -420,12 +427,14 @@ async fn erasing_residents_erases_their_deliveries_and_links(store: Arc<dyn Stor
     let left = add(&store, Resident::new("left@example.jp", &[("112071", "weather")])).await;
     let stays = add(&store, Resident::new("stays@example.jp", &[("112071", "weather")])).await;
     let mut links = std::collections::HashMap::new();
+    let mut hash_delivery = std::collections::HashMap::new();
     for minute in [1, 2] {
         let id = notice(&store, "weather", &["112071"], Urgency::Normal, vec![]).await;
         assert_eq!(send(&store, id, at(minute, 0)).await, 3);
         for delivery in store.claim_deliveries(&claim("a", at(minute, 0), 10)).await.unwrap() {
             let hash = TokenHash::of(&format!("link-{}", delivery.id));
             store.store_delivery_tokens(&[(delivery.id, hash.clone())]).await.unwrap();
+            hash_delivery.insert(hash.clone(), delivery.id);
             links.entry(delivery.subscriber_id).or_insert_with(Vec::new).push((hash, id));
         }
     }
@@ -435,8 +444,11 @@ async fn erasing_residents_erases_their_deliveries_and_links(store: Arc<dyn Stor
 
     for (subscriber, gone) in [(erased, true), (left, true), (stays, false)] {
         for (hash, notice_id) in &links[&subscriber] {
-            let found = store.delivery_by_token(hash).await.unwrap();
+            let found = store.delivery_by_link(MailedLink::Stored(hash)).await.unwrap();
             assert_eq!(found.is_none(), gone, "link of subscriber {subscriber} to notice {notice_id}: {found:?}");
+            let delivery = hash_delivery[hash];
+            let derived = store.delivery_by_link(MailedLink::Checked(delivery)).await.unwrap();
+            assert_eq!(derived.is_none(), gone, "derived link of subscriber {subscriber}: {derived:?}");
         }
     }
     for (_, notice_id) in &links[&stays] {

@@ -85,15 +85,23 @@ async fn settled_deliveries_older_than_the_retention_go_in_batches_and_notices_k
     assert_eq!(store.messages_sent(at(0, 0), at(59, 0)).await.unwrap(), messages, "the cost report's messages");
 
     for link in &old_links {
-        assert_eq!(store.delivery_by_token(link).await.unwrap(), None, "a pruned delivery's link no longer works");
+        assert_eq!(
+            store.delivery_by_link(MailedLink::Stored(link)).await.unwrap(),
+            None,
+            "a pruned delivery's link no longer works"
+        );
     }
     for link in &open_links[..4] {
-        assert_eq!(store.delivery_by_token(link).await.unwrap(), None);
+        assert_eq!(store.delivery_by_link(MailedLink::Stored(link)).await.unwrap(), None);
     }
-    let retried = store.delivery_by_token(&open_links[4]).await.unwrap().expect("the deferred delivery stays");
+    let retried =
+        store.delivery_by_link(MailedLink::Stored(&open_links[4])).await.unwrap().expect("the deferred delivery stays");
     assert_eq!(retried.notice_id, open);
     for link in &young_links {
-        assert!(store.delivery_by_token(link).await.unwrap().is_some(), "a younger delivery's link works");
+        assert!(
+            store.delivery_by_link(MailedLink::Stored(link)).await.unwrap().is_some(),
+            "a younger delivery's link works"
+        );
     }
 
     // The deferred message goes out later: the notice's counts add the pruned
@@ -120,7 +128,7 @@ async fn settled_deliveries_older_than_the_retention_go_in_batches_and_notices_k
         rest += n;
     }
     assert_eq!(rest, 6);
-    assert_eq!(store.delivery_by_token(&open_links[4]).await.unwrap(), None);
+    assert_eq!(store.delivery_by_link(MailedLink::Stored(&open_links[4])).await.unwrap(), None);
     assert_eq!(
         store.delivery_counts(open).await.unwrap(),
         DeliveryCounts { total: 5, sent: 5, ..DeliveryCounts::default() }

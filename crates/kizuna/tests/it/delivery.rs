@@ -147,6 +147,18 @@ fn two_processes_on_one_postgresql_deliver_one_notice_together_exactly_once() {
     let (from_a, from_b) = (by_process("a.example.jp"), by_process("b.example.jp"));
     assert_eq!(from_a + from_b, RESIDENTS);
     assert!(from_a > 0 && from_b > 0, "both processes took part: {from_a} + {from_b}");
+    // A mail's links are signed, not stored: those one process mailed open on the
+    // other, which reads the same key file; a changed signature opens nothing.
+    for (helo, other) in [("a.example.jp", &b), ("b.example.jp", &a)] {
+        let mail = messages.iter().find(|m| m["helo"].as_str() == Some(helo)).unwrap();
+        let data = mail["data"].as_str().unwrap();
+        let token = data.split("/unsubscribe/").nth(1).and_then(|rest| rest.split('>').next()).unwrap();
+        let (status, page) = other.get(&format!("/unsubscribe/{token}"));
+        assert_eq!(status, 200, "{helo}'s link on the other process: {page}");
+        let last = if token.ends_with('a') { 'b' } else { 'a' };
+        let forged = format!("{}{last}", &token[..token.len() - 1]);
+        assert_eq!(other.get(&format!("/unsubscribe/{forged}")).0, 404);
+    }
     drop(a);
     drop(b);
     let _ = std::fs::remove_dir_all(dir);

@@ -10,6 +10,7 @@ use kizuna_store::ClaimedDelivery;
 
 use crate::console::pages::{self, audit, done};
 use crate::console::session::Signed;
+use crate::links::MailLinks;
 use crate::notices;
 use crate::state::AppState;
 use crate::texts;
@@ -41,7 +42,8 @@ pub async fn test_send(State(state): State<AppState>, signed: Signed, Path(id): 
         charset: Charset::Utf8,
     };
     // The links of a test mail lead nowhere: "test" is no resident's token.
-    let Some(message) = crate::mailer::render(&state.settings, &prepared, &delivery, "test", now) else {
+    let links = MailLinks { resident: "test".into(), bounce: "test".into() };
+    let Some(message) = crate::mailer::render(&state.settings, &prepared, &delivery, &links, now) else {
         return pages::refused(lang, StatusCode::INTERNAL_SERVER_ERROR, "console-error-internal");
     };
     match state.transport.send(&message).await {
