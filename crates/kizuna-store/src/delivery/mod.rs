@@ -39,7 +39,7 @@ pub trait DeliveryQueue: Send + Sync + 'static {
     async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()>;
     /// Records a batch's outcomes; suppresses addresses that reached
     /// `suppress_after` hard bounces; completes notices with nothing left to
-    /// send. Returns the ids of notices that became `sent`.
+    /// queue or to send. Returns the ids of notices that became `sent`.
     async fn record_delivery_outcomes(
         &self,
         claim_id: &str,
