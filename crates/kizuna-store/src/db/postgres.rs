@@ -70,6 +70,8 @@ pub(crate) async fn listen(db: &Db) -> Result<()> {
                     Some(topic) => listeners.wake(topic),
                     None => listeners.wake_all(),
                 },
+                // The store was closed: nothing is lost, and nothing to say.
+                Err(_) if pool.is_closed() => break,
                 Err(error) => {
                     // recv reconnects by itself; wake everyone in case something was missed.
                     tracing::warn!(%error, "LISTEN connection lost; reconnecting");
