@@ -214,7 +214,7 @@ fn the_same_binary_runs_on_postgresql() {
     runtime.block_on(async {
         let store = kizuna_store::connect(
             &db_url,
-            kizuna_store::ConnectOptions { max_connections: 1, ..ConnectOptions::default() },
+            kizuna_store::ConnectOptions { max_connections: 1, ..kizuna_store::ConnectOptions::default() },
         )
         .await
         .unwrap();
