@@ -1,5 +1,6 @@
 //! Real processes delivering through a real relay: killed mid-fan-out and
-//! restarted, and two processes sharing one PostgreSQL.
+//! restarted, a send left half-queued by a process that ended, and two
+//! processes sharing one PostgreSQL.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -25,9 +26,14 @@ fn registrant_list(dir: &Path, count: usize) -> std::path::PathBuf {
 
 /// Sends a notice the way the console will: through the shared store.
 pub(crate) async fn send_notice(database_url: &str) -> i64 {
-    let store = kizuna_store::connect(database_url, ConnectOptions { max_connections: 2, ..ConnectOptions::default() })
-        .await
-        .unwrap();
+    send_notice_in_chunks(database_url, ConnectOptions::default().queue_chunk).await
+}
+
+/// Sends a notice through a store that queues `chunk` recipients with the send
+/// and stops there, as a process that ends right after a large send does.
+async fn send_notice_in_chunks(database_url: &str, chunk: u32) -> i64 {
+    let store =
+        kizuna_store::connect(database_url, ConnectOptions { max_connections: 2, queue_chunk: chunk }).await.unwrap();
     let notice = NewNotice {
         title: NoticeTitle::parse("大雨警報").unwrap(),
         body: NoticeBody::parse("秩父市に大雨警報が発表されました。").unwrap(),
@@ -111,6 +117,27 @@ fn killed_mid_fan_out_and_restarted_every_resident_still_gets_the_notice() {
     // Duplicates are bounded by what the relay accepted but Kizuna had not recorded:
     // at most the batches in flight when it was killed (two worker loops).
     assert!(duplicates <= 2 * BATCH, "{duplicates} duplicates");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
+fn a_send_left_half_queued_is_finished_by_the_next_start_each_resident_once() {
+    const RESIDENTS: usize = 95;
+    let dir = temp_dir("halfqueued");
+    let import = run(with_arg(kizuna(&dir, &["subscribers", "import"]), registrant_list(&dir, RESIDENTS)));
+    assert!(import.status.success());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let database = format!("sqlite://{}", dir.join("kizuna.db").display());
+    // The sending process queues ten and is gone before any process delivers.
+    runtime.block_on(send_notice_in_chunks(&database, 10));
+    let relay = Relay::start(&["--pipelining"]);
+    let _server = Server::start(with_env(kizuna(&dir, &["serve"]), "KIZUNA_SMTP_URL", &relay.url()));
+    wait_for(Duration::from_secs(60), || received(&[&relay]).len() == RESIDENTS);
+    std::thread::sleep(Duration::from_millis(500));
+    let counts = received(&[&relay]);
+    assert_eq!(counts.len(), RESIDENTS, "every resident received it");
+    assert!(counts.values().all(|n| *n == 1), "nobody twice: {counts:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
