@@ -157,7 +157,7 @@ impl Settings {
         let residents = ResidentSettings::read(layers)?;
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
         let search_concurrency = layers.whole("search_concurrency", 4, 1..=256)?;
-        let http_nice = layers.whole("http_nice", 10, 0..=19)?;
+        let http_nice = layers.whole("http_nice", 5, 0..=19)?;
         let survey_reminders = layers.whole("survey_reminders", 2, 0..=10)?;
         let survey_reminder_days = layers.whole("survey_reminder_days", 3, 0..=60)?;
         let jma = JmaSettings::read(layers)?;
