@@ -22,10 +22,7 @@ pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
     if options.open_all_at_start {
         pool = pool.min_connections(max_connections);
     }
-    let pool = pool
-        .connect_with(connect)
-        .await
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let pool = pool.connect_with(connect).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
     Ok(Db::postgres(pool))
 }
 

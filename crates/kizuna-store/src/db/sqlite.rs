@@ -29,10 +29,7 @@ pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
         // A file on this machine: nothing gains by closing an idle connection or renewing an old one.
         pool = pool.min_connections(max_connections).idle_timeout(None).max_lifetime(None);
     }
-    let pool = pool
-        .connect_with(connect)
-        .await
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let pool = pool.connect_with(connect).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
     Ok(Db::sqlite(pool))
 }
 

@@ -72,9 +72,12 @@ pub async fn postgres() -> TestDb {
             .execute(&mut admin)
             .await
             .unwrap_or_else(|e| panic!("create template: {e}"));
-        let store = kizuna_store::connect(&with_database(&url, &template), ConnectOptions { max_connections: 2, ..Default::default() })
-            .await
-            .unwrap_or_else(|e| panic!("migrate template: {e}"));
+        let store = kizuna_store::connect(
+            &with_database(&url, &template),
+            ConnectOptions { max_connections: 2, ..Default::default() },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("migrate template: {e}"));
         store.close().await;
     }
     let name = format!("kizuna_test_{}", unique_suffix());

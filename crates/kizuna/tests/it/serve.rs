@@ -266,7 +266,10 @@ fn the_same_binary_runs_on_postgresql() {
     // Reference data changed elsewhere (here by this test, as the console of a
     // third process would) reaches both running processes without a restart.
     runtime.block_on(async {
-        let store = kizuna_store::connect(&db_url, kizuna_store::ConnectOptions { max_connections: 1, ..Default::default() }).await.unwrap();
+        let store =
+            kizuna_store::connect(&db_url, kizuna_store::ConnectOptions { max_connections: 1, ..Default::default() })
+                .await
+                .unwrap();
         let yokoze = kizuna_core::MunicipalityCode::parse("113611").unwrap();
         store.update_municipality(&yokoze, "横瀬町役場テスト", "Yokoze Test", "yokoze").await.unwrap();
         store.close().await;
