@@ -168,11 +168,20 @@ pub struct SqlStore {
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectOptions {
     pub max_connections: u32,
+    /// Opens every connection before `connect` returns and keeps them open, so
+    /// that none is ever opened by whichever task happens to find the pool
+    /// short. `kizuna serve` wants this: an SQLite connection's thread takes the
+    /// scheduling priority of the thread that opened it, and a PostgreSQL
+    /// connection is woken by the runtime that opened it, and the HTTP server's
+    /// runtime runs at a lower priority than delivery's. (SQLite connections are
+    /// then never closed; PostgreSQL's idle and aged ones are opened again by the
+    /// pool's own task.)
+    pub open_all_at_start: bool,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 8 }
+        Self { max_connections: 8, open_all_at_start: false }
     }
 }
 
@@ -199,9 +208,9 @@ pub async fn inspect(url: &str) -> Result<Option<SchemaState>> {
         if !db::sqlite::exists(url)? {
             return Ok(None);
         }
-        db::sqlite::connect(url, ConnectOptions { max_connections: 1 }).await?
+        db::sqlite::connect(url, ConnectOptions { max_connections: 1, ..ConnectOptions::default() }).await?
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        db::postgres::connect(url, ConnectOptions { max_connections: 1 }).await?
+        db::postgres::connect(url, ConnectOptions { max_connections: 1, ..ConnectOptions::default() }).await?
     } else {
         return Err(StoreError::BadUrl("it must start with sqlite:// or postgres://".to_owned()));
     };

@@ -125,7 +125,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     }
     env.insert("KIZUNA_MAIL_DOMAIN".to_owned(), "bench.kizuna.example.jp".to_owned());
     let settings = Settings::load(None, &env)?;
-    let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8 })
+    let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8, ..Default::default() })
         .await
         .map_err(failed("opening the database"))?;
     store

@@ -72,9 +72,12 @@ pub async fn postgres() -> TestDb {
             .execute(&mut admin)
             .await
             .unwrap_or_else(|e| panic!("create template: {e}"));
-        let store = kizuna_store::connect(&with_database(&url, &template), ConnectOptions { max_connections: 2 })
-            .await
-            .unwrap_or_else(|e| panic!("migrate template: {e}"));
+        let store = kizuna_store::connect(
+            &with_database(&url, &template),
+            ConnectOptions { max_connections: 2, ..Default::default() },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("migrate template: {e}"));
         store.close().await;
     }
     let name = format!("kizuna_test_{}", unique_suffix());
@@ -88,7 +91,7 @@ pub async fn postgres() -> TestDb {
         .unwrap_or_else(|e| panic!("advisory unlock: {e}"));
     let _ = admin.close().await;
     let url = with_database(&url, &name);
-    let store = kizuna_store::connect(&url, ConnectOptions { max_connections: 4 })
+    let store = kizuna_store::connect(&url, ConnectOptions { max_connections: 4, ..Default::default() })
         .await
         .unwrap_or_else(|e| panic!("postgres store: {e}"));
     TestDb { store, url, cleanup: Cleanup::Postgres { admin_url, name } }

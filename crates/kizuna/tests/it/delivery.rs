@@ -25,7 +25,8 @@ fn registrant_list(dir: &Path, count: usize) -> std::path::PathBuf {
 
 /// Sends a notice the way the console will: through the shared store.
 pub(crate) async fn send_notice(database_url: &str) -> i64 {
-    let store = kizuna_store::connect(database_url, ConnectOptions { max_connections: 2 }).await.unwrap();
+    let store =
+        kizuna_store::connect(database_url, ConnectOptions { max_connections: 2, ..Default::default() }).await.unwrap();
     let notice = NewNotice {
         title: NoticeTitle::parse("大雨警報").unwrap(),
         body: NoticeBody::parse("秩父市に大雨警報が発表されました。").unwrap(),
