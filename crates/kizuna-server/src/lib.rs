@@ -29,6 +29,7 @@ pub mod mailer;
 pub mod notices;
 pub mod page_cache;
 pub mod posters;
+pub mod priority;
 pub mod residents;
 pub mod roster;
 pub mod secrets;

@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::http_guard::GuardedListener;
 use crate::state::AppState;
@@ -39,6 +41,8 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot start the HTTP server's threads: {0}")]
+    HttpRuntime(std::io::Error),
     #[error("the HTTP server stopped: {0}")]
     Http(std::io::Error),
 }
@@ -85,6 +89,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
+    // The HTTP server runs on threads of its own at a lower priority, so that
+    // delivery keeps the CPU it needs while a burst of readers comes.
+    let http = match listeners.http {
+        Some(listener) => Some(spawn_http(state.clone(), listener, stop_rx.clone())?),
+        None => None,
+    };
     let holder = state.process.to_string();
     let heartbeat = tokio::spawn(crate::jobs::run_heartbeat(state.clone(), stop_rx.clone()));
     let scheduler = tokio::spawn(crate::jobs::run_scheduler(state.clone(), holder.clone(), stop_rx.clone()));
@@ -114,33 +124,18 @@ pub async fn serve(
     let inbound = listeners
         .smtp
         .map(|listener| tokio::spawn(crate::inbound::run_listener(state.clone(), listener, stop_rx.clone())));
-    let http = listeners.http.map(|listener| {
-        let app = crate::web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let mut stop = stop_rx.clone();
-        // Requests hyper would refuse with an empty body are answered in the house style;
-        // small answers leave at once rather than waiting to fill a packet.
-        let listener = GuardedListener::new(listener).tap_io(|io| {
-            let _ = io.get_ref().set_nodelay(true);
-        });
-        tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.changed().await;
-                })
-                .await
-        })
-    });
-
     shutdown.await;
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
     let mut result = Ok(());
-    if let Some(http) = http {
+    if let Some((runtime, http)) = http {
         match http.await {
             Ok(Ok(())) => {}
             Ok(Err(error)) => result = Err(ServeError::Http(error)),
             Err(join) => tracing::error!(%join, "the HTTP task ended abnormally"),
         }
+        // Tasks a handler left behind end with it; nothing of theirs must outlive a stop.
+        runtime.shutdown_background();
     }
     if let Some(inbound) = inbound
         && let Err(join) = inbound.await
@@ -166,4 +161,35 @@ pub async fn serve(
     }
     state.store.close().await;
     result
+}
+
+/// Serves HTTP on a runtime of its own whose threads run at `KIZUNA_HTTP_NICE`,
+/// until `stop` changes.
+fn spawn_http(
+    state: AppState,
+    listener: TcpListener,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(Runtime, JoinHandle<std::io::Result<()>>), ServeError> {
+    let nice = state.settings.http_nice;
+    if nice != 0 && !crate::priority::LOWERS_HTTP_THREADS {
+        tracing::info!(nice, "this platform keeps one priority per process; KIZUNA_HTTP_NICE has no effect");
+    }
+    // The socket moves to the HTTP runtime, whose threads then wait on it.
+    let listener = listener.into_std().map_err(ServeError::Http)?;
+    let runtime = crate::priority::http_runtime(nice).map_err(ServeError::HttpRuntime)?;
+    let app = crate::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = runtime.spawn(async move {
+        let listener = TcpListener::from_std(listener)?;
+        // Requests hyper would refuse with an empty body are answered in the house style;
+        // small answers leave at once rather than waiting to fill a packet.
+        let listener = GuardedListener::new(listener).tap_io(|io| {
+            let _ = io.get_ref().set_nodelay(true);
+        });
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.changed().await;
+            })
+            .await
+    });
+    Ok((runtime, server))
 }

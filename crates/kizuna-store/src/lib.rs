@@ -173,6 +173,15 @@ pub struct ConnectOptions {
     /// About how many recipients a send queues in one transaction: the first
     /// chunk with the send, the rest by `Notices::queue_next_chunk`.
     pub queue_chunk: u32,
+    /// Opens every connection before `connect` returns and keeps them open, so
+    /// that none is ever opened by whichever task happens to find the pool
+    /// short. `kizuna serve` wants this: an SQLite connection's thread takes the
+    /// scheduling priority of the thread that opened it, and a PostgreSQL
+    /// connection is woken by the runtime that opened it, and the HTTP server's
+    /// runtime runs at a lower priority than delivery's. (SQLite connections are
+    /// then never closed; PostgreSQL's idle and aged ones are opened again by the
+    /// pool's own task.)
+    pub open_all_at_start: bool,
 }
 
 /// A chunk the workers can start on soon after the send, short enough that a
@@ -181,7 +190,7 @@ pub const DEFAULT_QUEUE_CHUNK: u32 = 10_000;
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 8, queue_chunk: DEFAULT_QUEUE_CHUNK }
+        Self { max_connections: 8, queue_chunk: DEFAULT_QUEUE_CHUNK, open_all_at_start: false }
     }
 }
 

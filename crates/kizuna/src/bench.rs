@@ -129,10 +129,9 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     }
     env.insert("KIZUNA_MAIL_DOMAIN".to_owned(), "bench.kizuna.example.jp".to_owned());
     let settings = Settings::load(None, &env)?;
-    let store =
-        kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8, ..ConnectOptions::default() })
-            .await
-            .map_err(failed("opening the database"))?;
+    let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8, ..Default::default() })
+        .await
+        .map_err(failed("opening the database"))?;
     store
         .seed_if_empty(&ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(e.to_string()))?, now())
         .await

@@ -51,10 +51,9 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
     env.insert("KIZUNA_PACING".to_owned(), String::new());
     env.insert("KIZUNA_MAIL_DOMAIN".to_owned(), "bench.kizuna.example.jp".to_owned());
     let settings = Settings::load(None, &env)?;
-    let store =
-        kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8, ..ConnectOptions::default() })
-            .await
-            .map_err(failed("opening"))?;
+    let store = kizuna_store::connect(&database_url, ConnectOptions { max_connections: 8, ..Default::default() })
+        .await
+        .map_err(failed("opening"))?;
     let seed = ConsortiumSeed::chichibu().map_err(failed("the region"))?;
     store.seed_if_empty(&seed, now()).await.map_err(failed("seeding"))?;
 
@@ -67,7 +66,7 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
         bench_notice(title, body, &category, &town)
     };
     // The history: notices sent 400 to 500 days ago, every message settled then.
-    let history = SqlStore::connect(&database_url, ConnectOptions { max_connections: 1, ..ConnectOptions::default() })
+    let history = SqlStore::connect(&database_url, ConnectOptions { max_connections: 1, ..Default::default() })
         .await
         .map_err(failed("opening for the history"))?;
     let old_notices = args.rows.div_ceil(args.recipients.max(1));

@@ -148,19 +148,22 @@ fn init_logging(log: &str) -> Result<(), CliError> {
 /// Opens the store for an operator's command; an empty database is seeded with
 /// the built-in consortium first, so commands work on a fresh machine.
 pub(crate) async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>, CliError> {
-    let store = open_unseeded_store(settings).await?;
+    let store = open_unseeded_store(settings, false).await?;
     let seed = ConsortiumSeed::chichibu().map_err(|e| CliError::Failed(format!("built-in consortium: {e}")))?;
     store.seed_if_empty(&seed, SystemClock.now()).await.map_err(failed("seeding the consortium"))?;
     Ok(store)
 }
 
-async fn open_unseeded_store(settings: &Settings) -> Result<Arc<dyn Store>, CliError> {
+/// `serving`: for `kizuna serve`, whose connections are all opened here, at
+/// the normal priority, before its HTTP threads are lowered (`ConnectOptions`).
+async fn open_unseeded_store(settings: &Settings, serving: bool) -> Result<Arc<dyn Store>, CliError> {
     if let Some(path) = settings.sqlite_path() {
         ensure_writable_parent(&path)?;
     }
     let options = ConnectOptions {
         max_connections: settings.smtp_connections.max(4) + 4,
         queue_chunk: settings.delivery.queue_chunk,
+        open_all_at_start: serving,
     };
     kizuna_store::connect(settings.database_url.expose(), options)
         .await
@@ -230,7 +233,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> Result<(), CliError> {
         }
         None => None,
     };
-    let store = open_unseeded_store(&settings).await?;
+    let store = open_unseeded_store(&settings, true).await?;
     let now = SystemClock.now();
     if settings.sqlite_path().is_some() {
         // Only this process may use the file (the lock above), so every claim

@@ -73,6 +73,7 @@ pub(super) const KEYS: &[Key] = &[
     number("unsubscribed_retention_days"),
     number("api_rate_per_minute"),
     number("search_concurrency"),
+    number("http_nice"),
     number("survey_reminders"),
     number("survey_reminder_days"),
     text("secret_key_file"),

@@ -73,6 +73,10 @@ pub struct Settings {
     /// Archive searches one process runs at once; more are told to try again,
     /// so that a burst of searches cannot starve the delivery workers.
     pub search_concurrency: u32,
+    /// How far below the rest of the process the HTTP server's threads run,
+    /// added to the nice value as `nice -n` does (Linux; 0 to 19): above 0,
+    /// delivery and the jobs run first and page views take what CPU is left.
+    pub http_nice: i32,
     /// How many reminders a monitor who has not answered a survey may get.
     pub survey_reminders: u32,
     /// Days between a survey's invitation or reminder and the next reminder (0: any time).
@@ -153,6 +157,7 @@ impl Settings {
         let residents = ResidentSettings::read(layers)?;
         let api_rate_per_minute = layers.whole("api_rate_per_minute", 120, 1..=1_000_000)?;
         let search_concurrency = layers.whole("search_concurrency", 4, 1..=256)?;
+        let http_nice = layers.whole("http_nice", 5, 0..=19)?;
         let survey_reminders = layers.whole("survey_reminders", 2, 0..=10)?;
         let survey_reminder_days = layers.whole("survey_reminder_days", 3, 0..=60)?;
         let jma = JmaSettings::read(layers)?;
@@ -178,6 +183,7 @@ impl Settings {
             residents,
             api_rate_per_minute,
             search_concurrency,
+            http_nice,
             survey_reminders,
             survey_reminder_days,
             console,

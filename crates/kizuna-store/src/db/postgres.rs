@@ -17,12 +17,12 @@ const MIGRATION_LOCK: i64 = 0x6b697a756e61;
 
 pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
     let connect: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| StoreError::BadUrl(e.to_string()))?;
-    let pool = PgPoolOptions::new()
-        .max_connections(options.max_connections.max(2))
-        .acquire_timeout(Duration::from_secs(15))
-        .connect_with(connect)
-        .await
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let max_connections = options.max_connections.max(2);
+    let mut pool = PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(15));
+    if options.open_all_at_start {
+        pool = pool.min_connections(max_connections);
+    }
+    let pool = pool.connect_with(connect).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
     Ok(Db::postgres(pool))
 }
 

@@ -23,12 +23,13 @@ pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
         // (`USUAL_CACHE` says the same to a connection an import enlarged).
         .pragma("cache_size", "-4096")
         .busy_timeout(Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(options.max_connections.max(1))
-        .acquire_timeout(Duration::from_secs(15))
-        .connect_with(connect)
-        .await
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let max_connections = options.max_connections.max(1);
+    let mut pool = SqlitePoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(15));
+    if options.open_all_at_start {
+        // A file on this machine: nothing gains by closing an idle connection or renewing an old one.
+        pool = pool.min_connections(max_connections).idle_timeout(None).max_lifetime(None);
+    }
+    let pool = pool.connect_with(connect).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
     Ok(Db::sqlite(pool))
 }
 

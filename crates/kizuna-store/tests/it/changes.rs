@@ -103,9 +103,8 @@ async fn another_process_hears_a_notice_made_public_on_postgres() {
     let db = crate::support::postgres().await;
     let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap();
     db.store.seed_if_empty(&ConsortiumSeed::chichibu().unwrap(), now).await.unwrap();
-    let other = kizuna_store::connect(&db.url, ConnectOptions { max_connections: 2, ..ConnectOptions::default() })
-        .await
-        .unwrap();
+    let other =
+        kizuna_store::connect(&db.url, ConnectOptions { max_connections: 2, ..Default::default() }).await.unwrap();
     other.hear_changes().await.unwrap();
     let before = other.changes_heard(Topic::PublicPages);
     send(db.store.as_ref(), "避難所開設").await;
@@ -125,9 +124,8 @@ async fn another_process_hears_a_notice_made_public_on_postgres() {
 #[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
 async fn another_process_hears_a_reference_data_change_on_postgres() {
     let db = crate::support::postgres().await;
-    let other = kizuna_store::connect(&db.url, ConnectOptions { max_connections: 2, ..ConnectOptions::default() })
-        .await
-        .unwrap();
+    let other =
+        kizuna_store::connect(&db.url, ConnectOptions { max_connections: 2, ..Default::default() }).await.unwrap();
     let heard = Arc::new(Notify::new());
     other.listen(Topic::ReferenceData, heard.clone()).await.unwrap();
     let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single().unwrap();

@@ -17,7 +17,7 @@ use crate::support::TestDb;
 const CHUNK: u32 = 3;
 
 fn chunked() -> ConnectOptions {
-    ConnectOptions { max_connections: 4, queue_chunk: CHUNK }
+    ConnectOptions { max_connections: 4, queue_chunk: CHUNK, ..ConnectOptions::default() }
 }
 
 /// Each test on a store whose sends queue three recipients at a time, with its URL

@@ -81,7 +81,7 @@ pub async fn postgres_with(options: ConnectOptions) -> TestDb {
             .unwrap_or_else(|e| panic!("create template: {e}"));
         let store = kizuna_store::connect(
             &with_database(&url, &template),
-            ConnectOptions { max_connections: 2, ..ConnectOptions::default() },
+            ConnectOptions { max_connections: 2, ..Default::default() },
         )
         .await
         .unwrap_or_else(|e| panic!("migrate template: {e}"));

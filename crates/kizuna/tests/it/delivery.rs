@@ -32,8 +32,12 @@ pub(crate) async fn send_notice(database_url: &str) -> i64 {
 /// Sends a notice through a store that queues `chunk` recipients with the send
 /// and stops there, as a process that ends right after a large send does.
 async fn send_notice_in_chunks(database_url: &str, chunk: u32) -> i64 {
-    let store =
-        kizuna_store::connect(database_url, ConnectOptions { max_connections: 2, queue_chunk: chunk }).await.unwrap();
+    let store = kizuna_store::connect(
+        database_url,
+        ConnectOptions { max_connections: 2, queue_chunk: chunk, ..ConnectOptions::default() },
+    )
+    .await
+    .unwrap();
     let notice = NewNotice {
         title: NoticeTitle::parse("大雨警報").unwrap(),
         body: NoticeBody::parse("秩父市に大雨警報が発表されました。").unwrap(),

@@ -193,6 +193,60 @@ fn roles_can_be_switched_off() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Readers wait for delivery, not the other way round: the HTTP server's threads
+/// run `KIZUNA_HTTP_NICE` steps lower, while the rest of the process — delivery,
+/// the jobs and the threads of the SQLite connections, even those busy answering
+/// pages — keeps the priority it was started with.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_http_threads_run_at_a_lower_priority_than_delivery_and_the_database() {
+    let dir = temp_dir("nice");
+    let server = Server::start(with_env(kizuna(&dir, &["serve"]), "KIZUNA_HTTP_NICE", "7"));
+    // Requests that read the database at once, more than the pool keeps idle.
+    let readers: Vec<_> = (0..16)
+        .map(|_| {
+            let addr = server.addr;
+            std::thread::spawn(move || (0..5).all(|_| http_get(addr, "/healthz").0 == 200))
+        })
+        .collect();
+    assert!(readers.into_iter().all(|r| r.join().unwrap()), "every health check answers");
+
+    // The tests may run under `nice` themselves; the server starts where they are.
+    let started = nice_of_threads(std::process::id())[0].1;
+    let threads = nice_of_threads(server.child.id());
+    let (http, rest): (Vec<_>, Vec<_>) = threads.iter().partition(|(name, _)| name == "kizuna-http");
+    let lowered = (started + 7).min(19);
+    assert!(!http.is_empty() && http.iter().all(|(_, nice)| *nice == lowered), "{threads:?}");
+    assert!(rest.iter().any(|(name, _)| name.starts_with("sqlx-sqlite")), "{threads:?}");
+    assert!(rest.iter().all(|(_, nice)| *nice == started), "{threads:?}");
+    drop(server);
+
+    let server = Server::start(with_env(kizuna(&dir, &["serve"]), "KIZUNA_HTTP_NICE", "0"));
+    assert_eq!(server.get("/healthz").0, 200);
+    let threads = nice_of_threads(server.child.id());
+    assert!(threads.iter().all(|(_, nice)| *nice == started), "0 lowers nothing: {threads:?}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Each thread of a process, its main thread first: its name and nice value, from `/proc`.
+#[cfg(target_os = "linux")]
+fn nice_of_threads(pid: u32) -> Vec<(String, i64)> {
+    let mut tasks: Vec<_> = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().filter_map(Result::ok).collect();
+    tasks.sort_by_key(|task| task.file_name() != *pid.to_string());
+    tasks
+        .into_iter()
+        .filter_map(|task| {
+            let path = task.path();
+            let name = std::fs::read_to_string(path.join("comm")).ok()?.trim_end().to_owned();
+            let stat = std::fs::read_to_string(path.join("stat")).ok()?;
+            // After the name in parentheses: state is field 3, nice field 19.
+            let nice = stat.rsplit_once(')')?.1.split_whitespace().nth(16)?.parse().ok()?;
+            Some((name, nice))
+        })
+        .collect()
+}
+
 #[test]
 #[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
 fn the_same_binary_runs_on_postgresql() {
@@ -212,12 +266,10 @@ fn the_same_binary_runs_on_postgresql() {
     // Reference data changed elsewhere (here by this test, as the console of a
     // third process would) reaches both running processes without a restart.
     runtime.block_on(async {
-        let store = kizuna_store::connect(
-            &db_url,
-            kizuna_store::ConnectOptions { max_connections: 1, ..kizuna_store::ConnectOptions::default() },
-        )
-        .await
-        .unwrap();
+        let store =
+            kizuna_store::connect(&db_url, kizuna_store::ConnectOptions { max_connections: 1, ..Default::default() })
+                .await
+                .unwrap();
         let yokoze = kizuna_core::MunicipalityCode::parse("113611").unwrap();
         store.update_municipality(&yokoze, "横瀬町役場テスト", "Yokoze Test", "yokoze").await.unwrap();
         store.close().await;
