@@ -5,7 +5,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection as _;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::Db;
 use crate::{ConnectOptions, Result, StoreError};
@@ -26,6 +27,12 @@ pub(crate) async fn connect(url: &str, options: ConnectOptions) -> Result<Db> {
     let max_connections = options.max_connections.max(1);
     let mut pool = SqlitePoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(15));
     if options.open_all_at_start {
+        // Opened together on a new file, the connections would race to turn it
+        // to WAL, and the losers fail at once with "database is locked": one
+        // connection creates it first (WAL stays with the file).
+        let first =
+            SqliteConnection::connect_with(&connect).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        first.close().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
         // A file on this machine: nothing gains by closing an idle connection or renewing an old one.
         pool = pool.min_connections(max_connections).idle_timeout(None).max_lifetime(None);
     }

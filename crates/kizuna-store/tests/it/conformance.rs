@@ -480,3 +480,15 @@ async fn backups_restore_on_sqlite_and_point_to_pg_dump_on_postgres(store: Arc<d
         }
     }
 }
+
+/// `kizuna serve` opens all its connections at start. On a new file they must
+/// not race each other to set it up: a fresh machine's first start would fail
+/// with "database is locked".
+#[tokio::test]
+async fn a_new_sqlite_file_opens_with_all_its_connections_at_once() {
+    for _ in 0..20 {
+        let options = ConnectOptions { max_connections: 12, open_all_at_start: true, ..ConnectOptions::default() };
+        let db = crate::support::sqlite_with(options).await;
+        assert_eq!(db.store.subscriber_by_email("nobody@example.jp").await.unwrap(), None);
+    }
+}
