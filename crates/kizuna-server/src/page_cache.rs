@@ -11,13 +11,18 @@
 //! LISTEN/NOTIFY), so a change anywhere makes every process render again. A
 //! process that cannot hear other processes keeps pages for one second only.
 //!
+//! When a change makes a page stale while it is much asked for (a warning has
+//! just gone out and its readers arrive together), one request renders it anew
+//! and the others are served the page as it was until that one is done, for a
+//! second at most, rather than each rendering the same page at once.
+//!
 //! Only a GET answered `200` with `Cache-Control: public` is kept; personal
 //! pages (`private, no-store`) pass through untouched. Every kept answer carries
 //! a strong `ETag`, and a request naming it gets `304`.
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -42,11 +47,18 @@ const SMALLEST_COMPRESSED: usize = 256;
 const COMPRESS_APART: usize = 32 * 1024;
 /// How long a page is kept when other processes' changes cannot be heard.
 const UNHEARD_LIFETIME: Duration = Duration::from_secs(1);
+/// How long other requests are served a stale page while one renders it anew;
+/// after this they render it themselves.
+const RENEWAL_AT_MOST: Duration = Duration::from_secs(1);
 
 /// The pages kept in this process.
 pub struct PageCache {
     pages: RwLock<Pages>,
     timed: Mutex<Timed>,
+    /// Whether a request is asking the store when pages next change by time.
+    asking: AtomicBool,
+    /// The pages being rendered anew, and since when.
+    renewing: Mutex<HashMap<String, Instant>>,
     /// Whether this process hears other processes' changes.
     hearing: bool,
     hits: AtomicU64,
@@ -99,6 +111,8 @@ impl PageCache {
         Self {
             pages: RwLock::new(Pages::default()),
             timed: Mutex::new(Timed::default()),
+            asking: AtomicBool::new(false),
+            renewing: Mutex::new(HashMap::new()),
             hearing,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -125,8 +139,11 @@ impl PageCache {
             }
             (timed.passed, timed.basis == Some(heard))
         };
-        if !known {
-            match state.store.next_timed_change(now, state.settings.obituary_days).await {
+        // One request asks at a time; the others go on with what is known.
+        if !known && !self.asking.swap(true, Ordering::AcqRel) {
+            let answer = state.store.next_timed_change(now, state.settings.obituary_days).await;
+            self.asking.store(false, Ordering::Release);
+            match answer {
                 Ok(deadline) => {
                     let mut timed = self.timed.lock().unwrap_or_else(PoisonError::into_inner);
                     if timed.passed == passed {
@@ -145,6 +162,33 @@ impl PageCache {
         let page = pages.by_key.get(key)?;
         let fresh = page.generation == generation && (self.hearing || page.kept_at.elapsed() < UNHEARD_LIFETIME);
         fresh.then(|| Arc::clone(page))
+    }
+
+    /// The page kept under `key`, whatever its generation.
+    fn previous(&self, key: &str) -> Option<Arc<Page>> {
+        let pages = self.pages.read().unwrap_or_else(PoisonError::into_inner);
+        pages.by_key.get(key).map(Arc::clone)
+    }
+
+    /// Leave to render the page under `key` anew, or `None` while another
+    /// request has been doing so for less than [`RENEWAL_AT_MOST`].
+    fn renew(&self, key: &str) -> Option<Renewal<'_>> {
+        let began = Instant::now();
+        let mut renewing = self.renewing.lock().unwrap_or_else(PoisonError::into_inner);
+        if renewing.get(key).is_some_and(|since| since.elapsed() < RENEWAL_AT_MOST) {
+            return None;
+        }
+        renewing.insert(key.to_owned(), began);
+        Some(Renewal { cache: self, key: key.to_owned(), began })
+    }
+
+    fn forget(&self, key: &str) {
+        if self.pages.read().unwrap_or_else(PoisonError::into_inner).by_key.contains_key(key) {
+            let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
+            if let Some(old) = pages.by_key.remove(key) {
+                pages.bytes -= old.size() + key.len();
+            }
+        }
     }
 
     fn keep(&self, key: String, page: Arc<Page>) {
@@ -168,6 +212,24 @@ impl PageCache {
         }
         pages.bytes += size;
         pages.by_key.insert(key, page);
+    }
+}
+
+/// One request's leave to render a page anew; it ends when dropped, also
+/// when the request is abandoned.
+struct Renewal<'a> {
+    cache: &'a PageCache,
+    key: String,
+    began: Instant,
+}
+
+impl Drop for Renewal<'_> {
+    fn drop(&mut self) {
+        let mut renewing = self.cache.renewing.lock().unwrap_or_else(PoisonError::into_inner);
+        // A request that took over after RENEWAL_AT_MOST holds the key now.
+        if renewing.get(&self.key) == Some(&self.began) {
+            renewing.remove(&self.key);
+        }
     }
 }
 
@@ -289,9 +351,23 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         // A HEAD answer has lost its body: nothing to keep.
         return next.run(request).await;
     }
+    // Where another request is rendering this page anew, its previous form
+    // serves meanwhile (only where changes are heard: elsewhere that could
+    // stretch the one-second lifetime).
+    let renewal = cache.renew(&key);
+    if renewal.is_none()
+        && cache.hearing
+        && let Some(page) = cache.previous(&key)
+    {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        return page.answer(request.headers(), false);
+    }
     let asked = request.headers().clone();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || !is_public(response.headers()) {
+        // What was kept here is no longer the answer (a notice page gone):
+        // it must not serve while others render.
+        cache.forget(&key);
         return response;
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
@@ -307,6 +383,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let page = Arc::new(Page::build(generation, parts.headers, bytes).await);
     let answer = page.answer(&asked, false);
     cache.keep(key, page);
+    drop(renewal);
     answer
 }
 
@@ -462,6 +539,25 @@ mod tests {
         png.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
         let image = Page::build(1, png, Bytes::from(vec![7u8; 4096])).await;
         assert!(image.gzip.is_none() && image.brotli.is_none());
+    }
+
+    #[test]
+    fn one_request_renders_a_page_anew_and_another_may_take_over_after_a_second() {
+        let cache = PageCache::new(true);
+        let first = cache.renew("/").expect("nobody is rendering it");
+        assert!(cache.renew("/").is_none(), "the others wait for the first");
+        assert!(cache.renew("/notices").is_some(), "another page is its own");
+        drop(first);
+        let second = cache.renew("/").expect("free once the first is done");
+
+        // A rendering that hangs holds the others back a second at most.
+        let long_ago = Instant::now().checked_sub(RENEWAL_AT_MOST).unwrap();
+        cache.renewing.lock().unwrap().insert("/".into(), long_ago);
+        let third = cache.renew("/").expect("taken over");
+        drop(second);
+        assert!(cache.renew("/").is_none(), "the slow one's end leaves the third's hold");
+        drop(third);
+        assert!(cache.renewing.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -187,3 +187,36 @@ async fn a_process_that_cannot_hear_others_keeps_pages_one_second() {
     get(&app, "/").await;
     assert_eq!(app.state.pages.counts(), (1, 2), "then rendered again");
 }
+
+#[tokio::test]
+async fn readers_arriving_together_after_a_change_wait_for_one_rendering_not_one_each() {
+    let app = spawn_app(&[], None).await;
+    let first = send(&app, &notice("大雨警報", "土砂災害に警戒してください。", &["113638"])).await;
+    assert!(get(&app, "/").await.has(&format!("/notices/{first}")));
+    let (_, rendered) = app.state.pages.counts();
+
+    // A warning goes out and sixteen readers open the home page together.
+    let second = send(&app, &notice("避難指示", "直ちに避難してください。", &["113638"])).await;
+    let together = futures_util::future::join_all((0..16).map(|_| get(&app, "/"))).await;
+    assert!(together.iter().all(|page| page.status == StatusCode::OK && page.has(&format!("/notices/{first}"))));
+    let renderings = app.state.pages.counts().1 - rendered;
+    assert!((1..8).contains(&renderings), "{renderings} renderings for 16 readers");
+
+    // The next reader, once that rendering is done, reads the warning at once.
+    assert!(get(&app, "/").await.has(&format!("/notices/{second}")));
+    assert_eq!(app.state.pages.counts().1 - rendered, renderings, "from memory");
+}
+
+#[tokio::test]
+async fn a_page_that_has_gone_is_not_served_from_memory_to_readers_arriving_together() {
+    let app = spawn_app(&[("KIZUNA_OBITUARY_DAYS", "7")], None).await;
+    let mut obituary = notice_template("山田太郎様 ご逝去", "obituary", &["113654"], Urgency::Normal, false);
+    obituary.body = kizuna_core::text::NoticeBody::parse("告別式は11月27日です。").unwrap();
+    let uri = format!("/notices/{}", send(&app, &obituary).await);
+    assert!(get(&app, &uri).await.has("山田太郎様"));
+
+    app.clock.advance(chrono::Duration::days(8));
+    assert_eq!(get(&app, &uri).await.status, StatusCode::GONE);
+    let together = futures_util::future::join_all((0..16).map(|_| get(&app, &uri))).await;
+    assert!(together.iter().all(|page| page.status == StatusCode::GONE && !page.has("山田太郎")));
+}
