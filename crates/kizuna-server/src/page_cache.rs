@@ -71,6 +71,14 @@ struct Pages {
     bytes: usize,
 }
 
+impl Pages {
+    fn remove(&mut self, key: &str) {
+        if let Some(old) = self.by_key.remove(key) {
+            self.bytes -= old.size() + key.len();
+        }
+    }
+}
+
 /// When pages next change by time alone, as last asked of the store.
 #[derive(Default)]
 struct Timed {
@@ -184,10 +192,7 @@ impl PageCache {
 
     fn forget(&self, key: &str) {
         if self.pages.read().unwrap_or_else(PoisonError::into_inner).by_key.contains_key(key) {
-            let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
-            if let Some(old) = pages.by_key.remove(key) {
-                pages.bytes -= old.size() + key.len();
-            }
+            self.pages.write().unwrap_or_else(PoisonError::into_inner).remove(key);
         }
     }
 
@@ -197,9 +202,7 @@ impl PageCache {
             return;
         }
         let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(old) = pages.by_key.remove(&key) {
-            pages.bytes -= old.size() + key.len();
-        }
+        pages.remove(&key);
         if pages.bytes + size > BUDGET {
             // Stale pages go first; if that is not enough, everything does.
             let current = page.generation;
