@@ -332,6 +332,7 @@ pub(crate) async fn seed_residents(
         store.import_residents(&rows, None, now()).await.map_err(failed("seeding residents"))?;
         next = end;
     }
+    store.imported(count as usize).await.map_err(failed("seeding residents"))?;
     Ok(seeding.elapsed().as_secs_f64())
 }
 

@@ -166,5 +166,9 @@ pub async fn import(
         done += part.len();
         progress(done, reading.rows.len());
     }
+    // The rows are in: a failure here only leaves the statistics to PostgreSQL.
+    if let Err(error) = store.imported(done).await {
+        tracing::warn!(%error, "refreshing the planner's statistics after an import failed");
+    }
     Ok(tally)
 }

@@ -328,3 +328,7 @@ pub(super) const SENT_TO_NOBODY: &str = "UPDATE notices SET status = 'sent', upd
 
 pub(super) const SENT_TO_NOBODY_EVENT: &str = "INSERT INTO notice_events (notice_id, from_status, to_status,
      action, actor, at, note) VALUES ($1, 'sending', 'sent', 'complete', 'delivery', $2, 'no matching recipients')";
+
+/// PostgreSQL plans the rest of the transaction's statements for their values
+/// (see `Audience::queue_chunk`).
+pub(super) const PLAN_EACH_TIME: &str = "SET LOCAL plan_cache_mode = force_custom_plan";

@@ -12,8 +12,8 @@
 use chrono::{DateTime, Utc};
 
 use super::queries::*;
-use crate::Result;
 use crate::db::{Row, Tx};
+use crate::{Backend, Result};
 
 /// Where queueing a notice stands: the recipients still to queue are those
 /// after subscriber `after` through `municipality`, then the notice's next
@@ -69,6 +69,12 @@ impl Audience {
         rows: i64,
         now: DateTime<Utc>,
     ) -> Result<(u64, Option<Cursor>)> {
+        if tx.backend() == Backend::Postgres {
+            // Planned for each chunk's own town and range: a plan PostgreSQL
+            // keeps for the statement's average case read a million residents
+            // to queue a town with one.
+            tx.query(PLAN_EACH_TIME).execute().await?;
+        }
         let mut queued = 0;
         let mut left = rows.max(1);
         loop {
