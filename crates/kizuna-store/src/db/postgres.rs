@@ -35,18 +35,20 @@ pub(crate) async fn lock_migrations(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// Autovacuum analyses a table a minute or more after it grew; until then the
-/// planner takes a freshly queued fan-out for a handful of rows and sorts the
-/// whole queue for every batch. A VACUUM holding the table does not hold up
-/// the send for long. Without `ANALYZE` results SQLite plans from the indexes
-/// alone, which already walks the queue index in order.
-pub(crate) async fn refresh_queue_statistics(db: &Db) -> Result<()> {
+/// Has PostgreSQL gather the planner's statistics now, by `analyze` (an
+/// `ANALYZE` of the tables). Autovacuum analyses a table a minute or more after
+/// it grew; until then the planner takes a freshly filled table for a handful
+/// of rows: it sorted the whole queue for every batch of a fresh fan-out, and
+/// read every subscription for every chunk of a send after a large import. A
+/// VACUUM holding a table does not hold the caller up for long. SQLite plans
+/// these statements from the indexes alone, without `ANALYZE` results.
+pub(crate) async fn refresh_statistics(db: &Db, analyze: &'static str) -> Result<()> {
     if db.postgres_pool().is_none() {
         return Ok(());
     }
     let mut tx = db.begin().await?;
     tx.query("SET LOCAL lock_timeout = '1s'").execute().await?;
-    tx.query("ANALYZE deliveries").execute().await?;
+    tx.query(analyze).execute().await?;
     tx.commit().await
 }
 

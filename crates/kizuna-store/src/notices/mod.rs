@@ -309,7 +309,7 @@ async fn after_queueing(db: &Db, queued: u64) {
     if queued < QUEUE_STATISTICS_AFTER {
         return;
     }
-    if let Err(error) = crate::db::postgres::refresh_queue_statistics(db).await {
+    if let Err(error) = crate::db::postgres::refresh_statistics(db, "ANALYZE deliveries").await {
         tracing::warn!(%error, queued, "could not refresh the queue's statistics");
     }
 }

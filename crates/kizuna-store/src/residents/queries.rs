@@ -237,7 +237,3 @@ pub(super) const TOUCH_SUBSCRIBERS: PerBackend = PerBackend {
 };
 
 pub(super) const TOUCH_SUBSCRIBER: &str = "UPDATE subscribers SET updated_at = $2 WHERE id = $1";
-
-/// PostgreSQL's planner statistics of the tables an import writes (see
-/// `ResidentRecords::imported`).
-pub(super) const ANALYZE_RESIDENTS: &str = "ANALYZE subscribers, subscriptions";

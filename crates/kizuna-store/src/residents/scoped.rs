@@ -15,7 +15,7 @@ use super::import::outside;
 use super::queries::*;
 use super::records::*;
 use super::{delete_subscribers, subscriber_from_row, subscription_from_row};
-use crate::{Backend, Result, SqlStore, StoreError};
+use crate::{Result, SqlStore, StoreError};
 
 #[async_trait]
 pub trait ResidentRecords: Send + Sync + 'static {
@@ -275,10 +275,10 @@ impl ResidentRecords for SqlStore {
     }
 
     async fn imported(&self, rows: usize) -> Result<()> {
-        if self.db.backend() == Backend::Postgres && rows >= ANALYZE_AFTER_ROWS {
-            self.db.query(ANALYZE_RESIDENTS).execute().await?;
+        if rows < ANALYZE_AFTER_ROWS {
+            return Ok(());
         }
-        Ok(())
+        crate::db::postgres::refresh_statistics(&self.db, "ANALYZE subscribers, subscriptions").await
     }
 
     async fn export_residents(&self, within: Option<&MunicipalityCode>) -> Result<Vec<ExportedResident>> {
