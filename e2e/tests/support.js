@@ -63,6 +63,9 @@ export async function startKizuna(extraEnv = {}) {
           if (error) reject(new Error(`kizuna ${args.join(' ')} failed: ${error.message}\n${stderrText}`));
           else resolve(stdout);
         });
+        // A command that does not read its input may exit before the write
+        // reaches it; its exit status and output then tell how it went.
+        run.stdin.on('error', (error) => { if (error.code !== 'EPIPE') reject(error); });
         run.stdin.end(input);
       });
     },
