@@ -143,16 +143,26 @@ macro_rules! recipients {
     };
 }
 
+/// The head of a statement that queues deliveries of notice `$1` (`$4`
+/// priority, `$5` now) to residents `s`. Whether a resident's domain is paced
+/// is one set PostgreSQL hashes once per statement, where a look-up per
+/// resident cost two index reads each.
+macro_rules! queue_deliveries {
+    () => {
+        "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
+        priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
+     SELECT $1, s.id, 'email', 'queued', $4, 0, $5, s.domain,
+        s.domain IN (SELECT p.domain FROM pacing_rules p), $5, $5"
+    };
+}
+
 /// Queues one chunk of a notice's recipients (`$4` priority, `$5` now): those
 /// reached through a subscription to municipality `$6` whose subscriber id is
 /// after `$7` and at most `$8`. A resident reached through two municipalities
 /// is queued by the first chunk that meets them and skipped by the other.
 pub(super) const QUEUE_RECIPIENTS: &str = concat!(
-    "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
-        priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
-     SELECT $1, s.id, 'email', 'queued', $4, 0, $5, s.domain,
-        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $5, $5
-     FROM subscribers s
+    queue_deliveries!(),
+    " FROM subscribers s
      WHERE ",
     recipients!(
         "s.id > $7 AND s.id <= $8 AND ",
@@ -204,10 +214,8 @@ macro_rules! follow_up_recipients {
 /// (`$4` priority, `$5` now): its recipients whose subscriber id is after `$6`
 /// and at most `$7`.
 pub(super) const QUEUE_FOLLOW_UP: &str = concat!(
-    "INSERT INTO deliveries (notice_id, subscriber_id, channel, status,
-        priority, attempts, next_attempt_at, domain, paced, created_at, updated_at)
-     SELECT $1, s.id, 'email', 'queued', $4, 0, $5, s.domain,
-        EXISTS (SELECT 1 FROM pacing_rules p WHERE p.domain = s.domain), $5, $5 ",
+    queue_deliveries!(),
+    " ",
     follow_up_recipients!("$2", "$3"),
     " AND d.subscriber_id > $6 AND d.subscriber_id <= $7
      ON CONFLICT (notice_id, subscriber_id, channel) DO NOTHING"
