@@ -25,6 +25,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (15, "jma_cancel", include_str!("../migrations/sqlite/0015_jma_cancel.sql")),
     (16, "delivery_retention", include_str!("../migrations/sqlite/0016_delivery_retention.sql")),
     (17, "queue_in_chunks", include_str!("../migrations/sqlite/0017_queue_in_chunks.sql")),
+    (18, "claims_in_place", include_str!("../migrations/sqlite/0018_claims_in_place.sql")),
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -49,6 +50,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (15, "jma_cancel", include_str!("../migrations/postgres/0015_jma_cancel.sql")),
     (16, "delivery_retention", include_str!("../migrations/postgres/0016_delivery_retention.sql")),
     (17, "queue_in_chunks", include_str!("../migrations/postgres/0017_queue_in_chunks.sql")),
+    (18, "claims_in_place", include_str!("../migrations/postgres/0018_claims_in_place.sql")),
 ];
 
 pub(crate) fn migrations(backend: Backend) -> &'static [Migration] {

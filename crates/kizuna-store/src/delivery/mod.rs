@@ -124,35 +124,29 @@ impl DeliveryQueue for SqlStore {
             if budget == 0 {
                 continue;
             }
-            let rows = tx
-                .query(CLAIM_PACED)
-                .bind(&request.claim_id)
-                .bind(until)
-                .bind(now)
-                .bind(&domain)
-                .bind(budget)
-                .fetch_all()
-                .await?;
+            let rows =
+                tx.query(CLAIM_PACED).bind(&request.claim_id).bind(now).bind(&domain).bind(budget).fetch_all().await?;
             let taken = rows.len() as i64;
             claimed.extend(rows);
             tx.query(SPEND_PACING_WINDOW).bind(&domain).bind(window).bind(taken).execute().await?;
             remaining -= taken;
         }
         if remaining > 0 {
-            let rows = tx
-                .query(CLAIM_UNPACED)
-                .bind(&request.claim_id)
-                .bind(until)
-                .bind(now)
-                .bind(remaining)
-                .fetch_all()
-                .await?;
+            let rows = tx.query(CLAIM_UNPACED).bind(&request.claim_id).bind(now).bind(remaining).fetch_all().await?;
             claimed.extend(rows);
         }
         if claimed.is_empty() {
             tx.commit().await?;
             return Ok(Vec::new());
         }
+        let ids = claimed.iter().map(|row| row.get("id")).collect::<Result<Vec<i64>>>()?;
+        tx.query(HOLD_CLAIM)
+            .bind(&request.claim_id)
+            .bind(until)
+            .bind(Ids(&ids))
+            .bind(ids.len() as i64)
+            .execute()
+            .await?;
         let subscriber_ids = claimed.iter().map(|row| row.get("subscriber_id")).collect::<Result<Vec<i64>>>()?;
         let residents: HashMap<i64, Row> = tx
             .query(RECIPIENTS)
@@ -240,6 +234,8 @@ impl DeliveryQueue for SqlStore {
         let mut tx = self.db.begin().await?;
         // The notices this batch wrote to, which may now be settled.
         let mut notices = BTreeSet::new();
+        // How many of the claim's deliveries this records (not those it lost).
+        let mut recorded = 0;
         for outcome in outcomes {
             let (status, reply, next): (&str, Option<&str>, Option<DateTime<Utc>>) = match &outcome.result {
                 DeliveryResult::Sent => continue,
@@ -263,6 +259,7 @@ impl DeliveryQueue for SqlStore {
                 .bind(released)
                 .fetch_optional_scalar()
                 .await?;
+            recorded += i64::from(notice.is_some());
             notices.extend(notice);
             if matches!(outcome.result, DeliveryResult::Bounced { .. }) {
                 count_hard_bounce(&mut tx, outcome.delivery_id, suppress_after, now).await?;
@@ -280,7 +277,15 @@ impl DeliveryQueue for SqlStore {
                     "a batch recorded a different number of sent messages"
                 );
             }
+            recorded += marked.len() as i64;
             notices.extend(marked);
+        }
+        if recorded > 0 {
+            let left: Option<i64> =
+                tx.query(CLAIM_RECORDED).bind(claim_id).bind(recorded).fetch_optional_scalar().await?;
+            if left.is_some_and(|left| left <= 0) {
+                tx.query(DROP_CLAIM).bind(claim_id).execute().await?;
+            }
         }
         let mut completed = Vec::new();
         for notice in notices {
@@ -293,7 +298,10 @@ impl DeliveryQueue for SqlStore {
     }
 
     async fn release_stale_claims(&self, now: DateTime<Utc>) -> Result<u64> {
-        let released = self.db.query(RELEASE_STALE).bind(now).execute().await?;
+        let mut tx = self.db.begin().await?;
+        let released = tx.query(RELEASE_STALE).bind(now).execute().await?;
+        tx.query(FORGET_STALE).bind(now).execute().await?;
+        tx.commit().await?;
         self.db.query(FORGET_PACING_WINDOWS).bind(now - Duration::hours(1)).execute().await?;
         Ok(released)
     }
@@ -404,6 +412,7 @@ impl DeliveryQueue for SqlStore {
     async fn release_claims_of_stopped(&self, now: DateTime<Utc>, lapsed_before: DateTime<Utc>) -> Result<u64> {
         let mut tx = self.db.begin().await?;
         let released = tx.query(RELEASE_OF_STOPPED).bind(now).bind(lapsed_before).execute().await?;
+        tx.query(FORGET_CLAIMS_OF_STOPPED).bind(lapsed_before).execute().await?;
         tx.query(FORGET_STOPPED).bind(lapsed_before).execute().await?;
         if released > 0 {
             tx.announce(Topic::Deliveries).await?;

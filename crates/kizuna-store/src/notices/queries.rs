@@ -90,7 +90,7 @@ pub(super) const MOVE: &str = "UPDATE notices SET status = $2, updated_at = $4,
 
 /// Whatever is still waiting stops at once; batches in flight see the status.
 pub(super) const CANCEL_WAITING: &str = "UPDATE deliveries SET status = 'cancelled', updated_at = $2
-     WHERE notice_id = $1 AND status IN ('queued', 'deferred')";
+     WHERE notice_id = $1 AND status IN ('queued', 'deferred') AND claim_id IS NULL";
 
 /// What queueing needs to know of a notice and its category.
 pub(super) const SENDING_FACTS: &str = "SELECT n.status, n.urgency, n.supersedes_id, n.follow_up_of,
@@ -204,7 +204,7 @@ macro_rules! follow_up_recipients {
        AND CASE ",
             $audience,
             " WHEN 'unanswered' THEN c.delivery_id IS NULL
-                WHEN 'reached' THEN d.status IN ('sent', 'sending')
+                WHEN 'reached' THEN (d.status = 'sent' OR d.claim_id IS NOT NULL)
                 ELSE c.answer = 'help' END"
         )
     };

@@ -129,7 +129,8 @@ pub(super) const SEARCH: &str = subscriber!(
 /// municipality, only notices to it. CROSS JOIN makes SQLite walk the notices
 /// and probe the (notice, subscriber) key of each, as `DELETE_DELIVERIES_OF`
 /// does: deliveries have no index on the subscriber alone.
-pub(super) const DELIVERIES_OF: &str = "SELECT d.notice_id, n.title, d.status, d.attempts, d.last_reply,
+pub(super) const DELIVERIES_OF: &str = "SELECT d.notice_id, n.title,
+        CASE WHEN d.claim_id IS NULL THEN d.status ELSE 'sending' END AS status, d.attempts, d.last_reply,
         d.created_at, d.sent_at
      FROM notices n CROSS JOIN deliveries d
      WHERE d.notice_id = n.id AND d.subscriber_id = $1

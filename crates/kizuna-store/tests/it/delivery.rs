@@ -459,7 +459,8 @@ async fn erasing_residents_erases_their_deliveries_and_links(store: Arc<dyn Stor
 /// A send fills the queue at once, long before autovacuum looks at the table.
 /// Planned on the old statistics, every claim of a 100,000-resident fan-out
 /// sorted the whole queue; after a large send the claims walk the queue index
-/// in order and stop at the batch.
+/// in order and stop at the batch (here a tenth of the queue: for most of it,
+/// reading the half-filled pages of migration 0018 whole is rightly cheaper).
 #[tokio::test]
 #[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
 async fn after_a_large_send_postgres_claims_walk_the_queue_index() {
@@ -477,8 +478,8 @@ async fn after_a_large_send_postgres_claims_walk_the_queue_index() {
     let mut conn = sqlx::postgres::PgConnection::connect(&db.url).await.unwrap();
     let plan: Vec<String> = sqlx::query_scalar(
         "EXPLAIN SELECT id FROM deliveries
-         WHERE paced = FALSE AND status IN ('queued', 'deferred') AND next_attempt_at <= $1
-         ORDER BY priority, id LIMIT 1000 FOR UPDATE SKIP LOCKED",
+         WHERE paced = FALSE AND status IN ('queued', 'deferred') AND claim_id IS NULL AND next_attempt_at <= $1
+         ORDER BY priority, id LIMIT 100 FOR UPDATE SKIP LOCKED",
     )
     .bind(at(2, 0))
     .fetch_all(&mut conn)
