@@ -20,6 +20,9 @@ CREATE TABLE delivery_claims (
     delivery_ids BIGINT[] NOT NULL,
     unrecorded BIGINT NOT NULL
 );
+-- A batch's ids (8 KB for a thousand) are stored aside as they are: compressing
+-- them took 1 % of the database's time of a large send.
+ALTER TABLE delivery_claims ALTER COLUMN delivery_ids SET STORAGE EXTERNAL;
 
 -- The processes that held claims stopped for this upgrade: what they held goes
 -- back to the queue.

@@ -492,6 +492,55 @@ async fn after_a_large_send_postgres_claims_walk_the_queue_index() {
     db.finish().await;
 }
 
+/// A claim leaves its deliveries' status alone (so PostgreSQL can update them in
+/// place) and is held in one row for its batch, which goes once every delivery
+/// it took is recorded, in however many parts.
+#[tokio::test]
+#[ignore = "needs PostgreSQL (KIZUNA_TEST_POSTGRES_URL); scripts/test runs it"]
+async fn a_claim_is_one_row_for_its_batch_until_all_of_it_is_recorded() {
+    use sqlx::Connection;
+
+    let db = crate::support::postgres().await;
+    let store = db.store.clone();
+    seeded(&store).await;
+    for i in 0..4 {
+        add(&store, Resident::new(&format!("c{i}@example.jp"), &[("113620", "notice")])).await;
+    }
+    let id = notice(&store, "notice", &["113620"], Urgency::Normal, vec![]).await;
+    send(&store, id, at(1, 0)).await;
+    let batch = store.claim_deliveries(&claim("p/1", at(1, 0), 10)).await.unwrap();
+    assert_eq!(batch.len(), 4);
+
+    let mut conn = sqlx::postgres::PgConnection::connect(&db.url).await.unwrap();
+    let statuses: Vec<String> = sqlx::query_scalar("SELECT DISTINCT status FROM deliveries WHERE claim_id = 'p/1'")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(statuses, ["queued"], "a claimed delivery keeps its status");
+    let held = "SELECT unrecorded FROM delivery_claims WHERE claim_id = 'p/1'";
+    let unrecorded: Option<i64> = sqlx::query_scalar(held).fetch_optional(&mut conn).await.unwrap();
+    assert_eq!(unrecorded, Some(4));
+
+    let sent = |d: &ClaimedDelivery| DeliveryOutcome { delivery_id: d.id, result: DeliveryResult::Sent };
+    store.record_delivery_outcomes("p/1", &[sent(&batch[0]), sent(&batch[1])], 3, at(1, 1)).await.unwrap();
+    let deferred = DeliveryOutcome {
+        delivery_id: batch[2].id,
+        result: DeliveryResult::Deferred { reply: "451 busy".into(), next_attempt_at: at(5, 0) },
+    };
+    store.record_delivery_outcomes("p/1", &[deferred], 3, at(1, 1)).await.unwrap();
+    let unrecorded: Option<i64> = sqlx::query_scalar(held).fetch_optional(&mut conn).await.unwrap();
+    assert_eq!(unrecorded, Some(1), "one delivery of the batch is still on the wire");
+    let counts = store.delivery_counts(id).await.unwrap();
+    assert_eq!((counts.sent, counts.deferred, counts.sending), (2, 1, 1));
+
+    store.record_delivery_outcomes("p/1", &[sent(&batch[3])], 3, at(1, 2)).await.unwrap();
+    let unrecorded: Option<i64> = sqlx::query_scalar(held).fetch_optional(&mut conn).await.unwrap();
+    assert_eq!(unrecorded, None, "a claim recorded whole is forgotten");
+    assert_eq!(store.release_stale_claims(at(9, 0)).await.unwrap(), 0, "nothing is left to release");
+    conn.close().await.unwrap();
+    db.finish().await;
+}
+
 async fn claims_of_a_process_that_stopped_beating_go_back_to_the_queue_at_once(store: Arc<dyn Store>) {
     seeded(&store).await;
     for i in 0..6 {
