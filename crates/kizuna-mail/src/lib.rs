@@ -65,6 +65,13 @@ pub trait Transport: Send + Sync + 'static {
         }
     }
 
+    /// As `send_each`, for an emergency: it does not wait behind the messages
+    /// other sends are handing over (the SMTP relay gets one more connection
+    /// while all the others are busy).
+    async fn send_urgent(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
+        self.send_each(messages, answered).await
+    }
+
     /// Hands several messages over, answering for each in order.
     async fn send_all(&self, messages: &[OutgoingMessage]) -> Vec<Result<String, MailError>> {
         let mut answers = Vec::with_capacity(messages.len());

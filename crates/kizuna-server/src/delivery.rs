@@ -47,7 +47,15 @@ pub struct Worker {
     state: AppState,
     /// Lanes a batch is sent in: one per relay connection.
     concurrency: usize,
+    /// The express worker: emergencies only, sent without waiting behind the
+    /// other workers' batches.
+    express: bool,
 }
+
+/// How many emergency deliveries the express worker claims at once: what one
+/// connection hands over in a few tens of milliseconds. The other workers
+/// claim emergencies first too, so a large emergency is not held to one lane.
+const EXPRESS_BATCH: i64 = 100;
 
 /// When to try a deferred message again: exponential from 30 s, capped at 30
 /// minutes, with ±20 % jitter so retries of a large fan-out spread out.
@@ -68,7 +76,27 @@ fn jitter() -> f64 {
 impl Worker {
     pub fn new(state: AppState) -> Self {
         let concurrency = (state.settings.smtp_connections as usize).max(1);
-        Self { state, concurrency }
+        Self { state, concurrency, express: false }
+    }
+
+    /// Starts this process's delivery workers (`delivery_workers` of them) and
+    /// its express worker, until `stop` changes.
+    pub fn start_all(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        let workers = (0..state.settings.delivery.workers).map(|_| Self::new(state.clone()));
+        workers.chain([Self::express(state.clone())]).map(|worker| tokio::spawn(worker.run(stop.clone()))).collect()
+    }
+
+    fn lanes(&self) -> Lanes {
+        Lanes { count: self.concurrency, urgent: self.express }
+    }
+
+    /// The worker each process runs beside the others for emergencies alone:
+    /// woken by an emergency's send, it claims only emergency deliveries and
+    /// hands them to the relay at once even while every connection carries a
+    /// large send (`Transport::send_urgent`), so an evacuation order is not
+    /// queued behind the batches already claimed.
+    pub fn express(state: AppState) -> Self {
+        Self { state, concurrency: 1, express: true }
     }
 
     /// Makes the configured pacing rules the store's; the built-in defaults only
@@ -92,7 +120,7 @@ impl Worker {
         let Some(batch) = self.prepare().await? else {
             return Ok(Outcome::Idle);
         };
-        let sent = send(self.state.clone(), batch, self.concurrency).await;
+        let sent = send(self.state.clone(), batch, self.lanes()).await;
         self.record(sent).await
     }
 
@@ -107,10 +135,14 @@ impl Worker {
         let request = ClaimRequest {
             claim_id: claim_id.clone(),
             now,
-            batch_size: settings.batch_size,
+            batch_size: if self.express { EXPRESS_BATCH.min(settings.batch_size) } else { settings.batch_size },
             claim_ttl: Duration::minutes(5),
         };
-        let claimed = state.store.claim_deliveries(&request).await?;
+        let claimed = if self.express {
+            state.store.claim_emergencies(&request).await?
+        } else {
+            state.store.claim_deliveries(&request).await?
+        };
         if claimed.is_empty() {
             return Ok(None);
         }
@@ -183,7 +215,7 @@ impl Worker {
     /// down. The next batch is claimed and rendered, and the previous one
     /// recorded, while a batch is on the wire.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
-        let work = self.state.work.clone();
+        let work = if self.express { self.state.emergencies.clone() } else { self.state.work.clone() };
         let mut pause = StdDuration::from_secs(1);
         let mut on_the_wire: Option<JoinHandle<Batch>> = None;
         loop {
@@ -203,7 +235,7 @@ impl Worker {
                 Some(handle) => joined(handle).await,
                 None => None,
             };
-            on_the_wire = next.map(|batch| tokio::spawn(send(self.state.clone(), batch, self.concurrency)));
+            on_the_wire = next.map(|batch| tokio::spawn(send(self.state.clone(), batch, self.lanes())));
             if let Some(sent) = previous {
                 match self.record(sent).await {
                     Ok(Outcome::RelayDown(report)) => {
@@ -311,14 +343,22 @@ impl Batch {
     }
 }
 
+/// How a batch goes on the wire: in how many lanes, and whether ahead of
+/// what other workers are sending.
+#[derive(Clone, Copy)]
+struct Lanes {
+    count: usize,
+    urgent: bool,
+}
+
 /// Sends a batch in one lane per relay connection, each handing its share over
 /// at once (the SMTP transport keeps one connection and one round trip per
 /// message): few tasks and wake-ups, and every connection busy. Each answer is
 /// taken as it comes, and recorded every [`RECORD_EVERY`] while the rest are
 /// still on the wire.
-async fn send(state: AppState, mut batch: Batch, lanes: usize) -> Batch {
+async fn send(state: AppState, mut batch: Batch, Lanes { count, urgent }: Lanes) -> Batch {
     let messages = std::mem::take(&mut batch.messages);
-    let lanes = lanes.min(messages.len()).max(1);
+    let lanes = count.min(messages.len()).max(1);
     let share = messages.len().div_ceil(lanes);
     let (answer, mut answers) = mpsc::unbounded_channel();
     let mut sends = JoinSet::new();
@@ -329,14 +369,17 @@ async fn send(state: AppState, mut batch: Batch, lanes: usize) -> Batch {
         let answer = answer.clone();
         sends.spawn(async move {
             let mut deliveries = deliveries.into_iter();
-            transport
-                .send_each(&outgoing, &mut |result| {
-                    if let Some(delivery) = deliveries.next() {
-                        // The receiver lives until every lane has ended.
-                        let _ = answer.send((delivery, result));
-                    }
-                })
-                .await;
+            let mut answered = |result| {
+                if let Some(delivery) = deliveries.next() {
+                    // The receiver lives until every lane has ended.
+                    let _ = answer.send((delivery, result));
+                }
+            };
+            if urgent {
+                transport.send_urgent(&outgoing, &mut answered).await;
+            } else {
+                transport.send_each(&outgoing, &mut answered).await;
+            }
         });
     }
     drop(answer);

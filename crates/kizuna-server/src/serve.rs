@@ -106,18 +106,19 @@ pub async fn serve(
         if let Err(error) = crate::delivery::Worker::sync_pacing(&state).await {
             tracing::error!(%error, "could not store the pacing rules; the previous ones stay in force");
         }
-        if let Err(error) = state.store.listen_for_deliveries(state.work.clone()).await {
-            tracing::warn!(%error, "cannot listen for work from other processes; polling every second");
+        // Another process's send wakes the express worker too: it asks whether
+        // an emergency is among what was queued.
+        for wake in [&state.work, &state.emergencies] {
+            if let Err(error) = state.store.listen_for_deliveries(wake.clone()).await {
+                tracing::warn!(%error, "cannot listen for work from other processes; polling every second");
+            }
         }
         // Another process's large send is queued by every process that delivers.
         if let Err(error) = state.store.listen_for_deliveries(state.queueing.clone()).await {
             tracing::warn!(%error, "cannot hear other processes' sends; looking for unqueued recipients every 2 s");
         }
         workers.push(tokio::spawn(crate::notices::queueing::run(state.clone(), stop_rx.clone())));
-        for _ in 0..state.settings.delivery.workers {
-            let worker = crate::delivery::Worker::new(state.clone());
-            workers.push(tokio::spawn(worker.run(stop_rx.clone())));
-        }
+        workers.extend(crate::delivery::Worker::start_all(&state, &stop_rx));
         workers.push(tokio::spawn(crate::webhooks::run(state.clone(), holder.clone(), stop_rx.clone())));
     }
 

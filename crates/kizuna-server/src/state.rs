@@ -36,6 +36,8 @@ pub struct AppState {
     pub directory: Arc<Directory>,
     /// Wakes the delivery workers when deliveries are queued.
     pub work: Arc<Notify>,
+    /// Wakes the express worker (`delivery::Worker::express`) when an emergency is sent.
+    pub emergencies: Arc<Notify>,
     /// Wakes this process's queueing of a large send's further chunks
     /// (`notices::queueing`).
     pub queueing: Arc<Notify>,
@@ -88,6 +90,7 @@ impl AppState {
             clock,
             transport,
             work: Arc::new(Notify::new()),
+            emergencies: Arc::new(Notify::new()),
             queueing: Arc::new(Notify::new()),
             relay: Arc::new(RelayHealth::default()),
             directory,

@@ -192,10 +192,7 @@ pub async fn fanout(args: FanoutArgs) -> Result<(), CliError> {
     let (probe, _) = store.create_notice(&probe, "bench", now()).await.map_err(failed("creating the probe notice"))?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut workers = Vec::new();
-    for _ in 0..state.settings.delivery.workers {
-        workers.push(tokio::spawn(Worker::new(state.clone()).run(stop_rx.clone())));
-    }
+    let mut workers = Worker::start_all(&state, &stop_rx);
     // A large send's further chunks of recipients, as `serve` queues them.
     workers.push(tokio::spawn(kizuna_server::notices::queueing::run(state.clone(), stop_rx.clone())));
     // The operator sends at once, as a person with the emergency right would.

@@ -88,10 +88,7 @@ pub async fn prune(args: PruneArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Failed(format!("starting: {e}")))?;
     Worker::sync_pacing(&state).await.map_err(failed("pacing rules"))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut workers = Vec::new();
-    for _ in 0..state.settings.delivery.workers {
-        workers.push(tokio::spawn(Worker::new(state.clone()).run(stop_rx.clone())));
-    }
+    let mut workers = Worker::start_all(&state, &stop_rx);
     // A large send's further chunks of recipients, as `serve` queues them.
     workers.push(tokio::spawn(kizuna_server::notices::queueing::run(state.clone(), stop_rx.clone())));
 

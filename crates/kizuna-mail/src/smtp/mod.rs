@@ -16,13 +16,17 @@ pub use config::{Credentials, Password, SmtpConfig, SmtpConfigError, TlsMode};
 use crate::{Answered, MailError, OutgoingMessage, Transport};
 use connection::{Connection, Failure};
 
-/// Hands messages to one relay over at most `connections` connections, kept
-/// open between messages and reconnected when the relay closed them.
+/// Hands messages to one relay over at most `connections` connections (one
+/// more for an emergency while they are all busy), kept open between messages
+/// and reconnected when the relay closed them.
 pub struct SmtpTransport {
     config: SmtpConfig,
     connector: Option<tls::Connector>,
     /// One permit per connection that may be open at once.
     slots: Semaphore,
+    /// The one more connection an emergency may open while the others are all
+    /// busy (`send_urgent`).
+    urgent: Semaphore,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -48,6 +52,7 @@ impl SmtpTransport {
             config,
             connector,
             slots: Semaphore::new(connections),
+            urgent: Semaphore::new(1),
             idle: Mutex::new(Vec::with_capacity(connections)),
         })
     }
@@ -89,6 +94,88 @@ impl SmtpTransport {
         })
     }
 
+    /// Hands one message over on a connection of the caller's slot, with one
+    /// fresh try when the connection was found broken before anything was sent.
+    async fn deliver_one(&self, message: &OutgoingMessage) -> Result<String, MailError> {
+        let mut connection = match self.take_idle() {
+            Some(connection) => connection,
+            None => self.open().await?,
+        };
+        let mut retried = false;
+        loop {
+            match connection.deliver(message, &self.config).await {
+                Ok(reply) => {
+                    self.release(connection).await;
+                    return Ok(reply.to_string());
+                }
+                Err(Failure::Broken { reason, after_data: false }) if !retried => {
+                    // Most often the relay closed an idle connection; one fresh try.
+                    tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
+                    retried = true;
+                    connection = self.open().await?;
+                }
+                Err(failure) => {
+                    if failure.keeps_connection() {
+                        self.put_idle(connection);
+                    }
+                    return Err(mail_error(failure));
+                }
+            }
+        }
+    }
+
+    /// Sends a share of messages over one connection (the caller holds its
+    /// slot), pipelined where the relay allows it, answering for each in order.
+    async fn send_share(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
+        // A message whose connection broke before its content left gets one fresh try.
+        let mut retried = None;
+        let mut done = 0;
+        while done < messages.len() {
+            let rest = &messages[done..];
+            let mut connection = match self.take_idle() {
+                Some(connection) => connection,
+                None => match self.open().await {
+                    Ok(connection) => connection,
+                    Err(error) => {
+                        let reason = error.to_string();
+                        rest.iter().for_each(|_| answered(Err(MailError::Unavailable(reason.clone()))));
+                        return;
+                    }
+                },
+            };
+            if !connection.pipelining() {
+                // An old relay: one command at a time.
+                self.put_idle(connection);
+                for message in rest {
+                    answered(self.deliver_one(message).await);
+                }
+                return;
+            }
+            let mut usable = true;
+            let limit = self.config.messages_per_connection.max(1);
+            connection
+                .deliver_chain(rest, &self.config, limit, &mut |answer| match answer {
+                    Err(Failure::Broken { reason, after_data: false }) if retried != Some(done) => {
+                        tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
+                        // Not answered: the loop offers it again on a fresh connection.
+                        retried = Some(done);
+                        usable = false;
+                    }
+                    answer => {
+                        done += 1;
+                        answered(answer.map(|reply| reply.to_string()).map_err(|failure| {
+                            usable &= failure.keeps_connection();
+                            mail_error(failure)
+                        }));
+                    }
+                })
+                .await;
+            if usable {
+                self.release(connection).await;
+            }
+        }
+    }
+
     /// Gives a connection back after a message, or retires it after its quota.
     async fn release(&self, connection: Connection) {
         if connection.messages >= self.config.messages_per_connection {
@@ -125,89 +212,27 @@ impl Transport for SmtpTransport {
     async fn send(&self, message: &OutgoingMessage) -> Result<String, MailError> {
         // The semaphore is never closed, so a failed acquire cannot happen.
         let _slot = self.slots.acquire().await.map_err(|e| MailError::Temporary(e.to_string()))?;
-        let mut connection = match self.take_idle() {
-            Some(connection) => connection,
-            None => self.open().await?,
-        };
-        let mut retried = false;
-        loop {
-            match connection.deliver(message, &self.config).await {
-                Ok(reply) => {
-                    self.release(connection).await;
-                    return Ok(reply.to_string());
-                }
-                Err(Failure::Broken { reason, after_data: false }) if !retried => {
-                    // Most often the relay closed an idle connection; one fresh try.
-                    tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
-                    retried = true;
-                    connection = self.open().await?;
-                }
-                Err(failure) => {
-                    if failure.keeps_connection() {
-                        self.put_idle(connection);
-                    }
-                    return Err(mail_error(failure));
-                }
-            }
-        }
+        self.deliver_one(message).await
     }
 
     async fn send_each(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
         // The semaphore is never closed, so a failed acquire cannot happen.
-        let slot = match self.slots.acquire().await {
-            Ok(slot) => slot,
-            Err(e) => {
-                messages.iter().for_each(|_| answered(Err(MailError::Temporary(e.to_string()))));
-                return;
-            }
+        match self.slots.acquire().await {
+            Ok(_slot) => self.send_share(messages, answered).await,
+            Err(e) => messages.iter().for_each(|_| answered(Err(MailError::Temporary(e.to_string())))),
+        }
+    }
+
+    async fn send_urgent(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
+        // A free connection if there is one, else the one kept for emergencies;
+        // never a place in the queue behind the shares already waiting.
+        let slot = match self.slots.try_acquire() {
+            Ok(slot) => Ok(slot),
+            Err(_) => self.urgent.acquire().await,
         };
-        // A message whose connection broke before its content left gets one fresh try.
-        let mut retried = None;
-        let mut done = 0;
-        while done < messages.len() {
-            let rest = &messages[done..];
-            let mut connection = match self.take_idle() {
-                Some(connection) => connection,
-                None => match self.open().await {
-                    Ok(connection) => connection,
-                    Err(error) => {
-                        let reason = error.to_string();
-                        rest.iter().for_each(|_| answered(Err(MailError::Unavailable(reason.clone()))));
-                        return;
-                    }
-                },
-            };
-            if !connection.pipelining() {
-                // An old relay: one command at a time, through `send`.
-                self.put_idle(connection);
-                drop(slot);
-                for message in rest {
-                    answered(self.send(message).await);
-                }
-                return;
-            }
-            let mut usable = true;
-            let limit = self.config.messages_per_connection.max(1);
-            connection
-                .deliver_chain(rest, &self.config, limit, &mut |answer| match answer {
-                    Err(Failure::Broken { reason, after_data: false }) if retried != Some(done) => {
-                        tracing::debug!(relay = %self.config.relay(), %reason, "SMTP connection lost; reconnecting");
-                        // Not answered: the loop offers it again on a fresh connection.
-                        retried = Some(done);
-                        usable = false;
-                    }
-                    answer => {
-                        done += 1;
-                        answered(answer.map(|reply| reply.to_string()).map_err(|failure| {
-                            usable &= failure.keeps_connection();
-                            mail_error(failure)
-                        }));
-                    }
-                })
-                .await;
-            if usable {
-                self.release(connection).await;
-            }
+        match slot {
+            Ok(_slot) => self.send_share(messages, answered).await,
+            Err(e) => messages.iter().for_each(|_| answered(Err(MailError::Temporary(e.to_string())))),
         }
     }
 

@@ -294,6 +294,42 @@ async fn many_tasks_share_few_connections_and_every_message_arrives_once() {
     assert!(peers(&received).len() <= 4, "{} connections", peers(&received).len());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs python3 with aiosmtpd; scripts/test runs it"]
+async fn an_emergency_does_not_wait_while_every_connection_carries_a_large_send() {
+    let relay = Relay::start(&["--pipelining"]);
+    const BULK: usize = 2000;
+    let smtp = Arc::new(transport_with(&relay.url(), 1, |c| c.messages_per_connection = BULK as u32));
+    let bulk: Vec<_> = (0..BULK).map(|n| message(n, "b@city.example.jp", &["member@example.jp"], "bulk\r\n")).collect();
+    let answered = Arc::new(AtomicUsize::new(0));
+    let large_send = tokio::spawn({
+        let (smtp, answered) = (smtp.clone(), answered.clone());
+        async move {
+            smtp.send_each(&bulk, &mut |answer| {
+                assert!(answer.is_ok(), "{answer:?}");
+                answered.fetch_add(1, Ordering::Relaxed);
+            })
+            .await
+        }
+    });
+    // The one connection is taken: the large send's first messages are answered.
+    while answered.load(Ordering::Relaxed) == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let emergency = [message(BULK, "b@city.example.jp", &["resident@example.jp"], "evacuate\r\n")];
+    let mut answers = Vec::new();
+    smtp.send_urgent(&emergency, &mut |answer| answers.push(answer)).await;
+    let bulk_done_by_then = answered.load(Ordering::Relaxed);
+    assert!(matches!(answers.as_slice(), [Ok(_)]), "{answers:?}");
+    assert!(bulk_done_by_then < BULK, "the emergency waited for the whole large send");
+    large_send.await.unwrap();
+    let received = relay.messages();
+    assert_eq!(received.len(), BULK + 1);
+    let emergency = received.iter().position(|m| m["rcpt_tos"][0] == "resident@example.jp").unwrap();
+    assert!(emergency < BULK, "the relay took the emergency last");
+    assert_eq!(peers(&received).len(), 2, "one connection for the large send, one more for the emergency");
+}
+
 #[cfg(feature = "tls")]
 mod tls {
     use super::*;

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use kizuna_core::MunicipalityCode;
 use kizuna_core::jma::JmaNotice;
-use kizuna_core::notice::{NoticeAction, NoticeSource, NoticeStatus};
+use kizuna_core::notice::{NoticeAction, NoticeSource, NoticeStatus, Urgency};
 use kizuna_store::{NewNotice, Notice};
 
 use super::draft::Origin;
@@ -220,9 +220,18 @@ async fn start_sending(
     notice.status.apply(action)?;
     let (notice, queued) = state.store.start_sending(notice.id, action, actor.name(), state.clock.now()).await?;
     tracing::info!(notice = notice.id, queued, actor = actor.name(), "sending started");
+    wake_delivery(state, &notice);
+    Ok(Dispatch { notice, queued })
+}
+
+/// Wakes this process's workers and its queueing for a notice just queued, and
+/// the express worker when it is an emergency.
+fn wake_delivery(state: &AppState, notice: &Notice) {
     state.work.notify_one();
     state.queueing.notify_one();
-    Ok(Dispatch { notice, queued })
+    if notice.urgency == Urgency::Emergency {
+        state.emergencies.notify_one();
+    }
 }
 
 /// Corrects a sent notice (CAP Update): a new notice with the new text, the same
@@ -255,7 +264,6 @@ pub async fn correct(state: &AppState, actor: &Actor, id: i64, text: CorrectionT
     let correction = draft.into_new(origin);
     let (notice, queued) = state.store.correct_notice(id, &correction, actor.name(), state.clock.now()).await?;
     tracing::info!(original = id, correction = notice.id, queued, actor = actor.name(), "notice corrected");
-    state.work.notify_one();
-    state.queueing.notify_one();
+    wake_delivery(state, &notice);
     Ok(Dispatch { notice, queued })
 }

@@ -164,6 +164,35 @@ async fn a_worker_that_died_mid_batch_has_its_messages_sent_again() {
 }
 
 #[tokio::test]
+async fn the_express_worker_sends_an_emergency_and_leaves_a_large_send_to_the_others() {
+    let app = spawn_app(&[], None).await;
+    for i in 0..3 {
+        app.resident(
+            &format!("r{i}@example.jp"),
+            &[("112071", "event"), ("112071", "disaster")],
+            Charset::Utf8,
+            Lang::JA,
+        )
+        .await;
+    }
+    let festival = app.draft("秩父夜祭の交通規制", "event", &["112071"], Urgency::Normal, false).await;
+    notices::send(&app.state, &emergency_staff(), festival).await.unwrap();
+    let evacuate = app.draft("避難指示", "disaster", &["112071"], Urgency::Emergency, false).await;
+    notices::send(&app.state, &emergency_staff(), evacuate).await.unwrap();
+
+    let mut express = Worker::express(app.state.clone());
+    assert_eq!(run_until_idle(&mut express).await.len(), 1);
+    let subjects: Vec<_> = app.outbox().iter().map(|m| decode_subject(&header(m, "Subject").unwrap())).collect();
+    assert_eq!(subjects, ["避難指示"; 3], "only the emergency went");
+    assert_eq!(app.state.store.notice(evacuate).await.unwrap().unwrap().status, NoticeStatus::Sent);
+    assert_eq!(app.state.store.delivery_counts(festival).await.unwrap().queued, 3, "the festival waits for the others");
+
+    run_until_idle(&mut Worker::new(app.state.clone())).await;
+    assert_eq!(app.outbox().len(), 6);
+    assert_eq!(app.state.store.notice(festival).await.unwrap().unwrap().status, NoticeStatus::Sent);
+}
+
+#[tokio::test]
 async fn residents_with_old_phones_get_strict_iso_2022_jp() {
     let app = spawn_app(&[], None).await;
     app.resident("keitai@docomo.ne.jp", &[("112071", "notice")], Charset::Iso2022Jp, Lang::JA).await;

@@ -25,6 +25,10 @@ mod records;
 use queries::*;
 pub use records::*;
 
+/// Deliveries of emergencies are claimed first.
+pub(crate) const EMERGENCY_PRIORITY: i64 = 0;
+pub(crate) const NORMAL_PRIORITY: i64 = 1;
+
 #[async_trait]
 pub trait DeliveryQueue: Send + Sync + 'static {
     /// Replaces the per-minute limits of destination domains.
@@ -32,6 +36,9 @@ pub trait DeliveryQueue: Send + Sync + 'static {
     /// Claims ready deliveries, emergencies first, within each paced domain's
     /// budget for the current minute.
     async fn claim_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>>;
+    /// Claims ready emergency deliveries only, as `claim_deliveries` does: for
+    /// the worker that keeps an emergency from waiting behind a large send.
+    async fn claim_emergencies(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>>;
     /// Stores the SHA-256 of random tokens mailed with claimed deliveries: how
     /// links were made before they were derived from the delivery. Nothing in
     /// the product writes them any more; kept so that stored links can be made
@@ -103,92 +110,11 @@ impl DeliveryQueue for SqlStore {
     }
 
     async fn claim_deliveries(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>> {
-        let now = request.now;
-        let until = now + request.claim_ttl;
-        // Pacing counts claims per wall-clock minute.
-        let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
-        let began = std::time::Instant::now();
-        let mut tx = self.db.begin().await?;
-        let mut remaining = request.batch_size.max(1);
-        let mut claimed: Vec<Row> = Vec::with_capacity(remaining as usize);
-        for row in tx.query(READY_PACED_DOMAINS).bind(now).fetch_all().await? {
-            if remaining == 0 {
-                break;
-            }
-            let domain: String = row.get("domain")?;
-            let per_minute: Option<i64> = row.get("per_minute")?;
-            tx.query(OPEN_PACING_WINDOW).bind(&domain).bind(window).execute().await?;
-            let used: i64 = tx.query(PACING_WINDOW_USED).bind(&domain).bind(window).fetch_scalar().await?;
-            // A domain whose rule was removed keeps its flag but has no limit.
-            let budget = per_minute.map_or(remaining, |limit| (limit - used).max(0)).min(remaining);
-            if budget == 0 {
-                continue;
-            }
-            let rows =
-                tx.query(CLAIM_PACED).bind(&request.claim_id).bind(now).bind(&domain).bind(budget).fetch_all().await?;
-            let taken = rows.len() as i64;
-            claimed.extend(rows);
-            tx.query(SPEND_PACING_WINDOW).bind(&domain).bind(window).bind(taken).execute().await?;
-            remaining -= taken;
-        }
-        if remaining > 0 {
-            let rows = tx.query(CLAIM_UNPACED).bind(&request.claim_id).bind(now).bind(remaining).fetch_all().await?;
-            claimed.extend(rows);
-        }
-        if claimed.is_empty() {
-            tx.commit().await?;
-            return Ok(Vec::new());
-        }
-        let ids = claimed.iter().map(|row| row.get("id")).collect::<Result<Vec<i64>>>()?;
-        tx.query(HOLD_CLAIM)
-            .bind(&request.claim_id)
-            .bind(until)
-            .bind(Ids(&ids))
-            .bind(ids.len() as i64)
-            .execute()
-            .await?;
-        let subscriber_ids = claimed.iter().map(|row| row.get("subscriber_id")).collect::<Result<Vec<i64>>>()?;
-        let residents: HashMap<i64, Row> = tx
-            .query(RECIPIENTS)
-            .bind(Ids(&subscriber_ids))
-            .fetch_all()
-            .await?
-            .into_iter()
-            .map(|row| Ok((row.get::<i64>("id")?, row)))
-            .collect::<Result<_>>()?;
-        tx.commit().await?;
-        tracing::debug!(claimed = claimed.len(), ms = began.elapsed().as_secs_f64() * 1000.0, "claimed deliveries");
-        let mut batch = Vec::with_capacity(claimed.len());
-        for row in &claimed {
-            let subscriber_id: i64 = row.get("subscriber_id")?;
-            // Residents are erased with their deliveries, so this cannot happen
-            // while that holds; one such row does not stop the batch.
-            let Some(resident) = residents.get(&subscriber_id) else {
-                let delivery: i64 = row.get("id")?;
-                tracing::error!(delivery, subscriber_id, "a claimed delivery has no subscriber");
-                continue;
-            };
-            let format: String = resident.get("format")?;
-            let charset: String = resident.get("charset")?;
-            let language: String = resident.get("language")?;
-            let priority: i64 = row.get("priority")?;
-            batch.push((
-                priority,
-                ClaimedDelivery {
-                    id: row.get("id")?,
-                    notice_id: row.get("notice_id")?,
-                    subscriber_id,
-                    attempts: row.get("attempts")?,
-                    created_at: row.get("created_at")?,
-                    email: resident.get("email")?,
-                    language: Lang::from_tag(&language),
-                    format: MailFormat::parse(&format).ok_or_else(|| corrupt("format", &format))?,
-                    charset: Charset::parse(&charset).ok_or_else(|| corrupt("charset", &charset))?,
-                },
-            ));
-        }
-        batch.sort_unstable_by_key(|(priority, delivery)| (*priority, delivery.id));
-        Ok(batch.into_iter().map(|(_, delivery)| delivery).collect())
+        self.claim(request, NORMAL_PRIORITY).await
+    }
+
+    async fn claim_emergencies(&self, request: &ClaimRequest) -> Result<Vec<ClaimedDelivery>> {
+        self.claim(request, EMERGENCY_PRIORITY).await
     }
 
     async fn store_delivery_tokens(&self, tokens: &[(i64, TokenHash)]) -> Result<()> {
@@ -427,6 +353,113 @@ impl DeliveryQueue for SqlStore {
 
     async fn listen_for_deliveries(&self, notify: Arc<tokio::sync::Notify>) -> Result<()> {
         self.listen(Topic::Deliveries, notify).await
+    }
+}
+
+impl SqlStore {
+    /// Claims ready deliveries of priority `most` or more urgent, emergencies
+    /// first, within each paced domain's budget for the current minute.
+    async fn claim(&self, request: &ClaimRequest, most: i64) -> Result<Vec<ClaimedDelivery>> {
+        let now = request.now;
+        let until = now + request.claim_ttl;
+        // Pacing counts claims per wall-clock minute.
+        let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
+        let began = std::time::Instant::now();
+        let mut tx = self.db.begin().await?;
+        let mut remaining = request.batch_size.max(1);
+        let mut claimed: Vec<Row> = Vec::with_capacity(remaining as usize);
+        for row in tx.query(READY_PACED_DOMAINS).bind(now).bind(most).fetch_all().await? {
+            if remaining == 0 {
+                break;
+            }
+            let domain: String = row.get("domain")?;
+            let per_minute: Option<i64> = row.get("per_minute")?;
+            tx.query(OPEN_PACING_WINDOW).bind(&domain).bind(window).execute().await?;
+            let used: i64 = tx.query(PACING_WINDOW_USED).bind(&domain).bind(window).fetch_scalar().await?;
+            // A domain whose rule was removed keeps its flag but has no limit.
+            let budget = per_minute.map_or(remaining, |limit| (limit - used).max(0)).min(remaining);
+            if budget == 0 {
+                continue;
+            }
+            let rows = tx
+                .query(CLAIM_PACED)
+                .bind(&request.claim_id)
+                .bind(now)
+                .bind(&domain)
+                .bind(budget)
+                .bind(most)
+                .fetch_all()
+                .await?;
+            let taken = rows.len() as i64;
+            claimed.extend(rows);
+            tx.query(SPEND_PACING_WINDOW).bind(&domain).bind(window).bind(taken).execute().await?;
+            remaining -= taken;
+        }
+        if remaining > 0 {
+            let rows = tx
+                .query(CLAIM_UNPACED)
+                .bind(&request.claim_id)
+                .bind(now)
+                .bind(remaining)
+                .bind(most)
+                .fetch_all()
+                .await?;
+            claimed.extend(rows);
+        }
+        if claimed.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let ids = claimed.iter().map(|row| row.get("id")).collect::<Result<Vec<i64>>>()?;
+        tx.query(HOLD_CLAIM)
+            .bind(&request.claim_id)
+            .bind(until)
+            .bind(Ids(&ids))
+            .bind(ids.len() as i64)
+            .execute()
+            .await?;
+        let subscriber_ids = claimed.iter().map(|row| row.get("subscriber_id")).collect::<Result<Vec<i64>>>()?;
+        let residents: HashMap<i64, Row> = tx
+            .query(RECIPIENTS)
+            .bind(Ids(&subscriber_ids))
+            .fetch_all()
+            .await?
+            .into_iter()
+            .map(|row| Ok((row.get::<i64>("id")?, row)))
+            .collect::<Result<_>>()?;
+        tx.commit().await?;
+        tracing::debug!(claimed = claimed.len(), ms = began.elapsed().as_secs_f64() * 1000.0, "claimed deliveries");
+        let mut batch = Vec::with_capacity(claimed.len());
+        for row in &claimed {
+            let subscriber_id: i64 = row.get("subscriber_id")?;
+            // Residents are erased with their deliveries, so this cannot happen
+            // while that holds; one such row does not stop the batch.
+            let Some(resident) = residents.get(&subscriber_id) else {
+                let delivery: i64 = row.get("id")?;
+                tracing::error!(delivery, subscriber_id, "a claimed delivery has no subscriber");
+                continue;
+            };
+            let format: String = resident.get("format")?;
+            let charset: String = resident.get("charset")?;
+            let language: String = resident.get("language")?;
+            let priority: i64 = row.get("priority")?;
+            batch.push((
+                priority,
+                ClaimedDelivery {
+                    id: row.get("id")?,
+                    notice_id: row.get("notice_id")?,
+                    subscriber_id,
+                    attempts: row.get("attempts")?,
+                    created_at: row.get("created_at")?,
+                    email: resident.get("email")?,
+                    language: Lang::from_tag(&language),
+                    format: MailFormat::parse(&format).ok_or_else(|| corrupt("format", &format))?,
+                    charset: Charset::parse(&charset).ok_or_else(|| corrupt("charset", &charset))?,
+                },
+            ));
+        }
+        batch.sort_unstable_by_key(|(priority, delivery)| (*priority, delivery.id));
+        Ok(batch.into_iter().map(|(_, delivery)| delivery).collect())
     }
 }
 

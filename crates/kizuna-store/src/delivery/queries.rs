@@ -6,11 +6,12 @@ pub(super) const CLEAR_PACING_RULES: &str = "DELETE FROM pacing_rules";
 
 pub(super) const INSERT_PACING_RULE: &str = "INSERT INTO pacing_rules (domain, per_minute) VALUES ($1, $2)";
 
-/// The paced domains that have something ready, with their limit (none when
-/// the rule was removed after the deliveries were queued).
+/// The paced domains that have something of priority `$2` or more urgent
+/// ready, with their limit (none when the rule was removed after the
+/// deliveries were queued).
 pub(super) const READY_PACED_DOMAINS: &str = "SELECT d.domain, MIN(p.per_minute) AS per_minute
      FROM deliveries d LEFT JOIN pacing_rules p ON p.domain = d.domain
-     WHERE d.paced = TRUE AND d.status IN ('queued', 'deferred') AND d.claim_id IS NULL
+     WHERE d.paced = TRUE AND d.priority <= $2 AND d.status IN ('queued', 'deferred') AND d.claim_id IS NULL
        AND d.next_attempt_at <= $1
      GROUP BY d.domain";
 
@@ -27,37 +28,39 @@ pub(super) const PACING_WINDOW_USED: PerBackend = PerBackend {
 pub(super) const SPEND_PACING_WINDOW: &str =
     "UPDATE pacing_windows SET claimed = claimed + $3 WHERE domain = $1 AND window_start = $2";
 
-/// Claims up to `$4` ready deliveries to paced domain `$3`, emergencies first,
-/// for batch `$1` at `$2`. A claimed delivery keeps its status and only gains
+/// Claims up to `$4` ready deliveries to paced domain `$3` of priority `$5` or
+/// more urgent, emergencies first, for batch `$1` at `$2`. A claimed delivery keeps its status and only gains
 /// the claim (migration 0018): no column an index holds changes. On PostgreSQL
 /// the chosen rows are locked (`SKIP LOCKED`: another process takes the next
 /// ones) and looked up by key rather than joined with the queue.
 pub(super) const CLAIM_PACED: PerBackend = PerBackend {
     sqlite: "UPDATE deliveries SET attempts = attempts + 1, claim_id = $1, updated_at = $2
          WHERE id IN (SELECT id FROM deliveries
-            WHERE paced = TRUE AND domain = $3 AND status IN ('queued', 'deferred') AND claim_id IS NULL
-              AND next_attempt_at <= $2
+            WHERE paced = TRUE AND domain = $3 AND priority <= $5 AND status IN ('queued', 'deferred')
+              AND claim_id IS NULL AND next_attempt_at <= $2
             ORDER BY priority, id LIMIT $4)
          RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
     postgres: "UPDATE deliveries SET attempts = attempts + 1, claim_id = $1, updated_at = $2
          WHERE id = ANY(ARRAY(SELECT id FROM deliveries
-            WHERE paced = TRUE AND domain = $3 AND status IN ('queued', 'deferred') AND claim_id IS NULL
-              AND next_attempt_at <= $2
+            WHERE paced = TRUE AND domain = $3 AND priority <= $5 AND status IN ('queued', 'deferred')
+              AND claim_id IS NULL AND next_attempt_at <= $2
             ORDER BY priority, id LIMIT $4 FOR UPDATE SKIP LOCKED))
          RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
 };
 
-/// Claims up to `$3` ready deliveries to unpaced domains, emergencies first,
-/// for batch `$1` at `$2`.
+/// Claims up to `$3` ready deliveries to unpaced domains of priority `$4` or
+/// more urgent, emergencies first, for batch `$1` at `$2`.
 pub(super) const CLAIM_UNPACED: PerBackend = PerBackend {
     sqlite: "UPDATE deliveries SET attempts = attempts + 1, claim_id = $1, updated_at = $2
          WHERE id IN (SELECT id FROM deliveries
-            WHERE paced = FALSE AND status IN ('queued', 'deferred') AND claim_id IS NULL AND next_attempt_at <= $2
+            WHERE paced = FALSE AND priority <= $4 AND status IN ('queued', 'deferred') AND claim_id IS NULL
+              AND next_attempt_at <= $2
             ORDER BY priority, id LIMIT $3)
          RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
     postgres: "UPDATE deliveries SET attempts = attempts + 1, claim_id = $1, updated_at = $2
          WHERE id = ANY(ARRAY(SELECT id FROM deliveries
-            WHERE paced = FALSE AND status IN ('queued', 'deferred') AND claim_id IS NULL AND next_attempt_at <= $2
+            WHERE paced = FALSE AND priority <= $4 AND status IN ('queued', 'deferred') AND claim_id IS NULL
+              AND next_attempt_at <= $2
             ORDER BY priority, id LIMIT $3 FOR UPDATE SKIP LOCKED))
          RETURNING id, notice_id, subscriber_id, attempts, created_at, priority",
 };

@@ -8,12 +8,9 @@ use super::NewNotice;
 use super::queries::*;
 use super::queueing::{Audience, Cursor};
 use crate::db::{Tx, corrupt};
+use crate::delivery::{EMERGENCY_PRIORITY, NORMAL_PRIORITY};
 use crate::webhooks::{QUEUE_WEBHOOK_EVENTS, WebhookEvent};
 use crate::{Result, StoreError, Topic};
-
-/// Deliveries of emergencies are claimed first.
-const EMERGENCY_PRIORITY: i64 = 0;
-const NORMAL_PRIORITY: i64 = 1;
 
 /// The priority of a notice's deliveries, from its stored urgency.
 pub(super) fn priority_of(urgency: &str) -> i64 {

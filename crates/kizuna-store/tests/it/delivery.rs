@@ -18,6 +18,7 @@ crate::conformance!(
     areas_narrow_a_notice_only_within_their_municipality,
     a_notice_without_recipients_is_sent_at_once,
     emergencies_are_claimed_before_everything_else,
+    an_emergency_claim_takes_emergencies_alone_within_each_domains_budget,
     paced_domains_get_their_budget_per_minute_and_never_hold_back_others,
     outcomes_settle_deliveries_and_complete_the_notice,
     hard_bounces_suppress_an_address_after_the_configured_count,
@@ -263,6 +264,39 @@ async fn emergencies_are_claimed_before_everything_else(store: Arc<dyn Store>) {
     assert_eq!(&order[..30], vec![disaster; 30].as_slice(), "all 30 emergency messages come first");
     assert_eq!(&order[30..], vec![event; 10].as_slice());
     assert_eq!(store.oldest_waiting_emergency().await.unwrap(), None, "none left waiting");
+}
+
+/// The express worker's claim: nothing of the large send it runs beside, and
+/// no more of a paced carrier's minute than any other claim may spend.
+async fn an_emergency_claim_takes_emergencies_alone_within_each_domains_budget(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    store.sync_pacing_rules(&[PacingRule { domain: "docomo.ne.jp".into(), per_minute: 2 }]).await.unwrap();
+    for (i, domain) in
+        ["example.jp", "example.jp", "example.jp", "example.jp", "docomo.ne.jp", "docomo.ne.jp", "docomo.ne.jp"]
+            .iter()
+            .enumerate()
+    {
+        add(&store, Resident::new(&format!("r{i}@{domain}"), &[("112071", "event"), ("112071", "disaster")])).await;
+    }
+    let event = notice(&store, "event", &["112071"], Urgency::Normal, vec![]).await;
+    send(&store, event, at(1, 0)).await;
+    let disaster = notice(&store, "disaster", &["112071"], Urgency::Emergency, vec![]).await;
+    send(&store, disaster, at(1, 1)).await;
+
+    let express = store.claim_emergencies(&claim("x", at(1, 1), 40)).await.unwrap();
+    assert!(express.iter().all(|d| d.notice_id == disaster), "{express:?}");
+    let docomo = express.iter().filter(|d| d.email.ends_with("@docomo.ne.jp")).count();
+    assert_eq!((express.len(), docomo), (6, 2), "every unpaced emergency, two of docomo's three");
+    assert!(store.claim_emergencies(&claim("y", at(1, 1), 40)).await.unwrap().is_empty(), "docomo's minute is spent");
+
+    let rest = store.claim_deliveries(&claim("z", at(1, 1), 40)).await.unwrap();
+    assert!(rest.iter().all(|d| d.notice_id == event && d.email.ends_with("@example.jp")), "{rest:?}");
+    assert_eq!(rest.len(), 4);
+    let later = store.claim_emergencies(&claim("w", at(2, 0), 40)).await.unwrap();
+    assert_eq!(
+        later.iter().map(|d| (d.notice_id, d.email.as_str())).collect::<Vec<_>>(),
+        [(disaster, "r6@docomo.ne.jp")]
+    );
 }
 
 async fn paced_domains_get_their_budget_per_minute_and_never_hold_back_others(store: Arc<dyn Store>) {
