@@ -55,6 +55,23 @@ impl Measured {
         }
         self.accepted.fetch_add(1, Ordering::Relaxed);
     }
+
+    /// Passes each answer on, counting the accepted messages as they are answered.
+    fn counting<'a>(
+        &'a self,
+        messages: &'a [OutgoingMessage],
+        answered: Answered<'a>,
+    ) -> impl FnMut(Result<String, MailError>) + Send + 'a {
+        let mut next = messages.iter();
+        move |answer| {
+            if let Some(message) = next.next()
+                && answer.is_ok()
+            {
+                self.accepted(message, Instant::now());
+            }
+            answered(answer);
+        }
+    }
 }
 
 /// Times are taken when the transport answers each message.
@@ -67,17 +84,11 @@ impl Transport for Measured {
     }
 
     async fn send_each(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
-        let mut next = messages.iter();
-        self.inner
-            .send_each(messages, &mut |answer| {
-                if let Some(message) = next.next()
-                    && answer.is_ok()
-                {
-                    self.accepted(message, Instant::now());
-                }
-                answered(answer);
-            })
-            .await;
+        self.inner.send_each(messages, &mut self.counting(messages, answered)).await;
+    }
+
+    async fn send_urgent(&self, messages: &[OutgoingMessage], answered: Answered<'_>) {
+        self.inner.send_urgent(messages, &mut self.counting(messages, answered)).await;
     }
 
     fn describe(&self) -> String {
