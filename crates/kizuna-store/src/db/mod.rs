@@ -18,6 +18,10 @@ use crate::{Backend, Result, StoreError};
 
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
+mod write_gate;
+
+pub(crate) use write_gate::Turn;
+use write_gate::{WriteGate, WriteTurn};
 
 /// The connection pool of the backend the store runs on, and who listens for its changes.
 #[derive(Clone)]
@@ -28,7 +32,8 @@ pub(crate) struct Db {
 
 #[derive(Clone)]
 enum Pool {
-    Sqlite(SqlitePool),
+    /// SQLite's writers in this process take turns at the gate.
+    Sqlite(SqlitePool, Arc<WriteGate>),
     Postgres(PgPool),
 }
 
@@ -61,7 +66,7 @@ impl Sql for PerBackend {
 
 impl Db {
     pub(crate) fn sqlite(pool: SqlitePool) -> Self {
-        Self { pool: Pool::Sqlite(pool), listeners: Arc::new(Listeners::default()) }
+        Self { pool: Pool::Sqlite(pool, Arc::default()), listeners: Arc::new(Listeners::default()) }
     }
 
     pub(crate) fn postgres(pool: PgPool) -> Self {
@@ -70,7 +75,7 @@ impl Db {
 
     pub(crate) fn backend(&self) -> Backend {
         match self.pool {
-            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Sqlite(..) => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
     }
@@ -79,31 +84,43 @@ impl Db {
     pub(crate) fn query(&self, sql: impl Sql) -> Statement<'_> {
         let text = sql.text(self.backend());
         match &self.pool {
-            Pool::Sqlite(pool) => Statement(Bound::Sqlite(sqlx::query(text), Target::Pool(pool))),
+            Pool::Sqlite(pool, _) => Statement(Bound::Sqlite(sqlx::query(text), Target::Pool(pool))),
             Pool::Postgres(pool) => Statement(Bound::Postgres(sqlx::query(text), Target::Pool(pool))),
         }
     }
 
     /// Begins a transaction. SQLite's begins IMMEDIATE: it takes the write lock
-    /// at once, so two writers never both read and then fail to upgrade.
+    /// at once, so two writers never both read and then fail to upgrade; this
+    /// process's writers take their turns first (`write_gate`).
     pub(crate) async fn begin(&self) -> Result<Tx> {
-        let inner = match &self.pool {
-            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        self.begin_for(Turn::InOrder).await
+    }
+
+    /// Begins a transaction someone is waiting on now (a send a person asked
+    /// for, an emergency's claim): on SQLite it writes before the background
+    /// work waiting for its turn. On PostgreSQL, where writers do not take
+    /// turns, the same as `begin`.
+    pub(crate) async fn begin_for(&self, turn: Turn) -> Result<Tx> {
+        let (inner, turn) = match &self.pool {
+            Pool::Sqlite(pool, gate) => {
+                let turn = gate.enter(turn).await?;
+                (TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), Some(turn))
+            }
+            Pool::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), None),
         };
-        Ok(Tx { inner, announced: Vec::new(), listeners: Arc::clone(&self.listeners) })
+        Ok(Tx { inner, announced: Vec::new(), listeners: Arc::clone(&self.listeners), _turn: turn })
     }
 
     pub(crate) fn postgres_pool(&self) -> Option<&PgPool> {
         match &self.pool {
             Pool::Postgres(pool) => Some(pool),
-            Pool::Sqlite(_) => None,
+            Pool::Sqlite(..) => None,
         }
     }
 
     pub(crate) async fn close(&self) {
         match &self.pool {
-            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Sqlite(pool, _) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
         }
     }
@@ -115,6 +132,9 @@ pub(crate) struct Tx {
     /// Topics to tell this process's listeners of once the transaction commits.
     announced: Vec<Topic>,
     listeners: Arc<Listeners>,
+    /// SQLite: this process's turn to write, given back once the transaction
+    /// has ended (fields drop in order: `inner` first).
+    _turn: Option<WriteTurn>,
 }
 
 enum TxInner {

@@ -15,7 +15,7 @@ use kizuna_core::subscriber::{Charset, MailFormat};
 use kizuna_core::token::TokenHash;
 
 use crate::changes::Topic;
-use crate::db::{Ids, Row, Tx, corrupt};
+use crate::db::{Ids, Row, Turn, Tx, corrupt};
 use crate::operations::Operations;
 use crate::{Backend, Result, SqlStore};
 
@@ -365,7 +365,9 @@ impl SqlStore {
         // Pacing counts claims per wall-clock minute.
         let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
         let began = std::time::Instant::now();
-        let mut tx = self.db.begin().await?;
+        // The express worker's claim is waited on: an emergency is in it.
+        let turn = if most == EMERGENCY_PRIORITY { Turn::Urgent } else { Turn::InOrder };
+        let mut tx = self.db.begin_for(turn).await?;
         let mut remaining = request.batch_size.max(1);
         let mut claimed: Vec<Row> = Vec::with_capacity(remaining as usize);
         for row in tx.query(READY_PACED_DOMAINS).bind(now).bind(most).fetch_all().await? {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use kizuna_core::check_in::FollowUpAudience;
 use kizuna_core::notice::{ImmediateSend, NoticeAction, NoticeStatus};
 
-use crate::db::{Db, corrupt};
+use crate::db::{Db, Turn, corrupt};
 use crate::{Result, SqlStore, StoreError};
 
 mod drafts;
@@ -175,7 +175,8 @@ impl Notices for SqlStore {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Notice> {
-        let mut tx = self.db.begin().await?;
+        // Someone waits on it (a send, a cancellation, a correction): before the background's writes.
+        let mut tx = self.db.begin_for(Turn::Urgent).await?;
         apply_transition(&mut tx, id, action, actor, note, now).await?;
         tx.commit().await?;
         existing(&self.db, id).await
@@ -230,7 +231,8 @@ impl Notices for SqlStore {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(Notice, u64)> {
-        let mut tx = self.db.begin().await?;
+        // Someone waits on it (a send, a cancellation, a correction): before the background's writes.
+        let mut tx = self.db.begin_for(Turn::Urgent).await?;
         let queued = queue_sending(&mut tx, id, action, actor, self.queue_chunk, now).await?;
         tx.commit().await?;
         after_queueing(&self.db, queued).await;
@@ -244,7 +246,8 @@ impl Notices for SqlStore {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(Notice, u64)> {
-        let mut tx = self.db.begin().await?;
+        // Someone waits on it (a send, a cancellation, a correction): before the background's writes.
+        let mut tx = self.db.begin_for(Turn::Urgent).await?;
         apply_transition(&mut tx, id, NoticeAction::Supersede, actor, None, now).await?;
         let new_id = insert_notice_row(&mut tx, correction, Some(id), actor, now).await?;
         insert_notice_targets(&mut tx, new_id, correction, actor, now).await?;
