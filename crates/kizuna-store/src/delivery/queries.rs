@@ -29,10 +29,11 @@ pub(super) const SPEND_PACING_WINDOW: &str =
     "UPDATE pacing_windows SET claimed = claimed + $3 WHERE domain = $1 AND window_start = $2";
 
 /// Claims up to `$4` ready deliveries to paced domain `$3` of priority `$5` or
-/// more urgent, emergencies first, for batch `$1` at `$2`. A claimed delivery keeps its status and only gains
-/// the claim (migration 0018): no column an index holds changes. On PostgreSQL
-/// the chosen rows are locked (`SKIP LOCKED`: another process takes the next
-/// ones) and looked up by key rather than joined with the queue.
+/// more urgent, emergencies first, for batch `$1` at `$2`. A claimed delivery
+/// keeps its status and only gains the claim (migration 0018): no column an
+/// index holds changes. On PostgreSQL the chosen rows are locked (`SKIP
+/// LOCKED`: another process takes the next ones) and looked up by key rather
+/// than joined with the queue.
 pub(super) const CLAIM_PACED: PerBackend = PerBackend {
     sqlite: "UPDATE deliveries SET attempts = attempts + 1, claim_id = $1, updated_at = $2
          WHERE id IN (SELECT id FROM deliveries
